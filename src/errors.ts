@@ -1,0 +1,49 @@
+// One place that narrows `unknown` errors, and the error types the action raises on purpose.
+
+/** The message of anything thrown, without a stack. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** A bad `with:` value, found before any side effect. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`Input '${input}': ${message}`);
+  }
+}
+
+/** An HTTP answer that is not a success, with the platform's own error id and message. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly errorId: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A step of the deploy failed; `liveChanged` says whether the platform may now serve
+ * something other than the release that was live before. */
+export class DeployError extends Error {
+  override readonly name = 'DeployError';
+  constructor(
+    message: string,
+    readonly liveChanged: boolean,
+  ) {
+    super(message);
+  }
+}
