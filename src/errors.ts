@@ -47,3 +47,11 @@ export class DeployError extends Error {
     super(message);
   }
 }
+
+/** Every bad input at once, so a user fixes them in one go. */
+export class InvalidInputs extends Error {
+  override readonly name = 'InvalidInputs';
+  constructor(readonly problems: readonly InputError[]) {
+    super(problems.map((problem) => problem.message).join('\n'));
+  }
+}

@@ -1,0 +1,142 @@
+// dist/index.js: the test gate refuses, and bad inputs fail, before any platform call.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScenario, type Scenario } from '../../sim/scenario.js';
+import type { SimJob } from '../../sim/types.js';
+import { expectContractKept, expectReported } from '../helpers/assert-run.js';
+
+let scenario: Scenario;
+beforeAll(async () => {
+  scenario = await startScenario({ initial: { version: 'good' } });
+});
+afterAll(async () => {
+  await scenario.close();
+});
+
+const self: SimJob = {
+  name: 'deploy',
+  status: 'in_progress',
+  conclusion: null,
+  runnerName: 'GitHub Actions 7',
+};
+
+function platformRequests(): number {
+  return scenario.sim.requests.filter((request) => request.api !== 'github').length;
+}
+
+const refusals: Array<[string, SimJob[], Record<string, string>, RegExp]> = [
+  [
+    'a failed test job',
+    [{ name: 'test', status: 'completed', conclusion: 'failure' }],
+    { 'require-jobs': 'test' },
+    /test.*failure/,
+  ],
+  [
+    'a skipped test job',
+    [{ name: 'test', status: 'completed', conclusion: 'skipped' }],
+    { 'require-jobs': 'test' },
+    /test.*skipped/,
+  ],
+  [
+    'a missing test job',
+    [{ name: 'lint', status: 'completed', conclusion: 'success' }],
+    { 'require-jobs': 'test' },
+    /test/,
+  ],
+  [
+    'a test job still running',
+    [{ name: 'test', status: 'in_progress', conclusion: null }],
+    { 'require-jobs': 'test' },
+    /needs/,
+  ],
+  [
+    'one failed matrix leg',
+    [
+      { name: 'test (20.x)', status: 'completed', conclusion: 'success' },
+      { name: 'test (22.x)', status: 'completed', conclusion: 'failure' },
+    ],
+    { 'require-jobs': 'test (*)' },
+    /test \(22\.x\)/,
+  ],
+  ['no finished job at all', [], {}, /finish|no other job|nothing/i],
+  [
+    'a cancelled job, with require-jobs empty',
+    [{ name: 'lint', status: 'completed', conclusion: 'cancelled' }],
+    {},
+    /lint/,
+  ],
+  [
+    'a failed needs entry',
+    [{ name: 'test', status: 'completed', conclusion: 'success' }],
+    { needs: '{"test":{"result":"failure","outputs":{}}}' },
+    /test/,
+  ],
+];
+
+describe('gate', () => {
+  it.each(refusals)('refuses %s and pushes nothing', async (_label, jobs, inputs, why) => {
+    scenario.setJobs([...jobs, self]);
+    const before = platformRequests();
+    const result = await scenario.deploy({ version: 'never' }, inputs);
+    expectReported(result, 'refused');
+    expect(result.annotations[0]?.message).toMatch(why);
+    expect(result.summary).toMatch(/### Test gate/);
+    expect(platformRequests()).toBe(before);
+    expect(await scenario.liveVersion()).toBe('good');
+  });
+
+  it('says which permission is missing when the jobs API answers 403', async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    scenario.sim.github.inject({
+      method: 'GET',
+      path: /\/jobs$/,
+      status: 403,
+      times: 1,
+      body: { message: 'Resource not accessible by integration' },
+      headers: { 'x-accepted-github-permissions': 'actions=read' },
+    });
+    const result = await scenario.deploy({ version: 'never' });
+    expectReported(result, 'failed');
+    expect(result.annotations[0]?.message).toMatch(/actions: read/);
+  });
+
+  it('passes on matrix wildcards and a successful needs', async () => {
+    scenario.setJobs([
+      { name: 'test (20.x)', status: 'completed', conclusion: 'success' },
+      { name: 'test (22.x)', status: 'completed', conclusion: 'success' },
+      self,
+    ]);
+    const result = await scenario.deploy(
+      { version: 'gated' },
+      { 'require-jobs': 'test (*)', needs: '{"test":{"result":"success","outputs":{}}}' },
+    );
+    expectReported(result, 'deployed');
+    expect(await scenario.liveVersion()).toBe('gated');
+    expectContractKept(scenario.sim);
+  });
+});
+
+const badInputs: Array<[string, Record<string, string>, string]> = [
+  ['unknown platform', { platform: 'aws' }, 'platform'],
+  ['empty app', { app: '' }, 'app'],
+  ['app with shell metacharacters', { app: 'shop$(id)' }, 'app'],
+  ['app with path traversal', { app: '../../etc' }, 'app'],
+  ['empty api-token', { 'api-token': '' }, 'api-token'],
+  ['api-url with credentials', { 'api-url': 'http://user:pw@127.0.0.1:1' }, 'api-url'],
+  ['health-url not http(s)', { 'health-url': 'ftp://x/health' }, 'health-url'],
+  ['zero interval', { 'health-interval': '0' }, 'health-interval'],
+  ['non-numeric timeout', { 'health-timeout': 'ten' }, 'health-timeout'],
+  ['threshold beyond timeout', { 'healthy-threshold': '50' }, 'healthy-threshold'],
+  ['malformed expected-status', { 'expected-status': '2xx' }, 'expected-status'],
+  ['unreadable source-dir', { 'source-dir': 'missing-dir' }, 'source-dir'],
+  ['rollback not boolean', { rollback: 'maybe' }, 'rollback'],
+];
+
+describe('bad inputs', () => {
+  it.each(badInputs)('%s: named in the error, no API call', async (_label, inputs, input) => {
+    const before = scenario.sim.requests.length;
+    const result = await scenario.deploy({ version: 'never' }, inputs);
+    expectReported(result, 'failed');
+    expect(result.annotations.map((a) => a.message).join('\n')).toContain(`Input '${input}'`);
+    expect(scenario.sim.requests.length).toBe(before);
+  });
+});

@@ -1,0 +1,188 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvalidInputs } from '../../src/errors.js';
+import {
+  getSettings,
+  parseExpectedStatus,
+  parseJobList,
+  parseNeeds,
+  parseSeconds,
+} from '../../src/inputs.js';
+import { Input, type InputName } from '../../src/names.js';
+import { readActionYaml } from '../../sim/runner.js';
+
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'gd-inputs-'));
+const SHA = 'a'.repeat(40);
+
+async function stubRun(inputs: Partial<Record<InputName, string>>): Promise<void> {
+  const action = await readActionYaml();
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    const value = inputs[name as InputName] ?? (spec.default ?? '').replace(/\$\{\{.*\}\}/, 'ght');
+    vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
+  }
+  vi.stubEnv('GITHUB_REPOSITORY', 'acme/shop');
+  vi.stubEnv('GITHUB_RUN_ID', '77');
+  vi.stubEnv('GITHUB_RUN_ATTEMPT', '2');
+  vi.stubEnv('GITHUB_SHA', SHA);
+  vi.stubEnv('GITHUB_WORKSPACE', workspace);
+  vi.stubEnv('GITHUB_API_URL', 'http://127.0.0.1:1/');
+}
+
+const valid = { platform: 'heroku', app: 'shop-prod', 'api-token': 'hk-123' } as const;
+
+function problemsOf(): string[] {
+  try {
+    getSettings();
+  } catch (error) {
+    if (error instanceof InvalidInputs) return error.problems.map((problem) => problem.input);
+    throw error;
+  }
+  return [];
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('getSettings', () => {
+  it('builds typed settings with the action.yml defaults', async () => {
+    await stubRun(valid);
+    const settings = getSettings();
+    expect(settings).toMatchObject({
+      platform: 'heroku',
+      app: 'shop-prod',
+      apiUrl: 'https://api.heroku.com',
+      requireJobs: [],
+      needs: undefined,
+      healthUrl: undefined,
+      rollback: true,
+      sourceDir: workspace,
+      health: {
+        criteria: { expectedStatus: [{ min: 200, max: 299 }], checkString: '' },
+        intervalMs: 5000,
+        timeoutMs: 120_000,
+        threshold: 3,
+      },
+      run: { owner: 'acme', repo: 'shop', runId: 77, attempt: 2, sha: SHA },
+    });
+    expect(settings.run.apiUrl).toBe('http://127.0.0.1:1');
+  });
+
+  it('accepts decimals, lists and overrides', async () => {
+    await stubRun({
+      ...valid,
+      'api-url': 'http://127.0.0.1:4000/',
+      'require-jobs': 'lint, test (*)\nbuild',
+      'health-interval': '0.25',
+      'health-timeout': '2.5',
+      'expected-status': '200,204 300-302',
+      needs: '{"test":{"result":"success","outputs":{}}}',
+      rollback: 'False',
+    });
+    const settings = getSettings();
+    expect(settings.apiUrl).toBe('http://127.0.0.1:4000');
+    expect(settings.requireJobs).toEqual(['lint', 'test (*)', 'build']);
+    expect(settings.health.intervalMs).toBe(250);
+    expect(settings.health.timeoutMs).toBe(2500);
+    expect(settings.health.criteria.expectedStatus).toEqual([
+      { min: 200, max: 200 },
+      { min: 204, max: 204 },
+      { min: 300, max: 302 },
+    ]);
+    expect(settings.needs).toEqual({ test: { result: 'success' } });
+    expect(settings.rollback).toBe(false);
+  });
+
+  const bad: Array<[string, Partial<Record<InputName, string>>, InputName | 'environment']> = [
+    ['unknown platform', { platform: 'aws' }, Input.Platform],
+    ['empty platform', { platform: '' }, Input.Platform],
+    ['empty app', { app: '' }, Input.App],
+    ['app with shell metacharacters', { app: 'shop;rm -rf /' }, Input.App],
+    ['app with path traversal', { app: '../other' }, Input.App],
+    ['app with capitals', { app: 'Shop' }, Input.App],
+    ['empty api-token', { 'api-token': '' }, Input.ApiToken],
+    ['api-token with a newline', { 'api-token': 'a\nb' }, Input.ApiToken],
+    ['api-url with credentials', { 'api-url': 'https://u:p@api.heroku.com' }, Input.ApiUrl],
+    ['api-url not http', { 'api-url': 'ftp://api.heroku.com' }, Input.ApiUrl],
+    ['health-url not a URL', { 'health-url': 'shop.example.com/health' }, Input.HealthUrl],
+    ['health-url file:', { 'health-url': 'file:///etc/passwd' }, Input.HealthUrl],
+    ['negative interval', { 'health-interval': '-1' }, Input.HealthInterval],
+    ['zero interval', { 'health-interval': '0' }, Input.HealthInterval],
+    ['non-numeric timeout', { 'health-timeout': 'soon' }, Input.HealthTimeout],
+    ['zero threshold', { 'healthy-threshold': '0' }, Input.HealthyThreshold],
+    ['fractional threshold', { 'healthy-threshold': '1.5' }, Input.HealthyThreshold],
+    [
+      'threshold beyond timeout',
+      { 'healthy-threshold': '10', 'health-interval': '5', 'health-timeout': '30' },
+      Input.HealthyThreshold,
+    ],
+    ['malformed expected-status', { 'expected-status': '2xx' }, Input.ExpectedStatus],
+    ['reversed status range', { 'expected-status': '299-200' }, Input.ExpectedStatus],
+    ['status out of range', { 'expected-status': '600' }, Input.ExpectedStatus],
+    ['rollback not boolean', { rollback: 'yes' }, Input.Rollback],
+    ['needs not JSON', { needs: '{test: success}' }, Input.Needs],
+    ['needs entry without result', { needs: '{"test":{}}' }, Input.Needs],
+    ['source-dir missing', { 'source-dir': 'no/such/dir' }, Input.SourceDir],
+  ];
+  it.each(bad)('rejects %s, naming the input', async (_label, inputs, input) => {
+    await stubRun({ ...valid, ...inputs });
+    expect(problemsOf()).toContain(input);
+  });
+
+  it('reports every bad input at once, with the value and what is allowed', async () => {
+    await stubRun({ ...valid, platform: 'aws', 'health-interval': 'x' });
+    expect(() => getSettings()).toThrowError(
+      /Input 'platform': "aws" is not a platform; allowed: heroku[\s\S]*'health-interval'/,
+    );
+  });
+
+  it('never puts a token value into an error', async () => {
+    await stubRun({ ...valid, 'api-token': 'secret value' });
+    expect(() => getSettings()).toThrowError(/api-token/);
+    expect(() => getSettings()).not.toThrowError(/secret value/);
+  });
+
+  it('requires the runner environment', async () => {
+    await stubRun(valid);
+    vi.stubEnv('GITHUB_SHA', '');
+    expect(problemsOf()).toEqual(['environment']);
+  });
+});
+
+describe('parsers', () => {
+  it.each([
+    ['200-299', [{ min: 200, max: 299 }]],
+    ['204', [{ min: 204, max: 204 }]],
+    [
+      ' 200 , 301-302 ',
+      [
+        { min: 200, max: 200 },
+        { min: 301, max: 302 },
+      ],
+    ],
+  ])('expected-status %j', (value, ranges) => {
+    expect(parseExpectedStatus(value)).toEqual(ranges);
+  });
+  it.each(['', '20', '200-', 'abc', '100-700'])('expected-status %j is refused', (value) => {
+    expect(typeof parseExpectedStatus(value)).toBe('string');
+  });
+  it.each([
+    ['5', 5],
+    ['0.5', 0.5],
+    ['120', 120],
+  ])('seconds %j', (value, seconds) => {
+    expect(parseSeconds(value, 3600)).toBe(seconds);
+  });
+  it.each(['', '-1', '1e3', '0', '0.0', '5s', '4000'])('seconds %j is refused', (value) => {
+    expect(typeof parseSeconds(value, 3600)).toBe('string');
+  });
+  it('splits job lists on commas and newlines', () => {
+    expect(parseJobList('a,\n b (*) ,,\n')).toEqual(['a', 'b (*)']);
+  });
+  it('reads needs', () => {
+    expect(parseNeeds('{"a":{"result":"failure"}}')).toEqual({ a: { result: 'failure' } });
+    expect(typeof parseNeeds('[]')).toBe('string');
+  });
+});

@@ -1,0 +1,167 @@
+// The GitHub runner, simulated: runs dist/index.js as the runner does, with INPUT_* variables
+// holding the action.yml defaults, the GITHUB_* command files, and a clean environment.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const distEntry = path.join(repoRoot, 'dist', 'index.js');
+
+interface ActionYaml {
+  inputs: Record<string, { required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+}
+
+export async function readActionYaml(): Promise<ActionYaml> {
+  return parse(await readFile(path.join(repoRoot, 'action.yml'), 'utf8')) as ActionYaml;
+}
+
+export interface RunOptions {
+  /** `with:` values; inputs not given get their action.yml default. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** GITHUB_* and RUNNER_* values for this run. */
+  readonly github: {
+    readonly apiUrl: string;
+    readonly token: string;
+    readonly repository?: string;
+    readonly runId?: number;
+    readonly attempt?: number;
+    readonly sha: string;
+    readonly workspace: string;
+    readonly runnerName?: string;
+  };
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+export interface Annotation {
+  readonly level: 'error' | 'warning' | 'notice';
+  readonly title: string | undefined;
+  readonly message: string;
+}
+
+export interface RunResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly annotations: Annotation[];
+  /** Everything a user could see: stdout, stderr, summary and outputs. */
+  readonly everything: string;
+}
+
+/** Parses the `name<<delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */
+export function parseCommandFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[index] ?? '');
+    if (!match) continue;
+    const [, name = '', delimiter] = match;
+    const value: string[] = [];
+    for (index++; index < lines.length && lines[index] !== delimiter; index++) {
+      value.push(lines[index] ?? '');
+    }
+    values[name] = value.join('\n');
+  }
+  return values;
+}
+
+function unescapeCommand(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
+/** Reads `::error title=...::message` workflow commands from stdout. */
+export function parseAnnotations(stdout: string): Annotation[] {
+  const found: Annotation[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^::(error|warning|notice)( [^:]*)?::(.*)$/.exec(line);
+    if (!match) continue;
+    const title = /title=([^,]*)/.exec(match[2] ?? '')?.[1];
+    found.push({
+      level: match[1] as Annotation['level'],
+      title: title === undefined ? undefined : unescapeCommand(title),
+      message: unescapeCommand(match[3] ?? ''),
+    });
+  }
+  return found;
+}
+
+export async function runAction(options: RunOptions): Promise<RunResult> {
+  const action = await readActionYaml();
+  const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-runner-'));
+  const files = {
+    GITHUB_OUTPUT: path.join(runnerTemp, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(runnerTemp, 'summary'),
+    GITHUB_STATE: path.join(runnerTemp, 'state'),
+    GITHUB_ENV: path.join(runnerTemp, 'env'),
+    GITHUB_PATH: path.join(runnerTemp, 'path'),
+  };
+  await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
+
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? os.homedir(),
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_API_URL: options.github.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: options.github.repository ?? 'acme/shop',
+    GITHUB_RUN_ID: String(options.github.runId ?? 1001),
+    GITHUB_RUN_ATTEMPT: String(options.github.attempt ?? 1),
+    GITHUB_SHA: options.github.sha,
+    GITHUB_WORKSPACE: options.github.workspace,
+    GITHUB_JOB: 'deploy',
+    GITHUB_WORKFLOW: 'ci',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_NAME: options.github.runnerName ?? 'GitHub Actions 7',
+    ...files,
+  };
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    const given = options.inputs[name];
+    const fallback = (spec.default ?? '').replace('${{ github.token }}', options.github.token);
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = given ?? fallback;
+  }
+  for (const name of Object.keys(options.inputs)) {
+    if (!(name in action.inputs)) throw new Error(`test passes unknown input '${name}'`);
+  }
+  Object.assign(env, options.extraEnv);
+
+  const child = spawn(process.execPath, [distEntry], {
+    cwd: options.github.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timeoutMs = options.timeoutMs ?? 45_000;
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`dist/index.js still running after ${timeoutMs} ms:\n${stdout}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+
+  const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'));
+  const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8');
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs,
+    summary,
+    annotations: parseAnnotations(stdout),
+    everything: [stdout, stderr, summary, JSON.stringify(outputs)].join('\n'),
+  };
+}

@@ -1,0 +1,119 @@
+// One deploy scenario on the simulator: a Heroku app with a live release, a git checkout of
+// examples/app, a workflow run whose jobs the gate reads, and a runner that runs the action.
+// Shared by the end-to-end tests, the demo and the benchmarks.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { type AppConfig, type AppRepo, createAppRepo } from './app-repo.js';
+import { startSimulator, type Simulator } from './index.js';
+import { type RunResult, runAction } from './runner.js';
+import type { RunKey, SimJob } from './types.js';
+
+export const HEROKU_TOKEN = 'hk-sim-3f9c2a7e-token';
+export const GITHUB_TOKEN = 'ghs_simGithubToken0123456789';
+
+/** Health settings that keep a scenario quick while keeping the same logic. */
+export const FAST_HEALTH = {
+  'health-interval': '0.2',
+  'health-timeout': '4',
+  'healthy-threshold': '3',
+} as const;
+
+export interface Scenario {
+  readonly sim: Simulator;
+  readonly repo: AppRepo;
+  readonly app: string;
+  readonly run: RunKey;
+  /** Sets the jobs of the current run (default: a successful `test`). */
+  setJobs(jobs: readonly SimJob[]): void;
+  /** Commits `config` to the checkout and runs the action on that commit. */
+  deploy(
+    config: AppConfig,
+    inputs?: Readonly<Record<string, string>>,
+    extraFiles?: Record<string, string | null>,
+  ): Promise<RunResult & { sha: string }>;
+  /** The /version the app's router serves now (or the error). */
+  liveVersion(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface ScenarioOptions {
+  readonly app?: string;
+  readonly preboot?: boolean;
+  /** Config of the release live before the first deploy. */
+  readonly initial?: AppConfig;
+}
+
+let runCounter = 1000;
+
+export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
+  const app = options.app ?? 'shop-prod';
+  const sim = await startSimulator({ herokuToken: HEROKU_TOKEN, githubToken: GITHUB_TOKEN });
+  const repo = await createAppRepo();
+  const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-scenario-'));
+  try {
+    const { webUrl } = await sim.heroku.createApp(app, { preboot: options.preboot ?? false });
+    await repo.commit(options.initial ?? { version: 'initial' });
+    // Seed the live release from an export of the commit, as an earlier deploy would have.
+    const seedDir = path.join(runnerTemp, 'seed');
+    execFileSync('git', ['worktree', 'add', '--quiet', '--detach', seedDir], { cwd: repo.dir });
+    await sim.heroku.seedRelease(app, seedDir);
+    const run: RunKey = { owner: 'acme', repo: 'shop', runId: ++runCounter, attempt: 1 };
+    const setJobs = (jobs: readonly SimJob[]): void => sim.github.setJobs(run, jobs);
+    setJobs([
+      { name: 'test', status: 'completed', conclusion: 'success' },
+      { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: 'GitHub Actions 7' },
+    ]);
+    return {
+      sim,
+      repo,
+      app,
+      run,
+      setJobs,
+      async deploy(config, inputs = {}, extraFiles) {
+        const sha = await repo.commit(config, extraFiles);
+        const result = await runAction({
+          inputs: {
+            platform: 'heroku',
+            app,
+            'api-token': HEROKU_TOKEN,
+            'api-url': sim.herokuApiUrl,
+            ...FAST_HEALTH,
+            ...inputs,
+          },
+          github: {
+            apiUrl: sim.githubApiUrl,
+            token: GITHUB_TOKEN,
+            repository: `${run.owner}/${run.repo}`,
+            runId: run.runId,
+            attempt: run.attempt,
+            sha,
+            workspace: repo.dir,
+            runnerName: 'GitHub Actions 7',
+          },
+        });
+        return { ...result, sha };
+      },
+      async liveVersion() {
+        try {
+          const response = await fetch(new URL('/version', webUrl), {
+            signal: AbortSignal.timeout(5000),
+          });
+          return response.ok ? (await response.text()).trim() : `HTTP ${response.status}`;
+        } catch (error) {
+          return `unreachable: ${String(error)}`;
+        }
+      },
+      async close() {
+        await sim.stop();
+        await repo.remove();
+        await rm(runnerTemp, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await sim.stop();
+    await repo.remove();
+    throw error;
+  }
+}

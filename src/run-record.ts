@@ -1,0 +1,92 @@
+// Everything the run learns, filled in as it goes, so outputs and the summary can be
+// written from whatever point the run stopped at, including a crash.
+import type { GateVerdict } from './gate.js';
+import type { ResultValue } from './names.js';
+import type { Release } from './platform.js';
+import type { HealthReport } from './probe.js';
+
+export type PhaseOutcome = 'ok' | 'failed' | 'refused' | 'skipped';
+
+export interface PhaseRecord {
+  readonly name: string;
+  /** Milliseconds since the run started. */
+  readonly startMs: number;
+  durationMs: number;
+  outcome: PhaseOutcome;
+  detail: string;
+}
+
+export interface RunRecord {
+  readonly platform: string;
+  readonly app: string;
+  readonly startedAt: Date;
+  result: ResultValue | undefined;
+  /** One line: why the run did not end `deployed`. */
+  cause: string | undefined;
+  /** What state the app is in after a failure, in words. */
+  appState: string | undefined;
+  previous: Release | undefined;
+  release: Release | undefined;
+  rollbackRelease: Release | undefined;
+  rolledBack: boolean;
+  healthUrl: string | undefined;
+  gate: GateVerdict | undefined;
+  health: HealthReport | undefined;
+  rollbackHealth: HealthReport | undefined;
+  recovery: string | undefined;
+  notices: string[];
+  phases: PhaseRecord[];
+}
+
+export function newRunRecord(platform: string, app: string, startedAt: Date): RunRecord {
+  return {
+    platform,
+    app,
+    startedAt,
+    result: undefined,
+    cause: undefined,
+    appState: undefined,
+    previous: undefined,
+    release: undefined,
+    rollbackRelease: undefined,
+    rolledBack: false,
+    healthUrl: undefined,
+    gate: undefined,
+    health: undefined,
+    rollbackHealth: undefined,
+    recovery: undefined,
+    notices: [],
+    phases: [],
+  };
+}
+
+/** Runs `work` as a named phase of the timeline; a throw marks it failed and propagates. */
+export async function phase<T>(
+  record: RunRecord,
+  name: string,
+  now: () => number,
+  work: (done: (outcome: PhaseOutcome, detail?: string) => void) => Promise<T>,
+): Promise<T> {
+  const start = now();
+  const entry: PhaseRecord = {
+    name,
+    startMs: start - record.startedAt.getTime(),
+    durationMs: 0,
+    outcome: 'ok',
+    detail: '',
+  };
+  record.phases.push(entry);
+  const done = (outcome: PhaseOutcome, detail = ''): void => {
+    entry.outcome = outcome;
+    entry.detail = detail;
+  };
+  try {
+    return await work(done);
+  } catch (error) {
+    entry.outcome = 'failed';
+    if (entry.detail === '') entry.detail = error instanceof Error ? error.message : String(error);
+    throw error;
+  } finally {
+    entry.durationMs = now() - start;
+  }
+}
