@@ -1,7 +1,6 @@
 // Wires the real dependencies into the deploy flow and reports on every path.
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runDeploy, type FlowDeps } from './deploy.js';
 import { errorMessage, InvalidInputs } from './errors.js';
 import { listRunJobs } from './github-jobs.js';
@@ -9,7 +8,7 @@ import { getSettings, type Settings } from './inputs.js';
 import { Input } from './names.js';
 import type { Platform } from './platform.js';
 import { createHerokuPlatform } from './platforms/heroku.js';
-import { httpPoll } from './probe.js';
+import { liveProbeDeps } from './probe.js';
 import { renderSummary, writeOutputs } from './report.js';
 import { newRunRecord } from './run-record.js';
 
@@ -38,11 +37,7 @@ const realDeps: FlowDeps = {
       },
       GITHUB_TIMEOUT_MS,
     ),
-  probe: {
-    now: () => Date.now(),
-    sleep: (ms, signal) => sleep(ms, undefined, { signal }),
-    poll: httpPoll,
-  },
+  probe: liveProbeDeps,
 };
 
 /** Runs the action; throws with the one-line cause whenever the result is not `deployed`. */

@@ -1,0 +1,149 @@
+// Lists the jobs of this workflow run attempt from the GitHub API, for the test gate.
+import type { getOctokit } from '@actions/github';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage, HttpError } from './errors.js';
+import type { JobInfo } from './gate.js';
+import { nextRetry } from './retry.js';
+import type { RetryPolicy } from './retry.js';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+export interface RunRef {
+  owner: string;
+  repo: string;
+  runId: number;
+  attempt: number;
+}
+
+/** GET is idempotent, so a listing that hit a 5xx or a network error is simply done again. */
+const LIST_RETRY: RetryPolicy = { attempts: 3, baseMs: 500, maxMs: 2_000, budgetMs: 60_000 };
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function toJobInfo(raw: unknown): JobInfo {
+  const name = fieldOf(raw, 'name');
+  const status = fieldOf(raw, 'status');
+  if (typeof name !== 'string' || typeof status !== 'string') {
+    throw new Error(`GitHub API returned a job without a name or status: ${JSON.stringify(raw)}`);
+  }
+  return {
+    name,
+    status,
+    conclusion: stringOrNull(fieldOf(raw, 'conclusion')),
+    runnerName: stringOrNull(fieldOf(raw, 'runner_name')),
+    htmlUrl: stringOrNull(fieldOf(raw, 'html_url')),
+  };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = fieldOf(error, 'status');
+  return typeof status === 'number' ? status : undefined;
+}
+
+function headerOf(error: unknown, name: string): string | undefined {
+  const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
+function isRetryable(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 500;
+}
+
+/** Turns a refusal into a message that says what to change; never includes the token. */
+function explain(error: unknown, run: RunRef, path: string, attempts: number): Error {
+  const status = statusOf(error);
+  const what = `listing the jobs of run ${run.runId} (attempt ${run.attempt})`;
+  const detail = errorMessage(error);
+  const fail = (code: number, message: string): HttpError =>
+    new HttpError('GET', path, code, undefined, `${what} failed: ${message}`);
+  if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
+    const reset = headerOf(error, 'x-ratelimit-reset');
+    const when =
+      reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
+    return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
+  }
+  if (status === 403) {
+    return fail(
+      403,
+      `403 ${detail}. The github-token may not read this run's jobs; ` +
+        'give the workflow (or the deploy job) this block:\n' +
+        'permissions:\n  actions: read\n  contents: read',
+    );
+  }
+  if (status === 401) {
+    return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
+  }
+  if (status === 404) {
+    return fail(
+      404,
+      `404 ${detail}. Run ${run.runId} attempt ${run.attempt} of ${run.owner}/${run.repo} ` +
+        'not found: is GITHUB_API_URL right, and does the token have access to this repository?',
+    );
+  }
+  if (status !== undefined && status < 500) return fail(status, `${status} ${detail}`);
+  return new Error(
+    `${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`,
+  );
+}
+
+function jobsPath(run: RunRef): string {
+  const repo = `${encodeURIComponent(run.owner)}/${encodeURIComponent(run.repo)}`;
+  return `/repos/${repo}/actions/runs/${run.runId}/attempts/${run.attempt}/jobs`;
+}
+
+async function listOnce(
+  octokit: GitHubClient,
+  path: string,
+  timeoutMs: number,
+): Promise<JobInfo[]> {
+  // paginate() sends only method, url and headers with the request for each further page, so
+  // `request.signal` given as a parameter would bound page 1 alone. As a default of the request
+  // function it reaches every page; the path is filled in up front so no route parameter is
+  // appended again to the `Link` URLs of later pages.
+  const timedRequest = octokit.request.defaults({
+    method: 'GET',
+    url: `${path}?per_page=100`,
+    request: { signal: AbortSignal.timeout(timeoutMs) },
+  });
+  const jobs: unknown = await octokit.paginate(timedRequest);
+  if (!Array.isArray(jobs)) {
+    throw new Error(`GitHub API answered ${path} with something other than a job list`);
+  }
+  return jobs.map(toJobInfo);
+}
+
+/** All jobs of the run attempt (every page). Each attempt at the listing is bounded by
+ * `timeoutMs`; network errors and 5xx are retried twice. */
+export async function listRunJobs(
+  octokit: GitHubClient,
+  run: RunRef,
+  timeoutMs: number,
+): Promise<JobInfo[]> {
+  const path = jobsPath(run);
+  const startedAt = Date.now();
+  let lastError: unknown;
+  let attempts = 0;
+  while (attempts < LIST_RETRY.attempts) {
+    attempts += 1;
+    try {
+      return await listOnce(octokit, path, timeoutMs);
+    } catch (error) {
+      lastError = error;
+      if (!isRetryable(error)) break;
+      const decision = nextRetry(attempts, Date.now() - startedAt, LIST_RETRY, undefined);
+      if (!decision.retry) break;
+      await sleep(decision.delayMs);
+    }
+  }
+  throw explain(lastError, run, path, attempts);
+}

@@ -1,0 +1,217 @@
+// The health poll loop (clock, sleep and poll injected) and the real HTTP poll.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+import { errorMessage } from './errors.js';
+import { judgePoll, nextHealth } from './health.js';
+import type { HealthCriteria, HealthState, PollJudgement, PollResult } from './health.js';
+
+export interface ProbeSettings {
+  url: string;
+  criteria: HealthCriteria;
+  intervalMs: number;
+  timeoutMs: number;
+  threshold: number;
+}
+
+/** One poll as it happened; `at` is ms since the probe started. */
+export interface PollRecord extends PollResult, PollJudgement {
+  at: number;
+}
+
+export interface HealthReport {
+  verdict: 'healthy' | 'unhealthy';
+  polls: PollRecord[];
+  reason: string;
+  elapsedMs: number;
+}
+
+export interface ProbeDeps {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  poll(url: string, timeoutMs: number): Promise<PollResult>;
+}
+
+const MIN_POLL_TIMEOUT_MS = 2_000;
+const MAX_POLL_TIMEOUT_MS = 10_000;
+/** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
+const MAX_POLLS = 10_000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
+function pollTimeoutMs(intervalMs: number, remainingMs: number): number {
+  const wanted = Math.min(Math.max(intervalMs, MIN_POLL_TIMEOUT_MS), MAX_POLL_TIMEOUT_MS);
+  return Math.max(1, Math.min(wanted, remainingMs));
+}
+
+function describePoll(index: number, record: PollRecord): string {
+  const answer = record.status === null ? 'no answer' : String(record.status);
+  return `poll ${index}: ${answer} in ${Math.round(record.latencyMs)} ms — ${record.reason}`;
+}
+
+function unhealthyReason(
+  settings: ProbeSettings,
+  state: HealthState,
+  polls: readonly PollRecord[],
+  aborted: boolean,
+): string {
+  const lastFailure = polls.findLast((record) => !record.pass);
+  const counts = `${state.polls} polls, ${state.passes} passed`;
+  const details = lastFailure === undefined ? counts : `${counts}, last: ${lastFailure.reason}`;
+  if (aborted) return `health check aborted (${details})`;
+  const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
+  return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;
+}
+
+async function pollSafely(deps: ProbeDeps, url: string, timeoutMs: number): Promise<PollResult> {
+  const startedAt = deps.now();
+  try {
+    return await deps.poll(url, timeoutMs);
+  } catch (error) {
+    return {
+      status: null,
+      body: '',
+      latencyMs: deps.now() - startedAt,
+      error: errorMessage(error),
+    };
+  }
+}
+
+/** Polls `settings.url` on a fixed grid (start + k·interval) until `threshold` passes in a row
+ * (healthy) or the deadline (unhealthy). An abort ends it early as unhealthy. */
+export async function waitForHealthy(
+  settings: ProbeSettings,
+  deps: ProbeDeps,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<HealthReport> {
+  const start = deps.now();
+  const deadline = start + settings.timeoutMs;
+  const intervalMs = Math.max(1, settings.intervalMs);
+  const polls: PollRecord[] = [];
+  let state: HealthState = { polls: 0, passes: 0, consecutive: 0, startedAt: start };
+  let slot = 0;
+  let aborted = false;
+
+  while (polls.length < MAX_POLLS) {
+    const slotAt = start + slot * intervalMs;
+    if (slot > 0 && slotAt >= deadline) break;
+    const waitMs = slotAt - deps.now();
+    if (waitMs > 0) {
+      try {
+        await deps.sleep(waitMs, signal);
+      } catch (error) {
+        if (signal?.aborted !== true) throw error;
+      }
+    }
+    if (signal?.aborted === true) {
+      aborted = true;
+      break;
+    }
+    const pollStart = deps.now();
+    const result = await pollSafely(
+      deps,
+      settings.url,
+      pollTimeoutMs(intervalMs, deadline - pollStart),
+    );
+    const judgement = judgePoll(result, settings.criteria);
+    const record: PollRecord = { ...result, ...judgement, at: pollStart - start };
+    polls.push(record);
+    log(describePoll(polls.length, record));
+
+    const now = deps.now();
+    const next = nextHealth(state, judgement, now, settings);
+    state = next.state;
+    if (next.verdict === 'healthy') {
+      const reason =
+        `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
+        `after ${seconds(now - start)} (${state.polls} polls, ${state.passes} passed)`;
+      return { verdict: 'healthy', polls, reason, elapsedMs: now - start };
+    }
+    if (next.verdict === 'unhealthy') break;
+    // A poll that overran its slot moves on to the next grid point instead of bunching up.
+    slot = Math.max(slot + 1, Math.ceil((now - start) / intervalMs));
+  }
+  if (signal?.aborted === true) aborted = true;
+  const reason = unhealthyReason(settings, state, polls, aborted);
+  return { verdict: 'unhealthy', polls, reason, elapsedMs: deps.now() - start };
+}
+
+/** The real clock, timer and HTTP poll, for the action. */
+export const liveProbeDeps: ProbeDeps = {
+  now: () => performance.now(),
+  sleep: async (ms, signal) => {
+    await sleepFor(ms, undefined, { signal });
+  },
+  poll: (url, timeoutMs) => httpPoll(url, timeoutMs),
+};
+
+// One keep-alive pool for all polls: consecutive polls reuse the connection like a browser would.
+const pollAgent = new Agent({ keepAliveTimeout: 30_000, connections: 2 });
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function describeError(error: unknown): string {
+  const code =
+    error instanceof Error && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : undefined;
+  const message = errorMessage(error);
+  return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function absoluteLocation(location: string, base: string): string {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+}
+
+/** One GET of the health URL: no credentials, no redirects followed, at most 64 KiB of body. */
+export async function httpPoll(url: string, timeoutMs: number): Promise<PollResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const startedAt = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - startedAt);
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      dispatcher: pollAgent,
+      signal: controller.signal,
+      headers: { 'user-agent': 'guarded-deploy', accept: '*/*' },
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= MAX_BODY_BYTES) {
+        // Enough to judge; dropping the rest closes this connection, which is fine.
+        response.body.destroy();
+        break;
+      }
+    }
+    const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+    const result: PollResult = { status: response.statusCode, body, latencyMs: elapsed() };
+    const location = headerValue(response.headers.location);
+    if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
+      result.redirectTo = absoluteLocation(location, url);
+    }
+    return result;
+  } catch (error) {
+    const message = controller.signal.aborted
+      ? `timeout after ${timeoutMs} ms`
+      : describeError(error);
+    return { status: null, body: '', latencyMs: elapsed(), error: message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
