@@ -48,6 +48,20 @@ export async function runDeploy(
   }
 
   const platform = deps.createPlatform(settings);
+  try {
+    await deployWith(platform, settings, deps, record);
+  } finally {
+    await platform.close();
+  }
+}
+
+async function deployWith(
+  platform: Platform,
+  settings: Settings,
+  deps: FlowDeps,
+  record: RunRecord,
+): Promise<void> {
+  const now = (): number => deps.now();
   const snapshot = await phase(record, 'snapshot', now, async (done) => {
     const found = await platform.snapshot();
     done('ok', `live: ${found.current.label}`);

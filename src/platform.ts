@@ -32,6 +32,8 @@ export interface Platform {
   liveRelease(): Promise<Release>;
   /** Makes `target` live again and resolves once the release doing so is live. */
   rollback(target: Release, log: LogLine): Promise<Release>;
+  /** Closes kept-alive connections. */
+  close(): Promise<void>;
 }
 
 /** What a platform implementation needs from the settings. */

@@ -100,7 +100,8 @@ export function renderSummary(record: RunRecord): string {
           row.status,
           row.conclusion ?? '-',
           row.required ? 'yes' : 'no',
-          (row.ok ? 'ok' : 'REFUSED') + (row.note === '' ? '' : ` (${row.note})`),
+          (row.ok ? 'ok' : 'REFUSED') +
+            (row.note === '' || row.note === 'ok' ? '' : ` (${row.note})`),
         ]),
       ),
     );

@@ -1,7 +1,12 @@
 // dist/index.js against the simulated Heroku: failures before anything new is live.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScenario, type Scenario } from '../../sim/scenario.js';
-import { expectContractKept, expectReported, herokuCalls } from '../helpers/assert-run.js';
+import {
+  expectContractKept,
+  expectNoSecrets,
+  expectReported,
+  herokuCalls,
+} from '../helpers/assert-run.js';
 
 let scenario: Scenario | undefined;
 afterEach(async () => {
@@ -38,7 +43,7 @@ describe('heroku failures', () => {
     const result = await scenario.deploy({ version: 'x' }, { 'api-token': 'wrong-token-123' });
     expectReported(result, 'failed');
     expect(result.annotations[0]?.message).toMatch(/refused the token/);
-    expect(result.everything).not.toContain('wrong-token-123');
+    expectNoSecrets(result, ['wrong-token-123']);
     expect(herokuCalls(scenario.sim, 'POST', /./)).toBe(0);
   });
 

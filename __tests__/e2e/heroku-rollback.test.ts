@@ -55,7 +55,8 @@ describe('heroku rollback', () => {
     );
     expectReported(result, 'failed');
     expect(result.outputs['rolled-back']).toBe('false');
-    expect(await scenario.liveVersion()).toBe('HTTP 503');
+    // The broken release still serves (its /version answers; its /health does not).
+    expect(await scenario.liveVersion()).toBe('bad');
     expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(0);
     expect(result.summary).toMatch(/rollback is false/);
     expect(result.summary).toMatch(/heroku releases:rollback v\d+ --app shop-prod/);

@@ -1,0 +1,63 @@
+// A tiny web app for trying out guarded-deploy. Its behaviour comes from an optional
+// app-config.json next to this file, so each commit can be a healthy or a broken release.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+
+const defaults = {
+  version: '1',
+  healthStatus: 200,
+  healthBody: '{"status":"ok"}',
+  startupDelayMs: 0,
+  crashAfterMs: null,
+  flapping: false,
+};
+
+function loadConfig() {
+  try {
+    const file = new URL('./app-config.json', import.meta.url);
+    return { ...defaults, ...JSON.parse(readFileSync(file, 'utf8')) };
+  } catch (error) {
+    if (error.code === 'ENOENT') return defaults;
+    throw error;
+  }
+}
+
+const config = loadConfig();
+let healthChecks = 0;
+
+const server = createServer((req, res) => {
+  const path = new URL(req.url, 'http://localhost').pathname;
+  if (path === '/health') {
+    healthChecks += 1;
+    // Flapping: every second check fails, like an app with an intermittent fault.
+    const status = config.flapping && healthChecks % 2 === 0 ? 500 : config.healthStatus;
+    const type = config.healthBody.startsWith('{') ? 'application/json' : 'text/plain';
+    res.writeHead(status, { 'content-type': type });
+    res.end(config.healthBody);
+  } else if (path === '/version') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`${config.version}\n`);
+  } else if (path === '/') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`Hello from version ${config.version}\n`);
+  } else {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('Not found\n');
+  }
+});
+
+// A slow boot keeps the port closed for a while, like an app loading before it listens.
+setTimeout(() => {
+  server.listen(Number(process.env.PORT ?? 5000), () => {
+    console.log(`version ${config.version} listening on port ${server.address().port}`);
+  });
+}, config.startupDelayMs);
+
+if (config.crashAfterMs !== null) {
+  setTimeout(() => {
+    console.error(`version ${config.version} crashing as configured`);
+    process.exit(1);
+  }, config.crashAfterMs);
+}
+
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

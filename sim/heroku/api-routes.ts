@@ -1,0 +1,212 @@
+// The Heroku Platform API endpoints the simulator serves, each tied to its link in Heroku's
+// hyper-schema (resource + title) so requests and responses can be checked against it.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HerokuLinkRef } from '../contract/heroku-schema.js';
+import type { HerokuAccount, SourceBlob } from './account.js';
+import type { BlobStore } from './blob-store.js';
+import { HerokuApiError, isRecord } from './http-io.js';
+import type { AppRecord, ReleaseRecord } from './model.js';
+import {
+  appObject,
+  buildObject,
+  dynoObject,
+  prebootFeatureObject,
+  releaseObject,
+} from './objects.js';
+import type { StreamUrls } from './objects.js';
+import { InvalidRangeError, paginate, parseRange } from './range.js';
+
+export interface ApiContext {
+  readonly account: HerokuAccount;
+  readonly blobs: BlobStore;
+  readonly urls: StreamUrls;
+  readonly baseUrl: string;
+}
+
+export interface ApiCall {
+  readonly params: readonly string[];
+  readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** The schema link; for POST /apps/{app}/releases it depends on the body. */
+  link(body: unknown): HerokuLinkRef;
+  handle(ctx: ApiContext, call: ApiCall): Promise<ApiAnswer> | ApiAnswer;
+}
+
+const SEGMENT = '([^/]+)';
+
+function route(
+  method: string,
+  template: string,
+  link: HerokuLinkRef | ((body: unknown) => HerokuLinkRef),
+  handle: Route['handle'],
+): Route {
+  const pattern = new RegExp(`^${template.replace(/\{[a-z_]+\}/g, SEGMENT)}$`);
+  return { method, pattern, link: typeof link === 'function' ? link : () => link, handle };
+}
+
+function appOf(ctx: ApiContext, call: ApiCall): AppRecord {
+  const app = ctx.account.findApp(call.params[0] ?? '');
+  if (!app) throw new HerokuApiError(404, 'not_found', "Couldn't find that app.");
+  return app;
+}
+
+function releaseOf(app: AppRecord, idOrVersion: string): ReleaseRecord {
+  const release = /^\d+$/.test(idOrVersion)
+    ? app.releases.find((candidate) => candidate.version === Number(idOrVersion))
+    : app.releases.find((candidate) => candidate.id === idOrVersion);
+  if (!release) throw new HerokuApiError(404, 'not_found', "Couldn't find that release.");
+  return release;
+}
+
+function sourceBlobOf(body: unknown): SourceBlob {
+  const blob = isRecord(body) ? body.source_blob : undefined;
+  const field = (name: string): string | null => {
+    const value = isRecord(blob) ? blob[name] : undefined;
+    return typeof value === 'string' ? value : null;
+  };
+  const url = field('url');
+  if (url === null) {
+    throw new HerokuApiError(422, 'invalid_params', 'source_blob.url is required.');
+  }
+  return {
+    url,
+    checksum: field('checksum'),
+    version: field('version'),
+    version_description: field('version_description'),
+  };
+}
+
+export const ROUTES: readonly Route[] = [
+  route('GET', '/apps/{app}', { resource: 'app', title: 'Info' }, (ctx, call) => ({
+    status: 200,
+    body: appObject(appOf(ctx, call)),
+  })),
+
+  route(
+    'GET',
+    '/apps/{app}/features/{feature}',
+    { resource: 'app-feature', title: 'Info' },
+    (ctx, call) => {
+      const app = appOf(ctx, call);
+      const feature = call.params[1];
+      if (feature !== 'preboot') {
+        throw new HerokuApiError(404, 'not_found', "Couldn't find that feature.");
+      }
+      return { status: 200, body: prebootFeatureObject(app) };
+    },
+  ),
+
+  route('GET', '/apps/{app}/releases', { resource: 'release', title: 'List' }, (ctx, call) => {
+    const app = appOf(ctx, call);
+    const header = call.headers.range;
+    let range;
+    try {
+      // Version first: without a Range, releases come oldest first, as Heroku lists them.
+      range = parseRange(header, ['version', 'id']);
+    } catch (error) {
+      if (error instanceof InvalidRangeError) {
+        throw new HerokuApiError(400, 'bad_request', error.message);
+      }
+      throw error;
+    }
+    const page = paginate(app.releases, range, (release, field) =>
+      field === 'version' ? release.version : release.id,
+    );
+    const body = page.items.map((release) => releaseObject(app, release, ctx.urls));
+    const headers: Record<string, string> = { 'accept-ranges': 'id, version' };
+    if (page.nextRange === undefined) return { status: 200, body, headers };
+    return { status: 206, body, headers: { ...headers, 'next-range': page.nextRange } };
+  }),
+
+  route(
+    'GET',
+    '/apps/{app}/releases/{release}',
+    { resource: 'release', title: 'Info' },
+    (ctx, call) => {
+      const app = appOf(ctx, call);
+      const release = releaseOf(app, call.params[1] ?? '');
+      return { status: 200, body: releaseObject(app, release, ctx.urls) };
+    },
+  ),
+
+  route(
+    'POST',
+    '/apps/{app}/releases',
+    (body) => ({
+      resource: 'release',
+      title: isRecord(body) && 'release' in body ? 'Rollback' : 'Create',
+    }),
+    (ctx, call) => {
+      const app = appOf(ctx, call);
+      const body = isRecord(call.body) ? call.body : {};
+      if (typeof body.release === 'string') {
+        const target = releaseOf(app, body.release);
+        return {
+          status: 201,
+          body: releaseObject(app, ctx.account.rollback(app, target), ctx.urls),
+        };
+      }
+      const slugId = typeof body.slug === 'string' ? body.slug : '';
+      const slug = app.slugs.get(slugId);
+      if (!slug) throw new HerokuApiError(404, 'not_found', "Couldn't find that slug.");
+      const description =
+        typeof body.description === 'string' ? body.description : `Deploy ${slug.id.slice(0, 8)}`;
+      const release = ctx.account.release(app, slug, description);
+      return { status: 201, body: releaseObject(app, release, ctx.urls) };
+    },
+  ),
+
+  route('POST', '/sources', { resource: 'source', title: 'Create' }, async (ctx) => ({
+    status: 201,
+    body: { source_blob: await ctx.blobs.createSource(ctx.baseUrl) },
+  })),
+
+  route('POST', '/apps/{app}/builds', { resource: 'build', title: 'Create' }, (ctx, call) => {
+    const app = appOf(ctx, call);
+    const build = ctx.account.startBuild(app, sourceBlobOf(call.body));
+    return { status: 201, body: buildObject(app, build, ctx.urls) };
+  }),
+
+  route('GET', '/apps/{app}/builds/{build}', { resource: 'build', title: 'Info' }, (ctx, call) => {
+    const app = appOf(ctx, call);
+    const build = app.builds.find((candidate) => candidate.id === call.params[1]);
+    if (!build) throw new HerokuApiError(404, 'not_found', "Couldn't find that build.");
+    return { status: 200, body: buildObject(app, build, ctx.urls) };
+  }),
+
+  route('GET', '/apps/{app}/dynos', { resource: 'dyno', title: 'List' }, (ctx, call) => {
+    const app = appOf(ctx, call);
+    return { status: 200, body: app.router.dynos().map((dyno) => dynoObject(app, dyno)) };
+  }),
+];
+
+export function findRoute(
+  method: string,
+  pathname: string,
+): { route: Route; params: string[] } | undefined {
+  for (const candidate of ROUTES) {
+    if (candidate.method !== method) continue;
+    const match = candidate.pattern.exec(pathname);
+    if (match) return { route: candidate, params: match.slice(1).map(decodeSegment) };
+  }
+  return undefined;
+}
+
+function decodeSegment(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return segment ?? '';
+  }
+}

@@ -1,0 +1,67 @@
+// In-memory state of the simulated Heroku account: apps, slugs, builds and releases.
+import type { AppRouter } from '../router/app-router.js';
+import type { OutputLog } from './output-log.js';
+import type { ProcessTypes } from './procfile.js';
+
+export interface SlugRecord {
+  readonly id: string;
+  readonly dir: string;
+  readonly processTypes: ProcessTypes;
+  readonly sizeBytes: number;
+}
+
+export type ReleaseStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface ReleaseRecord {
+  readonly id: string;
+  readonly version: number;
+  readonly description: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  status: ReleaseStatus;
+  readonly slug: SlugRecord | undefined;
+  /** Release phase output; only when the slug's Procfile has a `release` command. */
+  readonly output: OutputLog | undefined;
+  /** Resolves when the release left `pending` and, if it became current, traffic switched. */
+  settled: Promise<void>;
+}
+
+export type BuildStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface BuildRecord {
+  readonly id: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  status: BuildStatus;
+  readonly sourceBlob: {
+    readonly url: string;
+    readonly checksum: string | null;
+    readonly version: string | null;
+    readonly version_description: string | null;
+  };
+  readonly output: OutputLog;
+  slug: SlugRecord | undefined;
+  release: ReleaseRecord | undefined;
+}
+
+export interface AppRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  releasedAt: string | null;
+  readonly prebootSince: string;
+  readonly router: AppRouter;
+  readonly releases: ReleaseRecord[];
+  readonly builds: BuildRecord[];
+  readonly slugs: Map<string, SlugRecord>;
+  currentRelease: ReleaseRecord | undefined;
+}
+
+export const SIM_USER = {
+  id: '6b7b0c1d-5f2e-4c5a-9d1e-5a1b2c3d4e5f',
+  email: 'deployer@example.com',
+} as const;
+
+export const SIM_REGION = { id: '59accabd-516d-4f0e-83e6-6e3757701145', name: 'us' } as const;
+export const SIM_STACK = { id: 'ee582d3c-717d-4a57-ba5f-8b3a39f3a817', name: 'heroku-24' } as const;

@@ -1,0 +1,191 @@
+// The simulated Heroku HTTP server: Platform API, source blob store and output streams on one
+// port, with request recording, fault injection and contract checks.
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { HerokuContract } from '../contract/heroku-schema.js';
+import type { RecordedRequest } from '../types.js';
+import type { HerokuAccount } from './account.js';
+import { findRoute } from './api-routes.js';
+import type { ApiContext } from './api-routes.js';
+import { BLOB_PREFIX } from './blob-store.js';
+import type { BlobStore } from './blob-store.js';
+import { applyFault } from './faults.js';
+import type { FaultBook } from './faults.js';
+import { HerokuApiError, readJsonBody, sendJson } from './http-io.js';
+import type { OutputLog } from './output-log.js';
+import type { StreamUrls } from './objects.js';
+
+const API_VERSION_ACCEPT = /^application\/vnd\.heroku\+json;\s*version=3(\.[a-z-]+)?\s*$/i;
+const STREAM_PATH = /^\/streams\/(builds|releases)\/([0-9a-f-]{36})$/;
+const RATE_LIMIT = 4500;
+
+export interface HerokuServerDeps {
+  readonly token: string;
+  readonly account: HerokuAccount;
+  readonly blobs: BlobStore;
+  readonly contract: HerokuContract;
+  readonly faults: FaultBook;
+  readonly onRequest: (request: RecordedRequest) => void;
+  readonly onViolation: (violation: string) => void;
+}
+
+type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
+
+export class HerokuServer {
+  private rateLimitRemaining = RATE_LIMIT;
+
+  private constructor(
+    private readonly deps: HerokuServerDeps,
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
+
+  static async start(deps: HerokuServerDeps): Promise<HerokuServer> {
+    const server = http.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const instance = new HerokuServer(deps, server, `http://127.0.0.1:${port}`);
+    server.on('request', (req, res) => void instance.handle(req, res));
+    return instance;
+  }
+
+  readonly streamUrls: StreamUrls = {
+    build: (id) => `${this.url}/streams/builds/${id}`,
+    release: (id) => `${this.url}/streams/releases/${id}`,
+  };
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const method = req.method ?? 'GET';
+    const record: MutableRecord = {
+      api: url.pathname.startsWith(BLOB_PREFIX) ? 'blob' : 'heroku',
+      method,
+      path: req.url ?? '/',
+      headers: flattenHeaders(req.headers),
+      body: undefined,
+      status: 0,
+    };
+    this.deps.onRequest(record);
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
+    try {
+      const fault = this.deps.faults.take(method, url.pathname);
+      if (fault && (await applyFault(fault, req, res))) return;
+      if (record.api === 'blob') return await this.deps.blobs.handle(req, res, url);
+      const stream = STREAM_PATH.exec(url.pathname);
+      if (stream && method === 'GET') return this.streamOutput(res, stream[1], stream[2]);
+      await this.handleApi(req, res, url, record);
+    } catch (error) {
+      if (!res.headersSent) {
+        sendJson(res, 500, { id: 'internal_server_error', message: String(error) });
+      } else res.destroy();
+    }
+  }
+
+  private async handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: MutableRecord,
+  ): Promise<void> {
+    this.rateLimitRemaining = Math.max(0, this.rateLimitRemaining - 1);
+    const headers = {
+      'request-id': randomUUID(),
+      'ratelimit-remaining': String(this.rateLimitRemaining),
+    };
+    const method = record.method;
+    try {
+      if (!API_VERSION_ACCEPT.test(req.headers.accept ?? '')) {
+        throw new HerokuApiError(
+          400,
+          'missing_version',
+          "Please specify a version along with Heroku's API MIME type. For example, " +
+            '`Accept: application/vnd.heroku+json; version=3`.',
+        );
+      }
+      if (req.headers.authorization !== `Bearer ${this.deps.token}`) {
+        throw new HerokuApiError(401, 'unauthorized', 'Invalid credentials provided.');
+      }
+      const found = findRoute(method, url.pathname);
+      if (!found) {
+        throw new HerokuApiError(
+          404,
+          'not_found',
+          'The requested API endpoint was not found. Are you using the right HTTP verb (i.e. ' +
+            '`GET` vs. `POST`), and did you specify your intended version with the `Accept` ' +
+            'header?',
+        );
+      }
+      const body = method === 'GET' ? undefined : await readJsonBody(req);
+      record.body = body;
+      const link = found.route.link(body);
+      const where = `${method} ${url.pathname} (${link.resource} ${link.title})`;
+      const problems = this.deps.contract.validateRequest(link, body ?? {});
+      if (problems.length > 0) {
+        this.deps.onViolation(`heroku request ${where}: ${problems.join('; ')}`);
+        throw new HerokuApiError(422, 'invalid_params', `Invalid params: ${problems.join('; ')}`);
+      }
+      const context: ApiContext = {
+        account: this.deps.account,
+        blobs: this.deps.blobs,
+        urls: this.streamUrls,
+        baseUrl: this.url,
+      };
+      const answer = await found.route.handle(context, {
+        params: found.params,
+        body,
+        headers: req.headers,
+      });
+      for (const problem of this.deps.contract.validateResponse(link, answer.body)) {
+        this.deps.onViolation(`heroku response ${where}: ${problem}`);
+      }
+      sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
+    } catch (error) {
+      if (!(error instanceof HerokuApiError)) throw error;
+      req.resume();
+      sendJson(res, error.status, { id: error.id, message: error.message }, headers);
+    }
+  }
+
+  /** Streams an output log as text/plain, line by line, ending when the log ends. */
+  private streamOutput(res: ServerResponse, kind: string | undefined, id = ''): void {
+    let log: OutputLog | undefined;
+    if (kind === 'builds') log = this.deps.account.findBuild(id)?.output;
+    else log = this.deps.account.findRelease(id)?.output;
+    if (!log) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-cache',
+    });
+    const unsubscribe = log.follow(
+      (line) => res.write(`${line}\n`),
+      () => res.end(),
+    );
+    res.on('close', unsubscribe);
+  }
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

@@ -1,0 +1,142 @@
+// One web dyno: a process running the Procfile's web command in a release's slug directory.
+import { randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exitOf, processEnv, spawnGroup, stopGroup } from './process-group.js';
+import type { ProcessRegistry } from './process-group.js';
+
+export type DynoState = 'starting' | 'up' | 'crashed' | 'down';
+
+export interface DynoSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly slugDir: string;
+  readonly release: { readonly id: string; readonly version: number };
+  readonly registry: ProcessRegistry;
+  readonly log: (line: string) => void;
+}
+
+const PORT_POLL_MS = 50;
+/** Heroku's R10: a web process that has not bound $PORT after 60 s is killed. */
+export const BOOT_DEADLINE_MS = 60_000;
+
+export class Dyno {
+  readonly id = randomUUID();
+  readonly createdAt = new Date().toISOString();
+  updatedAt = this.createdAt;
+  port: number | undefined;
+  private currentState: DynoState = 'starting';
+  private child: ChildProcess | undefined;
+  private readonly settleWaiters = new Set<() => void>();
+
+  constructor(readonly spec: DynoSpec) {}
+
+  get state(): DynoState {
+    return this.currentState;
+  }
+
+  get type(): string {
+    return this.spec.name.split('.')[0] ?? 'web';
+  }
+
+  async start(): Promise<void> {
+    if (this.currentState !== 'starting' || this.child) return;
+    const port = await freePort();
+    if (this.currentState !== 'starting') return; // stopped while we looked for a port
+    this.port = port;
+    const tag = `app[${this.spec.name}]:`;
+    this.spec.log(
+      `heroku[${this.spec.name}]: Starting process with command \`${this.spec.command}\``,
+    );
+    const child = spawnGroup(this.spec.command, {
+      cwd: this.spec.slugDir,
+      env: processEnv({ PORT: String(port), DYNO: this.spec.name }),
+      onLine: (line) => this.spec.log(`${tag} ${line}`),
+      registry: this.spec.registry,
+    });
+    this.child = child;
+    child.once('exit', (code, signal) => {
+      this.spec.log(`heroku[${this.spec.name}]: Process exited with status ${code ?? signal}`);
+      if (this.currentState !== 'down') this.setState('crashed');
+    });
+    void this.watchBoot(port);
+  }
+
+  /** Resolves with the state once the dyno is no longer starting, or at the deadline. */
+  waitSettled(timeoutMs: number): Promise<DynoState> {
+    if (this.currentState !== 'starting') return Promise.resolve(this.currentState);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.settleWaiters.delete(done);
+        resolve(this.currentState);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.settleWaiters.add(done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const wasRunning = this.currentState === 'starting' || this.currentState === 'up';
+    this.setState('down');
+    if (!this.child) return;
+    if (wasRunning) this.spec.log(`heroku[${this.spec.name}]: Stopping all processes with SIGTERM`);
+    await stopGroup(this.child);
+  }
+
+  private setState(next: DynoState): void {
+    if (this.currentState === next) return;
+    this.spec.log(`heroku[${this.spec.name}]: State changed from ${this.currentState} to ${next}`);
+    this.currentState = next;
+    this.updatedAt = new Date().toISOString();
+    for (const waiter of [...this.settleWaiters]) waiter();
+  }
+
+  private async watchBoot(port: number): Promise<void> {
+    const deadline = Date.now() + BOOT_DEADLINE_MS;
+    while (this.currentState === 'starting' && Date.now() < deadline) {
+      if (await acceptsConnections(port)) {
+        if (this.currentState === 'starting') this.setState('up');
+        return;
+      }
+      await sleep(PORT_POLL_MS);
+    }
+    if (this.currentState !== 'starting' || !this.child) return;
+    this.spec.log(
+      `heroku[${this.spec.name}]: Error R10 (Boot timeout) -> Web process failed to bind to ` +
+        `$PORT within ${BOOT_DEADLINE_MS / 1000} seconds of launch`,
+    );
+    this.setState('crashed');
+    await stopGroup(this.child);
+    await exitOf(this.child);
+  }
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+/** Asks the OS for a free port on 127.0.0.1 (released again before the dyno binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('could not get a free port'));
+      });
+    });
+  });
+}
