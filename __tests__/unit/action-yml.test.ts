@@ -22,13 +22,15 @@ describe('action.yml', () => {
     const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
     const action = await readActionYaml();
     for (const [name, spec] of Object.entries(action.inputs)) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+      const row = readme
+        .split('\n')
+        .find((line) => new RegExp(`^\\| +\`${name}\` +\\|`).test(line));
       expect(row, `README row for input ${name}`).toBeDefined();
       const fallback = spec.default ?? '';
       if (fallback !== '') expect(row).toContain(`\`${fallback}\``);
     }
     for (const name of Object.keys(action.outputs)) {
-      expect(readme).toContain(`| \`${name}\` |`);
+      expect(readme).toMatch(new RegExp(`^\\| +\`${name}\` +\\|`, 'm'));
     }
   });
 });
