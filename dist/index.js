@@ -57021,6 +57021,498 @@ module.exports = {
 
 /***/ }),
 
+/***/ 6591:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/* unused reexport */ __nccwpck_require__(5335);
+exports.parse = __nccwpck_require__(2696);
+
+
+/***/ }),
+
+/***/ 2696:
+/***/ ((module) => {
+
+
+
+/**
+ * @import {
+ * 	ControlOperator,
+ * 	Env,
+ * 	GlobPattern,
+ * 	ParseEntry,
+ * } from './parse' */
+
+// '<(' and '>(' are process substitution operators and
+// can be parsed the same as control operator
+var CONTROL = /** @type {const} */ ('(?:') + /** @type {const} */ ([
+	'\\|\\|',
+	'\\&(?:\\&|>>?)', // `&&`, `&>`, and `&>>`
+	';;\\&?', // `;;` and `;;&`
+	'[;|]\\&', // `;&` and `|&`
+	'\\<\\(',
+	'\\<\\<\\<',
+	'\\<\\<-',
+	'\\<\\<(?!\\()', // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
+	'>>',
+	'>[&|(]', // `>&`, `>|`, and `>(`
+	'<[&>]', // `<&` and `<>`
+	'[&;()|<>]'
+]).join(/** @type {const} */ ('|')) + /** @type {const} */ (')');
+var controlRE = new RegExp('^' + CONTROL + '$');
+var META = /** @type {const} */ ('|&;()<> \\t');
+var SINGLE_QUOTE = /** @type {const} */ ('\'([^\']*?)\'');
+// bash ANSI-C quoting, `$'...'`: a backslash escapes the next character, including `'`
+var ANSI_C_BODY = '(?:\\\\[\\s\\S]|[^\\\\\'])*?';
+var ANSI_C_QUOTE = '\\$\'' + ANSI_C_BODY + '\'';
+var ansiCAt = new RegExp('\\$\'' + ANSI_C_BODY + '(?:(\')|\\\\?$)', 'g');
+var ANSI_C_LETTERS = 'abeEfnrtv';
+var ANSI_C_CHARS = '\x07\b\x1B\x1B\f\n\r\t\v';
+var hash = /^#$/;
+
+var SQ = /** @type {const} */ ("'");
+var DQ = /** @type {const} */ ('"');
+var DS = /** @type {const} */ ('$');
+
+var TOKEN = '';
+var mult = /** @type {const} */ (0x100000000); // Math.pow(16, 8);
+for (var i = 0; i < 4; i++) {
+	TOKEN += (mult * Math.random()).toString(16);
+}
+var startsWithToken = new RegExp('^' + TOKEN);
+
+/**
+ * @param {string} s
+ * @param {RegExp} r
+ */
+function matchAll(s, r) {
+	var origIndex = r.lastIndex;
+
+	var matches = [];
+	var matchObj;
+
+	while ((matchObj = r.exec(s))) {
+		matches[matches.length] = matchObj;
+		if (r.lastIndex === matchObj.index) {
+			r.lastIndex += 1;
+		}
+	}
+
+	r.lastIndex = origIndex;
+
+	return matches;
+}
+
+/**
+ * @param {Env} env
+ * @param {string} pre
+ * @param {string} key
+ */
+function getVar(env, pre, key) {
+	var r = typeof env === 'function' ? env(key) : env[key];
+	if (typeof r === 'undefined' && key != '') {
+		r = '';
+	} else if (typeof r === 'undefined') {
+		r = '$';
+	}
+
+	if (typeof r === 'object') {
+		return pre + TOKEN + JSON.stringify(r) + TOKEN;
+	}
+	return pre + r;
+}
+
+var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
+
+/**
+ * @param {string} m
+ * @param {string} escape
+ */
+function expandAnsiCEscape(m, escape) {
+	var kind = escape.charAt(0);
+	if (kind === 'c') {
+		var ctrl = escape.charAt(1);
+		return ctrl === '?' ? '\x7F' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1F);
+	}
+	if (kind === 'x' || kind === 'u' || kind === 'U') {
+		var cp = parseInt(escape.slice(1), 16);
+		if (cp > 0x10FFFF) {
+			return m;
+		}
+		return String.fromCharCode.apply(null, cp > 0xFFFF ? [0xD7C0 + (cp >> 10), 0xDC00 + (cp & 0x3FF)] : [cp]);
+	}
+	if (kind >= '0' && kind <= '7') {
+		return String.fromCharCode(parseInt(escape, 8) & 0xFF);
+	}
+	var letter = ANSI_C_LETTERS.indexOf(escape);
+	return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
+}
+
+/** @param {string} body */
+function expandAnsiC(body) {
+	return body.replace(ansiCEscape, expandAnsiCEscape).split('\0')[0]; // like bash, a NUL ends the string
+}
+
+/**
+ * @param {string} s
+ * @param {number} i
+ */
+function closesAnsiC(s, i) {
+	ansiCAt.lastIndex = i;
+	return !!(/** @type {RegExpExecArray} */ (ansiCAt.exec(s)))[1];
+}
+
+/**
+ * @param {string} string
+ * @param {Env} [env]
+ * @param {{ escape?: string, splitUnquoted?: boolean | string }} [opts]
+ * @returns {ParseEntry[]}
+ */
+function parseInternal(string, env, opts) {
+	if (!opts) {
+		opts = {};
+	}
+	var BS = opts.escape || '\\';
+	var ifs = opts.splitUnquoted === true ? ' \t\n' : (typeof opts.splitUnquoted === 'string' ? opts.splitUnquoted : '');
+	var BAREWORD = '(\\' + BS + '[\'"$\\' + BS + META + ']|\\$\\$|\\$(?!' + ANSI_C_QUOTE.slice(2) + ')|[^\\s\'"$' + META + '])+';
+	var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
+
+	var chunker = new RegExp([
+		'(' + CONTROL + ')', // control chars
+		'(' + ANSI_C_QUOTE + '|' + BAREWORD + '|' + DOUBLE_QUOTE + '|' + SINGLE_QUOTE + ')+'
+	].join('|'), 'g');
+
+	var matches = matchAll(string, chunker);
+
+	if (matches.length === 0) {
+		return [];
+	}
+	if (!env) {
+		env = {};
+	}
+
+	var commented = false;
+
+	return matches.map(function (match) {
+		var s = match[0];
+		if (!s || commented) {
+			return void undefined;
+		}
+		if (controlRE.test(s)) {
+			return /** @type {ControlOperator} */ ({ op: s });
+		}
+
+		// Hand-written scanner/parser for Bash quoting rules:
+		//
+		// 1. inside single quotes, all characters are printed literally.
+		// 2. inside double quotes, all characters are printed literally
+		//    except variables prefixed by '$' and backslashes followed by
+		//    either a double quote or another backslash.
+		// 3. outside of any quotes, backslashes are treated as escape
+		//    characters and not printed (unless they are themselves escaped)
+		// 4. quote context can switch mid-token if there is no whitespace
+		//     between the two quote contexts (e.g. all'one'"token" parses as
+		//     "allonetoken")
+		/** @type {string | boolean} */
+		var quote = false;
+		var esc = false;
+		var out = '';
+		/** @type {string[]} */
+		var words = [];
+		var sawQuote = false;
+		/** @type {number | null} */
+		var pendingNw = null;
+		var isGlob = false;
+		/** @type {number} */
+		var i;
+
+		function parseEnvVar() {
+			i += 1;
+			/** @type {number | RegExpMatchArray | null} */
+			var varend;
+			/** @type {string} */
+			var varname;
+			var char = s.charAt(i);
+
+			if (char === '{') {
+				i += 1;
+				if (s.charAt(i) === '}') {
+					throw new Error('Bad substitution: ' + s.slice(i - 2, i + 1));
+				}
+				// match braces by depth so a nested `${` keeps its inner `}` from ending the outer substitution
+				var depth = 1;
+				varend = i;
+				while (depth > 0 && varend < s.length) {
+					if (s.charAt(varend) === '{' && s.charAt(varend - 1) === '$') {
+						depth += 1;
+					} else if (s.charAt(varend) === '}') {
+						depth -= 1;
+					}
+					varend += 1;
+				}
+				if (depth !== 0) {
+					throw new Error('Bad substitution: ' + s.slice(i));
+				}
+				varend -= 1;
+				varname = s.slice(i, varend);
+				i = varend;
+			} else if ((/[*@#?$!-]/).test(char)) {
+				varname = char;
+			} else {
+				var slicedFromI = s.slice(i);
+				varend = slicedFromI.match(/[^\w\d_]/);
+				if (!varend) {
+					varname = slicedFromI;
+					i = s.length;
+				} else {
+					varname = slicedFromI.slice(0, varend.index);
+					i += /** @type {number} */ (varend.index) - 1;
+				}
+			}
+			return getVar(/** @type {NonNullable<typeof env>} */ (env), '', varname);
+		}
+
+		function flushRun() {
+			if (pendingNw === null) {
+				return;
+			}
+			if (pendingNw === 0) {
+				if (out !== '') {
+					words[words.length] = out;
+					out = '';
+				}
+			} else {
+				words[words.length] = out;
+				out = '';
+				for (var fe = 1; fe < pendingNw; fe += 1) {
+					words[words.length] = '';
+				}
+			}
+			pendingNw = null;
+		}
+
+		for (i = 0; i < s.length; i++) {
+			var c = s.charAt(i);
+			if (ifs && c !== DS) {
+				flushRun();
+			}
+			isGlob = isGlob || (!quote && (c === '*' || c === '?'));
+			if (esc) {
+				out += c;
+				esc = false;
+			} else if (quote) {
+				if (c === quote) {
+					quote = false;
+				} else if (quote == SQ) {
+					out += c;
+				} else { // Double quote
+					if (c === BS) {
+						i += 1;
+						c = s.charAt(i);
+						if (c === DQ || c === BS || c === DS) {
+							out += c;
+						} else {
+							out += BS + c;
+						}
+					} else if (c === DS) {
+						out += parseEnvVar();
+					} else {
+						out += c;
+					}
+				}
+			} else if (c === DQ || c === SQ) {
+				quote = c;
+				sawQuote = true;
+			} else if (controlRE.test(c)) {
+				return /** @type {ControlOperator} */ ({ op: s });
+			} else if (hash.test(c)) {
+				commented = true;
+				var commentObj = { comment: string.slice(match.index + i + 1) };
+				if (out.length) {
+					return /** @type {const} */ ([out, commentObj]);
+				}
+				return /** @type {const} */ ([commentObj]);
+			} else if (c === BS) {
+				esc = true;
+			} else if (c === DS && s.charAt(i + 1) === SQ && closesAnsiC(s, i)) {
+				flushRun();
+				sawQuote = true;
+				out += expandAnsiC(s.slice(i + 2, ansiCAt.lastIndex - 1));
+				i = ansiCAt.lastIndex - 1;
+			} else if (c === DS) {
+				var value = parseEnvVar();
+				if (!ifs) {
+					out += value;
+				} else {
+					for (var vi = 0; vi < value.length; vi += 1) {
+						var vc = value.charAt(vi);
+						if (ifs.indexOf(vc) < 0) {
+							flushRun();
+							out += vc;
+						} else if (pendingNw === null) {
+							pendingNw = vc === ' ' || vc === '\t' || vc === '\n' ? 0 : 1;
+						} else if (vc !== ' ' && vc !== '\t' && vc !== '\n') {
+							pendingNw += 1;
+						}
+					}
+				}
+			} else {
+				out += c;
+			}
+		}
+
+		if (isGlob) {
+			return /** @type {GlobPattern} */ ({ op: 'glob', pattern: out });
+		}
+
+		if (ifs) {
+			if (pendingNw !== null && pendingNw > 0) {
+				words[words.length] = out;
+				out = '';
+				for (var te = 1; te < pendingNw; te += 1) {
+					words[words.length] = '';
+				}
+			}
+			if (out !== '' || (sawQuote && words.length === 0)) {
+				words[words.length] = out;
+			}
+			return words;
+		}
+
+		return out;
+	}).reduce(function (prev, arg) { // finalize parsed arguments
+		if (typeof arg === 'undefined') {
+			return prev;
+		}
+		/** @type {ParseEntry[]} */ ([]).concat(arg).forEach(function (entry) {
+			prev[prev.length] = entry;
+		});
+		return prev;
+	}, /** @type {ParseEntry[]} */ ([]));
+}
+
+/** @type {typeof import('./parse')} */
+module.exports = function parse(s, env, opts) {
+	var mapped = parseInternal(s, env, opts);
+	if (typeof env !== 'function') {
+		return mapped;
+	}
+	return mapped.reduce(function (acc, s) {
+		if (typeof s === 'object') {
+			acc[acc.length] = s;
+			return acc;
+		}
+		var xs = s.split(RegExp('(' + TOKEN + '.*?' + TOKEN + ')', 'g'));
+		if (xs.length === 1) {
+			acc[acc.length] = xs[0];
+			return acc;
+		}
+		xs.filter(Boolean).forEach(function (x) {
+			acc[acc.length] = startsWithToken.test(x)
+				? JSON.parse(x.split(TOKEN)[1])
+				: x;
+		});
+		return acc;
+	}, /** @type {ParseEntry[]} */ ([]));
+};
+
+
+/***/ }),
+
+/***/ 5335:
+/***/ ((module) => {
+
+
+
+/** @import { ControlOperator } from './parse' */
+
+/** @type {ControlOperator['op'][]} */
+var OPS = /** @type {const} */ ([
+	'||',
+	'&&',
+	';;&',
+	';;',
+	';&',
+	'|&',
+	'<(',
+	'>(',
+	'<<<',
+	'<<-',
+	'<<',
+	'>>',
+	'>&',
+	'>|',
+	'&>>',
+	'&>',
+	'<&',
+	'<>',
+	'&',
+	';',
+	'(',
+	')',
+	'|',
+	'<',
+	'>'
+]);
+var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
+var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
+
+/** @type {typeof import('./quote')} */
+module.exports = function quote(xs) {
+	var sawComment = false;
+	return xs.map(function (s) {
+		if (sawComment && typeof s === 'string' && LINE_TERMINATORS.test(s)) {
+			throw new TypeError('a token after a `comment` must not contain line terminators');
+		}
+		if (s === '') {
+			return /** @type {const} */ ('\'\'');
+		}
+		if (s && typeof s === 'object') {
+			if ('op' in s && s.op === 'glob') {
+				if (typeof s.pattern !== 'string') {
+					throw new TypeError('glob token requires a string `pattern`');
+				}
+				if (LINE_TERMINATORS.test(s.pattern)) {
+					throw new TypeError('glob `pattern` must not contain line terminators');
+				}
+				if (s.pattern === '') {
+					return /** @type {const} */ ('\'\'');
+				}
+				return s.pattern.replace(GLOB_SHELL_SPECIAL, '\\$&');
+			}
+			if ('op' in s && typeof s.op === 'string') {
+				if (OPS.indexOf(s.op) < 0) {
+					throw new TypeError('invalid `op` value: ' + JSON.stringify(s.op));
+				}
+				return s.op.replace(/[\s\S]/g, '\\$&');
+			}
+			if ('comment' in s && typeof s.comment === 'string') {
+				if (LINE_TERMINATORS.test(s.comment)) {
+					throw new TypeError('`comment` must not contain line terminators');
+				}
+				sawComment = true;
+				return '#' + s.comment;
+			}
+			throw new TypeError('unrecognized object token shape');
+		}
+		if ((/'/).test(s) && (/!/).test(s)) {
+			return "'" + s.replace(/'/g, "'\"'\"'") + "'";
+		}
+		if ((/["\s\\]/).test(s) && !(/'/).test(s)) {
+			return "'" + s + "'";
+		}
+		if ((/["'\s]/).test(s)) {
+			return '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
+		}
+		return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, '$1\\$2');
+	}).join(' ');
+};
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -96333,6 +96825,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -96410,6 +96909,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -96480,6 +96986,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -96522,6 +97035,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -96543,2975 +97070,23 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 5691:
-/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5303);
-// Entry point of the bundled action: dispatches the main step (the post step comes with
-// cancellation-safe rollback).
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 5303:
+/***/ 2142:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
+  w6: () => (/* binding */ cancellationSignal),
+  bw: () => (/* binding */ realDeps),
+  Cs: () => (/* binding */ runAction)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    core_error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function core_error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function core_notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __nccwpck_require__(3360);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -99523,12 +97098,12 @@ class Context {
         var _a, _b, _c;
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
             }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -99568,9 +97143,9 @@ class Context {
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var lib = __nccwpck_require__(9659);
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(9231);
+var undici = __nccwpck_require__(9231);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -99600,8 +97175,8 @@ function getProxyAgentDispatcher(destinationUrl) {
 }
 function getProxyFetch(destinationUrl) {
     const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
-        return (0,node_modules_undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
     });
     return proxyFetch;
 }
@@ -99804,7 +97379,7 @@ var DEFAULTS = {
 };
 
 // pkg/dist-src/util/lowercase-keys.js
-function dist_bundle_lowercaseKeys(object) {
+function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
@@ -99856,7 +97431,7 @@ function merge(defaults, route, options) {
   } else {
     options = Object.assign({}, route);
   }
-  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  options.headers = lowercaseKeys(options.headers);
   removeUndefinedProperties(options);
   removeUndefinedProperties(options.headers);
   const mergedOptions = mergeDeep(defaults || {}, options);
@@ -104512,6 +102087,1516 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+// EXTERNAL MODULE: ./lib/deploy.js + 2 modules
+var deploy = __nccwpck_require__(5482);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+;// CONCATENATED MODULE: ./lib/retry.js
+// Retry timing, kept pure (no timers): backoff with full jitter and `Retry-After` parsing.
+const defaultRetryPolicy = {
+    attempts: 5,
+    baseMs: 500,
+    maxMs: 8_000,
+    budgetMs: 60_000,
+};
+/**
+ * Wait before the next attempt after `attempt` (1-based) failed: a uniform random value in
+ * [0, min(maxMs, baseMs * 2^(attempt-1))) — "full jitter", so that many clients spread out.
+ */
+function backoffDelayMs(attempt, policy, random = Math.random) {
+    const exponent = Math.max(0, Math.floor(attempt) - 1);
+    // 2^exponent overflows to Infinity for huge attempts; Math.min still caps it.
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
+    const fraction = Math.min(Math.max(random(), 0), 1);
+    return Math.floor(fraction * Math.max(0, ceiling));
+}
+/**
+ * Milliseconds a `Retry-After` value asks to wait: delta-seconds or an HTTP date (relative to
+ * `nowMs`). Undefined when absent or unreadable, so the caller falls back to its backoff.
+ */
+function parseRetryAfterMs(value, nowMs) {
+    const raw = typeof value === 'string' || value == null ? value : value[0];
+    if (typeof raw !== 'string')
+        return undefined;
+    const text = raw.trim();
+    if (text === '')
+        return undefined;
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // Only dates with letters in them: Date.parse would also accept "1.5" or "-3".
+    if (!/[a-z]/i.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - nowMs);
+}
+/**
+ * Decides whether attempt `attempt + 1` may run and after which wait. A server-requested wait
+ * (`retryAfterMs`) replaces the backoff; when it or the backoff would overrun the budget, stop
+ * instead of hammering early.
+ */
+function nextRetry(attempt, elapsedMs, policy, retryAfterMs, random = Math.random) {
+    if (attempt >= policy.attempts) {
+        return { retry: false, reason: `gave up after ${attempt} attempts` };
+    }
+    const delayMs = retryAfterMs ?? backoffDelayMs(attempt, policy, random);
+    const remainingMs = policy.budgetMs - elapsedMs;
+    if (delayMs > remainingMs) {
+        const asked = retryAfterMs === undefined ? '' : ` (Retry-After asks for ${delayMs} ms)`;
+        return {
+            retry: false,
+            reason: `retry budget of ${policy.budgetMs} ms would be exceeded${asked}`,
+        };
+    }
+    return { retry: true, delayMs };
+}
+
+;// CONCATENATED MODULE: ./lib/github-retry.js
+// Retrying idempotent GitHub API reads through octokit, shared by every module that calls GitHub.
+
+
+/** GET is idempotent, so a read that hit a 5xx or a network error is simply done again. */
+const GITHUB_READ_RETRY = {
+    attempts: 3,
+    baseMs: 500,
+    maxMs: 2_000,
+    budgetMs: 60_000,
+};
+function fieldOf(value, key) {
+    return typeof value === 'object' && value !== null
+        ? value[key]
+        : undefined;
+}
+/** The HTTP status octokit attached to an error, if any. */
+function statusOf(error) {
+    const status = fieldOf(error, 'status');
+    return typeof status === 'number' ? status : undefined;
+}
+/** A response header of an octokit error (names are lower-case). */
+function headerOf(error, name) {
+    const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
+    return typeof value === 'string' ? value : undefined;
+}
+/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
+function isRetryable(error) {
+    const status = statusOf(error);
+    return status !== undefined && status >= 500;
+}
+/**
+ * Runs `read` until it succeeds, retrying 5xx and network errors per `policy`. When it gives
+ * up, throws what `explain` makes of the last error and the number of attempts made. Only for
+ * requests that are safe to repeat (GET).
+ */
+async function retryRead(read, explain, policy = GITHUB_READ_RETRY) {
+    const startedAt = Date.now();
+    let lastError;
+    let attempts = 0;
+    while (attempts < policy.attempts) {
+        attempts += 1;
+        try {
+            return await read();
+        }
+        catch (error) {
+            lastError = error;
+            if (!isRetryable(error))
+                break;
+            const decision = nextRetry(attempts, Date.now() - startedAt, policy, undefined);
+            if (!decision.retry)
+                break;
+            await (0,promises_.setTimeout)(decision.delayMs);
+        }
+    }
+    throw explain(lastError, attempts);
+}
+
+;// CONCATENATED MODULE: ./lib/github-jobs.js
+
+
+function github_jobs_fieldOf(value, key) {
+    return typeof value === 'object' && value !== null
+        ? value[key]
+        : undefined;
+}
+function stringOrNull(value) {
+    return typeof value === 'string' ? value : null;
+}
+function toJobInfo(raw) {
+    const name = github_jobs_fieldOf(raw, 'name');
+    const status = github_jobs_fieldOf(raw, 'status');
+    if (typeof name !== 'string' || typeof status !== 'string') {
+        throw new Error(`GitHub API returned a job without a name or status: ${JSON.stringify(raw)}`);
+    }
+    return {
+        name,
+        status,
+        conclusion: stringOrNull(github_jobs_fieldOf(raw, 'conclusion')),
+        runnerName: stringOrNull(github_jobs_fieldOf(raw, 'runner_name')),
+        htmlUrl: stringOrNull(github_jobs_fieldOf(raw, 'html_url')),
+    };
+}
+/** Turns a refusal into a message that says what to change; never includes the token. */
+function explain(error, run, path, attempts) {
+    const status = statusOf(error);
+    const what = `listing the jobs of run ${run.runId} (attempt ${run.attempt})`;
+    const detail = (0,errors/* errorMessage */.gJ)(error);
+    const fail = (code, message) => new errors/* HttpError */.j$('GET', path, code, undefined, `${what} failed: ${message}`);
+    if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
+        const reset = headerOf(error, 'x-ratelimit-reset');
+        const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
+        return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
+    }
+    if (status === 403) {
+        return fail(403, `403 ${detail}. The github-token may not read this run's jobs; ` +
+            'give the workflow (or the deploy job) this block:\n' +
+            'permissions:\n  actions: read\n  contents: read');
+    }
+    if (status === 401) {
+        return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
+    }
+    if (status === 404) {
+        return fail(404, `404 ${detail}. Run ${run.runId} attempt ${run.attempt} of ${run.owner}/${run.repo} ` +
+            'not found: is GITHUB_API_URL right, and does the token have access to this repository?');
+    }
+    if (status !== undefined && status < 500)
+        return fail(status, `${status} ${detail}`);
+    return new Error(`${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`);
+}
+function jobsPath(run) {
+    const repo = `${encodeURIComponent(run.owner)}/${encodeURIComponent(run.repo)}`;
+    return `/repos/${repo}/actions/runs/${run.runId}/attempts/${run.attempt}/jobs`;
+}
+async function listOnce(octokit, path, timeoutMs) {
+    // paginate() sends only method, url and headers with the request for each further page, so
+    // `request.signal` given as a parameter would bound page 1 alone. As a default of the request
+    // function it reaches every page; the path is filled in up front so no route parameter is
+    // appended again to the `Link` URLs of later pages.
+    const timedRequest = octokit.request.defaults({
+        method: 'GET',
+        url: `${path}?per_page=100`,
+        request: { signal: AbortSignal.timeout(timeoutMs) },
+    });
+    const jobs = await octokit.paginate(timedRequest);
+    if (!Array.isArray(jobs)) {
+        throw new Error(`GitHub API answered ${path} with something other than a job list`);
+    }
+    return jobs.map(toJobInfo);
+}
+/** All jobs of the run attempt (every page). Each attempt at the listing is bounded by
+ * `timeoutMs`; network errors and 5xx are retried twice. */
+async function listRunJobs(octokit, run, timeoutMs) {
+    const path = jobsPath(run);
+    return retryRead(() => listOnce(octokit, path, timeoutMs), (error, attempts) => explain(error, run, path, attempts));
+}
+
+// EXTERNAL MODULE: ./lib/inputs.js + 1 modules
+var inputs = __nccwpck_require__(622);
+// EXTERNAL MODULE: ./lib/recover.js
+var recover = __nccwpck_require__(7963);
+// EXTERNAL MODULE: ./lib/run-record.js
+var run_record = __nccwpck_require__(1574);
+// EXTERNAL MODULE: ./lib/verify-release.js
+var verify_release = __nccwpck_require__(8118);
+;// CONCATENATED MODULE: ./lib/modes.js
+// The two modes that change nothing but the live release: a manual rollback, and a health
+// check of what is live. Neither has a gate or a build.
+
+
+
+
+/** `mode: rollback`: back to `to-release` (or the release before the live one), verified. */
+async function runRollbackMode(settings, deps, record) {
+    const platform = deps.createPlatform(settings);
+    try {
+        const snapshot = await (0,deploy/* takeSnapshot */.W9)(platform, record, deps);
+        const context = (0,deploy/* verifyContext */.dR)(settings, platform, snapshot, deps);
+        record.healthUrl = context.healthUrl;
+        const target = await (0,run_record/* phase */.O)(record, 'find target', deps.now, async (done) => {
+            const found = await platform.resolveTarget(settings.toRelease);
+            done('ok', `${found.label} (${settings.toRelease === undefined ? 'the one before' : 'asked'})`);
+            return found;
+        });
+        record.release = target;
+        if (deps.signal.aborted)
+            throw new deploy/* Cancelled */.cJ('The job was cancelled before the rollback');
+        const outcome = await (0,recover/* rollbackAndVerify */.zg)(context, target, record, deps);
+        const cause = `Manual rollback from ${snapshot.current.label} to ${target.label}`;
+        (0,recover/* reportRollback */.RB)(record, context, target, outcome, cause);
+        if (outcome.ok) {
+            record.result = 'rolled-back';
+            record.cause = undefined;
+        }
+    }
+    finally {
+        await platform.close();
+    }
+}
+/** `mode: verify`: the health check (both views) against what is live now. */
+async function runVerifyMode(settings, deps, record) {
+    const platform = deps.createPlatform(settings);
+    try {
+        const snapshot = await (0,deploy/* takeSnapshot */.W9)(platform, record, deps);
+        const context = (0,deploy/* verifyContext */.dR)(settings, platform, snapshot, deps);
+        record.healthUrl = context.healthUrl;
+        const verdict = await (0,run_record/* phase */.O)(record, 'verify', deps.now, async (done) => {
+            const result = await (0,verify_release/* verifyRelease */.V)(context, snapshot.current, true);
+            record.health = result.health;
+            record.instances = result.instances;
+            done(result.healthy ? 'ok' : 'failed', result.reason);
+            return result;
+        });
+        if (verdict.healthy) {
+            record.result = 'verified';
+            record.appState = `${snapshot.current.label} is live and healthy`;
+        }
+        else {
+            record.result = 'failed';
+            record.cause = `Live release ${snapshot.current.label} is unhealthy: ${verdict.reason}`;
+            record.appState = `${snapshot.current.label} is live and UNHEALTHY`;
+        }
+    }
+    finally {
+        await platform.close();
+    }
+}
+
+// EXTERNAL MODULE: ./lib/names.js
+var names = __nccwpck_require__(3879);
+// EXTERNAL MODULE: external "node:fs/promises"
+var external_node_fs_promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var exec = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./lib/cli.js
+// How this action starts child processes, always with an argument array (never a shell
+// string), a timeout, and errors that say which command failed and why. Two ways, on purpose:
+// - `runCli` (@actions/exec) for short commands (git): it echoes to the job log the usual way,
+//   but it keeps the child to itself, so the child can be neither stopped nor signalled.
+// - `startCli` (node `child_process.spawn`) for long-running ones (flyctl deploy): the runner
+//   sends SIGINT/SIGTERM to the action's process only when a job is cancelled, so the child
+//   would keep deploying unless the action forwards the signal, waits for the child to stop,
+//   and only then decides what is live. That needs the child's own handle.
+
+
+
+/** A command that exited nonzero, could not start, or ran past its timeout. */
+class CliError extends Error {
+    command;
+    exitCode;
+    stderr;
+    name = 'CliError';
+    constructor(command, 
+    /** Undefined when the process did not finish (timeout, not found). */
+    exitCode, stderr, message) {
+        super(message);
+        this.command = command;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+    }
+}
+const stderrTailLines = 10;
+async function runCli(command, args, options) {
+    const name = displayName(command);
+    const label = [name, summarize(args)].filter((word) => word !== '').join(' ');
+    const running = (0,exec/* getExecOutput */.H)(quoteCommand(command), [...args], {
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        env: mergedEnv(options.env),
+        silent: options.silent ?? false,
+        // The exit code is judged here so the error can carry the stderr tail.
+        ignoreReturnCode: true,
+        ...(options.onLine === undefined
+            ? {}
+            : { listeners: { stdline: options.onLine, errline: options.onLine } }),
+    });
+    let timer;
+    const timeout = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => {
+            reject(new CliError(name, undefined, '', `${label} did not finish within ${options.timeoutMs} ms`));
+        }, options.timeoutMs);
+    });
+    // After a timeout the exec promise may still settle; nobody waits for it any more.
+    running.catch(() => undefined);
+    let output;
+    try {
+        output = await Promise.race([running, timeout]);
+    }
+    catch (error) {
+        if (error instanceof CliError)
+            throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new CliError(name, undefined, '', `${label} could not be run: ${reason}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    if (output.exitCode !== 0 && options.ignoreReturnCode !== true) {
+        const tail = lastLines(output.stderr, stderrTailLines);
+        throw new CliError(name, output.exitCode, output.stderr, `${label} exited with code ${output.exitCode}` + (tail === '' ? '' : `:\n${tail}`));
+    }
+    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
+}
+/** The last `count` non-empty lines of `text`. */
+function lastLines(text, count) {
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    return lines.slice(-count).join('\n');
+}
+function displayName(command) {
+    const parts = command.split(/[\\/]/);
+    return parts[parts.length - 1] ?? command;
+}
+/** The subcommand for messages: the first arguments up to the first option. */
+function summarize(args) {
+    const words = [];
+    for (const arg of args) {
+        if (arg.startsWith('-') || words.length === 2)
+            break;
+        words.push(arg);
+    }
+    return words.join(' ');
+}
+// @actions/exec splits its first parameter like a command line; keep a path with spaces whole.
+function quoteCommand(command) {
+    if (command.includes('"'))
+        throw new Error(`Command path must not contain '"': ${command}`);
+    return /\s/.test(command) ? `"${command}"` : command;
+}
+function mergedEnv(extra) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (value !== undefined)
+            env[key] = value;
+    }
+    return { ...env, ...extra };
+}
+const defaultGraceMs = 10_000;
+const tailLines = 20;
+/** Starts a long-running command whose lines stream to `onLine`; see the top of the file. */
+function startCli(command, args, options) {
+    const name = displayName(command);
+    const graceMs = options.graceMs ?? defaultGraceMs;
+    const tail = [];
+    const emit = (line) => {
+        tail.push(line);
+        if (tail.length > tailLines)
+            tail.shift();
+        options.onLine(line);
+    };
+    const ownGroup = process.platform !== 'win32';
+    const child = spawn(command, [...args], {
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        env: mergedEnv(options.env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+        // Its own process group, so a stop reaches whatever the child started too.
+        detached: ownGroup,
+    });
+    let stoppedBy;
+    let exited = false;
+    const timers = [];
+    const stopping = (reason) => {
+        if (exited || stoppedBy !== undefined)
+            return;
+        stoppedBy = reason;
+        signalChild(child, 'SIGINT', ownGroup);
+        timers.push(setTimeout(() => {
+            if (exited)
+                return;
+            signalChild(child, 'SIGTERM', ownGroup);
+            timers.push(setTimeout(() => {
+                if (!exited)
+                    signalChild(child, 'SIGKILL', ownGroup);
+            }, graceMs));
+        }, graceMs));
+    };
+    const onAbort = () => stopping('abort');
+    const result = new Promise((resolve, reject) => {
+        const stdout = lineSplitter(emit);
+        const stderr = lineSplitter(emit);
+        child.stdout?.on('data', (chunk) => stdout.push(chunk));
+        child.stderr?.on('data', (chunk) => stderr.push(chunk));
+        child.once('error', (error) => {
+            // Only a spawn failure is reported here when the child never ran.
+            if (child.pid !== undefined)
+                return;
+            finish();
+            reject(new CliError(name, undefined, '', `${name} could not be run: ${error.message}`));
+        });
+        // 'close' comes after the output streams ended, so no line is lost.
+        child.once('close', (code, exitSignal) => {
+            stdout.end();
+            stderr.end();
+            finish();
+            resolve({
+                exitCode: code ?? undefined,
+                exitSignal: exitSignal ?? undefined,
+                stoppedBy,
+                tail: [...tail],
+            });
+        });
+    });
+    const finish = () => {
+        exited = true;
+        for (const timer of timers)
+            clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+    };
+    timers.push(setTimeout(() => stopping('timeout'), options.timeoutMs));
+    if (options.signal?.aborted)
+        stopping('abort');
+    else
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+    return {
+        pid: child.pid,
+        result,
+        stop: () => {
+            stopping('abort');
+            return result;
+        },
+    };
+}
+/** Aborts `controller` when the action itself gets SIGINT or SIGTERM (a cancelled job);
+ * returns the function that stops listening. While listening, those signals no longer end
+ * the action's process: the caller stops its child and winds down instead. */
+function abortOnProcessSignals(controller) {
+    const signals = ['SIGINT', 'SIGTERM'];
+    const handlers = signals.map((signal) => {
+        const handler = () => controller.abort(new Error(`received ${signal}`));
+        process.on(signal, handler);
+        return [signal, handler];
+    });
+    return () => {
+        for (const [signal, handler] of handlers)
+            process.off(signal, handler);
+    };
+}
+function signalChild(child, signal, group) {
+    try {
+        if (group && child.pid !== undefined) {
+            process.kill(-child.pid, signal);
+            return true;
+        }
+    }
+    catch {
+        // The group is gone or was never made: signal the child itself.
+    }
+    return child.kill(signal);
+}
+/** Splits a byte stream into lines (LF or CRLF), decoding UTF-8 across chunk borders. */
+function lineSplitter(emit) {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    const flushLines = () => {
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines)
+            emit(line.endsWith('\r') ? line.slice(0, -1) : line);
+    };
+    return {
+        push(chunk) {
+            pending += decoder.write(chunk);
+            flushLines();
+        },
+        end() {
+            pending += decoder.end();
+            flushLines();
+            if (pending !== '')
+                emit(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
+            pending = '';
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/archive.js
+// Packs exactly the committed tree of the source directory (never the working tree) into a
+// .tar.gz for the platform's build, and measures it without reading it into memory.
+
+
+
+
+
+const gitQueryTimeoutMs = 30_000;
+// Large trees compress for a while; still bounded.
+const gitArchiveTimeoutMs = 15 * 60_000;
+async function createSourceArchive(sourceDir, commit, tempDir) {
+    // An argument that starts with '-' would be read by git as an option.
+    if (!/^[^\s:-][^\s:]*$/.test(commit)) {
+        throw new Error(`'${commit}' is not a commit name git can archive`);
+    }
+    await requireDirectory(sourceDir);
+    const topLevel = await gitTopLevel(sourceDir);
+    const relativeDir = await relativeInside(topLevel, sourceDir);
+    const sha = await resolveCommit(topLevel, commit);
+    const treeish = relativeDir === '' ? sha : `${sha}:${relativeDir}`;
+    // A resolved commit is always there; a subdirectory may not be part of it.
+    if (relativeDir !== '')
+        await requireTree(topLevel, treeish, relativeDir, commit);
+    const archivePath = external_node_path_.join(tempDir, `source-${sha.slice(0, 12)}.tar.gz`);
+    await git(topLevel, ['archive', '--format=tar.gz', '-o', archivePath, treeish], {
+        timeoutMs: gitArchiveTimeoutMs,
+    });
+    const [sha256, info] = await Promise.all([sha256OfFile(archivePath), (0,external_node_fs_promises_.stat)(archivePath)]);
+    return { path: archivePath, sizeBytes: info.size, sha256 };
+}
+/** Streams the file through SHA-256: archives can be hundreds of MB. */
+async function sha256OfFile(filePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath)) {
+        hash.update(chunk);
+    }
+    return hash.digest('hex');
+}
+async function requireDirectory(dir) {
+    let isDirectory = false;
+    try {
+        isDirectory = (await (0,external_node_fs_promises_.stat)(dir)).isDirectory();
+    }
+    catch {
+        isDirectory = false;
+    }
+    if (!isDirectory)
+        throw new Error(`Source directory ${dir} does not exist`);
+}
+async function gitTopLevel(sourceDir) {
+    const result = await git(sourceDir, ['rev-parse', '--show-toplevel'], {
+        ignoreReturnCode: true,
+    });
+    const top = result.stdout.trim();
+    if (result.exitCode !== 0 || top === '') {
+        throw new Error(`Source directory ${sourceDir} is not inside a git repository ` +
+            `(check out the repository first): ${lastLines(result.stderr, 3)}`);
+    }
+    return top;
+}
+/** The directory relative to the repository root, with '/' separators ('' for the root). */
+async function relativeInside(topLevel, sourceDir) {
+    // git reports the resolved path (macOS /tmp is /private/tmp): compare resolved paths.
+    const [realTop, realDir] = await Promise.all([(0,external_node_fs_promises_.realpath)(topLevel), (0,external_node_fs_promises_.realpath)(sourceDir)]);
+    const relative = external_node_path_.relative(realTop, realDir);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new Error(`Source directory ${sourceDir} is outside the repository ${topLevel}`);
+    }
+    return relative.split(external_node_path_.sep).join('/');
+}
+async function resolveCommit(topLevel, commit) {
+    const result = await git(topLevel, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
+        ignoreReturnCode: true,
+    });
+    const sha = result.stdout.trim();
+    if (result.exitCode !== 0 || sha === '') {
+        throw new Error(`Commit ${commit} is not in the repository at ${topLevel} ` +
+            `(a shallow or partial checkout that does not contain it?)`);
+    }
+    return sha;
+}
+async function requireTree(topLevel, treeish, relativeDir, commit) {
+    const result = await git(topLevel, ['cat-file', '-t', treeish], { ignoreReturnCode: true });
+    if (result.exitCode !== 0 || result.stdout.trim() !== 'tree') {
+        throw new Error(`Directory '${relativeDir}' is not in commit ${commit}: ` +
+            `is the source directory committed?`);
+    }
+}
+async function git(cwd, args, options) {
+    try {
+        return await runCli('git', args, {
+            cwd,
+            silent: true,
+            timeoutMs: options.timeoutMs ?? gitQueryTimeoutMs,
+            ignoreReturnCode: options.ignoreReturnCode ?? false,
+            // Never prompt, never page: the action runs unattended.
+            env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
+        });
+    }
+    catch (error) {
+        if (error instanceof CliError)
+            throw new Error(`Packing the source failed: ${error.message}`);
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./lib/http.js
+// A small JSON client for the platform APIs over one keep-alive undici Agent, with timeouts,
+// safe retries, error messages that name the request, plus streaming GET and file PUT.
+
+
+
+
+
+const defaultTimeoutMs = 30_000;
+const uploadTimeoutMs = 15 * 60_000;
+const errorBodyLimit = 64 * 1024;
+const realSleep = (ms) => new Promise((resolve) => {
+    setTimeout(resolve, ms);
+});
+class HttpClient {
+    options;
+    dispatcher;
+    ownedAgent;
+    apiOrigin;
+    policy;
+    sleep;
+    now;
+    random;
+    debug;
+    constructor(options) {
+        this.options = options;
+        this.apiOrigin = new URL(options.baseUrl).origin;
+        if (options.dispatcher) {
+            this.dispatcher = options.dispatcher;
+        }
+        else {
+            this.ownedAgent = new node_modules_undici/* Agent */.g6({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+            this.dispatcher = this.ownedAgent;
+        }
+        this.policy = options.retry ?? defaultRetryPolicy;
+        this.sleep = options.sleep ?? realSleep;
+        this.now = options.now ?? Date.now;
+        this.random = options.random ?? Math.random;
+        this.debug = options.debug ?? (() => undefined);
+    }
+    /** A JSON request to the API (`/path`) or an absolute URL; any 2xx resolves. */
+    async request(method, pathOrUrl, options = {}) {
+        const url = this.resolve(pathOrUrl);
+        const json = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const headers = this.headersFor(url, options.headers);
+        if (json !== undefined)
+            headers['content-type'] = 'application/json';
+        return this.send({
+            method,
+            url,
+            headers,
+            makeBody: () => json,
+            // A JSON string body is replayable, so PUT counts as idempotent here.
+            idempotent: method !== 'POST' && method !== 'PATCH',
+            timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? defaultTimeoutMs,
+        }, async (response) => ({
+            status: response.statusCode,
+            headers: firstValues(response.headers),
+            body: await this.readJson(method, url, response),
+        }));
+    }
+    get(pathOrUrl, options) {
+        return this.request('GET', pathOrUrl, options);
+    }
+    post(pathOrUrl, body, options) {
+        return this.request('POST', pathOrUrl, { ...options, body });
+    }
+    /** Text lines of a GET body as they arrive (build output); throws at the deadline. */
+    async *streamLines(pathOrUrl, options) {
+        const url = this.resolve(pathOrUrl);
+        const signal = AbortSignal.timeout(options.deadlineMs);
+        const response = await this.send({
+            method: 'GET',
+            url,
+            headers: this.headersFor(url, options.headers),
+            makeBody: () => undefined,
+            idempotent: true,
+            timeoutMs: options.deadlineMs,
+            signal,
+            idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
+        }, (answer) => Promise.resolve(answer));
+        const decoder = new TextDecoder();
+        let pending = '';
+        let finished = false;
+        try {
+            for await (const chunk of response.body) {
+                pending += decoder.decode(toBytes(chunk), { stream: true });
+                const lines = pending.split('\n');
+                pending = lines.pop() ?? '';
+                for (const line of lines)
+                    yield stripCr(line);
+            }
+            pending += decoder.decode();
+            if (pending !== '')
+                yield stripCr(pending);
+            finished = true;
+        }
+        catch (error) {
+            const why = signal.aborted
+                ? `deadline of ${options.deadlineMs} ms reached`
+                : `interrupted: ${describeFailure(error)}`;
+            throw new errors/* HttpError */.j$('GET', safeUrl(url), response.statusCode, undefined, `${this.serviceFor(url)} stream ${why} (GET ${url.pathname})`);
+        }
+        finally {
+            // The consumer may stop early: free the connection instead of leaving it half read.
+            if (!finished)
+                response.body.destroy();
+        }
+    }
+    /** Streams a file as the body of a PUT (presigned upload): Content-Length, no Content-Type. */
+    async putFile(pathOrUrl, filePath, options = {}) {
+        const url = this.resolve(pathOrUrl);
+        const { size } = await (0,external_node_fs_promises_.stat)(filePath);
+        const headers = this.headersFor(url, options.headers);
+        headers['content-length'] = String(size);
+        let current;
+        try {
+            await this.send({
+                method: 'PUT',
+                url,
+                headers,
+                makeBody: () => {
+                    current?.destroy();
+                    current = (0,external_node_fs_.createReadStream)(filePath);
+                    return current;
+                },
+                idempotent: true,
+                timeoutMs: options.timeoutMs ?? uploadTimeoutMs,
+            }, async (response) => {
+                await response.body.dump();
+            });
+        }
+        finally {
+            current?.destroy();
+        }
+    }
+    /** Closes the keep-alive connections of the Agent this client created. */
+    async close() {
+        await this.ownedAgent?.close();
+    }
+    resolve(pathOrUrl) {
+        if (pathOrUrl.startsWith('/'))
+            return new URL(`${this.options.baseUrl}${pathOrUrl}`);
+        return new URL(pathOrUrl);
+    }
+    headersFor(url, extra) {
+        const headers = { 'user-agent': this.options.userAgent };
+        if (url.origin === this.apiOrigin)
+            Object.assign(headers, lowerKeys(this.options.apiHeaders));
+        Object.assign(headers, lowerKeys(extra));
+        return headers;
+    }
+    serviceFor(url) {
+        return url.origin === this.apiOrigin ? this.options.service : url.host;
+    }
+    /** Runs the attempts of one request; `consume` turns a 2xx answer into the result. */
+    async send(attempt, consume) {
+        const { method, url } = attempt;
+        const service = this.serviceFor(url);
+        const toError = (failure, note) => new errors/* HttpError */.j$(method, safeUrl(url), failure.status, failure.errorId, `${failure.summary} (${method} ${url.pathname}${note ? `; ${note}` : ''})`);
+        const started = this.now();
+        for (let count = 1;; count += 1) {
+            const attemptStart = this.now();
+            const body = attempt.makeBody();
+            let failure;
+            let retryAfterMs;
+            try {
+                const response = await (0,node_modules_undici/* request */.Em)(url, {
+                    dispatcher: this.dispatcher,
+                    method,
+                    headers: attempt.headers,
+                    body: body ?? null,
+                    signal: attempt.signal ?? AbortSignal.timeout(attempt.timeoutMs),
+                    headersTimeout: attempt.timeoutMs,
+                    bodyTimeout: attempt.idleTimeoutMs ?? attempt.timeoutMs,
+                });
+                const status = response.statusCode;
+                this.debug(`${method} ${url.pathname} -> ${status} in ${this.now() - attemptStart} ms ` +
+                    `(attempt ${count})`);
+                if (status >= 200 && status < 300) {
+                    try {
+                        return await consume(response);
+                    }
+                    catch (error) {
+                        if (error instanceof errors/* HttpError */.j$)
+                            throw error;
+                        throw new TransportFailure(error);
+                    }
+                }
+                const detail = await readErrorDetail(response.body);
+                const text = detail.message ?? (detail.id ? undefined : response.statusText);
+                failure = {
+                    status,
+                    errorId: detail.id,
+                    summary: `${service} answered ${status}${detail.id ? ` ${detail.id}` : ''}` +
+                        `${text ? `: ${text}` : ''}`,
+                };
+                if (status === 429 || status === 503) {
+                    retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], this.now());
+                }
+                // 429 means the request was not processed; anything else is only safe to repeat
+                // when doing it twice cannot do the work twice.
+                const retryable = status === 429 || (attempt.idempotent && status >= 500);
+                if (!retryable)
+                    throw toError(failure);
+            }
+            catch (error) {
+                if (error instanceof errors/* HttpError */.j$)
+                    throw error;
+                if (body !== undefined && typeof body !== 'string')
+                    body.destroy();
+                const cause = error instanceof TransportFailure ? error.cause : error;
+                this.debug(`${method} ${url.pathname} failed in ${this.now() - attemptStart} ms ` +
+                    `(attempt ${count}): ${describeFailure(cause)}`);
+                const aborted = attempt.signal?.aborted === true;
+                const reason = aborted ? 'deadline reached' : describeFailure(cause);
+                failure = {
+                    status: 0,
+                    errorId: undefined,
+                    summary: `${service} request failed: ${reason}`,
+                };
+                if (aborted)
+                    throw toError(failure);
+                if (!attempt.idempotent) {
+                    throw toError(failure, 'not repeated, the platform may have processed it');
+                }
+            }
+            const decision = nextRetry(count, this.now() - started, this.policy, retryAfterMs, this.random);
+            if (!decision.retry)
+                throw toError(failure, decision.reason);
+            await this.sleep(decision.delayMs);
+        }
+    }
+    async readJson(method, url, response) {
+        const text = await response.body.text();
+        if (text.trim() === '')
+            return undefined;
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new errors/* HttpError */.j$(method, safeUrl(url), response.statusCode, undefined, `${this.serviceFor(url)} answered ${response.statusCode} with a body that is not JSON ` +
+                `(${method} ${url.pathname})`);
+        }
+    }
+}
+/** A failure while reading a 2xx body: a transport problem, retried like a reset. */
+class TransportFailure extends Error {
+    cause;
+    constructor(cause) {
+        super((0,errors/* errorMessage */.gJ)(cause));
+        this.cause = cause;
+    }
+}
+/** The URL without its query string: a presigned URL's query is a credential. */
+function safeUrl(url) {
+    return `${url.origin}${url.pathname}`;
+}
+function describeFailure(error) {
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    if (typeof error === 'object' && error !== null && 'code' in error) {
+        const code = error.code;
+        if (typeof code === 'string' && !message.includes(code))
+            return `${message} (${code})`;
+    }
+    return message;
+}
+function firstValues(headers) {
+    const result = {};
+    for (const [name, value] of Object.entries(headers)) {
+        const first = Array.isArray(value) ? value[0] : value;
+        if (typeof first === 'string')
+            result[name.toLowerCase()] = first;
+    }
+    return result;
+}
+function lowerKeys(headers) {
+    const result = {};
+    for (const [name, value] of Object.entries(headers ?? {}))
+        result[name.toLowerCase()] = value;
+    return result;
+}
+function toBytes(chunk) {
+    if (chunk instanceof Uint8Array)
+        return chunk;
+    return new TextEncoder().encode(String(chunk));
+}
+function stripCr(line) {
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+/** The platform's `{id, message}` (JSON) or an S3-style `<Code>`/`<Message>` (XML). */
+async function readErrorDetail(body) {
+    const decoder = new TextDecoder();
+    let text = '';
+    try {
+        for await (const chunk of body) {
+            text += decoder.decode(toBytes(chunk), { stream: true });
+            if (text.length >= errorBodyLimit)
+                break;
+        }
+    }
+    catch {
+        return {};
+    }
+    finally {
+        body.destroy();
+    }
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{')) {
+        try {
+            const parsed = JSON.parse(trimmed);
+            if (typeof parsed !== 'object' || parsed === null)
+                return {};
+            const { id, message } = parsed;
+            return {
+                ...(typeof id === 'string' ? { id } : {}),
+                ...(typeof message === 'string' ? { message } : {}),
+            };
+        }
+        catch {
+            return {};
+        }
+    }
+    const code = /<Code>([^<]{1,100})<\/Code>/.exec(trimmed)?.[1];
+    const message = /<Message>([^<]{1,500})<\/Message>/.exec(trimmed)?.[1];
+    return { ...(code ? { id: code } : {}), ...(message ? { message } : {}) };
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku.js
+// Heroku through its Platform API only (no CLI, no git push): sources → build → release phase,
+// reading the current release, and rollback by re-releasing an earlier release.
+
+
+
+
+
+
+
+
+/** Seconds the old dynos keep serving after a release when preboot is on (Heroku docs). */
+const prebootSwitchoverSeconds = 180;
+const releasesRange = 'version ..; max=10, order=desc';
+const maxReleasePages = 10;
+const outputTailLines = 20;
+const defaultHerokuDeps = {
+    sleep: (ms) => new Promise((resolve) => {
+        setTimeout(resolve, ms);
+    }),
+    now: Date.now,
+    dispatcher: undefined,
+    pollIntervalsMs: [500, 1_000, 2_000, 3_000, 5_000],
+    maxPolls: 2_000,
+    buildTimeoutMs: 30 * 60_000,
+    releaseTimeoutMs: 65 * 60_000,
+    retry: defaultRetryPolicy,
+    random: Math.random,
+    debug: core/* debug */.Yz,
+    tempRoot: undefined,
+};
+function createHerokuPlatform(settings, deps = {}) {
+    return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...deps });
+}
+class HerokuPlatform {
+    settings;
+    deps;
+    client;
+    appPath;
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.deps = deps;
+        this.appPath = `/apps/${encodeURIComponent(settings.app)}`;
+        this.client = new HttpClient({
+            baseUrl: settings.apiUrl,
+            service: 'Heroku API',
+            userAgent: settings.userAgent,
+            apiHeaders: {
+                accept: 'application/vnd.heroku+json; version=3',
+                authorization: `Bearer ${settings.apiToken}`,
+            },
+            ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+            retry: deps.retry,
+            sleep: deps.sleep,
+            now: deps.now,
+            random: deps.random,
+            debug: (line) => deps.debug(`heroku: ${line}`),
+        });
+    }
+    async snapshot() {
+        let app;
+        try {
+            app = requireObject((await this.api('GET', this.appPath)).body, 'app');
+        }
+        catch (error) {
+            if (error instanceof errors/* HttpError */.j$ && error.status === 404) {
+                throw new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `Heroku app '${this.settings.app}' not found: check the \`app\` input ` +
+                    `(this action never creates apps). ${error.message}`);
+            }
+            throw error;
+        }
+        const notices = [];
+        const webUrl = typeof app.web_url === 'string' ? app.web_url : '';
+        if (webUrl === '') {
+            notices.push(`Heroku reports no web URL for ${this.settings.app}: set \`health-url\`.`);
+        }
+        const preboot = await this.prebootEnabled();
+        if (preboot) {
+            notices.push(`Preboot is enabled on ${this.settings.app}: the previous release keeps serving ` +
+                `requests for about ${prebootSwitchoverSeconds / 60} minutes after a release.`);
+        }
+        const current = await this.currentRelease();
+        return {
+            current: toRelease(current),
+            webUrl,
+            switchoverSeconds: preboot ? prebootSwitchoverSeconds : 0,
+            notices,
+        };
+    }
+    async liveRelease() {
+        return toRelease(await this.currentRelease());
+    }
+    async push(commit, log) {
+        const short = commit.slice(0, 12);
+        const tempDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir(), 'guarded-deploy-'));
+        try {
+            const build = await this.startBuild(commit, short, tempDir, log);
+            try {
+                return await this.finishBuild(build, short, log);
+            }
+            catch (error) {
+                if (error instanceof errors/* DeployError */.sH)
+                    throw error;
+                throw new errors/* DeployError */.sH(`Lost track of the Heroku build ${build.id} of ${short}: ${(0,errors/* errorMessage */.gJ)(error)}. ` +
+                    'The live release may have changed.', true);
+            }
+        }
+        finally {
+            await (0,external_node_fs_promises_.rm)(tempDir, { recursive: true, force: true });
+        }
+    }
+    async rollback(target, log) {
+        log(`Rolling back ${this.settings.app} to ${target.label} (${target.id})`);
+        let created;
+        try {
+            const response = await this.api('POST', `${this.appPath}/releases`, {
+                body: { release: target.id },
+            });
+            created = parseRelease(response.body);
+        }
+        catch (error) {
+            throw new errors/* DeployError */.sH(`Rollback to ${target.label} was not confirmed: ${(0,errors/* errorMessage */.gJ)(error)}`, outcomeUnknown(error));
+        }
+        log(`Created v${created.version} (rollback to ${target.label}); waiting for it to go live`);
+        const done = await this.waitForRelease(created, log);
+        if (done.status === 'failed') {
+            throw new errors/* DeployError */.sH(`Rollback to ${target.label} failed: the release phase of v${done.version} failed, ` +
+                'so it never went live.', false);
+        }
+        log(`v${done.version} is live (same code and config as ${target.label})`);
+        return toRelease(done);
+    }
+    /** Every web dyno up and on `release`, read from the dynos list until it is or time runs
+     * out: a health URL can answer from a dyno of the old release while preboot switches. */
+    async inspect(release, timeoutMs) {
+        const started = this.deps.now();
+        let report = await this.readDynos(release);
+        for (let count = 0; !report.ok && count < this.deps.maxPolls; count += 1) {
+            if (this.deps.now() - started >= timeoutMs)
+                break;
+            const intervals = this.deps.pollIntervalsMs;
+            await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
+            report = await this.readDynos(release);
+        }
+        return report;
+    }
+    async resolveTarget(spec) {
+        if (spec !== undefined) {
+            const version = /^v?(\d+)$/.exec(spec)?.[1];
+            const ref = version ?? spec;
+            const response = await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
+            return toRelease(parseRelease(response.body));
+        }
+        const current = await this.currentRelease();
+        const response = await this.api('GET', `${this.appPath}/releases`, {
+            headers: { range: `version ..${current.version - 1}; max=20, order=desc` },
+        });
+        const releases = Array.isArray(response.body) ? response.body.map(parseRelease) : [];
+        const before = releases.find((release) => release.version < current.version && release.status === 'succeeded');
+        if (before === undefined) {
+            throw new Error(`Heroku lists no succeeded release before v${current.version}`);
+        }
+        return toRelease(before);
+    }
+    async readDynos(release) {
+        const response = await this.api('GET', `${this.appPath}/dynos`);
+        const dynos = (Array.isArray(response.body) ? response.body : [])
+            .map((item) => requireObject(item, 'dyno'))
+            .filter((dyno) => dyno.type === 'web');
+        const instances = dynos.map((dyno) => {
+            const onRelease = dyno.release?.id === release.id;
+            return {
+                id: dyno.name ?? dyno.id ?? '?',
+                region: '-',
+                image: `v${String(dyno.release?.version ?? '?')}`,
+                state: dyno.state ?? 'unknown',
+                checks: '-',
+                ok: onRelease && dyno.state === 'up',
+            };
+        });
+        const bad = instances.filter((instance) => !instance.ok);
+        if (instances.length === 0) {
+            return { ok: false, reason: 'no web dyno is running', instances };
+        }
+        return {
+            ok: bad.length === 0,
+            reason: bad.length === 0
+                ? `${instances.length} web dyno(s) up on ${release.label}`
+                : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
+            instances,
+        };
+    }
+    /** Closes the keep-alive connections; the action calls it once at the end. */
+    close() {
+        return this.client.close();
+    }
+    /** Archive, upload, create the build. Failures here leave the live release as it was,
+     * except when creating the build itself had an unknown outcome. */
+    async startBuild(commit, short, tempDir, log) {
+        let archive;
+        let getUrl;
+        try {
+            archive = await createSourceArchive(this.settings.sourceDir, commit, tempDir);
+            log(`Packed ${short}: ${formatBytes(archive.sizeBytes)}, sha256 ${archive.sha256}`);
+            const source = requireObject((await this.api('POST', '/sources')).body, 'source');
+            const putUrl = source.source_blob?.put_url;
+            const sourceGetUrl = source.source_blob?.get_url;
+            if (typeof putUrl !== 'string' || typeof sourceGetUrl !== 'string') {
+                throw new Error('Heroku API answered POST /sources without source_blob put/get URLs');
+            }
+            getUrl = sourceGetUrl;
+            await this.client.putFile(putUrl, archive.path);
+            log('Uploaded the source');
+        }
+        catch (error) {
+            throw new errors/* DeployError */.sH(`Could not ship ${short} to Heroku: ${(0,errors/* errorMessage */.gJ)(error)}`, false);
+        }
+        try {
+            const response = await this.api('POST', `${this.appPath}/builds`, {
+                body: {
+                    source_blob: {
+                        url: getUrl,
+                        checksum: `SHA256:${archive.sha256}`,
+                        version: commit,
+                    },
+                },
+            });
+            const build = parseBuild(response.body);
+            log(`Build ${build.id} started`);
+            return build;
+        }
+        catch (error) {
+            throw new errors/* DeployError */.sH(`Could not start the Heroku build of ${short}: ${(0,errors/* errorMessage */.gJ)(error)}`, outcomeUnknown(error));
+        }
+    }
+    async finishBuild(created, short, log) {
+        const buildId = created.id;
+        const buildPath = `${this.appPath}/builds/${encodeURIComponent(buildId)}`;
+        const started = this.deps.now();
+        const tail = [];
+        if (created.outputStreamUrl !== undefined) {
+            await this.streamOutput(created.outputStreamUrl, this.deps.buildTimeoutMs, log, tail);
+        }
+        const build = await this.poll(`build ${buildId}`, started, this.deps.buildTimeoutMs, async () => parseBuild((await this.api('GET', buildPath)).body), 
+        // A succeeded build names its release; wait for that too.
+        (state) => state.status === 'failed' || (state.status === 'succeeded' && !!state.releaseId));
+        if (build.status === 'failed') {
+            const lastOutput = tail.length > 0 ? `\nLast build output:\n${tail.join('\n')}` : '';
+            throw new errors/* DeployError */.sH(`Heroku build ${buildId} of ${short} failed; nothing was released.${lastOutput}`, false);
+        }
+        const releaseId = build.releaseId ?? '';
+        const release = parseRelease((await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(releaseId)}`)).body);
+        log(`Build succeeded: release v${release.version}`);
+        const done = await this.waitForRelease(release, log);
+        if (done.status === 'failed') {
+            throw new errors/* DeployError */.sH(`The release phase of v${done.version} failed: v${done.version} was never deployed ` +
+                'and the previous release keeps serving.', false);
+        }
+        log(`v${done.version} is live`);
+        return toRelease(done);
+    }
+    /** Streams the release phase output (when there is one) and polls until it is decided. */
+    async waitForRelease(release, log) {
+        if (release.status !== 'pending')
+            return release;
+        const started = this.deps.now();
+        if (release.outputStreamUrl !== undefined) {
+            log(`Release phase of v${release.version}:`);
+            await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, []);
+        }
+        const releasePath = `${this.appPath}/releases/${encodeURIComponent(release.id)}`;
+        return this.poll(`release v${release.version}`, started, this.deps.releaseTimeoutMs, async () => parseRelease((await this.api('GET', releasePath)).body), (state) => state.status !== 'pending', 
+        // After streamed output the status is stale: read it again at once.
+        release.outputStreamUrl === undefined ? release : undefined);
+    }
+    /** Output lines to `log`, the last ones kept in `tail`; a broken stream is only reported:
+     * the status poll that follows decides. */
+    async streamOutput(url, deadlineMs, log, tail) {
+        try {
+            for await (const line of this.client.streamLines(url, { deadlineMs })) {
+                log(line);
+                tail.push(line);
+                if (tail.length > outputTailLines)
+                    tail.shift();
+            }
+        }
+        catch (error) {
+            log(`(output stream ended early: ${(0,errors/* errorMessage */.gJ)(error)}; checking the status instead)`);
+        }
+    }
+    /** Reads until `isDone`, waiting the growing intervals in between; `known` is a value
+     * just read, so the first read is skipped. Bounded by the deadline and by `maxPolls`. */
+    async poll(what, started, timeoutMs, read, isDone, known) {
+        const intervals = this.deps.pollIntervalsMs;
+        let value = known ?? (await read());
+        for (let count = 0; count < this.deps.maxPolls; count += 1) {
+            if (isDone(value))
+                return value;
+            if (this.deps.now() - started >= timeoutMs)
+                break;
+            await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
+            value = await read();
+        }
+        throw new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
+    }
+    async prebootEnabled() {
+        try {
+            const response = await this.api('GET', `${this.appPath}/features/preboot`);
+            return requireObject(response.body, 'app feature').enabled === true;
+        }
+        catch (error) {
+            // An app without the feature listed simply has no preboot.
+            if (error instanceof errors/* HttpError */.j$ && error.status === 404)
+                return false;
+            throw error;
+        }
+    }
+    /** The release marked `current`, newest first, following Next-Range for a few pages. */
+    async currentRelease() {
+        let range = releasesRange;
+        let seen = 0;
+        for (let page = 0; page < maxReleasePages; page += 1) {
+            const response = await this.api('GET', `${this.appPath}/releases`, {
+                headers: { range },
+            });
+            if (!Array.isArray(response.body)) {
+                throw new Error(`Heroku API answered GET ${this.appPath}/releases without a list`);
+            }
+            const releases = response.body.map((item) => parseRelease(item));
+            seen += releases.length;
+            const current = releases.find((release) => release.current);
+            if (current)
+                return current;
+            const next = response.headers['next-range'];
+            if (response.status !== 206 || next === undefined || next === '')
+                break;
+            range = next;
+        }
+        throw new Error(`Heroku lists no current release for ${this.settings.app} among its ${seen} latest`);
+    }
+    /** Every Heroku API call: turns a refused token into a message that says what to fix. */
+    async api(method, apiPath, options) {
+        try {
+            return await this.client.request(method, apiPath, options);
+        }
+        catch (error) {
+            if (error instanceof errors/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
+                const what = error.status === 401
+                    ? 'The Heroku API refused the token: check the `api-token` secret'
+                    : `The token has no access to this on ${this.settings.app}: check the \`api-token\``;
+                throw new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
+            }
+            throw error;
+        }
+    }
+}
+/** A POST failed in a way that leaves open whether Heroku acted on it. */
+function outcomeUnknown(error) {
+    return error instanceof errors/* HttpError */.j$ && (error.status === 0 || error.status >= 500);
+}
+function toRelease(state) {
+    return { id: state.id, label: `v${state.version}` };
+}
+function requireObject(value, what) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new Error(`Heroku API answered without a ${what} object`);
+    }
+    return value;
+}
+const statuses = ['pending', 'succeeded', 'failed'];
+function isStatus(value) {
+    return typeof value === 'string' && statuses.includes(value);
+}
+function parseRelease(body) {
+    const release = requireObject(body, 'release');
+    if (typeof release.id !== 'string' || typeof release.version !== 'number') {
+        throw new Error('Heroku API answered with a release without id or version');
+    }
+    if (release.status !== undefined && !isStatus(release.status)) {
+        throw new Error(`Heroku release v${release.version} has an unknown status`);
+    }
+    return {
+        id: release.id,
+        version: release.version,
+        status: release.status,
+        current: release.current === true,
+        outputStreamUrl: typeof release.output_stream_url === 'string' && release.output_stream_url !== ''
+            ? release.output_stream_url
+            : undefined,
+    };
+}
+function parseBuild(body) {
+    const build = requireObject(body, 'build');
+    if (typeof build.id !== 'string' || !isStatus(build.status)) {
+        throw new Error('Heroku API answered with a build without id or status');
+    }
+    const releaseId = build.release?.id;
+    return {
+        id: build.id,
+        status: build.status,
+        releaseId: typeof releaseId === 'string' && releaseId !== '' ? releaseId : undefined,
+        outputStreamUrl: typeof build.output_stream_url === 'string' && build.output_stream_url !== ''
+            ? build.output_stream_url
+            : undefined,
+    };
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+// EXTERNAL MODULE: ./lib/probe.js + 1 modules
+var probe = __nccwpck_require__(255);
+// EXTERNAL MODULE: ./lib/report.js
+var report = __nccwpck_require__(9293);
+;// CONCATENATED MODULE: ./lib/action.js
+// Wires the real dependencies into the flows and reports on every path.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const GITHUB_TIMEOUT_MS = 30_000;
+function createPlatform(settings) {
+    switch (settings.platform) {
+        case 'heroku':
+            return createHerokuPlatform(settings);
+        case 'fly':
+            throw new Error('platform fly is not available in this version');
+    }
+}
+/** The runner sends SIGINT on cancel, SIGTERM 7.5 s later, then kills: stop probing at once. */
+function cancellationSignal() {
+    const controller = new AbortController();
+    const onSignal = (name) => () => {
+        core/* warning */.$e(`Received ${name}: stopping; the post step finishes the rollback.`, {
+            title: 'Job cancelled',
+        });
+        controller.abort(new deploy/* Cancelled */.cJ(`received ${name}`));
+    };
+    process.once('SIGINT', onSignal('SIGINT'));
+    process.once('SIGTERM', onSignal('SIGTERM'));
+    return controller.signal;
+}
+function realDeps(signal) {
+    return {
+        now: () => Date.now(),
+        sleep: (ms) => (0,promises_.setTimeout)(ms),
+        createPlatform,
+        listJobs: (settings) => listRunJobs(getOctokit(settings.githubToken, { baseUrl: settings.run.apiUrl }), {
+            owner: settings.run.owner,
+            repo: settings.run.repo,
+            runId: settings.run.runId,
+            attempt: settings.run.attempt,
+        }, GITHUB_TIMEOUT_MS),
+        probe: probe/* liveProbeDeps */.Bm,
+        signal,
+    };
+}
+// The results a run may end green with, per mode.
+const GREEN = {
+    deploy: ['deployed'],
+    rollback: ['rolled-back'],
+    verify: ['verified'],
+};
+/** The main step; throws with the one-line cause whenever the result is not a green one. */
+async function runAction() {
+    core/* saveState */.LZ(names/* State */.Uw.IsPost, 'true');
+    const deps = realDeps(cancellationSignal());
+    const record = (0,run_record/* newRunRecord */.p)(core/* getInput */.V4(names/* Input */.pd.Platform), core/* getInput */.V4(names/* Input */.pd.App), new Date(deps.now()));
+    let green = GREEN.deploy;
+    try {
+        const settings = (0,inputs/* getSettings */.mt)();
+        record.mode = settings.mode;
+        green = GREEN[settings.mode];
+        if (settings.mode === 'rollback')
+            await runRollbackMode(settings, deps, record);
+        else if (settings.mode === 'verify')
+            await runVerifyMode(settings, deps, record);
+        else
+            await (0,deploy/* runDeploy */.zt)(settings, deps, record);
+    }
+    catch (error) {
+        if (error instanceof errors/* InvalidInputs */.hS) {
+            for (const problem of error.problems)
+                core/* error */.z3(problem.message, { title: 'Bad input' });
+        }
+        record.result = 'failed';
+        record.cause = (0,errors/* errorMessage */.gJ)(error);
+        if (error instanceof deploy/* Cancelled */.cJ || deps.signal.aborted) {
+            record.cause = `${record.cause}; the post step rolls back whatever was not verified`;
+            record.appState = 'unverified: the post step rolls back';
+        }
+        record.appState ??= record.previous === undefined ? 'nothing was changed' : undefined;
+    }
+    finally {
+        (0,report/* writeOutputs */.Kn)(record);
+        try {
+            await core/* summary */.z.addRaw((0,report/* renderSummary */.Br)(record)).write();
+        }
+        catch (error) {
+            core/* warning */.$e(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    if (record.result === undefined || !green.includes(record.result)) {
+        throw new Error(record.cause ?? `result: ${record.result ?? 'failed'}`);
+    }
+    core/* info */.pq(`${record.result}: ${record.app} ${record.release?.label ?? record.previous?.label ?? ''}` +
+        ` healthy at ${record.healthUrl ?? ''}`);
+}
+
+
+/***/ }),
+
+/***/ 5482:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cJ: () => (/* binding */ Cancelled),
+  zt: () => (/* binding */ runDeploy),
+  W9: () => (/* binding */ takeSnapshot),
+  dR: () => (/* binding */ verifyContext)
+});
+
+// UNUSED EXPORTS: healthUrlFor, throwIfCancelled, untilCancelled
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __nccwpck_require__(3360);
 ;// CONCATENATED MODULE: ./lib/decide.js
 /** After a failure: roll back whenever the app may not be on the release it had before. */
 function decideAfterFailure(facts) {
@@ -104534,65 +103619,8 @@ function decideAfterFailure(facts) {
     return { kind: 'rollback' };
 }
 
-;// CONCATENATED MODULE: ./lib/errors.js
-// One place that narrows `unknown` errors, and the error types the action raises on purpose.
-/** The message of anything thrown, without a stack. */
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-/** A bad `with:` value, found before any side effect. */
-class InputError extends Error {
-    input;
-    name = 'InputError';
-    constructor(input, message) {
-        super(`Input '${input}': ${message}`);
-        this.input = input;
-    }
-}
-/** An HTTP answer that is not a success, with the platform's own error id and message. */
-class HttpError extends Error {
-    method;
-    url;
-    status;
-    errorId;
-    name = 'HttpError';
-    constructor(method, url, status, errorId, message) {
-        super(message);
-        this.method = method;
-        this.url = url;
-        this.status = status;
-        this.errorId = errorId;
-    }
-}
-/** A step of the deploy failed; `liveChanged` says whether the platform may now serve
- * something other than the release that was live before. */
-class DeployError extends Error {
-    liveChanged;
-    name = 'DeployError';
-    constructor(message, liveChanged) {
-        super(message);
-        this.liveChanged = liveChanged;
-    }
-}
-/** Every bad input at once, so a user fixes them in one go. */
-class InvalidInputs extends Error {
-    problems;
-    name = 'InvalidInputs';
-    constructor(problems) {
-        super(problems.map((problem) => problem.message).join('\n'));
-        this.problems = problems;
-    }
-}
-
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
 ;// CONCATENATED MODULE: ./lib/gate.js
 // The test gate: decides from the jobs of this workflow run (and `needs`) whether to deploy.
 const SUCCESS = 'success';
@@ -104714,289 +103742,19 @@ function judgeGate(input) {
     return { pass: problems.length === 0, rows, problems };
 }
 
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici_0 = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./lib/health.js
-// Health decisions: is one poll's answer good, and does a run of polls make a verdict.
-/** `200-299,304`: the form `expected-status` is written in. */
-function formatStatusRanges(ranges) {
-    return ranges
-        .map((range) => (range.min === range.max ? `${range.min}` : `${range.min}-${range.max}`))
-        .join(',');
-}
-function statusExpected(status, ranges) {
-    return ranges.some((range) => status >= range.min && status <= range.max);
-}
-function judgePoll(poll, criteria) {
-    if (poll.status === null)
-        return { pass: false, reason: poll.error ?? 'no answer' };
-    if (!statusExpected(poll.status, criteria.expectedStatus)) {
-        if (poll.redirectTo !== undefined) {
-            return { pass: false, reason: `redirect to ${poll.redirectTo} not followed` };
-        }
-        const expected = formatStatusRanges(criteria.expectedStatus);
-        return { pass: false, reason: `status ${poll.status} not in ${expected}` };
-    }
-    if (criteria.checkString !== '' && !poll.body.includes(criteria.checkString)) {
-        return { pass: false, reason: `body lacks ${JSON.stringify(criteria.checkString)}` };
-    }
-    return { pass: true, reason: 'ok' };
-}
-/** Folds one judged poll into the state. A failure resets the streak, so a flapping app
- * never becomes healthy; the deadline counts from `startedAt`. */
-function nextHealth(state, judgement, now, settings) {
-    const next = {
-        polls: state.polls + 1,
-        passes: state.passes + (judgement.pass ? 1 : 0),
-        consecutive: judgement.pass ? state.consecutive + 1 : 0,
-        startedAt: state.startedAt,
-    };
-    if (next.consecutive >= settings.threshold)
-        return { state: next, verdict: 'healthy' };
-    if (now >= state.startedAt + settings.timeoutMs)
-        return { state: next, verdict: 'unhealthy' };
-    return { state: next, verdict: 'pending' };
-}
-
-;// CONCATENATED MODULE: ./lib/probe.js
-// The health poll loop (clock, sleep and poll injected) and the real HTTP poll.
-
-
-
-
-
-const MIN_POLL_TIMEOUT_MS = 2_000;
-const MAX_POLL_TIMEOUT_MS = 10_000;
-/** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
-const MAX_POLLS = 10_000;
-const MAX_BODY_BYTES = 64 * 1024;
-function seconds(ms) {
-    return `${Number((ms / 1000).toFixed(1))} s`;
-}
-/** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
-function pollTimeoutMs(intervalMs, remainingMs) {
-    const wanted = Math.min(Math.max(intervalMs, MIN_POLL_TIMEOUT_MS), MAX_POLL_TIMEOUT_MS);
-    return Math.max(1, Math.min(wanted, remainingMs));
-}
-function describePoll(index, record) {
-    const answer = record.status === null ? 'no answer' : String(record.status);
-    return `poll ${index}: ${answer} in ${Math.round(record.latencyMs)} ms — ${record.reason}`;
-}
-function unhealthyReason(settings, state, polls, aborted) {
-    const lastFailure = polls.findLast((record) => !record.pass);
-    const counts = `${state.polls} polls, ${state.passes} passed`;
-    const details = lastFailure === undefined ? counts : `${counts}, last: ${lastFailure.reason}`;
-    if (aborted)
-        return `health check aborted (${details})`;
-    const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
-    return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;
-}
-async function pollSafely(deps, url, timeoutMs) {
-    const startedAt = deps.now();
-    try {
-        return await deps.poll(url, timeoutMs);
-    }
-    catch (error) {
-        return {
-            status: null,
-            body: '',
-            latencyMs: deps.now() - startedAt,
-            error: errorMessage(error),
-        };
-    }
-}
-/** Polls `settings.url` on a fixed grid (start + k·interval) until `threshold` passes in a row
- * (healthy) or the deadline (unhealthy). An abort ends it early as unhealthy. */
-async function waitForHealthy(settings, deps, log, signal) {
-    const start = deps.now();
-    const deadline = start + settings.timeoutMs;
-    const intervalMs = Math.max(1, settings.intervalMs);
-    const polls = [];
-    let state = { polls: 0, passes: 0, consecutive: 0, startedAt: start };
-    let slot = 0;
-    let aborted = false;
-    while (polls.length < MAX_POLLS) {
-        const slotAt = start + slot * intervalMs;
-        if (slot > 0 && slotAt >= deadline)
-            break;
-        const waitMs = slotAt - deps.now();
-        if (waitMs > 0) {
-            try {
-                await deps.sleep(waitMs, signal);
-            }
-            catch (error) {
-                if (signal?.aborted !== true)
-                    throw error;
-            }
-        }
-        if (signal?.aborted === true) {
-            aborted = true;
-            break;
-        }
-        const pollStart = deps.now();
-        const result = await pollSafely(deps, settings.url, pollTimeoutMs(intervalMs, deadline - pollStart));
-        const judgement = judgePoll(result, settings.criteria);
-        const record = { ...result, ...judgement, at: pollStart - start };
-        polls.push(record);
-        log(describePoll(polls.length, record));
-        const now = deps.now();
-        const next = nextHealth(state, judgement, now, settings);
-        state = next.state;
-        if (next.verdict === 'healthy') {
-            const reason = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
-                `after ${seconds(now - start)} (${state.polls} polls, ${state.passes} passed)`;
-            return { verdict: 'healthy', polls, reason, elapsedMs: now - start };
-        }
-        if (next.verdict === 'unhealthy')
-            break;
-        // A poll that overran its slot moves on to the next grid point instead of bunching up.
-        slot = Math.max(slot + 1, Math.ceil((now - start) / intervalMs));
-    }
-    if (signal?.aborted === true)
-        aborted = true;
-    const reason = unhealthyReason(settings, state, polls, aborted);
-    return { verdict: 'unhealthy', polls, reason, elapsedMs: deps.now() - start };
-}
-/** The real clock, timer and HTTP poll, for the action. */
-const liveProbeDeps = {
-    now: () => external_node_perf_hooks_.performance.now(),
-    sleep: async (ms, signal) => {
-        await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-    },
-    poll: (url, timeoutMs) => httpPoll(url, timeoutMs),
-};
-// One keep-alive pool for all polls: consecutive polls reuse the connection like a browser would.
-const pollAgent = new node_modules_undici_0/* Agent */.g6({ keepAliveTimeout: 30_000, connections: 2 });
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-function describeError(error) {
-    const code = error instanceof Error && 'code' in error && typeof error.code === 'string'
-        ? error.code
-        : undefined;
-    const message = errorMessage(error);
-    return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
-}
-function absoluteLocation(location, base) {
-    try {
-        return new URL(location, base).href;
-    }
-    catch {
-        return location;
-    }
-}
-/** One GET of the health URL: no credentials, no redirects followed, at most 64 KiB of body. */
-async function httpPoll(url, timeoutMs) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const startedAt = external_node_perf_hooks_.performance.now();
-    const elapsed = () => Math.round(external_node_perf_hooks_.performance.now() - startedAt);
-    try {
-        const response = await (0,node_modules_undici_0/* request */.Em)(url, {
-            method: 'GET',
-            dispatcher: pollAgent,
-            signal: controller.signal,
-            headers: { 'user-agent': 'guarded-deploy', accept: '*/*' },
-        });
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-            const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-            chunks.push(buffer);
-            size += buffer.length;
-            if (size >= MAX_BODY_BYTES) {
-                // Enough to judge; dropping the rest closes this connection, which is fine.
-                response.body.destroy();
-                break;
-            }
-        }
-        const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
-        const result = { status: response.statusCode, body, latencyMs: elapsed() };
-        const location = headerValue(response.headers.location);
-        if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
-            result.redirectTo = absoluteLocation(location, url);
-        }
-        return result;
-    }
-    catch (error) {
-        const message = controller.signal.aborted
-            ? `timeout after ${timeoutMs} ms`
-            : describeError(error);
-        return { status: null, body: '', latencyMs: elapsed(), error: message };
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/recovery.js
-function recoveryCommand(platform, app, target) {
-    switch (platform) {
-        case 'heroku':
-            return `heroku releases:rollback ${target.label} --app ${app}`;
-        case 'fly':
-            return `fly deploy --app ${app} --image ${target.id}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/run-record.js
-function newRunRecord(platform, app, startedAt) {
-    return {
-        platform,
-        app,
-        startedAt,
-        result: undefined,
-        cause: undefined,
-        appState: undefined,
-        previous: undefined,
-        release: undefined,
-        rollbackRelease: undefined,
-        rolledBack: false,
-        healthUrl: undefined,
-        gate: undefined,
-        health: undefined,
-        rollbackHealth: undefined,
-        recovery: undefined,
-        notices: [],
-        phases: [],
-    };
-}
-/** Runs `work` as a named phase of the timeline; a throw marks it failed and propagates. */
-async function phase(record, name, now, work) {
-    const start = now();
-    const entry = {
-        name,
-        startMs: start - record.startedAt.getTime(),
-        durationMs: 0,
-        outcome: 'ok',
-        detail: '',
-    };
-    record.phases.push(entry);
-    const done = (outcome, detail = '') => {
-        entry.outcome = outcome;
-        entry.detail = detail;
-    };
-    try {
-        return await work(done);
-    }
-    catch (error) {
-        entry.outcome = 'failed';
-        if (entry.detail === '')
-            entry.detail = error instanceof Error ? error.message : String(error);
-        throw error;
-    }
-    finally {
-        entry.durationMs = now() - start;
-    }
-}
-
+// EXTERNAL MODULE: ./lib/recovery.js
+var recovery = __nccwpck_require__(236);
+// EXTERNAL MODULE: ./lib/recover.js
+var recover = __nccwpck_require__(7963);
+// EXTERNAL MODULE: ./lib/run-record.js
+var run_record = __nccwpck_require__(1574);
+// EXTERNAL MODULE: ./lib/state.js
+var state = __nccwpck_require__(7390);
+// EXTERNAL MODULE: ./lib/verify-release.js
+var verify_release = __nccwpck_require__(8118);
 ;// CONCATENATED MODULE: ./lib/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
-// rollback → verify. Platform, GitHub and the clock come in as dependencies.
+// rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 
 
 
@@ -105004,10 +103762,58 @@ async function phase(record, name, now, work) {
 
 
 
-/** Runs the whole deploy, filling `record`; never throws for a failure it understood. */
+
+
+/** The job was cancelled: main stops here and leaves the rollback to the post step. */
+class Cancelled extends Error {
+    name = 'Cancelled';
+}
+function throwIfCancelled(signal, where) {
+    if (signal.aborted)
+        throw new Cancelled(`The job was cancelled during ${where}`);
+}
+/** Settles with `work`, or rejects with Cancelled as soon as the job is cancelled (the work
+ * goes on in the background; main then exits and the post step takes over). */
+function untilCancelled(work, signal, where) {
+    if (signal.aborted)
+        return Promise.reject(new Cancelled(`The job was cancelled during ${where}`));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new Cancelled(`The job was cancelled during ${where}`));
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+}
+/** The health URL: the input, or the app's web URL + /health. */
+function healthUrlFor(settings, snapshot) {
+    return settings.healthUrl ?? `${snapshot.webUrl.replace(/\/+$/, '')}/health`;
+}
+function verifyContext(settings, platform, snapshot, deps) {
+    return {
+        settings,
+        platform,
+        probe: deps.probe,
+        healthUrl: healthUrlFor(settings, snapshot),
+        switchoverMs: snapshot.switchoverSeconds * 1000,
+        signal: deps.signal,
+    };
+}
+/** Reads the live release and the rollback target, and says what the user should know. */
+async function takeSnapshot(platform, record, deps) {
+    const snapshot = await (0,run_record/* phase */.O)(record, 'snapshot', deps.now, async (done) => {
+        const found = await platform.snapshot();
+        done('ok', `live: ${found.current.label}`);
+        return found;
+    });
+    record.previous = snapshot.current;
+    for (const notice of snapshot.notices) {
+        record.notices.push(notice);
+        core/* notice */.lm(notice, { title: 'guarded-deploy' });
+    }
+    return snapshot;
+}
+/** `mode: deploy`. Fills `record`; throws only for what it did not understand. */
 async function runDeploy(settings, deps, record) {
-    const now = () => deps.now();
-    const gate = await phase(record, 'gate', now, async (done) => {
+    const gate = await (0,run_record/* phase */.O)(record, 'gate', deps.now, async (done) => {
         const jobs = await deps.listJobs(settings);
         const verdict = judgeGate({
             jobs,
@@ -105025,6 +103831,7 @@ async function runDeploy(settings, deps, record) {
         record.appState = 'nothing was pushed; the live release is unchanged';
         return;
     }
+    throwIfCancelled(deps.signal, 'the gate');
     const platform = deps.createPlatform(settings);
     try {
         await deployWith(platform, settings, deps, record);
@@ -105034,74 +103841,64 @@ async function runDeploy(settings, deps, record) {
     }
 }
 async function deployWith(platform, settings, deps, record) {
-    const now = () => deps.now();
-    const snapshot = await phase(record, 'snapshot', now, async (done) => {
-        const found = await platform.snapshot();
-        done('ok', `live: ${found.current.label}`);
-        return found;
-    });
-    record.previous = snapshot.current;
-    for (const notice of snapshot.notices) {
-        record.notices.push(notice);
-        core_notice(notice, { title: 'guarded-deploy' });
-    }
-    const healthUrl = settings.healthUrl ?? `${snapshot.webUrl.replace(/\/+$/, '')}/health`;
-    record.healthUrl = healthUrl;
-    // While the old release may still serve (preboot), a timeout would be judged too early.
-    const verify = (label) => group(`Health of ${label}: ${healthUrl}`, () => waitForHealthy({
-        url: healthUrl,
-        criteria: settings.health.criteria,
-        intervalMs: settings.health.intervalMs,
-        timeoutMs: settings.health.timeoutMs + snapshot.switchoverSeconds * 1000,
-        threshold: settings.health.threshold,
-    }, deps.probe, (line) => info(line)));
+    const snapshot = await takeSnapshot(platform, record, deps);
+    const context = verifyContext(settings, platform, snapshot, deps);
+    record.healthUrl = context.healthUrl;
+    throwIfCancelled(deps.signal, 'the snapshot');
+    // From here on the platform may change: the post step must know what to restore.
+    (0,state/* saveTarget */.Jy)(snapshot.current, snapshot.saved);
+    (0,state/* saveStage */.ev)('deploying');
     let pushStarted = false;
     let liveChanged = true;
     try {
-        const release = await phase(record, 'push', now, async (done) => {
+        const release = await (0,run_record/* phase */.O)(record, 'push', deps.now, async (done) => {
             pushStarted = true;
-            const pushed = await group(`Build and release of ${settings.run.sha}`, () => platform.push(settings.run.sha, (line) => info(line)));
+            const pushed = await untilCancelled(core/* group */.Os(`Build and release of ${settings.run.sha}`, () => platform.push(settings.run.sha, (line) => core/* info */.pq(line), deps.signal)), deps.signal, 'the push');
             done('ok', `released ${pushed.label}`);
             return pushed;
         });
         record.release = release;
-        const health = await phase(record, 'verify', now, async (done) => {
-            const report = await verify(release.label);
-            record.health = report;
-            done(report.verdict === 'healthy' ? 'ok' : 'failed', report.reason);
-            return report;
+        (0,state/* saveRelease */.DR)(release);
+        throwIfCancelled(deps.signal, 'the push');
+        const verdict = await (0,run_record/* phase */.O)(record, 'verify', deps.now, async (done) => {
+            const result = await (0,verify_release/* verifyRelease */.V)(context, release, true);
+            record.health = result.health;
+            record.instances = result.instances;
+            done(result.healthy ? 'ok' : 'failed', result.reason);
+            return result;
         });
-        if (health.verdict === 'healthy') {
+        throwIfCancelled(deps.signal, 'the health check');
+        if (verdict.healthy) {
             record.result = 'deployed';
+            (0,state/* saveStage */.ev)('settled');
             return;
         }
-        record.cause = `New release ${release.label} is unhealthy: ${health.reason}`;
+        record.cause = `New release ${release.label} is unhealthy: ${verdict.reason}`;
     }
     catch (error) {
-        record.cause = errorMessage(error);
-        if (error instanceof DeployError)
+        // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
+        if (error instanceof Cancelled || deps.signal.aborted)
+            throw error;
+        record.cause = (0,errors/* errorMessage */.gJ)(error);
+        if (error instanceof errors/* DeployError */.sH)
             liveChanged = error.liveChanged;
     }
-    await recover(settings, platform, snapshot.current, record, {
-        pushStarted,
-        liveChanged,
-        verify,
-        now,
-    });
+    await deploy_recover(settings, context, snapshot.current, record, deps, pushStarted, liveChanged);
+    (0,state/* saveStage */.ev)('settled');
 }
 /** After a failure: find out what is live, roll back if needed, verify, and say the truth. */
-async function recover(settings, platform, target, record, context) {
-    let previousIsLive = context.pushStarted && context.liveChanged ? undefined : true;
+async function deploy_recover(settings, context, target, record, deps, pushStarted, liveChanged) {
+    let previousIsLive = pushStarted && liveChanged ? undefined : true;
     if (previousIsLive === undefined) {
         try {
-            previousIsLive = (await platform.liveRelease()).id === target.id;
+            previousIsLive = (await context.platform.liveRelease()).id === target.id;
         }
         catch (error) {
-            warning(`Could not read the live release: ${errorMessage(error)}`);
+            core/* warning */.$e(`Could not read the live release: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     const next = decideAfterFailure({
-        pushStarted: context.pushStarted,
+        pushStarted,
         previousIsLive,
         rollbackEnabled: settings.rollback,
     });
@@ -105109,253 +103906,141 @@ async function recover(settings, platform, target, record, context) {
     if (next.kind === 'stop') {
         record.appState = next.appState;
         if (previousIsLive !== true) {
-            record.recovery = recoveryCommand(settings.platform, settings.app, target);
+            record.recovery = (0,recovery/* recoveryCommand */.V)(settings.platform, settings.app, target);
         }
         return;
     }
-    const deployCause = record.cause ?? 'the deploy failed';
-    try {
-        const restored = await phase(record, 'rollback', context.now, async (done) => {
-            const release = await group(`Rollback to ${target.label}`, () => platform.rollback(target, (line) => info(line)));
-            done('ok', `${release.label} restores ${target.label}`);
-            return release;
-        });
-        record.rollbackRelease = restored;
-        const health = await phase(record, 'verify rollback', context.now, async (done) => {
-            const report = await context.verify(restored.label);
-            record.rollbackHealth = report;
-            done(report.verdict === 'healthy' ? 'ok' : 'failed', report.reason);
-            return report;
-        });
-        if (health.verdict !== 'healthy') {
-            throw new Error(`the restored release ${restored.label} is unhealthy: ${health.reason}`);
-        }
+    const cause = record.cause ?? 'the deploy failed';
+    const outcome = await (0,recover/* rollbackAndVerify */.zg)(context, target, record, deps);
+    if (outcome.ok)
         record.result = 'rolled-back';
-        record.rolledBack = true;
-        record.appState = `rolled back to ${target.label} (as ${restored.label}), verified healthy`;
-        record.cause = `${deployCause}; rolled back to ${target.label}, verified healthy`;
+    (0,recover/* reportRollback */.RB)(record, context, target, outcome, cause);
+}
+
+
+/***/ }),
+
+/***/ 452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   hS: () => (/* binding */ InvalidInputs),
+/* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   sH: () => (/* binding */ DeployError)
+/* harmony export */ });
+// One place that narrows `unknown` errors, and the error types the action raises on purpose.
+/** The message of anything thrown, without a stack. */
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error);
     }
-    catch (error) {
-        record.recovery = recoveryCommand(settings.platform, settings.app, target);
-        record.appState = 'THE APP MAY BE DOWN';
-        record.cause =
-            `${deployCause}; ROLLBACK TO ${target.label} FAILED: ${errorMessage(error)}. ` +
-                `THE APP MAY BE DOWN. Recover by hand: ${record.recovery}`;
+    catch {
+        return String(error);
+    }
+}
+/** A bad `with:` value, found before any side effect. */
+class InputError extends Error {
+    input;
+    name = 'InputError';
+    constructor(input, message) {
+        super(`Input '${input}': ${message}`);
+        this.input = input;
+    }
+}
+/** An HTTP answer that is not a success, with the platform's own error id and message. */
+class HttpError extends Error {
+    method;
+    url;
+    status;
+    errorId;
+    name = 'HttpError';
+    constructor(method, url, status, errorId, message) {
+        super(message);
+        this.method = method;
+        this.url = url;
+        this.status = status;
+        this.errorId = errorId;
+    }
+}
+/** A step of the deploy failed; `liveChanged` says whether the platform may now serve
+ * something other than the release that was live before. */
+class DeployError extends Error {
+    liveChanged;
+    name = 'DeployError';
+    constructor(message, liveChanged) {
+        super(message);
+        this.liveChanged = liveChanged;
+    }
+}
+/** Every bad input at once, so a user fixes them in one go. */
+class InvalidInputs extends Error {
+    problems;
+    name = 'InvalidInputs';
+    constructor(problems) {
+        super(problems.map((problem) => problem.message).join('\n'));
+        this.problems = problems;
     }
 }
 
-;// CONCATENATED MODULE: ./lib/retry.js
-// Retry timing, kept pure (no timers): backoff with full jitter and `Retry-After` parsing.
-const defaultRetryPolicy = {
-    attempts: 5,
-    baseMs: 500,
-    maxMs: 8_000,
-    budgetMs: 60_000,
-};
-/**
- * Wait before the next attempt after `attempt` (1-based) failed: a uniform random value in
- * [0, min(maxMs, baseMs * 2^(attempt-1))) — "full jitter", so that many clients spread out.
- */
-function backoffDelayMs(attempt, policy, random = Math.random) {
-    const exponent = Math.max(0, Math.floor(attempt) - 1);
-    // 2^exponent overflows to Infinity for huge attempts; Math.min still caps it.
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
-    const fraction = Math.min(Math.max(random(), 0), 1);
-    return Math.floor(fraction * Math.max(0, ceiling));
-}
-/**
- * Milliseconds a `Retry-After` value asks to wait: delta-seconds or an HTTP date (relative to
- * `nowMs`). Undefined when absent or unreadable, so the caller falls back to its backoff.
- */
-function parseRetryAfterMs(value, nowMs) {
-    const raw = typeof value === 'string' || value == null ? value : value[0];
-    if (typeof raw !== 'string')
-        return undefined;
-    const text = raw.trim();
-    if (text === '')
-        return undefined;
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    // Only dates with letters in them: Date.parse would also accept "1.5" or "-3".
-    if (!/[a-z]/i.test(text))
-        return undefined;
-    const at = Date.parse(text);
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - nowMs);
-}
-/**
- * Decides whether attempt `attempt + 1` may run and after which wait. A server-requested wait
- * (`retryAfterMs`) replaces the backoff; when it or the backoff would overrun the budget, stop
- * instead of hammering early.
- */
-function nextRetry(attempt, elapsedMs, policy, retryAfterMs, random = Math.random) {
-    if (attempt >= policy.attempts) {
-        return { retry: false, reason: `gave up after ${attempt} attempts` };
-    }
-    const delayMs = retryAfterMs ?? backoffDelayMs(attempt, policy, random);
-    const remainingMs = policy.budgetMs - elapsedMs;
-    if (delayMs > remainingMs) {
-        const asked = retryAfterMs === undefined ? '' : ` (Retry-After asks for ${delayMs} ms)`;
-        return {
-            retry: false,
-            reason: `retry budget of ${policy.budgetMs} ms would be exceeded${asked}`,
-        };
-    }
-    return { retry: true, delayMs };
-}
 
-;// CONCATENATED MODULE: ./lib/github-jobs.js
+/***/ }),
+
+/***/ 5691:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(342);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3879);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5317);
+// Entry point of the bundled action: the same file runs as the main step and, when main has
+// left its mark in the saved state, as the post step.
 
 
 
-/** GET is idempotent, so a listing that hit a 5xx or a network error is simply done again. */
-const LIST_RETRY = { attempts: 3, baseMs: 500, maxMs: 2_000, budgetMs: 60_000 };
-function fieldOf(value, key) {
-    return typeof value === 'object' && value !== null
-        ? value[key]
-        : undefined;
-}
-function stringOrNull(value) {
-    return typeof value === 'string' ? value : null;
-}
-function toJobInfo(raw) {
-    const name = fieldOf(raw, 'name');
-    const status = fieldOf(raw, 'status');
-    if (typeof name !== 'string' || typeof status !== 'string') {
-        throw new Error(`GitHub API returned a job without a name or status: ${JSON.stringify(raw)}`);
-    }
-    return {
-        name,
-        status,
-        conclusion: stringOrNull(fieldOf(raw, 'conclusion')),
-        runnerName: stringOrNull(fieldOf(raw, 'runner_name')),
-        htmlUrl: stringOrNull(fieldOf(raw, 'html_url')),
-    };
-}
-function statusOf(error) {
-    const status = fieldOf(error, 'status');
-    return typeof status === 'number' ? status : undefined;
-}
-function headerOf(error, name) {
-    const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
-    return typeof value === 'string' ? value : undefined;
-}
-/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
-function isRetryable(error) {
-    const status = statusOf(error);
-    return status !== undefined && status >= 500;
-}
-/** Turns a refusal into a message that says what to change; never includes the token. */
-function explain(error, run, path, attempts) {
-    const status = statusOf(error);
-    const what = `listing the jobs of run ${run.runId} (attempt ${run.attempt})`;
-    const detail = errorMessage(error);
-    const fail = (code, message) => new HttpError('GET', path, code, undefined, `${what} failed: ${message}`);
-    if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
-        const reset = headerOf(error, 'x-ratelimit-reset');
-        const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
-        return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
-    }
-    if (status === 403) {
-        return fail(403, `403 ${detail}. The github-token may not read this run's jobs; ` +
-            'give the workflow (or the deploy job) this block:\n' +
-            'permissions:\n  actions: read\n  contents: read');
-    }
-    if (status === 401) {
-        return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
-    }
-    if (status === 404) {
-        return fail(404, `404 ${detail}. Run ${run.runId} attempt ${run.attempt} of ${run.owner}/${run.repo} ` +
-            'not found: is GITHUB_API_URL right, and does the token have access to this repository?');
-    }
-    if (status !== undefined && status < 500)
-        return fail(status, `${status} ${detail}`);
-    return new Error(`${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`);
-}
-function jobsPath(run) {
-    const repo = `${encodeURIComponent(run.owner)}/${encodeURIComponent(run.repo)}`;
-    return `/repos/${repo}/actions/runs/${run.runId}/attempts/${run.attempt}/jobs`;
-}
-async function listOnce(octokit, path, timeoutMs) {
-    // paginate() sends only method, url and headers with the request for each further page, so
-    // `request.signal` given as a parameter would bound page 1 alone. As a default of the request
-    // function it reaches every page; the path is filled in up front so no route parameter is
-    // appended again to the `Link` URLs of later pages.
-    const timedRequest = octokit.request.defaults({
-        method: 'GET',
-        url: `${path}?per_page=100`,
-        request: { signal: AbortSignal.timeout(timeoutMs) },
-    });
-    const jobs = await octokit.paginate(timedRequest);
-    if (!Array.isArray(jobs)) {
-        throw new Error(`GitHub API answered ${path} with something other than a job list`);
-    }
-    return jobs.map(toJobInfo);
-}
-/** All jobs of the run attempt (every page). Each attempt at the listing is bounded by
- * `timeoutMs`; network errors and 5xx are retried twice. */
-async function listRunJobs(octokit, run, timeoutMs) {
-    const path = jobsPath(run);
-    const startedAt = Date.now();
-    let lastError;
-    let attempts = 0;
-    while (attempts < LIST_RETRY.attempts) {
-        attempts += 1;
-        try {
-            return await listOnce(octokit, path, timeoutMs);
-        }
-        catch (error) {
-            lastError = error;
-            if (!isRetryable(error))
-                break;
-            const decision = nextRetry(attempts, Date.now() - startedAt, LIST_RETRY, undefined);
-            if (!decision.retry)
-                break;
-            await (0,promises_namespaceObject.setTimeout)(decision.delayMs);
-        }
-    }
-    throw explain(lastError, run, path, attempts);
-}
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+if ((0,_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu)(_names_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.IsPost) === 'true')
+    await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
+else
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)();
+// Exit now: after a cancellation a platform request may still be in flight, and the post
+// step takes over from here. The exit code is the one setFailed left.
+process.exit();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 622:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mt: () => (/* binding */ getSettings)
+});
+
+// UNUSED EXPORTS: findOnPath, parseExpectedStatus, parseFlyctlArgs, parseHttpUrl, parseJobList, parseNeeds, parseSeconds
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
+var core = __nccwpck_require__(3360);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/names.js
-// Every input, output and state name, declared once: code, tests and docs read them from here.
-const Input = {
-    Platform: 'platform',
-    App: 'app',
-    ApiToken: 'api-token',
-    ApiUrl: 'api-url',
-    GithubToken: 'github-token',
-    RequireJobs: 'require-jobs',
-    Needs: 'needs',
-    HealthUrl: 'health-url',
-    CheckString: 'check-string',
-    ExpectedStatus: 'expected-status',
-    HealthInterval: 'health-interval',
-    HealthTimeout: 'health-timeout',
-    HealthyThreshold: 'healthy-threshold',
-    Rollback: 'rollback',
-    SourceDir: 'source-dir',
-};
-const Output = {
-    Result: 'result',
-    Release: 'release',
-    PreviousRelease: 'previous-release',
-    RolledBack: 'rolled-back',
-    HealthUrl: 'health-url',
-};
-const Result = {
-    Deployed: 'deployed',
-    RolledBack: 'rolled-back',
-    Refused: 'refused',
-    Failed: 'failed',
-};
-const Platforms = ['heroku', 'fly'];
-
+// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
+var shell_quote = __nccwpck_require__(6591);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/names.js
+var names = __nccwpck_require__(3879);
 ;// CONCATENATED MODULE: ./lib/version.js
 // Sent as User-Agent to every API, so platform logs show which tool made a call.
 const ACTION_NAME = 'guarded-deploy';
@@ -105371,12 +104056,12 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 
+
 const DEFAULT_API_URL = {
     heroku: 'https://api.heroku.com',
     fly: 'https://api.machines.dev',
 };
-// Platforms this build can deploy to; `fly` joins when its implementation lands.
-const SUPPORTED_PLATFORMS = ['heroku'];
+const SUPPORTED_PLATFORMS = ['heroku', 'fly'];
 // Heroku: 3-30 chars, lower-case letters, digits and dashes, starting with a letter.
 // Fly: up to 63 chars of the same alphabet. Anything else could not name an app.
 const APP_NAME = {
@@ -105468,6 +104153,55 @@ function parseHttpUrl(value) {
     }
     return url;
 }
+// Arguments the action sets itself, or that would defeat its checks: `--detach` returns before
+// the machines are judged, `immediate` reports success for a broken app.
+const RESERVED_FLYCTL_ARGS = /^(--app|-a|--config|-c|--image|-i|--detach|--yes|-y)(=|$)/;
+/** Splits `flyctl-args` like a shell, without one: operators and substitutions are refused. */
+function parseFlyctlArgs(value) {
+    const words = [];
+    for (const entry of (0,shell_quote.parse)(value, (name) => `$${name}`)) {
+        if (typeof entry !== 'string')
+            return 'contains shell operators or comments; pass plain words';
+        if (/[$`]/.test(entry))
+            return `'${entry}' contains $ or \`; no substitution happens here`;
+        if (RESERVED_FLYCTL_ARGS.test(entry)) {
+            return `'${entry}' is set by the action (use the app, fly-config and image inputs)`;
+        }
+        words.push(entry);
+    }
+    const strategy = words.findIndex((word) => /^--strategy(=|$)/.test(word));
+    if (strategy >= 0) {
+        const chosen = words[strategy]?.split('=')[1] ?? words[strategy + 1];
+        if (chosen === 'immediate')
+            return "'--strategy immediate' exits 0 on a broken app";
+    }
+    return words;
+}
+/** Finds an executable on PATH; flyctl installs as `flyctl` with a `fly` alias. */
+function findOnPath(names, pathValue) {
+    for (const dir of pathValue.split(external_node_path_.delimiter).filter((entry) => entry !== '')) {
+        for (const name of names) {
+            const candidate = external_node_path_.join(dir, name);
+            try {
+                (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+                if ((0,external_node_fs_.statSync)(candidate).isFile())
+                    return candidate;
+            }
+            catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+/** Splits a Fly token the way flyctl does, to mask each macaroon part on its own. */
+function flyTokenParts(token) {
+    return token
+        .replace(/^(FlyV1|Bearer)\s+/, '')
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length >= 8);
+}
 function parseBoolean(value) {
     if (['true', 'True', 'TRUE'].includes(value))
         return true;
@@ -105495,7 +104229,7 @@ function runContext(env, problems) {
         /^[0-9a-f]{40}$/.test(sha) ? '' : 'GITHUB_SHA',
     ].filter((name) => name !== '');
     if (missing.length > 0) {
-        problems.push(new InputError('environment', `${missing.join(', ')} not set or malformed: this action runs as a step of a ` +
+        problems.push(new errors/* InputError */.dz('environment', `${missing.join(', ')} not set or malformed: this action runs as a step of a ` +
             'GitHub Actions job, which sets them'));
     }
     return {
@@ -105514,16 +104248,18 @@ function runContext(env, problems) {
  * Throws `InvalidInputs` listing every bad input; nothing has touched the network by then.
  */
 function getSettings(env = process.env) {
-    const read = (name) => getInput(name);
-    const apiToken = read(Input.ApiToken);
-    const githubToken = read(Input.GithubToken);
+    const read = (name) => core/* getInput */.V4(name);
+    const apiToken = read(names/* Input */.pd.ApiToken);
+    const githubToken = read(names/* Input */.pd.GithubToken);
     if (apiToken !== '')
-        core_setSecret(apiToken);
+        core/* setSecret */.Pq(apiToken);
     if (githubToken !== '')
-        core_setSecret(githubToken);
+        core/* setSecret */.Pq(githubToken);
+    if (read(names/* Input */.pd.Platform) === 'fly')
+        flyTokenParts(apiToken).forEach((part) => core/* setSecret */.Pq(part));
     const problems = [];
     const fail = (input, value, problem) => {
-        problems.push(new InputError(input, `${JSON.stringify(value)} ${problem}`));
+        problems.push(new errors/* InputError */.dz(input, `${JSON.stringify(value)} ${problem}`));
     };
     // Each check returns the parsed value or a problem string; problems are collected.
     function check(input, value, parsed, fallback) {
@@ -105533,990 +104269,734 @@ function getSettings(env = process.env) {
         }
         return parsed;
     }
-    const platformValue = read(Input.Platform);
+    const platformValue = read(names/* Input */.pd.Platform);
     let platform = 'heroku';
     if (SUPPORTED_PLATFORMS.includes(platformValue)) {
         platform = platformValue;
     }
     else {
-        const known = Platforms.includes(platformValue);
-        fail(Input.Platform, platformValue, known
+        const known = names/* Platforms */.lv.includes(platformValue);
+        fail(names/* Input */.pd.Platform, platformValue, known
             ? `is not supported by this version yet; allowed: ${SUPPORTED_PLATFORMS.join(', ')}`
             : `is not a platform; allowed: ${SUPPORTED_PLATFORMS.join(', ')}`);
     }
-    const app = read(Input.App);
+    const modeValue = read(names/* Input */.pd.Mode) === '' ? 'deploy' : read(names/* Input */.pd.Mode);
+    let mode = 'deploy';
+    if (names/* Modes */.dX.includes(modeValue))
+        mode = modeValue;
+    else
+        fail(names/* Input */.pd.Mode, modeValue, `is not a mode; allowed: ${names/* Modes */.dX.join(', ')}`);
+    const app = read(names/* Input */.pd.App);
     const appRule = APP_NAME[platform];
     if (!appRule.pattern.test(app)) {
-        fail(Input.App, app, `is not a ${platform} app name (${appRule.rule})`);
+        fail(names/* Input */.pd.App, app, `is not a ${platform} app name (${appRule.rule})`);
     }
     if (apiToken === '') {
-        problems.push(new InputError(Input.ApiToken, 'is empty; pass the platform API token secret'));
+        problems.push(new errors/* InputError */.dz(names/* Input */.pd.ApiToken, 'is empty; pass the platform API token secret'));
     }
-    else if (/\s/.test(apiToken.trim()) || apiToken.includes('\n')) {
-        problems.push(new InputError(Input.ApiToken, 'contains white space or a line break'));
+    else if (apiToken.includes('\n') || /\s/.test(apiToken.replace(/^(FlyV1|Bearer) /, ''))) {
+        problems.push(new errors/* InputError */.dz(names/* Input */.pd.ApiToken, 'contains white space or a line break'));
     }
-    if (githubToken === '') {
-        problems.push(new InputError(Input.GithubToken, 'is empty; the default is ${{ github.token }}'));
+    if (githubToken === '' && mode === 'deploy') {
+        problems.push(new errors/* InputError */.dz(names/* Input */.pd.GithubToken, 'is empty; the default is ${{ github.token }}'));
     }
-    const apiUrlValue = read(Input.ApiUrl);
+    const apiUrlValue = read(names/* Input */.pd.ApiUrl);
     let apiUrl = DEFAULT_API_URL[platform];
     if (apiUrlValue !== '') {
-        const url = check(Input.ApiUrl, apiUrlValue, parseHttpUrl(apiUrlValue), undefined);
+        const url = check(names/* Input */.pd.ApiUrl, apiUrlValue, parseHttpUrl(apiUrlValue), undefined);
         if (url !== undefined)
             apiUrl = url.toString().replace(/\/+$/, '');
     }
-    const needsValue = read(Input.Needs);
+    const needsValue = read(names/* Input */.pd.Needs);
     const needs = needsValue === ''
         ? undefined
-        : check(Input.Needs, needsValue, parseNeeds(needsValue), undefined);
-    const healthUrlValue = read(Input.HealthUrl);
+        : check(names/* Input */.pd.Needs, needsValue, parseNeeds(needsValue), undefined);
+    const healthUrlValue = read(names/* Input */.pd.HealthUrl);
     const healthUrl = healthUrlValue === ''
         ? undefined
-        : check(Input.HealthUrl, healthUrlValue, parseHttpUrl(healthUrlValue), undefined)?.toString();
-    const statusValue = read(Input.ExpectedStatus);
-    const expectedStatus = check(Input.ExpectedStatus, statusValue, parseExpectedStatus(statusValue), []);
-    const intervalValue = read(Input.HealthInterval);
-    const intervalS = check(Input.HealthInterval, intervalValue, parseSeconds(intervalValue, MAX_INTERVAL_S), NaN);
-    const timeoutValue = read(Input.HealthTimeout);
-    const timeoutS = check(Input.HealthTimeout, timeoutValue, parseSeconds(timeoutValue, MAX_TIMEOUT_S), NaN);
-    const thresholdValue = read(Input.HealthyThreshold);
-    const threshold = check(Input.HealthyThreshold, thresholdValue, positiveInt(thresholdValue, MAX_THRESHOLD), NaN);
+        : check(names/* Input */.pd.HealthUrl, healthUrlValue, parseHttpUrl(healthUrlValue), undefined)?.toString();
+    const statusValue = read(names/* Input */.pd.ExpectedStatus);
+    const expectedStatus = check(names/* Input */.pd.ExpectedStatus, statusValue, parseExpectedStatus(statusValue), []);
+    const intervalValue = read(names/* Input */.pd.HealthInterval);
+    const intervalS = check(names/* Input */.pd.HealthInterval, intervalValue, parseSeconds(intervalValue, MAX_INTERVAL_S), NaN);
+    const timeoutValue = read(names/* Input */.pd.HealthTimeout);
+    const timeoutS = check(names/* Input */.pd.HealthTimeout, timeoutValue, parseSeconds(timeoutValue, MAX_TIMEOUT_S), NaN);
+    const thresholdValue = read(names/* Input */.pd.HealthyThreshold);
+    const threshold = check(names/* Input */.pd.HealthyThreshold, thresholdValue, positiveInt(thresholdValue, MAX_THRESHOLD), NaN);
     // N consecutive passes on an interval grid need (N-1) intervals: more than the timeout
     // would make a healthy verdict impossible.
     if ((threshold - 1) * intervalS >= timeoutS) {
-        fail(Input.HealthyThreshold, thresholdValue, `needs ${threshold - 1} intervals of ${intervalS} s, which do not fit in ` +
+        fail(names/* Input */.pd.HealthyThreshold, thresholdValue, `needs ${threshold - 1} intervals of ${intervalS} s, which do not fit in ` +
             `health-timeout ${timeoutS} s; lower it or raise health-timeout`);
     }
-    const rollbackValue = read(Input.Rollback);
-    const rollback = check(Input.Rollback, rollbackValue, parseBoolean(rollbackValue), true);
+    const versionUrlValue = read(names/* Input */.pd.VersionUrl);
+    const versionUrl = versionUrlValue === ''
+        ? undefined
+        : check(names/* Input */.pd.VersionUrl, versionUrlValue, parseHttpUrl(versionUrlValue), undefined)?.toString();
+    const expectedVersionValue = read(names/* Input */.pd.ExpectedVersion);
+    if (expectedVersionValue !== '' && versionUrl === undefined) {
+        fail(names/* Input */.pd.ExpectedVersion, expectedVersionValue, 'is set but version-url is empty');
+    }
+    const toReleaseValue = read(names/* Input */.pd.ToRelease);
+    if (toReleaseValue !== '' && mode !== 'rollback') {
+        fail(names/* Input */.pd.ToRelease, toReleaseValue, `only applies to mode: rollback (mode is ${mode})`);
+    }
+    else if (toReleaseValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(toReleaseValue)) {
+        fail(names/* Input */.pd.ToRelease, toReleaseValue, 'is not a release (v41) or an image reference');
+    }
+    const environmentValue = read(names/* Input */.pd.Environment);
+    // GitHub environment names: up to 255 characters, no control characters or commas/quotes.
+    if (environmentValue !== '' && !/^[^\x00-\x1f,'"`;]{1,255}$/.test(environmentValue)) {
+        fail(names/* Input */.pd.Environment, environmentValue, 'is not a GitHub environment name');
+    }
+    const rollbackValue = read(names/* Input */.pd.Rollback);
+    const rollback = check(names/* Input */.pd.Rollback, rollbackValue, parseBoolean(rollbackValue), true);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-    const sourceDirValue = read(Input.SourceDir);
+    const sourceDirValue = read(names/* Input */.pd.SourceDir);
     const sourceDir = external_node_path_.resolve(workspace, sourceDirValue === '' ? '.' : sourceDirValue);
-    if (platform === 'heroku') {
-        try {
-            if (!(0,external_node_fs_namespaceObject.statSync)(sourceDir).isDirectory())
-                throw new Error('not a directory');
-            (0,external_node_fs_namespaceObject.accessSync)(sourceDir, external_node_fs_namespaceObject.constants.R_OK | external_node_fs_namespaceObject.constants.X_OK);
-        }
-        catch {
-            fail(Input.SourceDir, sourceDirValue, `is not a readable directory (${sourceDir})`);
+    let sourceDirReadable = true;
+    try {
+        if (!(0,external_node_fs_.statSync)(sourceDir).isDirectory())
+            throw new Error('not a directory');
+        (0,external_node_fs_.accessSync)(sourceDir, external_node_fs_.constants.R_OK | external_node_fs_.constants.X_OK);
+    }
+    catch {
+        sourceDirReadable = false;
+        if (mode === 'deploy') {
+            fail(names/* Input */.pd.SourceDir, sourceDirValue, `is not a readable directory (${sourceDir})`);
         }
     }
+    // Only a deploy builds anything: rollback and verify need no checkout or flyctl.
+    const fly = platform === 'fly' && mode === 'deploy'
+        ? readFlyInputs(read, env, sourceDir, sourceDirReadable, fail)
+        : undefined;
     const run = runContext(env, problems);
     if (problems.length > 0)
-        throw new InvalidInputs(problems);
+        throw new errors/* InvalidInputs */.hS(problems);
     return {
+        mode,
         platform,
         app,
         apiToken,
         apiUrl,
         githubToken,
-        requireJobs: parseJobList(read(Input.RequireJobs)),
+        requireJobs: parseJobList(read(names/* Input */.pd.RequireJobs)),
         needs,
         healthUrl,
         health: {
-            criteria: { expectedStatus, checkString: read(Input.CheckString) },
+            criteria: { expectedStatus, checkString: read(names/* Input */.pd.CheckString) },
+            version: versionUrl === undefined
+                ? undefined
+                : {
+                    url: versionUrl,
+                    expected: expectedVersionValue === '' ? run.sha : expectedVersionValue,
+                },
             intervalMs: Math.round(intervalS * 1000),
             timeoutMs: Math.round(timeoutS * 1000),
             threshold,
         },
         rollback,
+        toRelease: toReleaseValue === '' ? undefined : toReleaseValue,
+        environment: environmentValue === '' ? undefined : environmentValue,
         sourceDir,
+        fly,
         run,
         userAgent: USER_AGENT,
     };
 }
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/cli.js
-// The one way this action starts a child process: @actions/exec with an argument array
-// (never a shell string), a timeout, and errors that say which command failed and why.
-
-/** A command that exited nonzero, could not start, or ran past its timeout. */
-class CliError extends Error {
-    command;
-    exitCode;
-    stderr;
-    name = 'CliError';
-    constructor(command, 
-    /** Undefined when the process did not finish (timeout, not found). */
-    exitCode, stderr, message) {
-        super(message);
-        this.command = command;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
+function readFlyInputs(read, env, sourceDir, sourceDirReadable, fail) {
+    const configValue = read(names/* Input */.pd.FlyConfig) === '' ? 'fly.toml' : read(names/* Input */.pd.FlyConfig);
+    const flyConfig = external_node_path_.resolve(sourceDir, configValue);
+    if (sourceDirReadable) {
+        try {
+            (0,external_node_fs_.accessSync)(flyConfig, external_node_fs_.constants.R_OK);
+        }
+        catch {
+            fail(names/* Input */.pd.FlyConfig, configValue, `is not a readable file (${flyConfig})`);
+        }
     }
+    const imageValue = read(names/* Input */.pd.Image);
+    // An image reference: registry/name[:tag][@sha256:digest], no spaces or shell syntax.
+    if (imageValue !== '' && !/^[a-z0-9][a-z0-9._\-/:@]*$/.test(imageValue)) {
+        fail(names/* Input */.pd.Image, imageValue, 'is not an image reference like registry.fly.io/app:tag');
+    }
+    const argsValue = read(names/* Input */.pd.FlyctlArgs);
+    const parsedArgs = parseFlyctlArgs(argsValue);
+    if (typeof parsedArgs === 'string')
+        fail(names/* Input */.pd.FlyctlArgs, argsValue, parsedArgs);
+    const flyctlPath = findOnPath(['flyctl', 'fly'], env.PATH ?? '');
+    if (flyctlPath === undefined) {
+        fail(names/* Input */.pd.Platform, 'fly', 'needs flyctl on PATH; add this step before guarded-deploy: ' +
+            '`- uses: superfly/flyctl-actions/setup-flyctl@master`');
+    }
+    return {
+        flyConfig,
+        image: imageValue === '' ? undefined : imageValue,
+        flyctlArgs: typeof parsedArgs === 'string' ? [] : parsedArgs,
+        flyctlPath: flyctlPath ?? '',
+    };
 }
-const stderrTailLines = 10;
-async function runCli(command, args, options) {
-    const name = displayName(command);
-    const label = [name, summarize(args)].filter((word) => word !== '').join(' ');
-    const running = getExecOutput(quoteCommand(command), [...args], {
-        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        env: mergedEnv(options.env),
-        silent: options.silent ?? false,
-        // The exit code is judged here so the error can carry the stderr tail.
-        ignoreReturnCode: true,
-        ...(options.onLine === undefined
-            ? {}
-            : { listeners: { stdline: options.onLine, errline: options.onLine } }),
-    });
-    let timer;
-    const timeout = new Promise((_resolve, reject) => {
-        timer = setTimeout(() => {
-            reject(new CliError(name, undefined, '', `${label} did not finish within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
-    });
-    // After a timeout the exec promise may still settle; nobody waits for it any more.
-    running.catch(() => undefined);
-    let output;
+
+
+/***/ }),
+
+/***/ 342:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ main)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2142);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
+// The main step: one try/catch, so every failure ends as a failed job with its cause.
+
+
+
+async function main() {
     try {
-        output = await Promise.race([running, timeout]);
+        await (0,_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)();
     }
     catch (error) {
-        if (error instanceof CliError)
-            throw error;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new CliError(name, undefined, '', `${label} could not be run: ${reason}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 3879:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uw: () => (/* binding */ State),
+/* harmony export */   dX: () => (/* binding */ Modes),
+/* harmony export */   k7: () => (/* binding */ Output),
+/* harmony export */   lv: () => (/* binding */ Platforms),
+/* harmony export */   pd: () => (/* binding */ Input)
+/* harmony export */ });
+/* unused harmony export Result */
+// Every input, output and state name, declared once: code, tests and docs read them from here.
+const Input = {
+    Platform: 'platform',
+    App: 'app',
+    ApiToken: 'api-token',
+    ApiUrl: 'api-url',
+    GithubToken: 'github-token',
+    RequireJobs: 'require-jobs',
+    Needs: 'needs',
+    HealthUrl: 'health-url',
+    CheckString: 'check-string',
+    ExpectedStatus: 'expected-status',
+    HealthInterval: 'health-interval',
+    HealthTimeout: 'health-timeout',
+    HealthyThreshold: 'healthy-threshold',
+    Rollback: 'rollback',
+    SourceDir: 'source-dir',
+    FlyConfig: 'fly-config',
+    Image: 'image',
+    FlyctlArgs: 'flyctl-args',
+    Mode: 'mode',
+    ToRelease: 'to-release',
+    Environment: 'environment',
+    VersionUrl: 'version-url',
+    ExpectedVersion: 'expected-version',
+};
+const Output = {
+    Result: 'result',
+    Release: 'release',
+    PreviousRelease: 'previous-release',
+    RolledBack: 'rolled-back',
+    HealthUrl: 'health-url',
+};
+/** Keys saved with core.saveState for the post step. */
+const State = {
+    /** Set first thing by main: the same dist/index.js then runs as the post step. */
+    IsPost: 'isPost',
+    /** Set by main, so the post step knows main ran (and with which outcome). */
+    Stage: 'stage',
+    /** JSON of the release to roll back to. */
+    Target: 'target',
+    /** JSON of the release the deploy created, once known. */
+    Release: 'release',
+    /** Opaque platform data to restore the target (Fly machine configs). */
+    Saved: 'saved',
+};
+const Result = {
+    Deployed: 'deployed',
+    RolledBack: 'rolled-back',
+    Refused: 'refused',
+    Failed: 'failed',
+    /** `mode: verify` found the live release healthy. */
+    Verified: 'verified',
+};
+const Modes = ['deploy', 'rollback', 'verify'];
+const Platforms = ['heroku', 'fly'];
+
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ post)
+/* harmony export */ });
+/* unused harmony export runPost */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2142);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5482);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(452);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(622);
+/* harmony import */ var _recover_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7963);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9293);
+/* harmony import */ var _run_record_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1574);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7390);
+// The post step (`post-if: always()`): when main was cut short after touching the platform and
+// before a verdict (a cancelled job, a killed process), roll back to the saved target and
+// verify it. Runs in a fresh process with the same inputs.
+
+
+
+
+
+
+
+
+
+async function runPost(deps) {
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadState */ .C7)();
+    if (state.stage !== 'deploying' || state.target === undefined) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('guarded-deploy: main finished; nothing to roll back.');
+        return;
+    }
+    const target = state.target;
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .getSettings */ .mt)();
+    const record = (0,_run_record_js__WEBPACK_IMPORTED_MODULE_8__/* .newRunRecord */ .p)(settings.platform, settings.app, new Date());
+    record.mode = 'post';
+    record.previous = target;
+    record.release = state.release;
+    const cause = 'The deploy was interrupted before its release was verified (job cancelled or the ' +
+        'action stopped)';
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${cause}: rolling back to ${target.label}.`, { title: 'Finishing a rollback' });
+    const platform = deps.createPlatform(settings);
+    try {
+        if (state.saved !== undefined)
+            platform.adoptSaved?.(state.saved);
+        const snapshot = await platform.snapshot();
+        const context = (0,_deploy_js__WEBPACK_IMPORTED_MODULE_2__/* .verifyContext */ .dR)(settings, platform, snapshot, deps);
+        record.healthUrl = context.healthUrl;
+        const outcome = await (0,_recover_js__WEBPACK_IMPORTED_MODULE_5__/* .rollbackAndVerify */ .zg)(context, target, record, deps);
+        record.result = outcome.ok ? 'rolled-back' : 'failed';
+        (0,_recover_js__WEBPACK_IMPORTED_MODULE_5__/* .reportRollback */ .RB)(record, context, target, outcome, cause);
+    }
+    catch (error) {
+        record.result = 'failed';
+        record.cause = `${cause}; THE ROLLBACK COULD NOT RUN: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`;
+    }
+    finally {
+        await platform.close();
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .saveStage */ .ev)('settled');
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_report_js__WEBPACK_IMPORTED_MODULE_6__/* .renderSummary */ .Br)(record)).write();
+    }
+    if (record.result !== 'rolled-back')
+        throw new Error(record.cause);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(record.cause ?? cause, { title: 'Deploy interrupted, rolled back' });
+}
+/** The post step's entry: one try/catch, like main. */
+async function post() {
+    try {
+        await runPost((0,_action_js__WEBPACK_IMPORTED_MODULE_1__/* .realDeps */ .bw)((0,_action_js__WEBPACK_IMPORTED_MODULE_1__/* .cancellationSignal */ .w6)()));
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 255:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Bm: () => (/* binding */ liveProbeDeps),
+  SE: () => (/* binding */ waitForHealthy)
+});
+
+// UNUSED EXPORTS: httpPoll
+
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+;// CONCATENATED MODULE: ./lib/health.js
+// Health decisions: is one poll's answer good, and does a run of polls make a verdict.
+/** `200-299,304`: the form `expected-status` is written in. */
+function formatStatusRanges(ranges) {
+    return ranges
+        .map((range) => (range.min === range.max ? `${range.min}` : `${range.min}-${range.max}`))
+        .join(',');
+}
+function statusExpected(status, ranges) {
+    return ranges.some((range) => status >= range.min && status <= range.max);
+}
+function judgePoll(poll, criteria) {
+    if (poll.status === null)
+        return { pass: false, reason: poll.error ?? 'no answer' };
+    if (!statusExpected(poll.status, criteria.expectedStatus)) {
+        if (poll.redirectTo !== undefined) {
+            return { pass: false, reason: `redirect to ${poll.redirectTo} not followed` };
+        }
+        const expected = formatStatusRanges(criteria.expectedStatus);
+        return { pass: false, reason: `status ${poll.status} not in ${expected}` };
+    }
+    if (criteria.checkString !== '' && !poll.body.includes(criteria.checkString)) {
+        return { pass: false, reason: `body lacks ${JSON.stringify(criteria.checkString)}` };
+    }
+    return { pass: true, reason: 'ok' };
+}
+/** Folds one judged poll into the state. A failure resets the streak, so a flapping app
+ * never becomes healthy; the deadline counts from `startedAt`. */
+function nextHealth(state, judgement, now, settings) {
+    const next = {
+        polls: state.polls + 1,
+        passes: state.passes + (judgement.pass ? 1 : 0),
+        consecutive: judgement.pass ? state.consecutive + 1 : 0,
+        startedAt: state.startedAt,
+    };
+    if (next.consecutive >= settings.threshold)
+        return { state: next, verdict: 'healthy' };
+    if (now >= state.startedAt + settings.timeoutMs)
+        return { state: next, verdict: 'unhealthy' };
+    return { state: next, verdict: 'pending' };
+}
+
+;// CONCATENATED MODULE: ./lib/probe.js
+// The health poll loop (clock, sleep and poll injected) and the real HTTP poll.
+
+
+
+
+
+const MIN_POLL_TIMEOUT_MS = 2_000;
+const MAX_POLL_TIMEOUT_MS = 10_000;
+/** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
+const MAX_POLLS = 10_000;
+const MAX_BODY_BYTES = 64 * 1024;
+function seconds(ms) {
+    return `${Number((ms / 1000).toFixed(1))} s`;
+}
+/** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
+function pollTimeoutMs(intervalMs, remainingMs) {
+    const wanted = Math.min(Math.max(intervalMs, MIN_POLL_TIMEOUT_MS), MAX_POLL_TIMEOUT_MS);
+    return Math.max(1, Math.min(wanted, remainingMs));
+}
+function describePoll(index, record) {
+    const answer = record.status === null ? 'no answer' : String(record.status);
+    return `poll ${index}: ${answer} in ${Math.round(record.latencyMs)} ms — ${record.reason}`;
+}
+function unhealthyReason(settings, state, polls, aborted) {
+    const lastFailure = polls.findLast((record) => !record.pass);
+    const counts = `${state.polls} polls, ${state.passes} passed`;
+    const details = lastFailure === undefined ? counts : `${counts}, last: ${lastFailure.reason}`;
+    if (aborted)
+        return `health check aborted (${details})`;
+    const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
+    return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;
+}
+async function pollSafely(deps, url, timeoutMs) {
+    const startedAt = deps.now();
+    try {
+        return await deps.poll(url, timeoutMs);
+    }
+    catch (error) {
+        return {
+            status: null,
+            body: '',
+            latencyMs: deps.now() - startedAt,
+            error: (0,errors/* errorMessage */.gJ)(error),
+        };
+    }
+}
+async function judgeVersion(deps, version, deadline, intervalMs) {
+    const answer = await pollSafely(deps, version.url, pollTimeoutMs(intervalMs, deadline - deps.now()));
+    if (answer.status === null) {
+        return { pass: false, reason: `version-url: ${answer.error ?? 'no answer'}` };
+    }
+    if (answer.status < 200 || answer.status > 299) {
+        return { pass: false, reason: `version-url answered ${answer.status}` };
+    }
+    if (!answer.body.includes(version.expected)) {
+        return {
+            pass: false,
+            reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
+        };
+    }
+    return { pass: true, reason: `ok, serving ${version.expected}` };
+}
+/** Polls `settings.url` on a fixed grid (start + k·interval) until `threshold` passes in a row
+ * (healthy) or the deadline (unhealthy). An abort ends it early as unhealthy. */
+async function waitForHealthy(settings, deps, log, signal) {
+    const start = deps.now();
+    const deadline = start + settings.timeoutMs;
+    const intervalMs = Math.max(1, settings.intervalMs);
+    const polls = [];
+    let state = { polls: 0, passes: 0, consecutive: 0, startedAt: start };
+    let slot = 0;
+    let aborted = false;
+    while (polls.length < MAX_POLLS) {
+        const slotAt = start + slot * intervalMs;
+        if (slot > 0 && slotAt >= deadline)
+            break;
+        const waitMs = slotAt - deps.now();
+        if (waitMs > 0) {
+            try {
+                await deps.sleep(waitMs, signal);
+            }
+            catch (error) {
+                if (signal?.aborted !== true)
+                    throw error;
+            }
+        }
+        if (signal?.aborted === true) {
+            aborted = true;
+            break;
+        }
+        const pollStart = deps.now();
+        const result = await pollSafely(deps, settings.url, pollTimeoutMs(intervalMs, deadline - pollStart));
+        let judgement = judgePoll(result, settings.criteria);
+        if (judgement.pass && settings.version !== undefined) {
+            judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
+        }
+        const record = { ...result, ...judgement, at: pollStart - start };
+        polls.push(record);
+        log(describePoll(polls.length, record));
+        const now = deps.now();
+        const next = nextHealth(state, judgement, now, settings);
+        state = next.state;
+        if (next.verdict === 'healthy') {
+            const reason = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
+                `after ${seconds(now - start)} (${state.polls} polls, ${state.passes} passed)`;
+            return { verdict: 'healthy', polls, reason, elapsedMs: now - start };
+        }
+        if (next.verdict === 'unhealthy')
+            break;
+        // A poll that overran its slot moves on to the next grid point instead of bunching up.
+        slot = Math.max(slot + 1, Math.ceil((now - start) / intervalMs));
+    }
+    if (signal?.aborted === true)
+        aborted = true;
+    const reason = unhealthyReason(settings, state, polls, aborted);
+    return { verdict: 'unhealthy', polls, reason, elapsedMs: deps.now() - start };
+}
+/** The real clock, timer and HTTP poll, for the action. */
+const liveProbeDeps = {
+    now: () => external_node_perf_hooks_.performance.now(),
+    sleep: async (ms, signal) => {
+        await (0,promises_.setTimeout)(ms, undefined, { signal });
+    },
+    poll: (url, timeoutMs) => httpPoll(url, timeoutMs),
+};
+// One keep-alive pool for all polls: consecutive polls reuse the connection like a browser would.
+const pollAgent = new undici/* Agent */.g6({ keepAliveTimeout: 30_000, connections: 2 });
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function describeError(error) {
+    const code = error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined;
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+function absoluteLocation(location, base) {
+    try {
+        return new URL(location, base).href;
+    }
+    catch {
+        return location;
+    }
+}
+/** One GET of the health URL: no credentials, no redirects followed, at most 64 KiB of body. */
+async function httpPoll(url, timeoutMs) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const startedAt = external_node_perf_hooks_.performance.now();
+    const elapsed = () => Math.round(external_node_perf_hooks_.performance.now() - startedAt);
+    try {
+        const response = await (0,undici/* request */.Em)(url, {
+            method: 'GET',
+            dispatcher: pollAgent,
+            signal: controller.signal,
+            headers: { 'user-agent': 'guarded-deploy', accept: '*/*' },
+        });
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of response.body) {
+            const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+            chunks.push(buffer);
+            size += buffer.length;
+            if (size >= MAX_BODY_BYTES) {
+                // Enough to judge; dropping the rest closes this connection, which is fine.
+                response.body.destroy();
+                break;
+            }
+        }
+        const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+        const result = { status: response.statusCode, body, latencyMs: elapsed() };
+        const location = headerValue(response.headers.location);
+        if (response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
+            result.redirectTo = absoluteLocation(location, url);
+        }
+        return result;
+    }
+    catch (error) {
+        const message = controller.signal.aborted
+            ? `timeout after ${timeoutMs} ms`
+            : describeError(error);
+        return { status: null, body: '', latencyMs: elapsed(), error: message };
     }
     finally {
         clearTimeout(timer);
     }
-    if (output.exitCode !== 0 && options.ignoreReturnCode !== true) {
-        const tail = lastLines(output.stderr, stderrTailLines);
-        throw new CliError(name, output.exitCode, output.stderr, `${label} exited with code ${output.exitCode}` + (tail === '' ? '' : `:\n${tail}`));
-    }
-    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
-}
-/** The last `count` non-empty lines of `text`. */
-function lastLines(text, count) {
-    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-    return lines.slice(-count).join('\n');
-}
-function displayName(command) {
-    const parts = command.split(/[\\/]/);
-    return parts[parts.length - 1] ?? command;
-}
-/** The subcommand for messages: the first arguments up to the first option. */
-function summarize(args) {
-    const words = [];
-    for (const arg of args) {
-        if (arg.startsWith('-') || words.length === 2)
-            break;
-        words.push(arg);
-    }
-    return words.join(' ');
-}
-// @actions/exec splits its first parameter like a command line; keep a path with spaces whole.
-function quoteCommand(command) {
-    if (command.includes('"'))
-        throw new Error(`Command path must not contain '"': ${command}`);
-    return /\s/.test(command) ? `"${command}"` : command;
-}
-function mergedEnv(extra) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined)
-            env[key] = value;
-    }
-    return { ...env, ...extra };
 }
 
-;// CONCATENATED MODULE: ./lib/archive.js
-// Packs exactly the committed tree of the source directory (never the working tree) into a
-// .tar.gz for the platform's build, and measures it without reading it into memory.
+
+/***/ }),
+
+/***/ 7963:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RB: () => (/* binding */ reportRollback),
+/* harmony export */   zg: () => (/* binding */ rollbackAndVerify)
+/* harmony export */ });
+/* unused harmony export ROLLBACK_ATTEMPTS */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
+/* harmony import */ var _recovery_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(236);
+/* harmony import */ var _run_record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1574);
+/* harmony import */ var _verify_release_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8118);
+// Rollback to a known release and verify it, retried within a budget: the one path every
+// failure takes (deploy mode, manual rollback, the post step after a cancellation).
 
 
 
 
 
-const gitQueryTimeoutMs = 30_000;
-// Large trees compress for a while; still bounded.
-const gitArchiveTimeoutMs = 15 * 60_000;
-async function createSourceArchive(sourceDir, commit, tempDir) {
-    // An argument that starts with '-' would be read by git as an option.
-    if (!/^[^\s:-][^\s:]*$/.test(commit)) {
-        throw new Error(`'${commit}' is not a commit name git can archive`);
-    }
-    await requireDirectory(sourceDir);
-    const topLevel = await gitTopLevel(sourceDir);
-    const relativeDir = await relativeInside(topLevel, sourceDir);
-    const sha = await resolveCommit(topLevel, commit);
-    const treeish = relativeDir === '' ? sha : `${sha}:${relativeDir}`;
-    // A resolved commit is always there; a subdirectory may not be part of it.
-    if (relativeDir !== '')
-        await requireTree(topLevel, treeish, relativeDir, commit);
-    const archivePath = external_node_path_.join(tempDir, `source-${sha.slice(0, 12)}.tar.gz`);
-    await git(topLevel, ['archive', '--format=tar.gz', '-o', archivePath, treeish], {
-        timeoutMs: gitArchiveTimeoutMs,
-    });
-    const [sha256, info] = await Promise.all([sha256OfFile(archivePath), (0,promises_.stat)(archivePath)]);
-    return { path: archivePath, sizeBytes: info.size, sha256 };
-}
-/** Streams the file through SHA-256: archives can be hundreds of MB. */
-async function sha256OfFile(filePath) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(filePath)) {
-        hash.update(chunk);
-    }
-    return hash.digest('hex');
-}
-async function requireDirectory(dir) {
-    let isDirectory = false;
-    try {
-        isDirectory = (await (0,promises_.stat)(dir)).isDirectory();
-    }
-    catch {
-        isDirectory = false;
-    }
-    if (!isDirectory)
-        throw new Error(`Source directory ${dir} does not exist`);
-}
-async function gitTopLevel(sourceDir) {
-    const result = await git(sourceDir, ['rev-parse', '--show-toplevel'], {
-        ignoreReturnCode: true,
-    });
-    const top = result.stdout.trim();
-    if (result.exitCode !== 0 || top === '') {
-        throw new Error(`Source directory ${sourceDir} is not inside a git repository ` +
-            `(check out the repository first): ${lastLines(result.stderr, 3)}`);
-    }
-    return top;
-}
-/** The directory relative to the repository root, with '/' separators ('' for the root). */
-async function relativeInside(topLevel, sourceDir) {
-    // git reports the resolved path (macOS /tmp is /private/tmp): compare resolved paths.
-    const [realTop, realDir] = await Promise.all([(0,promises_.realpath)(topLevel), (0,promises_.realpath)(sourceDir)]);
-    const relative = external_node_path_.relative(realTop, realDir);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new Error(`Source directory ${sourceDir} is outside the repository ${topLevel}`);
-    }
-    return relative.split(external_node_path_.sep).join('/');
-}
-async function resolveCommit(topLevel, commit) {
-    const result = await git(topLevel, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
-        ignoreReturnCode: true,
-    });
-    const sha = result.stdout.trim();
-    if (result.exitCode !== 0 || sha === '') {
-        throw new Error(`Commit ${commit} is not in the repository at ${topLevel} ` +
-            `(a shallow or partial checkout that does not contain it?)`);
-    }
-    return sha;
-}
-async function requireTree(topLevel, treeish, relativeDir, commit) {
-    const result = await git(topLevel, ['cat-file', '-t', treeish], { ignoreReturnCode: true });
-    if (result.exitCode !== 0 || result.stdout.trim() !== 'tree') {
-        throw new Error(`Directory '${relativeDir}' is not in commit ${commit}: ` +
-            `is the source directory committed?`);
-    }
-}
-async function git(cwd, args, options) {
-    try {
-        return await runCli('git', args, {
-            cwd,
-            silent: true,
-            timeoutMs: options.timeoutMs ?? gitQueryTimeoutMs,
-            ignoreReturnCode: options.ignoreReturnCode ?? false,
-            // Never prompt, never page: the action runs unattended.
-            env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
-        });
-    }
-    catch (error) {
-        if (error instanceof CliError)
-            throw new Error(`Packing the source failed: ${error.message}`);
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/http.js
-// A small JSON client for the platform APIs over one keep-alive undici Agent, with timeouts,
-// safe retries, error messages that name the request, plus streaming GET and file PUT.
-
-
-
-
-
-const defaultTimeoutMs = 30_000;
-const uploadTimeoutMs = 15 * 60_000;
-const errorBodyLimit = 64 * 1024;
-const realSleep = (ms) => new Promise((resolve) => {
-    setTimeout(resolve, ms);
-});
-class http_HttpClient {
-    options;
-    dispatcher;
-    ownedAgent;
-    apiOrigin;
-    policy;
-    sleep;
-    now;
-    random;
-    debug;
-    constructor(options) {
-        this.options = options;
-        this.apiOrigin = new URL(options.baseUrl).origin;
-        if (options.dispatcher) {
-            this.dispatcher = options.dispatcher;
-        }
-        else {
-            this.ownedAgent = new node_modules_undici_0/* Agent */.g6({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
-            this.dispatcher = this.ownedAgent;
-        }
-        this.policy = options.retry ?? defaultRetryPolicy;
-        this.sleep = options.sleep ?? realSleep;
-        this.now = options.now ?? Date.now;
-        this.random = options.random ?? Math.random;
-        this.debug = options.debug ?? (() => undefined);
-    }
-    /** A JSON request to the API (`/path`) or an absolute URL; any 2xx resolves. */
-    async request(method, pathOrUrl, options = {}) {
-        const url = this.resolve(pathOrUrl);
-        const json = options.body === undefined ? undefined : JSON.stringify(options.body);
-        const headers = this.headersFor(url, options.headers);
-        if (json !== undefined)
-            headers['content-type'] = 'application/json';
-        return this.send({
-            method,
-            url,
-            headers,
-            makeBody: () => json,
-            // A JSON string body is replayable, so PUT counts as idempotent here.
-            idempotent: method !== 'POST' && method !== 'PATCH',
-            timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? defaultTimeoutMs,
-        }, async (response) => ({
-            status: response.statusCode,
-            headers: firstValues(response.headers),
-            body: await this.readJson(method, url, response),
-        }));
-    }
-    get(pathOrUrl, options) {
-        return this.request('GET', pathOrUrl, options);
-    }
-    post(pathOrUrl, body, options) {
-        return this.request('POST', pathOrUrl, { ...options, body });
-    }
-    /** Text lines of a GET body as they arrive (build output); throws at the deadline. */
-    async *streamLines(pathOrUrl, options) {
-        const url = this.resolve(pathOrUrl);
-        const signal = AbortSignal.timeout(options.deadlineMs);
-        const response = await this.send({
-            method: 'GET',
-            url,
-            headers: this.headersFor(url, options.headers),
-            makeBody: () => undefined,
-            idempotent: true,
-            timeoutMs: options.deadlineMs,
-            signal,
-            idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
-        }, (answer) => Promise.resolve(answer));
-        const decoder = new TextDecoder();
-        let pending = '';
-        let finished = false;
+const ROLLBACK_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 2_000;
+/**
+ * Makes `target` live again and verifies it. A failed attempt is retried (up to
+ * ROLLBACK_ATTEMPTS) only after reading what is live: the rollback write is never repeated
+ * when the target is live already. An unhealthy restored release is not retried: the same
+ * release would be just as unhealthy.
+ */
+async function rollbackAndVerify(context, target, record, deps) {
+    const { platform } = context;
+    let lastError = 'no attempt was made';
+    for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt += 1) {
+        let restored;
         try {
-            for await (const chunk of response.body) {
-                pending += decoder.decode(toBytes(chunk), { stream: true });
-                const lines = pending.split('\n');
-                pending = lines.pop() ?? '';
-                for (const line of lines)
-                    yield stripCr(line);
-            }
-            pending += decoder.decode();
-            if (pending !== '')
-                yield stripCr(pending);
-            finished = true;
-        }
-        catch (error) {
-            const why = signal.aborted
-                ? `deadline of ${options.deadlineMs} ms reached`
-                : `interrupted: ${describeFailure(error)}`;
-            throw new HttpError('GET', safeUrl(url), response.statusCode, undefined, `${this.serviceFor(url)} stream ${why} (GET ${url.pathname})`);
-        }
-        finally {
-            // The consumer may stop early: free the connection instead of leaving it half read.
-            if (!finished)
-                response.body.destroy();
-        }
-    }
-    /** Streams a file as the body of a PUT (presigned upload): Content-Length, no Content-Type. */
-    async putFile(pathOrUrl, filePath, options = {}) {
-        const url = this.resolve(pathOrUrl);
-        const { size } = await (0,promises_.stat)(filePath);
-        const headers = this.headersFor(url, options.headers);
-        headers['content-length'] = String(size);
-        let current;
-        try {
-            await this.send({
-                method: 'PUT',
-                url,
-                headers,
-                makeBody: () => {
-                    current?.destroy();
-                    current = (0,external_node_fs_namespaceObject.createReadStream)(filePath);
-                    return current;
-                },
-                idempotent: true,
-                timeoutMs: options.timeoutMs ?? uploadTimeoutMs,
-            }, async (response) => {
-                await response.body.dump();
+            restored = await (0,_run_record_js__WEBPACK_IMPORTED_MODULE_3__/* .phase */ .O)(record, 'rollback', deps.now, async (done) => {
+                if (attempt > 1) {
+                    const live = await platform.liveRelease();
+                    if (live.id === target.id) {
+                        done('ok', `attempt ${attempt}: ${target.label} was live already`);
+                        return live;
+                    }
+                }
+                const release = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Rollback to ${target.label}`, () => platform.rollback(target, (line) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line)));
+                done('ok', `attempt ${attempt}: ${release.label} restores ${target.label}`);
+                return release;
             });
         }
-        finally {
-            current?.destroy();
-        }
-    }
-    /** Closes the keep-alive connections of the Agent this client created. */
-    async close() {
-        await this.ownedAgent?.close();
-    }
-    resolve(pathOrUrl) {
-        if (pathOrUrl.startsWith('/'))
-            return new URL(`${this.options.baseUrl}${pathOrUrl}`);
-        return new URL(pathOrUrl);
-    }
-    headersFor(url, extra) {
-        const headers = { 'user-agent': this.options.userAgent };
-        if (url.origin === this.apiOrigin)
-            Object.assign(headers, lowerKeys(this.options.apiHeaders));
-        Object.assign(headers, lowerKeys(extra));
-        return headers;
-    }
-    serviceFor(url) {
-        return url.origin === this.apiOrigin ? this.options.service : url.host;
-    }
-    /** Runs the attempts of one request; `consume` turns a 2xx answer into the result. */
-    async send(attempt, consume) {
-        const { method, url } = attempt;
-        const service = this.serviceFor(url);
-        const toError = (failure, note) => new HttpError(method, safeUrl(url), failure.status, failure.errorId, `${failure.summary} (${method} ${url.pathname}${note ? `; ${note}` : ''})`);
-        const started = this.now();
-        for (let count = 1;; count += 1) {
-            const attemptStart = this.now();
-            const body = attempt.makeBody();
-            let failure;
-            let retryAfterMs;
-            try {
-                const response = await (0,node_modules_undici_0/* request */.Em)(url, {
-                    dispatcher: this.dispatcher,
-                    method,
-                    headers: attempt.headers,
-                    body: body ?? null,
-                    signal: attempt.signal ?? AbortSignal.timeout(attempt.timeoutMs),
-                    headersTimeout: attempt.timeoutMs,
-                    bodyTimeout: attempt.idleTimeoutMs ?? attempt.timeoutMs,
-                });
-                const status = response.statusCode;
-                this.debug(`${method} ${url.pathname} -> ${status} in ${this.now() - attemptStart} ms ` +
-                    `(attempt ${count})`);
-                if (status >= 200 && status < 300) {
-                    try {
-                        return await consume(response);
-                    }
-                    catch (error) {
-                        if (error instanceof HttpError)
-                            throw error;
-                        throw new TransportFailure(error);
-                    }
-                }
-                const detail = await readErrorDetail(response.body);
-                const text = detail.message ?? (detail.id ? undefined : response.statusText);
-                failure = {
-                    status,
-                    errorId: detail.id,
-                    summary: `${service} answered ${status}${detail.id ? ` ${detail.id}` : ''}` +
-                        `${text ? `: ${text}` : ''}`,
-                };
-                if (status === 429 || status === 503) {
-                    retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], this.now());
-                }
-                // 429 means the request was not processed; anything else is only safe to repeat
-                // when doing it twice cannot do the work twice.
-                const retryable = status === 429 || (attempt.idempotent && status >= 500);
-                if (!retryable)
-                    throw toError(failure);
-            }
-            catch (error) {
-                if (error instanceof HttpError)
-                    throw error;
-                if (body !== undefined && typeof body !== 'string')
-                    body.destroy();
-                const cause = error instanceof TransportFailure ? error.cause : error;
-                this.debug(`${method} ${url.pathname} failed in ${this.now() - attemptStart} ms ` +
-                    `(attempt ${count}): ${describeFailure(cause)}`);
-                const aborted = attempt.signal?.aborted === true;
-                const reason = aborted ? 'deadline reached' : describeFailure(cause);
-                failure = {
-                    status: 0,
-                    errorId: undefined,
-                    summary: `${service} request failed: ${reason}`,
-                };
-                if (aborted)
-                    throw toError(failure);
-                if (!attempt.idempotent) {
-                    throw toError(failure, 'not repeated, the platform may have processed it');
-                }
-            }
-            const decision = nextRetry(count, this.now() - started, this.policy, retryAfterMs, this.random);
-            if (!decision.retry)
-                throw toError(failure, decision.reason);
-            await this.sleep(decision.delayMs);
-        }
-    }
-    async readJson(method, url, response) {
-        const text = await response.body.text();
-        if (text.trim() === '')
-            return undefined;
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new HttpError(method, safeUrl(url), response.statusCode, undefined, `${this.serviceFor(url)} answered ${response.statusCode} with a body that is not JSON ` +
-                `(${method} ${url.pathname})`);
-        }
-    }
-}
-/** A failure while reading a 2xx body: a transport problem, retried like a reset. */
-class TransportFailure extends Error {
-    cause;
-    constructor(cause) {
-        super(errorMessage(cause));
-        this.cause = cause;
-    }
-}
-/** The URL without its query string: a presigned URL's query is a credential. */
-function safeUrl(url) {
-    return `${url.origin}${url.pathname}`;
-}
-function describeFailure(error) {
-    const message = errorMessage(error);
-    if (typeof error === 'object' && error !== null && 'code' in error) {
-        const code = error.code;
-        if (typeof code === 'string' && !message.includes(code))
-            return `${message} (${code})`;
-    }
-    return message;
-}
-function firstValues(headers) {
-    const result = {};
-    for (const [name, value] of Object.entries(headers)) {
-        const first = Array.isArray(value) ? value[0] : value;
-        if (typeof first === 'string')
-            result[name.toLowerCase()] = first;
-    }
-    return result;
-}
-function lowerKeys(headers) {
-    const result = {};
-    for (const [name, value] of Object.entries(headers ?? {}))
-        result[name.toLowerCase()] = value;
-    return result;
-}
-function toBytes(chunk) {
-    if (chunk instanceof Uint8Array)
-        return chunk;
-    return new TextEncoder().encode(String(chunk));
-}
-function stripCr(line) {
-    return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-/** The platform's `{id, message}` (JSON) or an S3-style `<Code>`/`<Message>` (XML). */
-async function readErrorDetail(body) {
-    const decoder = new TextDecoder();
-    let text = '';
-    try {
-        for await (const chunk of body) {
-            text += decoder.decode(toBytes(chunk), { stream: true });
-            if (text.length >= errorBodyLimit)
-                break;
-        }
-    }
-    catch {
-        return {};
-    }
-    finally {
-        body.destroy();
-    }
-    const trimmed = text.trim();
-    if (trimmed.startsWith('{')) {
-        try {
-            const parsed = JSON.parse(trimmed);
-            if (typeof parsed !== 'object' || parsed === null)
-                return {};
-            const { id, message } = parsed;
-            return {
-                ...(typeof id === 'string' ? { id } : {}),
-                ...(typeof message === 'string' ? { message } : {}),
-            };
-        }
-        catch {
-            return {};
-        }
-    }
-    const code = /<Code>([^<]{1,100})<\/Code>/.exec(trimmed)?.[1];
-    const message = /<Message>([^<]{1,500})<\/Message>/.exec(trimmed)?.[1];
-    return { ...(code ? { id: code } : {}), ...(message ? { message } : {}) };
-}
-
-;// CONCATENATED MODULE: ./lib/platforms/heroku.js
-// Heroku through its Platform API only (no CLI, no git push): sources → build → release phase,
-// reading the current release, and rollback by re-releasing an earlier release.
-
-
-
-
-
-
-
-
-/** Seconds the old dynos keep serving after a release when preboot is on (Heroku docs). */
-const prebootSwitchoverSeconds = 180;
-const releasesRange = 'version ..; max=10, order=desc';
-const maxReleasePages = 10;
-const outputTailLines = 20;
-const defaultHerokuDeps = {
-    sleep: (ms) => new Promise((resolve) => {
-        setTimeout(resolve, ms);
-    }),
-    now: Date.now,
-    dispatcher: undefined,
-    pollIntervalsMs: [500, 1_000, 2_000, 3_000, 5_000],
-    maxPolls: 2_000,
-    buildTimeoutMs: 30 * 60_000,
-    releaseTimeoutMs: 65 * 60_000,
-    retry: defaultRetryPolicy,
-    random: Math.random,
-    debug: core_debug,
-    tempRoot: undefined,
-};
-function createHerokuPlatform(settings, deps = {}) {
-    return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...deps });
-}
-class HerokuPlatform {
-    settings;
-    deps;
-    client;
-    appPath;
-    constructor(settings, deps) {
-        this.settings = settings;
-        this.deps = deps;
-        this.appPath = `/apps/${encodeURIComponent(settings.app)}`;
-        this.client = new http_HttpClient({
-            baseUrl: settings.apiUrl,
-            service: 'Heroku API',
-            userAgent: settings.userAgent,
-            apiHeaders: {
-                accept: 'application/vnd.heroku+json; version=3',
-                authorization: `Bearer ${settings.apiToken}`,
-            },
-            ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
-            retry: deps.retry,
-            sleep: deps.sleep,
-            now: deps.now,
-            random: deps.random,
-            debug: (line) => deps.debug(`heroku: ${line}`),
-        });
-    }
-    async snapshot() {
-        let app;
-        try {
-            app = requireObject((await this.api('GET', this.appPath)).body, 'app');
-        }
         catch (error) {
-            if (error instanceof HttpError && error.status === 404) {
-                throw new HttpError(error.method, error.url, error.status, error.errorId, `Heroku app '${this.settings.app}' not found: check the \`app\` input ` +
-                    `(this action never creates apps). ${error.message}`);
-            }
-            throw error;
+            lastError = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Rollback attempt ${attempt} of ${ROLLBACK_ATTEMPTS} failed: ${lastError}`, {
+                title: 'Rollback attempt failed',
+            });
+            if (context.signal.aborted)
+                break;
+            if (attempt < ROLLBACK_ATTEMPTS)
+                await deps.sleep(RETRY_DELAY_MS * attempt);
+            continue;
         }
-        const notices = [];
-        const webUrl = typeof app.web_url === 'string' ? app.web_url : '';
-        if (webUrl === '') {
-            notices.push(`Heroku reports no web URL for ${this.settings.app}: set \`health-url\`.`);
-        }
-        const preboot = await this.prebootEnabled();
-        if (preboot) {
-            notices.push(`Preboot is enabled on ${this.settings.app}: the previous release keeps serving ` +
-                `requests for about ${prebootSwitchoverSeconds / 60} minutes after a release.`);
-        }
-        const current = await this.currentRelease();
+        record.rollbackRelease = restored;
+        const verdict = await (0,_run_record_js__WEBPACK_IMPORTED_MODULE_3__/* .phase */ .O)(record, 'verify rollback', deps.now, async (done) => {
+            const result = await (0,_verify_release_js__WEBPACK_IMPORTED_MODULE_2__/* .verifyRelease */ .V)(context, restored, false);
+            record.rollbackHealth = result.health;
+            record.rollbackInstances = result.instances;
+            done(result.healthy ? 'ok' : 'failed', result.reason);
+            return result;
+        });
+        if (verdict.healthy)
+            return { ok: true, restored };
         return {
-            current: toRelease(current),
-            webUrl,
-            switchoverSeconds: preboot ? prebootSwitchoverSeconds : 0,
-            notices,
+            ok: false,
+            error: `the restored release ${restored.label} is unhealthy: ${verdict.reason}`,
         };
     }
-    async liveRelease() {
-        return toRelease(await this.currentRelease());
-    }
-    async push(commit, log) {
-        const short = commit.slice(0, 12);
-        const tempDir = await (0,promises_.mkdtemp)(external_node_path_.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir(), 'guarded-deploy-'));
-        try {
-            const build = await this.startBuild(commit, short, tempDir, log);
-            try {
-                return await this.finishBuild(build, short, log);
-            }
-            catch (error) {
-                if (error instanceof DeployError)
-                    throw error;
-                throw new DeployError(`Lost track of the Heroku build ${build.id} of ${short}: ${errorMessage(error)}. ` +
-                    'The live release may have changed.', true);
-            }
-        }
-        finally {
-            await (0,promises_.rm)(tempDir, { recursive: true, force: true });
-        }
-    }
-    async rollback(target, log) {
-        log(`Rolling back ${this.settings.app} to ${target.label} (${target.id})`);
-        let created;
-        try {
-            const response = await this.api('POST', `${this.appPath}/releases`, {
-                body: { release: target.id },
-            });
-            created = parseRelease(response.body);
-        }
-        catch (error) {
-            throw new DeployError(`Rollback to ${target.label} was not confirmed: ${errorMessage(error)}`, outcomeUnknown(error));
-        }
-        log(`Created v${created.version} (rollback to ${target.label}); waiting for it to go live`);
-        const done = await this.waitForRelease(created, log);
-        if (done.status === 'failed') {
-            throw new DeployError(`Rollback to ${target.label} failed: the release phase of v${done.version} failed, ` +
-                'so it never went live.', false);
-        }
-        log(`v${done.version} is live (same code and config as ${target.label})`);
-        return toRelease(done);
-    }
-    /** Closes the keep-alive connections; the action calls it once at the end. */
-    close() {
-        return this.client.close();
-    }
-    /** Archive, upload, create the build. Failures here leave the live release as it was,
-     * except when creating the build itself had an unknown outcome. */
-    async startBuild(commit, short, tempDir, log) {
-        let archive;
-        let getUrl;
-        try {
-            archive = await createSourceArchive(this.settings.sourceDir, commit, tempDir);
-            log(`Packed ${short}: ${formatBytes(archive.sizeBytes)}, sha256 ${archive.sha256}`);
-            const source = requireObject((await this.api('POST', '/sources')).body, 'source');
-            const putUrl = source.source_blob?.put_url;
-            const sourceGetUrl = source.source_blob?.get_url;
-            if (typeof putUrl !== 'string' || typeof sourceGetUrl !== 'string') {
-                throw new Error('Heroku API answered POST /sources without source_blob put/get URLs');
-            }
-            getUrl = sourceGetUrl;
-            await this.client.putFile(putUrl, archive.path);
-            log('Uploaded the source');
-        }
-        catch (error) {
-            throw new DeployError(`Could not ship ${short} to Heroku: ${errorMessage(error)}`, false);
-        }
-        try {
-            const response = await this.api('POST', `${this.appPath}/builds`, {
-                body: {
-                    source_blob: {
-                        url: getUrl,
-                        checksum: `SHA256:${archive.sha256}`,
-                        version: commit,
-                    },
-                },
-            });
-            const build = parseBuild(response.body);
-            log(`Build ${build.id} started`);
-            return build;
-        }
-        catch (error) {
-            throw new DeployError(`Could not start the Heroku build of ${short}: ${errorMessage(error)}`, outcomeUnknown(error));
-        }
-    }
-    async finishBuild(created, short, log) {
-        const buildId = created.id;
-        const buildPath = `${this.appPath}/builds/${encodeURIComponent(buildId)}`;
-        const started = this.deps.now();
-        const tail = [];
-        if (created.outputStreamUrl !== undefined) {
-            await this.streamOutput(created.outputStreamUrl, this.deps.buildTimeoutMs, log, tail);
-        }
-        const build = await this.poll(`build ${buildId}`, started, this.deps.buildTimeoutMs, async () => parseBuild((await this.api('GET', buildPath)).body), 
-        // A succeeded build names its release; wait for that too.
-        (state) => state.status === 'failed' || (state.status === 'succeeded' && !!state.releaseId));
-        if (build.status === 'failed') {
-            const lastOutput = tail.length > 0 ? `\nLast build output:\n${tail.join('\n')}` : '';
-            throw new DeployError(`Heroku build ${buildId} of ${short} failed; nothing was released.${lastOutput}`, false);
-        }
-        const releaseId = build.releaseId ?? '';
-        const release = parseRelease((await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(releaseId)}`)).body);
-        log(`Build succeeded: release v${release.version}`);
-        const done = await this.waitForRelease(release, log);
-        if (done.status === 'failed') {
-            throw new DeployError(`The release phase of v${done.version} failed: v${done.version} was never deployed ` +
-                'and the previous release keeps serving.', false);
-        }
-        log(`v${done.version} is live`);
-        return toRelease(done);
-    }
-    /** Streams the release phase output (when there is one) and polls until it is decided. */
-    async waitForRelease(release, log) {
-        if (release.status !== 'pending')
-            return release;
-        const started = this.deps.now();
-        if (release.outputStreamUrl !== undefined) {
-            log(`Release phase of v${release.version}:`);
-            await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, []);
-        }
-        const releasePath = `${this.appPath}/releases/${encodeURIComponent(release.id)}`;
-        return this.poll(`release v${release.version}`, started, this.deps.releaseTimeoutMs, async () => parseRelease((await this.api('GET', releasePath)).body), (state) => state.status !== 'pending', 
-        // After streamed output the status is stale: read it again at once.
-        release.outputStreamUrl === undefined ? release : undefined);
-    }
-    /** Output lines to `log`, the last ones kept in `tail`; a broken stream is only reported:
-     * the status poll that follows decides. */
-    async streamOutput(url, deadlineMs, log, tail) {
-        try {
-            for await (const line of this.client.streamLines(url, { deadlineMs })) {
-                log(line);
-                tail.push(line);
-                if (tail.length > outputTailLines)
-                    tail.shift();
-            }
-        }
-        catch (error) {
-            log(`(output stream ended early: ${errorMessage(error)}; checking the status instead)`);
-        }
-    }
-    /** Reads until `isDone`, waiting the growing intervals in between; `known` is a value
-     * just read, so the first read is skipped. Bounded by the deadline and by `maxPolls`. */
-    async poll(what, started, timeoutMs, read, isDone, known) {
-        const intervals = this.deps.pollIntervalsMs;
-        let value = known ?? (await read());
-        for (let count = 0; count < this.deps.maxPolls; count += 1) {
-            if (isDone(value))
-                return value;
-            if (this.deps.now() - started >= timeoutMs)
-                break;
-            await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
-            value = await read();
-        }
-        throw new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
-    }
-    async prebootEnabled() {
-        try {
-            const response = await this.api('GET', `${this.appPath}/features/preboot`);
-            return requireObject(response.body, 'app feature').enabled === true;
-        }
-        catch (error) {
-            // An app without the feature listed simply has no preboot.
-            if (error instanceof HttpError && error.status === 404)
-                return false;
-            throw error;
-        }
-    }
-    /** The release marked `current`, newest first, following Next-Range for a few pages. */
-    async currentRelease() {
-        let range = releasesRange;
-        let seen = 0;
-        for (let page = 0; page < maxReleasePages; page += 1) {
-            const response = await this.api('GET', `${this.appPath}/releases`, {
-                headers: { range },
-            });
-            if (!Array.isArray(response.body)) {
-                throw new Error(`Heroku API answered GET ${this.appPath}/releases without a list`);
-            }
-            const releases = response.body.map((item) => parseRelease(item));
-            seen += releases.length;
-            const current = releases.find((release) => release.current);
-            if (current)
-                return current;
-            const next = response.headers['next-range'];
-            if (response.status !== 206 || next === undefined || next === '')
-                break;
-            range = next;
-        }
-        throw new Error(`Heroku lists no current release for ${this.settings.app} among its ${seen} latest`);
-    }
-    /** Every Heroku API call: turns a refused token into a message that says what to fix. */
-    async api(method, apiPath, options) {
-        try {
-            return await this.client.request(method, apiPath, options);
-        }
-        catch (error) {
-            if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-                const what = error.status === 401
-                    ? 'The Heroku API refused the token: check the `api-token` secret'
-                    : `The token has no access to this on ${this.settings.app}: check the \`api-token\``;
-                throw new HttpError(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
-            }
-            throw error;
-        }
-    }
+    return { ok: false, error: lastError };
 }
-/** A POST failed in a way that leaves open whether Heroku acted on it. */
-function outcomeUnknown(error) {
-    return error instanceof HttpError && (error.status === 0 || error.status >= 500);
-}
-function toRelease(state) {
-    return { id: state.id, label: `v${state.version}` };
-}
-function requireObject(value, what) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new Error(`Heroku API answered without a ${what} object`);
+/** Writes the outcome of a rollback into the record, in capitals when it failed. */
+function reportRollback(record, context, target, outcome, cause) {
+    if (outcome.ok) {
+        record.rolledBack = true;
+        record.appState =
+            `rolled back to ${target.label}` +
+                (outcome.restored.id === target.id ? '' : ` (as ${outcome.restored.label})`) +
+                ', verified healthy';
+        record.cause = `${cause}; rolled back to ${target.label}, verified healthy`;
+        return;
     }
-    return value;
-}
-const statuses = ['pending', 'succeeded', 'failed'];
-function isStatus(value) {
-    return typeof value === 'string' && statuses.includes(value);
-}
-function parseRelease(body) {
-    const release = requireObject(body, 'release');
-    if (typeof release.id !== 'string' || typeof release.version !== 'number') {
-        throw new Error('Heroku API answered with a release without id or version');
-    }
-    if (release.status !== undefined && !isStatus(release.status)) {
-        throw new Error(`Heroku release v${release.version} has an unknown status`);
-    }
-    return {
-        id: release.id,
-        version: release.version,
-        status: release.status,
-        current: release.current === true,
-        outputStreamUrl: typeof release.output_stream_url === 'string' && release.output_stream_url !== ''
-            ? release.output_stream_url
-            : undefined,
-    };
-}
-function parseBuild(body) {
-    const build = requireObject(body, 'build');
-    if (typeof build.id !== 'string' || !isStatus(build.status)) {
-        throw new Error('Heroku API answered with a build without id or status');
-    }
-    const releaseId = build.release?.id;
-    return {
-        id: build.id,
-        status: build.status,
-        releaseId: typeof releaseId === 'string' && releaseId !== '' ? releaseId : undefined,
-        outputStreamUrl: typeof build.output_stream_url === 'string' && build.output_stream_url !== ''
-            ? build.output_stream_url
-            : undefined,
-    };
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    const { settings } = context;
+    record.result = 'failed';
+    record.recovery = (0,_recovery_js__WEBPACK_IMPORTED_MODULE_4__/* .recoveryCommand */ .V)(settings.platform, settings.app, target);
+    record.appState = 'THE APP MAY BE DOWN';
+    record.cause =
+        `${cause}; ROLLBACK TO ${target.label} FAILED: ${outcome.error}. ` +
+            `THE APP MAY BE DOWN. Recover by hand: ${record.recovery}`;
 }
 
-;// CONCATENATED MODULE: ./lib/report.js
+
+/***/ }),
+
+/***/ 236:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ recoveryCommand)
+/* harmony export */ });
+function recoveryCommand(platform, app, target) {
+    switch (platform) {
+        case 'heroku':
+            return `heroku releases:rollback ${target.label} --app ${app}`;
+        case 'fly':
+            return `fly deploy --app ${app} --image ${target.id}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9293:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   Kn: () => (/* binding */ writeOutputs)
+/* harmony export */ });
+/* unused harmony export quantile */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3879);
 // Turns the run record into the job summary (markdown) and the step outputs.
 
 
@@ -106525,7 +105005,15 @@ const HEADLINE = {
     'rolled-back': 'FAILED, ROLLED BACK',
     refused: 'REFUSED',
     failed: 'FAILED',
+    verified: 'HEALTHY',
 };
+function headline(record, result) {
+    if (record.mode === 'rollback' && result === 'rolled-back')
+        return 'ROLLED BACK (manual)';
+    if (record.mode === 'post')
+        return `INTERRUPTED DEPLOY: ${HEADLINE[result] ?? result}`;
+    return HEADLINE[result] ?? result;
+}
 /** The value at quantile q (0..1) of sorted numbers, nearest-rank. */
 function quantile(sorted, q) {
     if (sorted.length === 0)
@@ -106533,7 +105021,7 @@ function quantile(sorted, q) {
     const rank = Math.max(1, Math.ceil(q * sorted.length));
     return sorted[Math.min(rank, sorted.length) - 1] ?? NaN;
 }
-function report_seconds(ms) {
+function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 function cell(text) {
@@ -106554,15 +105042,16 @@ function healthRow(label, report) {
         String(report.polls.length - passed),
         `${Math.round(quantile(latencies, 0.5))} ms`,
         `${Math.round(quantile(latencies, 0.95))} ms`,
-        report_seconds(report.elapsedMs),
+        seconds(report.elapsedMs),
     ];
 }
 /** The job summary, markdown; written on every path. */
 function renderSummary(record) {
     const result = record.result ?? 'failed';
     const parts = [];
-    parts.push(`## guarded-deploy: ${HEADLINE[result] ?? result}`);
-    parts.push(`**${record.platform}** app \`${record.app}\` — result \`${result}\`` +
+    parts.push(`## guarded-deploy: ${headline(record, result)}`);
+    parts.push(`**${record.platform}** app \`${record.app}\` — mode \`${record.mode}\`, ` +
+        `result \`${result}\`` +
         (record.cause === undefined ? '' : `\n\n**Cause:** ${record.cause}`) +
         (record.appState === undefined ? '' : `\n\n**App state:** ${record.appState}`));
     if (record.recovery !== undefined) {
@@ -106573,8 +105062,8 @@ function renderSummary(record) {
     parts.push('### Timeline');
     parts.push(table(['phase', 'start', 'duration', 'outcome', 'detail'], record.phases.map((entry) => [
         entry.name,
-        `+${report_seconds(entry.startMs)}`,
-        report_seconds(entry.durationMs),
+        `+${seconds(entry.startMs)}`,
+        seconds(entry.durationMs),
         entry.outcome,
         entry.detail,
     ])));
@@ -106611,6 +105100,22 @@ function renderSummary(record) {
         parts.push(`### Health of \`${record.healthUrl ?? '-'}\``);
         parts.push(table(['check', 'verdict', 'polls', 'passed', 'failed', 'p50', 'p95', 'took'], healthRows));
     }
+    for (const [label, report] of [
+        ['new release', record.instances],
+        ['after rollback', record.rollbackInstances],
+    ]) {
+        if (report === undefined || report.instances.length === 0)
+            continue;
+        parts.push(`### Instances (${label}): ${report.ok ? 'ok' : 'NOT OK'}`);
+        parts.push(table(['instance', 'region', 'image', 'state', 'checks', 'ok'], report.instances.map((instance) => [
+            instance.id,
+            instance.region,
+            instance.image,
+            instance.state,
+            instance.checks,
+            instance.ok ? 'ok' : 'NO',
+        ])));
+    }
     return `${parts.join('\n\n')}\n`;
 }
 function liveNow(record) {
@@ -106620,6 +105125,7 @@ function liveNow(record) {
         case 'rolled-back':
             return `${record.rollbackRelease?.label ?? '-'} (= ${record.previous?.label ?? '-'})`;
         case 'refused':
+        case 'verified':
             return record.previous?.label ?? 'unchanged';
         default:
             return record.appState ?? 'unknown';
@@ -106627,91 +105133,3170 @@ function liveNow(record) {
 }
 /** Sets every output; called on every path, so refusals and crashes have them too. */
 function writeOutputs(record) {
-    setOutput(Output.Result, record.result ?? 'failed');
-    setOutput(Output.Release, record.release?.label ?? '');
-    setOutput(Output.PreviousRelease, record.previous?.label ?? '');
-    setOutput(Output.RolledBack, String(record.rolledBack));
-    setOutput(Output.HealthUrl, record.healthUrl ?? '');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Output */ .k7.Result, record.result ?? 'failed');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Output */ .k7.Release, record.release?.label ?? '');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Output */ .k7.PreviousRelease, record.previous?.label ?? '');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Output */ .k7.RolledBack, String(record.rolledBack));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .Output */ .k7.HealthUrl, record.healthUrl ?? '');
 }
 
-;// CONCATENATED MODULE: ./lib/action.js
-// Wires the real dependencies into the deploy flow and reports on every path.
 
+/***/ }),
 
+/***/ 1574:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-
-
-
-
-
-
-
-const GITHUB_TIMEOUT_MS = 30_000;
-function createPlatform(settings) {
-    switch (settings.platform) {
-        case 'heroku':
-            return createHerokuPlatform(settings);
-        case 'fly':
-            throw new Error('platform fly is not available in this version');
-    }
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ phase),
+/* harmony export */   p: () => (/* binding */ newRunRecord)
+/* harmony export */ });
+function newRunRecord(platform, app, startedAt) {
+    return {
+        platform,
+        app,
+        startedAt,
+        mode: 'deploy',
+        result: undefined,
+        cause: undefined,
+        appState: undefined,
+        previous: undefined,
+        release: undefined,
+        rollbackRelease: undefined,
+        rolledBack: false,
+        healthUrl: undefined,
+        gate: undefined,
+        health: undefined,
+        rollbackHealth: undefined,
+        instances: undefined,
+        rollbackInstances: undefined,
+        recovery: undefined,
+        notices: [],
+        phases: [],
+    };
 }
-const realDeps = {
-    now: () => Date.now(),
-    createPlatform,
-    listJobs: (settings) => listRunJobs(getOctokit(settings.githubToken, { baseUrl: settings.run.apiUrl }), {
-        owner: settings.run.owner,
-        repo: settings.run.repo,
-        runId: settings.run.runId,
-        attempt: settings.run.attempt,
-    }, GITHUB_TIMEOUT_MS),
-    probe: liveProbeDeps,
-};
-/** Runs the action; throws with the one-line cause whenever the result is not `deployed`. */
-async function runAction(deps = realDeps) {
-    const record = newRunRecord(getInput(Input.Platform), getInput(Input.App), new Date(deps.now()));
+/** Runs `work` as a named phase of the timeline; a throw marks it failed and propagates. */
+async function phase(record, name, now, work) {
+    const start = now();
+    const entry = {
+        name,
+        startMs: start - record.startedAt.getTime(),
+        durationMs: 0,
+        outcome: 'ok',
+        detail: '',
+    };
+    record.phases.push(entry);
+    const done = (outcome, detail = '') => {
+        entry.outcome = outcome;
+        entry.detail = detail;
+    };
     try {
-        const settings = getSettings();
-        await runDeploy(settings, deps, record);
+        return await work(done);
     }
     catch (error) {
-        if (error instanceof InvalidInputs) {
-            for (const problem of error.problems)
-                core_error(problem.message, { title: 'Bad input' });
-        }
-        record.result = 'failed';
-        record.cause = errorMessage(error);
-        record.appState ??= record.previous === undefined ? 'nothing was changed' : undefined;
+        entry.outcome = 'failed';
+        if (entry.detail === '')
+            entry.detail = error instanceof Error ? error.message : String(error);
+        throw error;
     }
     finally {
-        writeOutputs(record);
-        try {
-            await summary.addRaw(renderSummary(record)).write();
-        }
-        catch (error) {
-            warning(`Could not write the job summary: ${errorMessage(error)}`);
-        }
+        entry.durationMs = now() - start;
     }
-    if (record.result !== 'deployed') {
-        throw new Error(record.cause ?? `result: ${record.result ?? 'failed'}`);
-    }
-    info(`Deployed ${record.release?.label ?? ''} to ${record.app}; healthy at ${record.healthUrl ?? ''}`);
 }
 
-;// CONCATENATED MODULE: ./lib/main.js
-// The main step: one try/catch, so every failure ends as a failed job with its cause.
+
+/***/ }),
+
+/***/ 7390:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C7: () => (/* binding */ loadState),
+/* harmony export */   DR: () => (/* binding */ saveRelease),
+/* harmony export */   Jy: () => (/* binding */ saveTarget),
+/* harmony export */   ev: () => (/* binding */ saveStage)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3879);
+// What main leaves for the post step (core.saveState): enough to finish a rollback that a
+// cancellation cut short. Written before each step that touches the platform.
 
 
-
-async function main() {
+function saveStage(stage) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Stage, stage);
+}
+function saveTarget(target, saved) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Target, JSON.stringify(target));
+    if (saved !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Saved, saved);
+}
+function saveRelease(release) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Release, JSON.stringify(release));
+}
+function parseRelease(text) {
+    if (text === '')
+        return undefined;
     try {
-        await runAction();
+        const value = JSON.parse(text);
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        const { id, label } = value;
+        return typeof id === 'string' && typeof label === 'string' ? { id, label } : undefined;
     }
-    catch (error) {
-        setFailed(errorMessage(error));
+    catch {
+        return undefined;
     }
 }
+function loadState() {
+    const stage = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Stage);
+    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Saved);
+    return {
+        stage: stage === 'deploying' || stage === 'settled' ? stage : undefined,
+        target: parseRelease(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Target)),
+        release: parseRelease(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_names_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.Release)),
+        saved: saved === '' ? undefined : saved,
+    };
+}
 
+
+/***/ }),
+
+/***/ 8118:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ verifyRelease)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
+// Is a release healthy? Both views: the public health URL (and version URL) polled until
+// the threshold, then the platform's own view of every instance.
+
+
+// The platform's own checks (Fly machine checks) may lag the public URL by a few seconds.
+const MIN_INSPECT_MS = 10_000;
+/** `checkVersion`: also require `version-url` to show the new version (not for rollbacks). */
+async function verifyRelease(context, release, checkVersion) {
+    const { settings } = context;
+    const timeoutMs = settings.health.timeoutMs + context.switchoverMs;
+    const health = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Health of ${release.label}: ${context.healthUrl}`, () => (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForHealthy */ .SE)({
+        url: context.healthUrl,
+        criteria: settings.health.criteria,
+        intervalMs: settings.health.intervalMs,
+        timeoutMs,
+        threshold: settings.health.threshold,
+        version: checkVersion ? settings.health.version : undefined,
+    }, context.probe, (line) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line), context.signal));
+    if (health.verdict !== 'healthy') {
+        return { healthy: false, reason: health.reason, health, instances: undefined };
+    }
+    const instances = await context.platform.inspect(release, Math.max(timeoutMs - health.elapsedMs, MIN_INSPECT_MS));
+    for (const instance of instances.instances) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${instance.ok ? 'ok  ' : 'FAIL'} ${instance.id} ${instance.region} ${instance.state} ` +
+            `${instance.image} checks ${instance.checks}`);
+    }
+    return instances.ok
+        ? { healthy: true, reason: `${health.reason}; ${instances.reason}`, health, instances }
+        : {
+            healthy: false,
+            reason: `the health URL passed but the platform disagrees: ${instances.reason}`,
+            health,
+            instances,
+        };
+}
+
+
+/***/ }),
+
+/***/ 3360:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(3368);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var lib_exec = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 2876:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
 
 /***/ })
 

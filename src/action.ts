@@ -1,11 +1,13 @@
-// Wires the real dependencies into the deploy flow and reports on every path.
+// Wires the real dependencies into the flows and reports on every path.
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { runDeploy, type FlowDeps } from './deploy.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Cancelled, type FlowDeps, runDeploy } from './deploy.js';
 import { errorMessage, InvalidInputs } from './errors.js';
 import { listRunJobs } from './github-jobs.js';
 import { getSettings, type Settings } from './inputs.js';
-import { Input } from './names.js';
+import { runRollbackMode, runVerifyMode } from './modes.js';
+import { Input, type ResultValue, State } from './names.js';
 import type { Platform } from './platform.js';
 import { createHerokuPlatform } from './platforms/heroku.js';
 import { liveProbeDeps } from './probe.js';
@@ -23,39 +25,75 @@ function createPlatform(settings: Settings): Platform {
   }
 }
 
-const realDeps: FlowDeps = {
-  now: () => Date.now(),
-  createPlatform,
-  listJobs: (settings) =>
-    listRunJobs(
-      getOctokit(settings.githubToken, { baseUrl: settings.run.apiUrl }),
-      {
-        owner: settings.run.owner,
-        repo: settings.run.repo,
-        runId: settings.run.runId,
-        attempt: settings.run.attempt,
-      },
-      GITHUB_TIMEOUT_MS,
-    ),
-  probe: liveProbeDeps,
+/** The runner sends SIGINT on cancel, SIGTERM 7.5 s later, then kills: stop probing at once. */
+export function cancellationSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (name: string) => (): void => {
+    core.warning(`Received ${name}: stopping; the post step finishes the rollback.`, {
+      title: 'Job cancelled',
+    });
+    controller.abort(new Cancelled(`received ${name}`));
+  };
+  process.once('SIGINT', onSignal('SIGINT'));
+  process.once('SIGTERM', onSignal('SIGTERM'));
+  return controller.signal;
+}
+
+export function realDeps(signal: AbortSignal): FlowDeps {
+  return {
+    now: () => Date.now(),
+    sleep: (ms) => sleep(ms),
+    createPlatform,
+    listJobs: (settings) =>
+      listRunJobs(
+        getOctokit(settings.githubToken, { baseUrl: settings.run.apiUrl }),
+        {
+          owner: settings.run.owner,
+          repo: settings.run.repo,
+          runId: settings.run.runId,
+          attempt: settings.run.attempt,
+        },
+        GITHUB_TIMEOUT_MS,
+      ),
+    probe: liveProbeDeps,
+    signal,
+  };
+}
+
+// The results a run may end green with, per mode.
+const GREEN: Record<Settings['mode'], readonly ResultValue[]> = {
+  deploy: ['deployed'],
+  rollback: ['rolled-back'],
+  verify: ['verified'],
 };
 
-/** Runs the action; throws with the one-line cause whenever the result is not `deployed`. */
-export async function runAction(deps: FlowDeps = realDeps): Promise<void> {
+/** The main step; throws with the one-line cause whenever the result is not a green one. */
+export async function runAction(): Promise<void> {
+  core.saveState(State.IsPost, 'true');
+  const deps = realDeps(cancellationSignal());
   const record = newRunRecord(
     core.getInput(Input.Platform),
     core.getInput(Input.App),
     new Date(deps.now()),
   );
+  let green: readonly ResultValue[] = GREEN.deploy;
   try {
     const settings = getSettings();
-    await runDeploy(settings, deps, record);
+    record.mode = settings.mode;
+    green = GREEN[settings.mode];
+    if (settings.mode === 'rollback') await runRollbackMode(settings, deps, record);
+    else if (settings.mode === 'verify') await runVerifyMode(settings, deps, record);
+    else await runDeploy(settings, deps, record);
   } catch (error) {
     if (error instanceof InvalidInputs) {
       for (const problem of error.problems) core.error(problem.message, { title: 'Bad input' });
     }
     record.result = 'failed';
     record.cause = errorMessage(error);
+    if (error instanceof Cancelled || deps.signal.aborted) {
+      record.cause = `${record.cause}; the post step rolls back whatever was not verified`;
+      record.appState = 'unverified: the post step rolls back';
+    }
     record.appState ??= record.previous === undefined ? 'nothing was changed' : undefined;
   } finally {
     writeOutputs(record);
@@ -65,10 +103,11 @@ export async function runAction(deps: FlowDeps = realDeps): Promise<void> {
       core.warning(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
-  if (record.result !== 'deployed') {
+  if (record.result === undefined || !green.includes(record.result)) {
     throw new Error(record.cause ?? `result: ${record.result ?? 'failed'}`);
   }
   core.info(
-    `Deployed ${record.release?.label ?? ''} to ${record.app}; healthy at ${record.healthUrl ?? ''}`,
+    `${record.result}: ${record.app} ${record.release?.label ?? record.previous?.label ?? ''}` +
+      ` healthy at ${record.healthUrl ?? ''}`,
   );
 }

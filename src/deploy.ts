@@ -1,31 +1,99 @@
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
-// rollback → verify. Platform, GitHub and the clock come in as dependencies.
+// rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 import * as core from '@actions/core';
 import { decideAfterFailure } from './decide.js';
 import { DeployError, errorMessage } from './errors.js';
 import { type JobInfo, judgeGate } from './gate.js';
 import type { Settings } from './inputs.js';
-import type { Platform, Release } from './platform.js';
-import { type HealthReport, type ProbeDeps, waitForHealthy } from './probe.js';
+import type { Platform, Release, Snapshot } from './platform.js';
+import type { ProbeDeps } from './probe.js';
 import { recoveryCommand } from './recovery.js';
+import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
+import { saveRelease, saveStage, saveTarget } from './state.js';
+import { verifyRelease, type VerifyContext } from './verify-release.js';
 
 export interface FlowDeps {
   now(): number;
+  sleep(ms: number): Promise<void>;
   createPlatform(settings: Settings): Platform;
   listJobs(settings: Settings): Promise<JobInfo[]>;
   probe: ProbeDeps;
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM from the runner). */
+  signal: AbortSignal;
 }
 
-/** Runs the whole deploy, filling `record`; never throws for a failure it understood. */
+/** The job was cancelled: main stops here and leaves the rollback to the post step. */
+export class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+}
+
+export function throwIfCancelled(signal: AbortSignal, where: string): void {
+  if (signal.aborted) throw new Cancelled(`The job was cancelled during ${where}`);
+}
+
+/** Settles with `work`, or rejects with Cancelled as soon as the job is cancelled (the work
+ * goes on in the background; main then exits and the post step takes over). */
+export function untilCancelled<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  where: string,
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Cancelled(`The job was cancelled during ${where}`));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Cancelled(`The job was cancelled during ${where}`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The health URL: the input, or the app's web URL + /health. */
+export function healthUrlFor(settings: Settings, snapshot: Snapshot): string {
+  return settings.healthUrl ?? `${snapshot.webUrl.replace(/\/+$/, '')}/health`;
+}
+
+export function verifyContext(
+  settings: Settings,
+  platform: Platform,
+  snapshot: Snapshot,
+  deps: FlowDeps,
+): VerifyContext {
+  return {
+    settings,
+    platform,
+    probe: deps.probe,
+    healthUrl: healthUrlFor(settings, snapshot),
+    switchoverMs: snapshot.switchoverSeconds * 1000,
+    signal: deps.signal,
+  };
+}
+
+/** Reads the live release and the rollback target, and says what the user should know. */
+export async function takeSnapshot(
+  platform: Platform,
+  record: RunRecord,
+  deps: FlowDeps,
+): Promise<Snapshot> {
+  const snapshot = await phase(record, 'snapshot', deps.now, async (done) => {
+    const found = await platform.snapshot();
+    done('ok', `live: ${found.current.label}`);
+    return found;
+  });
+  record.previous = snapshot.current;
+  for (const notice of snapshot.notices) {
+    record.notices.push(notice);
+    core.notice(notice, { title: 'guarded-deploy' });
+  }
+  return snapshot;
+}
+
+/** `mode: deploy`. Fills `record`; throws only for what it did not understand. */
 export async function runDeploy(
   settings: Settings,
   deps: FlowDeps,
   record: RunRecord,
 ): Promise<void> {
-  const now = (): number => deps.now();
-
-  const gate = await phase(record, 'gate', now, async (done) => {
+  const gate = await phase(record, 'gate', deps.now, async (done) => {
     const jobs = await deps.listJobs(settings);
     const verdict = judgeGate({
       jobs,
@@ -46,6 +114,7 @@ export async function runDeploy(
     record.appState = 'nothing was pushed; the live release is unchanged';
     return;
   }
+  throwIfCancelled(deps.signal, 'the gate');
 
   const platform = deps.createPlatform(settings);
   try {
@@ -61,97 +130,76 @@ async function deployWith(
   deps: FlowDeps,
   record: RunRecord,
 ): Promise<void> {
-  const now = (): number => deps.now();
-  const snapshot = await phase(record, 'snapshot', now, async (done) => {
-    const found = await platform.snapshot();
-    done('ok', `live: ${found.current.label}`);
-    return found;
-  });
-  record.previous = snapshot.current;
-  for (const notice of snapshot.notices) {
-    record.notices.push(notice);
-    core.notice(notice, { title: 'guarded-deploy' });
-  }
-  const healthUrl = settings.healthUrl ?? `${snapshot.webUrl.replace(/\/+$/, '')}/health`;
-  record.healthUrl = healthUrl;
-  // While the old release may still serve (preboot), a timeout would be judged too early.
-  const verify = (label: string): Promise<HealthReport> =>
-    core.group(`Health of ${label}: ${healthUrl}`, () =>
-      waitForHealthy(
-        {
-          url: healthUrl,
-          criteria: settings.health.criteria,
-          intervalMs: settings.health.intervalMs,
-          timeoutMs: settings.health.timeoutMs + snapshot.switchoverSeconds * 1000,
-          threshold: settings.health.threshold,
-        },
-        deps.probe,
-        (line) => core.info(line),
-      ),
-    );
+  const snapshot = await takeSnapshot(platform, record, deps);
+  const context = verifyContext(settings, platform, snapshot, deps);
+  record.healthUrl = context.healthUrl;
+  throwIfCancelled(deps.signal, 'the snapshot');
 
+  // From here on the platform may change: the post step must know what to restore.
+  saveTarget(snapshot.current, snapshot.saved);
+  saveStage('deploying');
   let pushStarted = false;
   let liveChanged = true;
   try {
-    const release = await phase(record, 'push', now, async (done) => {
+    const release = await phase(record, 'push', deps.now, async (done) => {
       pushStarted = true;
-      const pushed = await core.group(`Build and release of ${settings.run.sha}`, () =>
-        platform.push(settings.run.sha, (line) => core.info(line)),
+      const pushed = await untilCancelled(
+        core.group(`Build and release of ${settings.run.sha}`, () =>
+          platform.push(settings.run.sha, (line) => core.info(line), deps.signal),
+        ),
+        deps.signal,
+        'the push',
       );
       done('ok', `released ${pushed.label}`);
       return pushed;
     });
     record.release = release;
-    const health = await phase(record, 'verify', now, async (done) => {
-      const report = await verify(release.label);
-      record.health = report;
-      done(report.verdict === 'healthy' ? 'ok' : 'failed', report.reason);
-      return report;
+    saveRelease(release);
+    throwIfCancelled(deps.signal, 'the push');
+    const verdict = await phase(record, 'verify', deps.now, async (done) => {
+      const result = await verifyRelease(context, release, true);
+      record.health = result.health;
+      record.instances = result.instances;
+      done(result.healthy ? 'ok' : 'failed', result.reason);
+      return result;
     });
-    if (health.verdict === 'healthy') {
+    throwIfCancelled(deps.signal, 'the health check');
+    if (verdict.healthy) {
       record.result = 'deployed';
+      saveStage('settled');
       return;
     }
-    record.cause = `New release ${release.label} is unhealthy: ${health.reason}`;
+    record.cause = `New release ${release.label} is unhealthy: ${verdict.reason}`;
   } catch (error) {
+    // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
+    if (error instanceof Cancelled || deps.signal.aborted) throw error;
     record.cause = errorMessage(error);
     if (error instanceof DeployError) liveChanged = error.liveChanged;
   }
-
-  await recover(settings, platform, snapshot.current, record, {
-    pushStarted,
-    liveChanged,
-    verify,
-    now,
-  });
-}
-
-interface RecoverContext {
-  readonly pushStarted: boolean;
-  readonly liveChanged: boolean;
-  readonly verify: (label: string) => Promise<HealthReport>;
-  readonly now: () => number;
+  await recover(settings, context, snapshot.current, record, deps, pushStarted, liveChanged);
+  saveStage('settled');
 }
 
 /** After a failure: find out what is live, roll back if needed, verify, and say the truth. */
 async function recover(
   settings: Settings,
-  platform: Platform,
+  context: VerifyContext,
   target: Release,
   record: RunRecord,
-  context: RecoverContext,
+  deps: FlowDeps,
+  pushStarted: boolean,
+  liveChanged: boolean,
 ): Promise<void> {
-  let previousIsLive: boolean | undefined =
-    context.pushStarted && context.liveChanged ? undefined : true;
+  let previousIsLive: boolean | undefined = pushStarted && liveChanged ? undefined : true;
   if (previousIsLive === undefined) {
     try {
-      previousIsLive = (await platform.liveRelease()).id === target.id;
+      previousIsLive = (await context.platform.liveRelease()).id === target.id;
     } catch (error) {
       core.warning(`Could not read the live release: ${errorMessage(error)}`);
     }
   }
   const next = decideAfterFailure({
-    pushStarted: context.pushStarted,
+    pushStarted,
     previousIsLive,
     rollbackEnabled: settings.rollback,
   });
@@ -163,35 +211,8 @@ async function recover(
     }
     return;
   }
-
-  const deployCause = record.cause ?? 'the deploy failed';
-  try {
-    const restored = await phase(record, 'rollback', context.now, async (done) => {
-      const release = await core.group(`Rollback to ${target.label}`, () =>
-        platform.rollback(target, (line) => core.info(line)),
-      );
-      done('ok', `${release.label} restores ${target.label}`);
-      return release;
-    });
-    record.rollbackRelease = restored;
-    const health = await phase(record, 'verify rollback', context.now, async (done) => {
-      const report = await context.verify(restored.label);
-      record.rollbackHealth = report;
-      done(report.verdict === 'healthy' ? 'ok' : 'failed', report.reason);
-      return report;
-    });
-    if (health.verdict !== 'healthy') {
-      throw new Error(`the restored release ${restored.label} is unhealthy: ${health.reason}`);
-    }
-    record.result = 'rolled-back';
-    record.rolledBack = true;
-    record.appState = `rolled back to ${target.label} (as ${restored.label}), verified healthy`;
-    record.cause = `${deployCause}; rolled back to ${target.label}, verified healthy`;
-  } catch (error) {
-    record.recovery = recoveryCommand(settings.platform, settings.app, target);
-    record.appState = 'THE APP MAY BE DOWN';
-    record.cause =
-      `${deployCause}; ROLLBACK TO ${target.label} FAILED: ${errorMessage(error)}. ` +
-      `THE APP MAY BE DOWN. Recover by hand: ${record.recovery}`;
-  }
+  const cause = record.cause ?? 'the deploy failed';
+  const outcome = await rollbackAndVerify(context, target, record, deps);
+  if (outcome.ok) record.result = 'rolled-back';
+  reportRollback(record, context, target, outcome, cause);
 }

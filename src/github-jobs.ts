@@ -1,10 +1,8 @@
 // Lists the jobs of this workflow run attempt from the GitHub API, for the test gate.
 import type { getOctokit } from '@actions/github';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, HttpError } from './errors.js';
 import type { JobInfo } from './gate.js';
-import { nextRetry } from './retry.js';
-import type { RetryPolicy } from './retry.js';
+import { headerOf, retryRead, statusOf } from './github-retry.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -14,9 +12,6 @@ export interface RunRef {
   runId: number;
   attempt: number;
 }
-
-/** GET is idempotent, so a listing that hit a 5xx or a network error is simply done again. */
-const LIST_RETRY: RetryPolicy = { attempts: 3, baseMs: 500, maxMs: 2_000, budgetMs: 60_000 };
 
 function fieldOf(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null
@@ -41,22 +36,6 @@ function toJobInfo(raw: unknown): JobInfo {
     runnerName: stringOrNull(fieldOf(raw, 'runner_name')),
     htmlUrl: stringOrNull(fieldOf(raw, 'html_url')),
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = fieldOf(error, 'status');
-  return typeof status === 'number' ? status : undefined;
-}
-
-function headerOf(error: unknown, name: string): string | undefined {
-  const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
-function isRetryable(error: unknown): boolean {
-  const status = statusOf(error);
-  return status !== undefined && status >= 500;
 }
 
 /** Turns a refusal into a message that says what to change; never includes the token. */
@@ -130,20 +109,8 @@ export async function listRunJobs(
   timeoutMs: number,
 ): Promise<JobInfo[]> {
   const path = jobsPath(run);
-  const startedAt = Date.now();
-  let lastError: unknown;
-  let attempts = 0;
-  while (attempts < LIST_RETRY.attempts) {
-    attempts += 1;
-    try {
-      return await listOnce(octokit, path, timeoutMs);
-    } catch (error) {
-      lastError = error;
-      if (!isRetryable(error)) break;
-      const decision = nextRetry(attempts, Date.now() - startedAt, LIST_RETRY, undefined);
-      if (!decision.retry) break;
-      await sleep(decision.delayMs);
-    }
-  }
-  throw explain(lastError, run, path, attempts);
+  return retryRead(
+    () => listOnce(octokit, path, timeoutMs),
+    (error, attempts) => explain(error, run, path, attempts),
+  );
 }

@@ -3,14 +3,29 @@
 import * as core from '@actions/core';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseShellWords } from 'shell-quote';
 import { InputError, InvalidInputs } from './errors.js';
 import type { NeedsEntry } from './gate.js';
 import type { HealthCriteria, StatusRange } from './health.js';
-import { Input, type InputName, Platforms, type PlatformName } from './names.js';
+import {
+  Input,
+  type InputName,
+  type ModeName,
+  Modes,
+  Platforms,
+  type PlatformName,
+} from './names.js';
 import { USER_AGENT } from './version.js';
+
+/** A second endpoint every poll also reads: the answer must come from the new release. */
+export interface VersionCheck {
+  readonly url: string;
+  readonly expected: string;
+}
 
 export interface HealthSettings {
   readonly criteria: HealthCriteria;
+  readonly version: VersionCheck | undefined;
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly threshold: number;
@@ -28,7 +43,16 @@ export interface RunContext {
   readonly runnerName: string | undefined;
 }
 
+/** Fly-only settings (see FlySettings in platform.ts). */
+export interface FlyInputs {
+  readonly flyConfig: string;
+  readonly image: string | undefined;
+  readonly flyctlArgs: readonly string[];
+  readonly flyctlPath: string;
+}
+
 export interface Settings {
+  readonly mode: ModeName;
   readonly platform: PlatformName;
   readonly app: string;
   readonly apiToken: string;
@@ -41,8 +65,14 @@ export interface Settings {
   readonly healthUrl: string | undefined;
   readonly health: HealthSettings;
   readonly rollback: boolean;
+  /** `mode: rollback`: the release to go back to; undefined = the one before the live one. */
+  readonly toRelease: string | undefined;
+  /** GitHub environment to record deployments in; undefined = off. */
+  readonly environment: string | undefined;
   /** Absolute path. */
   readonly sourceDir: string;
+  /** Present when `platform` is `fly`. */
+  readonly fly: FlyInputs | undefined;
   readonly run: RunContext;
   readonly userAgent: string;
 }
@@ -51,8 +81,7 @@ const DEFAULT_API_URL: Record<PlatformName, string> = {
   heroku: 'https://api.heroku.com',
   fly: 'https://api.machines.dev',
 };
-// Platforms this build can deploy to; `fly` joins when its implementation lands.
-const SUPPORTED_PLATFORMS: readonly PlatformName[] = ['heroku'];
+const SUPPORTED_PLATFORMS: readonly PlatformName[] = ['heroku', 'fly'];
 
 // Heroku: 3-30 chars, lower-case letters, digits and dashes, starting with a letter.
 // Fly: up to 63 chars of the same alphabet. Anything else could not name an app.
@@ -143,6 +172,54 @@ export function parseHttpUrl(value: string): URL | string {
   return url;
 }
 
+// Arguments the action sets itself, or that would defeat its checks: `--detach` returns before
+// the machines are judged, `immediate` reports success for a broken app.
+const RESERVED_FLYCTL_ARGS = /^(--app|-a|--config|-c|--image|-i|--detach|--yes|-y)(=|$)/;
+
+/** Splits `flyctl-args` like a shell, without one: operators and substitutions are refused. */
+export function parseFlyctlArgs(value: string): string[] | string {
+  const words: string[] = [];
+  for (const entry of parseShellWords(value, (name) => `$${name}`)) {
+    if (typeof entry !== 'string') return 'contains shell operators or comments; pass plain words';
+    if (/[$`]/.test(entry)) return `'${entry}' contains $ or \`; no substitution happens here`;
+    if (RESERVED_FLYCTL_ARGS.test(entry)) {
+      return `'${entry}' is set by the action (use the app, fly-config and image inputs)`;
+    }
+    words.push(entry);
+  }
+  const strategy = words.findIndex((word) => /^--strategy(=|$)/.test(word));
+  if (strategy >= 0) {
+    const chosen = words[strategy]?.split('=')[1] ?? words[strategy + 1];
+    if (chosen === 'immediate') return "'--strategy immediate' exits 0 on a broken app";
+  }
+  return words;
+}
+
+/** Finds an executable on PATH; flyctl installs as `flyctl` with a `fly` alias. */
+export function findOnPath(names: readonly string[], pathValue: string): string | undefined {
+  for (const dir of pathValue.split(path.delimiter).filter((entry) => entry !== '')) {
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        if (statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Splits a Fly token the way flyctl does, to mask each macaroon part on its own. */
+function flyTokenParts(token: string): string[] {
+  return token
+    .replace(/^(FlyV1|Bearer)\s+/, '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length >= 8);
+}
+
 function parseBoolean(value: string): boolean | string {
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
@@ -198,6 +275,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const githubToken = read(Input.GithubToken);
   if (apiToken !== '') core.setSecret(apiToken);
   if (githubToken !== '') core.setSecret(githubToken);
+  if (read(Input.Platform) === 'fly')
+    flyTokenParts(apiToken).forEach((part) => core.setSecret(part));
 
   const problems: InputError[] = [];
   const fail = (input: InputName, value: string, problem: string): void => {
@@ -227,6 +306,11 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
+  const modeValue = read(Input.Mode) === '' ? 'deploy' : read(Input.Mode);
+  let mode: ModeName = 'deploy';
+  if ((Modes as readonly string[]).includes(modeValue)) mode = modeValue as ModeName;
+  else fail(Input.Mode, modeValue, `is not a mode; allowed: ${Modes.join(', ')}`);
+
   const app = read(Input.App);
   const appRule = APP_NAME[platform];
   if (!appRule.pattern.test(app)) {
@@ -235,10 +319,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   if (apiToken === '') {
     problems.push(new InputError(Input.ApiToken, 'is empty; pass the platform API token secret'));
-  } else if (/\s/.test(apiToken.trim()) || apiToken.includes('\n')) {
+  } else if (apiToken.includes('\n') || /\s/.test(apiToken.replace(/^(FlyV1|Bearer) /, ''))) {
     problems.push(new InputError(Input.ApiToken, 'contains white space or a line break'));
   }
-  if (githubToken === '') {
+  if (githubToken === '' && mode === 'deploy') {
     problems.push(
       new InputError(Input.GithubToken, 'is empty; the default is ${{ github.token }}'),
     );
@@ -317,25 +401,60 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
+  const versionUrlValue = read(Input.VersionUrl);
+  const versionUrl =
+    versionUrlValue === ''
+      ? undefined
+      : check<URL | undefined>(
+          Input.VersionUrl,
+          versionUrlValue,
+          parseHttpUrl(versionUrlValue),
+          undefined,
+        )?.toString();
+  const expectedVersionValue = read(Input.ExpectedVersion);
+  if (expectedVersionValue !== '' && versionUrl === undefined) {
+    fail(Input.ExpectedVersion, expectedVersionValue, 'is set but version-url is empty');
+  }
+
+  const toReleaseValue = read(Input.ToRelease);
+  if (toReleaseValue !== '' && mode !== 'rollback') {
+    fail(Input.ToRelease, toReleaseValue, `only applies to mode: rollback (mode is ${mode})`);
+  } else if (toReleaseValue !== '' && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(toReleaseValue)) {
+    fail(Input.ToRelease, toReleaseValue, 'is not a release (v41) or an image reference');
+  }
+  const environmentValue = read(Input.Environment);
+  // GitHub environment names: up to 255 characters, no control characters or commas/quotes.
+  if (environmentValue !== '' && !/^[^\x00-\x1f,'"`;]{1,255}$/.test(environmentValue)) {
+    fail(Input.Environment, environmentValue, 'is not a GitHub environment name');
+  }
+
   const rollbackValue = read(Input.Rollback);
   const rollback = check(Input.Rollback, rollbackValue, parseBoolean(rollbackValue), true);
 
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const sourceDirValue = read(Input.SourceDir);
   const sourceDir = path.resolve(workspace, sourceDirValue === '' ? '.' : sourceDirValue);
-  if (platform === 'heroku') {
-    try {
-      if (!statSync(sourceDir).isDirectory()) throw new Error('not a directory');
-      accessSync(sourceDir, constants.R_OK | constants.X_OK);
-    } catch {
+  let sourceDirReadable = true;
+  try {
+    if (!statSync(sourceDir).isDirectory()) throw new Error('not a directory');
+    accessSync(sourceDir, constants.R_OK | constants.X_OK);
+  } catch {
+    sourceDirReadable = false;
+    if (mode === 'deploy') {
       fail(Input.SourceDir, sourceDirValue, `is not a readable directory (${sourceDir})`);
     }
   }
+  // Only a deploy builds anything: rollback and verify need no checkout or flyctl.
+  const fly =
+    platform === 'fly' && mode === 'deploy'
+      ? readFlyInputs(read, env, sourceDir, sourceDirReadable, fail)
+      : undefined;
 
   const run = runContext(env, problems);
   if (problems.length > 0) throw new InvalidInputs(problems);
 
   return {
+    mode,
     platform,
     app,
     apiToken,
@@ -346,13 +465,64 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     healthUrl,
     health: {
       criteria: { expectedStatus, checkString: read(Input.CheckString) },
+      version:
+        versionUrl === undefined
+          ? undefined
+          : {
+              url: versionUrl,
+              expected: expectedVersionValue === '' ? run.sha : expectedVersionValue,
+            },
       intervalMs: Math.round(intervalS * 1000),
       timeoutMs: Math.round(timeoutS * 1000),
       threshold,
     },
     rollback,
+    toRelease: toReleaseValue === '' ? undefined : toReleaseValue,
+    environment: environmentValue === '' ? undefined : environmentValue,
     sourceDir,
+    fly,
     run,
     userAgent: USER_AGENT,
+  };
+}
+
+function readFlyInputs(
+  read: (name: InputName) => string,
+  env: NodeJS.ProcessEnv,
+  sourceDir: string,
+  sourceDirReadable: boolean,
+  fail: (input: InputName, value: string, problem: string) => void,
+): FlyInputs {
+  const configValue = read(Input.FlyConfig) === '' ? 'fly.toml' : read(Input.FlyConfig);
+  const flyConfig = path.resolve(sourceDir, configValue);
+  if (sourceDirReadable) {
+    try {
+      accessSync(flyConfig, constants.R_OK);
+    } catch {
+      fail(Input.FlyConfig, configValue, `is not a readable file (${flyConfig})`);
+    }
+  }
+  const imageValue = read(Input.Image);
+  // An image reference: registry/name[:tag][@sha256:digest], no spaces or shell syntax.
+  if (imageValue !== '' && !/^[a-z0-9][a-z0-9._\-/:@]*$/.test(imageValue)) {
+    fail(Input.Image, imageValue, 'is not an image reference like registry.fly.io/app:tag');
+  }
+  const argsValue = read(Input.FlyctlArgs);
+  const parsedArgs = parseFlyctlArgs(argsValue);
+  if (typeof parsedArgs === 'string') fail(Input.FlyctlArgs, argsValue, parsedArgs);
+  const flyctlPath = findOnPath(['flyctl', 'fly'], env.PATH ?? '');
+  if (flyctlPath === undefined) {
+    fail(
+      Input.Platform,
+      'fly',
+      'needs flyctl on PATH; add this step before guarded-deploy: ' +
+        '`- uses: superfly/flyctl-actions/setup-flyctl@master`',
+    );
+  }
+  return {
+    flyConfig,
+    image: imageValue === '' ? undefined : imageValue,
+    flyctlArgs: typeof parsedArgs === 'string' ? [] : parsedArgs,
+    flyctlPath: flyctlPath ?? '',
   };
 }

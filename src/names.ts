@@ -16,6 +16,14 @@ export const Input = {
   HealthyThreshold: 'healthy-threshold',
   Rollback: 'rollback',
   SourceDir: 'source-dir',
+  FlyConfig: 'fly-config',
+  Image: 'image',
+  FlyctlArgs: 'flyctl-args',
+  Mode: 'mode',
+  ToRelease: 'to-release',
+  Environment: 'environment',
+  VersionUrl: 'version-url',
+  ExpectedVersion: 'expected-version',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -28,13 +36,32 @@ export const Output = {
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 
+/** Keys saved with core.saveState for the post step. */
+export const State = {
+  /** Set first thing by main: the same dist/index.js then runs as the post step. */
+  IsPost: 'isPost',
+  /** Set by main, so the post step knows main ran (and with which outcome). */
+  Stage: 'stage',
+  /** JSON of the release to roll back to. */
+  Target: 'target',
+  /** JSON of the release the deploy created, once known. */
+  Release: 'release',
+  /** Opaque platform data to restore the target (Fly machine configs). */
+  Saved: 'saved',
+} as const;
+
 export const Result = {
   Deployed: 'deployed',
   RolledBack: 'rolled-back',
   Refused: 'refused',
   Failed: 'failed',
+  /** `mode: verify` found the live release healthy. */
+  Verified: 'verified',
 } as const;
 export type ResultValue = (typeof Result)[keyof typeof Result];
+
+export const Modes = ['deploy', 'rollback', 'verify'] as const;
+export type ModeName = (typeof Modes)[number];
 
 export const Platforms = ['heroku', 'fly'] as const;
 export type PlatformName = (typeof Platforms)[number];

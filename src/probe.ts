@@ -12,6 +12,9 @@ export interface ProbeSettings {
   intervalMs: number;
   timeoutMs: number;
   threshold: number;
+  /** Also read this URL on each passing poll: its body must contain `expected`, so an answer
+   * from the old release (a cache, a lagging router) never counts. */
+  version?: { url: string; expected: string } | undefined;
 }
 
 /** One poll as it happened; `at` is ms since the probe started. */
@@ -81,6 +84,32 @@ async function pollSafely(deps: ProbeDeps, url: string, timeoutMs: number): Prom
   }
 }
 
+async function judgeVersion(
+  deps: ProbeDeps,
+  version: { url: string; expected: string },
+  deadline: number,
+  intervalMs: number,
+): Promise<PollJudgement> {
+  const answer = await pollSafely(
+    deps,
+    version.url,
+    pollTimeoutMs(intervalMs, deadline - deps.now()),
+  );
+  if (answer.status === null) {
+    return { pass: false, reason: `version-url: ${answer.error ?? 'no answer'}` };
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    return { pass: false, reason: `version-url answered ${answer.status}` };
+  }
+  if (!answer.body.includes(version.expected)) {
+    return {
+      pass: false,
+      reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
+    };
+  }
+  return { pass: true, reason: `ok, serving ${version.expected}` };
+}
+
 /** Polls `settings.url` on a fixed grid (start + k·interval) until `threshold` passes in a row
  * (healthy) or the deadline (unhealthy). An abort ends it early as unhealthy. */
 export async function waitForHealthy(
@@ -118,7 +147,10 @@ export async function waitForHealthy(
       settings.url,
       pollTimeoutMs(intervalMs, deadline - pollStart),
     );
-    const judgement = judgePoll(result, settings.criteria);
+    let judgement = judgePoll(result, settings.criteria);
+    if (judgement.pass && settings.version !== undefined) {
+      judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
+    }
     const record: PollRecord = { ...result, ...judgement, at: pollStart - start };
     polls.push(record);
     log(describePoll(polls.length, record));

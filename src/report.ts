@@ -9,7 +9,14 @@ const HEADLINE: Record<string, string> = {
   'rolled-back': 'FAILED, ROLLED BACK',
   refused: 'REFUSED',
   failed: 'FAILED',
+  verified: 'HEALTHY',
 };
+
+function headline(record: RunRecord, result: string): string {
+  if (record.mode === 'rollback' && result === 'rolled-back') return 'ROLLED BACK (manual)';
+  if (record.mode === 'post') return `INTERRUPTED DEPLOY: ${HEADLINE[result] ?? result}`;
+  return HEADLINE[result] ?? result;
+}
 
 /** The value at quantile q (0..1) of sorted numbers, nearest-rank. */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -50,9 +57,10 @@ function healthRow(label: string, report: HealthReport): string[] {
 export function renderSummary(record: RunRecord): string {
   const result = record.result ?? 'failed';
   const parts: string[] = [];
-  parts.push(`## guarded-deploy: ${HEADLINE[result] ?? result}`);
+  parts.push(`## guarded-deploy: ${headline(record, result)}`);
   parts.push(
-    `**${record.platform}** app \`${record.app}\` — result \`${result}\`` +
+    `**${record.platform}** app \`${record.app}\` — mode \`${record.mode}\`, ` +
+      `result \`${result}\`` +
       (record.cause === undefined ? '' : `\n\n**Cause:** ${record.cause}`) +
       (record.appState === undefined ? '' : `\n\n**App state:** ${record.appState}`),
   );
@@ -121,6 +129,26 @@ export function renderSummary(record: RunRecord): string {
       table(['check', 'verdict', 'polls', 'passed', 'failed', 'p50', 'p95', 'took'], healthRows),
     );
   }
+  for (const [label, report] of [
+    ['new release', record.instances],
+    ['after rollback', record.rollbackInstances],
+  ] as const) {
+    if (report === undefined || report.instances.length === 0) continue;
+    parts.push(`### Instances (${label}): ${report.ok ? 'ok' : 'NOT OK'}`);
+    parts.push(
+      table(
+        ['instance', 'region', 'image', 'state', 'checks', 'ok'],
+        report.instances.map((instance) => [
+          instance.id,
+          instance.region,
+          instance.image,
+          instance.state,
+          instance.checks,
+          instance.ok ? 'ok' : 'NO',
+        ]),
+      ),
+    );
+  }
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -131,6 +159,7 @@ function liveNow(record: RunRecord): string {
     case 'rolled-back':
       return `${record.rollbackRelease?.label ?? '-'} (= ${record.previous?.label ?? '-'})`;
     case 'refused':
+    case 'verified':
       return record.previous?.label ?? 'unchanged';
     default:
       return record.appState ?? 'unknown';

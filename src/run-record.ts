@@ -2,7 +2,7 @@
 // written from whatever point the run stopped at, including a crash.
 import type { GateVerdict } from './gate.js';
 import type { ResultValue } from './names.js';
-import type { Release } from './platform.js';
+import type { InstanceReport, Release } from './platform.js';
 import type { HealthReport } from './probe.js';
 
 export type PhaseOutcome = 'ok' | 'failed' | 'refused' | 'skipped';
@@ -20,6 +20,8 @@ export interface RunRecord {
   readonly platform: string;
   readonly app: string;
   readonly startedAt: Date;
+  /** `deploy`, `rollback`, `verify` or `post` (the post step finishing a rollback). */
+  mode: string;
   result: ResultValue | undefined;
   /** One line: why the run did not end `deployed`. */
   cause: string | undefined;
@@ -33,6 +35,8 @@ export interface RunRecord {
   gate: GateVerdict | undefined;
   health: HealthReport | undefined;
   rollbackHealth: HealthReport | undefined;
+  instances: InstanceReport | undefined;
+  rollbackInstances: InstanceReport | undefined;
   recovery: string | undefined;
   notices: string[];
   phases: PhaseRecord[];
@@ -43,6 +47,7 @@ export function newRunRecord(platform: string, app: string, startedAt: Date): Ru
     platform,
     app,
     startedAt,
+    mode: 'deploy',
     result: undefined,
     cause: undefined,
     appState: undefined,
@@ -54,6 +59,8 @@ export function newRunRecord(platform: string, app: string, startedAt: Date): Ru
     gate: undefined,
     health: undefined,
     rollbackHealth: undefined,
+    instances: undefined,
+    rollbackInstances: undefined,
     recovery: undefined,
     notices: [],
     phases: [],

@@ -5,14 +5,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { debug as coreDebug } from '@actions/core';
-import type { App, AppFeature, Build, Release as HerokuRelease, Source } from '@heroku-cli/schema';
+import type {
+  App,
+  AppFeature,
+  Build,
+  Dyno,
+  Release as HerokuRelease,
+  Source,
+} from '@heroku-cli/schema';
 import type { Dispatcher } from 'undici';
 import { createSourceArchive } from '../archive.js';
 import type { SourceArchive } from '../archive.js';
 import { DeployError, HttpError, errorMessage } from '../errors.js';
 import { HttpClient } from '../http.js';
 import type { JsonRequestOptions, JsonResponse } from '../http.js';
-import type { LogLine, Platform, PlatformSettings, Release, Snapshot } from '../platform.js';
+import type {
+  InstanceReport,
+  InstanceState,
+  LogLine,
+  Platform,
+  PlatformSettings,
+  Release,
+  Snapshot,
+} from '../platform.js';
 import { defaultRetryPolicy } from '../retry.js';
 import type { RetryPolicy } from '../retry.js';
 
@@ -197,6 +212,71 @@ export class HerokuPlatform implements Platform {
     }
     log(`v${done.version} is live (same code and config as ${target.label})`);
     return toRelease(done);
+  }
+
+  /** Every web dyno up and on `release`, read from the dynos list until it is or time runs
+   * out: a health URL can answer from a dyno of the old release while preboot switches. */
+  async inspect(release: Release, timeoutMs: number): Promise<InstanceReport> {
+    const started = this.deps.now();
+    let report = await this.readDynos(release);
+    for (let count = 0; !report.ok && count < this.deps.maxPolls; count += 1) {
+      if (this.deps.now() - started >= timeoutMs) break;
+      const intervals = this.deps.pollIntervalsMs;
+      await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
+      report = await this.readDynos(release);
+    }
+    return report;
+  }
+
+  async resolveTarget(spec: string | undefined): Promise<Release> {
+    if (spec !== undefined) {
+      const version = /^v?(\d+)$/.exec(spec)?.[1];
+      const ref = version ?? spec;
+      const response = await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
+      return toRelease(parseRelease(response.body));
+    }
+    const current = await this.currentRelease();
+    const response = await this.api('GET', `${this.appPath}/releases`, {
+      headers: { range: `version ..${current.version - 1}; max=20, order=desc` },
+    });
+    const releases = Array.isArray(response.body) ? response.body.map(parseRelease) : [];
+    const before = releases.find(
+      (release) => release.version < current.version && release.status === 'succeeded',
+    );
+    if (before === undefined) {
+      throw new Error(`Heroku lists no succeeded release before v${current.version}`);
+    }
+    return toRelease(before);
+  }
+
+  private async readDynos(release: Release): Promise<InstanceReport> {
+    const response = await this.api('GET', `${this.appPath}/dynos`);
+    const dynos = (Array.isArray(response.body) ? response.body : [])
+      .map((item) => requireObject<Dyno>(item, 'dyno'))
+      .filter((dyno) => dyno.type === 'web');
+    const instances: InstanceState[] = dynos.map((dyno) => {
+      const onRelease = dyno.release?.id === release.id;
+      return {
+        id: dyno.name ?? dyno.id ?? '?',
+        region: '-',
+        image: `v${String(dyno.release?.version ?? '?')}`,
+        state: dyno.state ?? 'unknown',
+        checks: '-',
+        ok: onRelease && dyno.state === 'up',
+      };
+    });
+    const bad = instances.filter((instance) => !instance.ok);
+    if (instances.length === 0) {
+      return { ok: false, reason: 'no web dyno is running', instances };
+    }
+    return {
+      ok: bad.length === 0,
+      reason:
+        bad.length === 0
+          ? `${instances.length} web dyno(s) up on ${release.label}`
+          : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
+      instances,
+    };
   }
 
   /** Closes the keep-alive connections; the action calls it once at the end. */

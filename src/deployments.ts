@@ -1,0 +1,279 @@
+// Records the deploy as a GitHub deployment of an environment, with statuses as it goes.
+import { errorMessage, HttpError } from './errors.js';
+import type { GitHubClient } from './github-jobs.js';
+import { headerOf, retryRead, statusOf } from './github-retry.js';
+import { plannedStatuses, statusDescription } from './deployments-plan.js';
+import type { DeploymentState, OutcomeFacts } from './deployments-plan.js';
+import type { PlatformName, ResultValue } from './names.js';
+
+export type { DeploymentState, OutcomeFacts, RunLocation } from './deployments-plan.js';
+export { plannedStatuses, runLogUrl, statusDescription } from './deployments-plan.js';
+
+export interface RepoRef {
+  readonly owner: string;
+  readonly repo: string;
+}
+
+export interface NewDeployment {
+  /** The commit being deployed (GITHUB_SHA). */
+  readonly sha: string;
+  /** The `environment` input, e.g. `production`. */
+  readonly environment: string;
+  /** Whether the environment serves end users (see `looksLikeProduction`). */
+  readonly production: boolean;
+  readonly platform: PlatformName;
+  readonly app: string;
+  readonly description: string;
+}
+
+/** A deployment this run created. */
+export interface Deployment {
+  readonly id: number;
+  readonly environment: string;
+}
+
+export interface StatusDetails {
+  /** Where the deployed app answers (on `success`). */
+  readonly environmentUrl?: string;
+  /** This run's page (`runLogUrl`). */
+  readonly logUrl?: string;
+  /** Cut to 140 characters. */
+  readonly description?: string;
+}
+
+/** What the final statuses link to, and what their texts mention. */
+export interface OutcomeDetails extends OutcomeFacts {
+  readonly logUrl: string;
+  readonly environmentUrl?: string;
+}
+
+export interface RecordedOutcome {
+  /** The earlier deployment made current again by a rollback; undefined when none was found. */
+  readonly restoredId: number | undefined;
+}
+
+/** The permissions block the deploy job needs once `environment` is set. */
+const PERMISSIONS_YAML = 'permissions:\n  actions: read\n  contents: read\n  deployments: write';
+
+/** How many earlier deployments a rollback looks through for the one that was live. */
+const MAX_RESTORE_CANDIDATES = 10;
+
+/** `production`, `prod` and the like: GitHub then marks the deployment as production. */
+export function looksLikeProduction(environment: string): boolean {
+  return /^(prod|production)$/i.test(environment.trim());
+}
+
+export class GitHubDeployments {
+  constructor(
+    private readonly octokit: GitHubClient,
+    private readonly repo: RepoRef,
+    /** Bounds each request (each attempt of a GET). */
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Creates the deployment of `input.sha`. A POST: never retried. */
+  async createDeployment(input: NewDeployment): Promise<Deployment> {
+    const path = `${this.repoPath()}/deployments`;
+    const what = `creating a deployment of ${input.sha.slice(0, 7)} to ${input.environment}`;
+    const response = await this.write(what, path, (signal) =>
+      this.octokit.rest.repos.createDeployment({
+        ...this.repo,
+        ref: input.sha,
+        environment: input.environment,
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: false,
+        production_environment: input.production,
+        payload: { platform: input.platform, app: input.app },
+        description: input.description,
+        request: { signal },
+      }),
+    );
+    const data: unknown = response.data;
+    const id = typeof data === 'object' && data !== null && 'id' in data ? data.id : undefined;
+    if (response.status !== 201 || typeof id !== 'number') {
+      throw new HttpError(
+        'POST',
+        path,
+        response.status,
+        undefined,
+        `${what} failed: GitHub answered ${response.status} without a deployment: ` +
+          JSON.stringify(data),
+      );
+    }
+    return { id, environment: input.environment };
+  }
+
+  /** Posts a status; a `success` makes earlier deployments of the environment inactive. */
+  async setStatus(
+    deploymentId: number,
+    state: DeploymentState,
+    details: StatusDetails = {},
+  ): Promise<void> {
+    const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
+    await this.write(`setting deployment ${deploymentId} to ${state}`, path, (signal) =>
+      this.octokit.rest.repos.createDeploymentStatus({
+        ...this.repo,
+        deployment_id: deploymentId,
+        state,
+        ...(details.environmentUrl ? { environment_url: details.environmentUrl } : {}),
+        ...(details.logUrl ? { log_url: details.logUrl } : {}),
+        ...(details.description === undefined
+          ? {}
+          : { description: statusDescription(details.description) }),
+        ...(state === 'success' ? { auto_inactive: true } : {}),
+        request: { signal },
+      }),
+    );
+  }
+
+  /** Posts the final statuses `plannedStatuses` decides for `outcome`. */
+  async recordOutcome(
+    ours: Deployment,
+    outcome: ResultValue,
+    details: OutcomeDetails,
+  ): Promise<RecordedOutcome> {
+    let restoredId: number | undefined;
+    for (const planned of plannedStatuses(outcome, details)) {
+      const target = planned.deployment === 'ours' ? ours.id : await this.findPrevious(ours);
+      if (target === undefined) continue;
+      if (planned.deployment === 'previous') restoredId = target;
+      await this.setStatus(target, planned.state, {
+        ...(planned.withEnvironmentUrl ? { environmentUrl: details.environmentUrl } : {}),
+        logUrl: details.logUrl,
+        description: planned.description,
+      });
+    }
+    return { restoredId };
+  }
+
+  /**
+   * After a rollback: marks `ours` as failed and makes the deployment that was live before it
+   * current again. Returns which one that was (undefined when there was none to restore).
+   */
+  async restorePrevious(ours: Deployment, details: OutcomeDetails): Promise<number | undefined> {
+    const recorded = await this.recordOutcome(ours, 'rolled-back', details);
+    return recorded.restoredId;
+  }
+
+  /**
+   * The most recent earlier deployment of the environment that was live: its latest status is
+   * `success`, or `inactive` because a newer success (ours) replaced it. Failed or abandoned
+   * ones are skipped.
+   */
+  private async findPrevious(ours: Deployment): Promise<number | undefined> {
+    const path = `${this.repoPath()}/deployments`;
+    const listed = await this.read(`listing the ${ours.environment} deployments`, path, (signal) =>
+      this.octokit.rest.repos.listDeployments({
+        ...this.repo,
+        environment: ours.environment,
+        per_page: 30,
+        request: { signal },
+      }),
+    );
+    // Deployment ids grow with time, so a smaller id is an earlier deployment.
+    const earlier = listed.data
+      .map((deployment) => deployment.id)
+      .filter((id) => id < ours.id)
+      .sort((a, b) => b - a)
+      .slice(0, MAX_RESTORE_CANDIDATES);
+    for (const id of earlier) {
+      const state = await this.latestState(id);
+      if (state === 'success' || state === 'inactive') return id;
+    }
+    return undefined;
+  }
+
+  private async latestState(deploymentId: number): Promise<string | undefined> {
+    const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
+    const listed = await this.read(
+      `reading the statuses of deployment ${deploymentId}`,
+      path,
+      (signal) =>
+        // Newest first: one is enough.
+        this.octokit.rest.repos.listDeploymentStatuses({
+          ...this.repo,
+          deployment_id: deploymentId,
+          per_page: 1,
+          request: { signal },
+        }),
+    );
+    return listed.data[0]?.state;
+  }
+
+  private repoPath(): string {
+    return `/repos/${encodeURIComponent(this.repo.owner)}/${encodeURIComponent(this.repo.repo)}`;
+  }
+
+  private read<T>(
+    what: string,
+    path: string,
+    call: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    return retryRead(
+      () => call(AbortSignal.timeout(this.timeoutMs)),
+      (error, attempts) => this.explain(error, what, 'GET', path, attempts),
+    );
+  }
+
+  private async write<T>(
+    what: string,
+    path: string,
+    call: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call(AbortSignal.timeout(this.timeoutMs));
+    } catch (error) {
+      throw this.explain(error, what, 'POST', path, 1);
+    }
+  }
+
+  /** Turns a refusal into a message that says what to change; never includes the token. */
+  private explain(
+    error: unknown,
+    what: string,
+    method: 'GET' | 'POST',
+    path: string,
+    attempts: number,
+  ): Error {
+    const status = statusOf(error);
+    const detail = errorMessage(error);
+    const fail = (code: number, message: string): HttpError =>
+      new HttpError(method, path, code, undefined, `${what} failed: ${message}`);
+    if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
+      const reset = headerOf(error, 'x-ratelimit-reset');
+      const when =
+        reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
+      return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
+    }
+    if (status === 403) {
+      const accepted = headerOf(error, 'x-accepted-github-permissions');
+      const needs = accepted === undefined ? '' : ` (GitHub asks for ${accepted})`;
+      return fail(
+        403,
+        `403 ${detail}${needs}. With \`environment\` set, the github-token must be allowed to ` +
+          'write deployments; give the workflow (or the deploy job) this block:\n' +
+          PERMISSIONS_YAML,
+      );
+    }
+    if (status === 401) {
+      return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
+    }
+    if (status === 404) {
+      const repo = `${this.repo.owner}/${this.repo.repo}`;
+      return fail(
+        404,
+        `404 ${detail}. Not found: is GITHUB_API_URL right, and does the token have access to ` +
+          `${repo}?`,
+      );
+    }
+    if (status !== undefined && status < 500) return fail(status, `${status} ${detail}`);
+    if (method === 'POST') {
+      // The request may have reached GitHub: repeating it could record the step twice.
+      return new Error(`${what} failed (not retried, it may have taken effect): ${detail}`);
+    }
+    return new Error(
+      `${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`,
+    );
+  }
+}

@@ -1,0 +1,233 @@
+// What the action reads from a Fly Machine object, validated, plus the pure judgments on it:
+// which machines belong to the app, which image they run, whether that is a given release.
+
+import type { InstanceState, Release } from '../platform.js';
+
+/** A Fly Machine as the action uses it; `config` is kept whole to be sent back verbatim. */
+export interface FlyMachine {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  readonly region: string;
+  /** Changes with every update of the machine (the API calls it a version). */
+  readonly instanceId: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** `config.image`, usually a tag ref such as `registry.fly.io/app:deployment-01H...`. */
+  readonly configImage: string;
+  /** `sha256:...` of the image it runs, when the API says. */
+  readonly digest: string | undefined;
+  /** Tag of the image it runs (`image_ref.tag`), when the API says. */
+  readonly tag: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The image pinned by digest when known (`registry.fly.io/app@sha256:...`), else the
+   * config image: what names a release of this action on Fly. */
+  readonly image: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly checks: readonly { readonly name: string; readonly status: string }[];
+}
+
+/** Process groups flyctl runs next to the app that serve nothing. */
+const helperGroups = new Set([
+  'fly_app_release_command',
+  'fly_app_console',
+  'fly_app_test_machine_command',
+]);
+
+const goneStates = new Set(['destroyed', 'destroying']);
+
+export function parseMachine(value: unknown): FlyMachine {
+  const machine = asRecord(value);
+  const id = machine?.id;
+  if (machine === undefined || typeof id !== 'string' || id === '') {
+    throw new Error('Fly Machines API answered with a machine without an id');
+  }
+  const config = asRecord(machine.config) ?? {};
+  const imageRef = asRecord(machine.image_ref) ?? {};
+  const configImage = stringOr(config.image, '');
+  const digest = nonEmpty(imageRef.digest);
+  const registry = nonEmpty(imageRef.registry);
+  const repository = nonEmpty(imageRef.repository);
+  const pinned =
+    digest !== undefined && repository !== undefined
+      ? `${registry === undefined ? '' : `${registry}/`}${repository}@${digest}`
+      : undefined;
+  return {
+    id,
+    name: stringOr(machine.name, id),
+    state: stringOr(machine.state, 'unknown'),
+    region: stringOr(machine.region, '-'),
+    instanceId: stringOr(machine.instance_id, ''),
+    config,
+    configImage,
+    digest,
+    tag: nonEmpty(imageRef.tag),
+    labels: stringMap(imageRef.labels),
+    image: pinned ?? configImage,
+    metadata: stringMap(config.metadata),
+    checks: (Array.isArray(machine.checks) ? machine.checks : []).map((check) => {
+      const entry = asRecord(check) ?? {};
+      return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
+    }),
+  };
+}
+
+export function parseMachineList(body: unknown): FlyMachine[] {
+  if (!Array.isArray(body)) throw new Error('Fly Machines API answered without a machine list');
+  return body.map(parseMachine);
+}
+
+/** Machines of the app itself: Fly Launch (v2) machines, not release-command, console or test
+ * machines, not being destroyed. */
+export function isAppMachine(machine: FlyMachine): boolean {
+  return (
+    machine.metadata.fly_platform_version === 'v2' &&
+    !helperGroups.has(machine.metadata.fly_process_group ?? '') &&
+    !goneStates.has(machine.state)
+  );
+}
+
+/** `v<fly_release_version>` of a machine, `v?` when it has none. */
+export function releaseLabel(machine: FlyMachine): string {
+  const version = machine.metadata.fly_release_version;
+  return version === undefined || version === '' ? 'v?' : `v${version}`;
+}
+
+/** The machines grouped by image, the largest group (then the newest version) first. */
+export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
+  const groups = new Map<string, FlyMachine[]>();
+  for (const machine of machines) {
+    const group = groups.get(machine.image);
+    if (group) group.push(machine);
+    else groups.set(machine.image, [machine]);
+  }
+  return [...groups.values()].sort(
+    (a, b) => b.length - a.length || versionOf(b) - versionOf(a),
+  );
+}
+
+/** What the machines run as one Release; a mix gets an id that names every image in it, so
+ * it never equals the id of any single release. */
+export function releaseOf(machines: readonly FlyMachine[]): Release {
+  const groups = groupByImage(machines);
+  const first = groups[0];
+  if (first === undefined) throw new Error('no app machine to read a release from');
+  if (groups.length === 1) return { id: first[0]?.image ?? '', label: labelOf(first) };
+  return {
+    id: `mixed:${groups.map((group) => group[0]?.image ?? '').join('+')}`,
+    label: `mixed (${groups.map((group) => `${labelOf(group)} on ${group.length}`).join(', ')})`,
+  };
+}
+
+/** How the action recognizes its own build when the digest is not known up front. */
+export interface ReleaseHint {
+  readonly commit: string;
+  /** `--image-label` given to flyctl. */
+  readonly imageLabel: string | undefined;
+}
+
+/** Whether `machine` runs `release`, judged on what it runs (`image_ref`) before what it is
+ * configured to run: by digest when both sides have one, else by the build's label or
+ * `GH_SHA`, else by tag; the config image only when the machine says nothing else. */
+export function runsRelease(
+  machine: FlyMachine,
+  release: Release,
+  hint: ReleaseHint | undefined,
+): boolean {
+  if (machine.image === release.id) return true;
+  const wanted = digestOf(release.id);
+  if (wanted !== undefined && machine.digest !== undefined) return machine.digest === wanted;
+  if (hint?.imageLabel !== undefined && machine.tag !== undefined) {
+    return machine.tag === hint.imageLabel;
+  }
+  const sha = machine.labels.GH_SHA;
+  if (hint !== undefined && sha !== undefined) return sha === hint.commit;
+  const tag = tagOf(release.id);
+  if (tag !== undefined && machine.tag !== undefined) {
+    return machine.tag === tag && repositoryOf(release.id) === repositoryOf(machine.configImage);
+  }
+  return machine.configImage === release.id;
+}
+
+/** Whether two readings of a machine run the same image (digest first). */
+export function sameImage(a: FlyMachine, b: FlyMachine): boolean {
+  if (a.digest !== undefined && b.digest !== undefined) return a.digest === b.digest;
+  return a.configImage === b.configImage;
+}
+
+/** One report row: started, on the release, and every check passing. */
+export function instanceOf(machine: FlyMachine, onRelease: boolean): InstanceState {
+  const passing = machine.checks.filter((check) => check.status === 'passing').length;
+  const total = machine.checks.length;
+  return {
+    id: machine.id,
+    region: machine.region,
+    image: displayImage(machine),
+    state: machine.state,
+    checks: total === 0 ? '-' : `${passing}/${total} passing`,
+    ok: onRelease && machine.state === 'started' && total > 0 && passing === total,
+  };
+}
+
+/** Short image name for tables: tag and the start of the digest. */
+export function displayImage(machine: FlyMachine): string {
+  const digest = machine.digest?.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1');
+  const tag = machine.tag ?? tagOf(machine.configImage);
+  if (tag !== undefined && digest !== undefined) return `${tag}@${digest}`;
+  return machine.image === '' ? '?' : machine.image;
+}
+
+export function digestOf(ref: string): string | undefined {
+  return /@(sha256:[0-9a-f]{64})$/.exec(ref)?.[1];
+}
+
+/** The tag of `registry/repo:tag` (not the port of a registry host). */
+export function tagOf(ref: string): string | undefined {
+  const withoutDigest = ref.split('@')[0] ?? '';
+  const lastPart = withoutDigest.split('/').pop() ?? '';
+  const colon = lastPart.lastIndexOf(':');
+  return colon > 0 ? lastPart.slice(colon + 1) : undefined;
+}
+
+function repositoryOf(ref: string): string | undefined {
+  const name = ref.split('@')[0] ?? '';
+  const tag = tagOf(name);
+  return name === '' ? undefined : tag === undefined ? name : name.slice(0, -tag.length - 1);
+}
+
+function labelOf(group: readonly FlyMachine[]): string {
+  const version = versionOf(group);
+  return version < 0 ? 'v?' : `v${version}`;
+}
+
+/** The highest release version among the machines, -1 when none has one. */
+function versionOf(group: readonly FlyMachine[]): number {
+  let best = -1;
+  for (const machine of group) {
+    const version = Number(machine.metadata.fly_release_version);
+    if (Number.isInteger(version) && version > best) best = version;
+  }
+  return best;
+}
+
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(asRecord(value) ?? {})) {
+    if (typeof entry === 'string') result[key] = entry;
+    else if (typeof entry === 'number') result[key] = String(entry);
+  }
+  return result;
+}

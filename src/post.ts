@@ -1,0 +1,58 @@
+// The post step (`post-if: always()`): when main was cut short after touching the platform and
+// before a verdict (a cancelled job, a killed process), roll back to the saved target and
+// verify it. Runs in a fresh process with the same inputs.
+import * as core from '@actions/core';
+import { cancellationSignal, realDeps } from './action.js';
+import { type FlowDeps, verifyContext } from './deploy.js';
+import { errorMessage } from './errors.js';
+import { getSettings } from './inputs.js';
+import { reportRollback, rollbackAndVerify } from './recover.js';
+import { renderSummary } from './report.js';
+import { newRunRecord } from './run-record.js';
+import { loadState, saveStage } from './state.js';
+
+export async function runPost(deps: FlowDeps): Promise<void> {
+  const state = loadState();
+  if (state.stage !== 'deploying' || state.target === undefined) {
+    core.info('guarded-deploy: main finished; nothing to roll back.');
+    return;
+  }
+  const target = state.target;
+  const settings = getSettings();
+  const record = newRunRecord(settings.platform, settings.app, new Date());
+  record.mode = 'post';
+  record.previous = target;
+  record.release = state.release;
+  const cause =
+    'The deploy was interrupted before its release was verified (job cancelled or the ' +
+    'action stopped)';
+  core.warning(`${cause}: rolling back to ${target.label}.`, { title: 'Finishing a rollback' });
+  const platform = deps.createPlatform(settings);
+  try {
+    if (state.saved !== undefined) platform.adoptSaved?.(state.saved);
+    const snapshot = await platform.snapshot();
+    const context = verifyContext(settings, platform, snapshot, deps);
+    record.healthUrl = context.healthUrl;
+    const outcome = await rollbackAndVerify(context, target, record, deps);
+    record.result = outcome.ok ? 'rolled-back' : 'failed';
+    reportRollback(record, context, target, outcome, cause);
+  } catch (error) {
+    record.result = 'failed';
+    record.cause = `${cause}; THE ROLLBACK COULD NOT RUN: ${errorMessage(error)}`;
+  } finally {
+    await platform.close();
+    saveStage('settled');
+    await core.summary.addRaw(renderSummary(record)).write();
+  }
+  if (record.result !== 'rolled-back') throw new Error(record.cause);
+  core.error(record.cause ?? cause, { title: 'Deploy interrupted, rolled back' });
+}
+
+/** The post step's entry: one try/catch, like main. */
+export async function post(): Promise<void> {
+  try {
+    await runPost(realDeps(cancellationSignal()));
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  }
+}

@@ -1,0 +1,72 @@
+// Is a release healthy? Both views: the public health URL (and version URL) polled until
+// the threshold, then the platform's own view of every instance.
+import * as core from '@actions/core';
+import type { Settings } from './inputs.js';
+import type { InstanceReport, Platform, Release } from './platform.js';
+import { type HealthReport, type ProbeDeps, waitForHealthy } from './probe.js';
+
+export interface Verdict {
+  readonly healthy: boolean;
+  readonly reason: string;
+  readonly health: HealthReport;
+  readonly instances: InstanceReport | undefined;
+}
+
+export interface VerifyContext {
+  readonly settings: Settings;
+  readonly platform: Platform;
+  readonly probe: ProbeDeps;
+  readonly healthUrl: string;
+  /** Extra time while the old release may still answer (Heroku preboot). */
+  readonly switchoverMs: number;
+  readonly signal: AbortSignal;
+}
+
+// The platform's own checks (Fly machine checks) may lag the public URL by a few seconds.
+const MIN_INSPECT_MS = 10_000;
+
+/** `checkVersion`: also require `version-url` to show the new version (not for rollbacks). */
+export async function verifyRelease(
+  context: VerifyContext,
+  release: Release,
+  checkVersion: boolean,
+): Promise<Verdict> {
+  const { settings } = context;
+  const timeoutMs = settings.health.timeoutMs + context.switchoverMs;
+  const health = await core.group(`Health of ${release.label}: ${context.healthUrl}`, () =>
+    waitForHealthy(
+      {
+        url: context.healthUrl,
+        criteria: settings.health.criteria,
+        intervalMs: settings.health.intervalMs,
+        timeoutMs,
+        threshold: settings.health.threshold,
+        version: checkVersion ? settings.health.version : undefined,
+      },
+      context.probe,
+      (line) => core.info(line),
+      context.signal,
+    ),
+  );
+  if (health.verdict !== 'healthy') {
+    return { healthy: false, reason: health.reason, health, instances: undefined };
+  }
+  const instances = await context.platform.inspect(
+    release,
+    Math.max(timeoutMs - health.elapsedMs, MIN_INSPECT_MS),
+  );
+  for (const instance of instances.instances) {
+    core.info(
+      `${instance.ok ? 'ok  ' : 'FAIL'} ${instance.id} ${instance.region} ${instance.state} ` +
+        `${instance.image} checks ${instance.checks}`,
+    );
+  }
+  return instances.ok
+    ? { healthy: true, reason: `${health.reason}; ${instances.reason}`, health, instances }
+    : {
+        healthy: false,
+        reason: `the health URL passed but the platform disagrees: ${instances.reason}`,
+        health,
+        instances,
+      };
+}
