@@ -103220,6 +103220,24 @@ class HerokuPlatform {
         }
         return toRelease(before);
     }
+    async settle(timeoutMs) {
+        const started = this.deps.now();
+        await this.poll('build or release in flight', started, timeoutMs, () => this.somethingInFlight(), (inFlight) => !inFlight);
+    }
+    /** A pending build among the latest, or a latest release still in its release phase. */
+    async somethingInFlight() {
+        const builds = await this.api('GET', `${this.appPath}/builds`, {
+            headers: { range: 'created_at ..; max=10, order=desc' },
+        });
+        const list = Array.isArray(builds.body) ? builds.body.map(parseBuild) : [];
+        if (list.some((build) => build.status === 'pending'))
+            return true;
+        const releases = await this.api('GET', `${this.appPath}/releases`, {
+            headers: { range: 'version ..; max=1, order=desc' },
+        });
+        const latest = Array.isArray(releases.body) ? releases.body.map(parseRelease)[0] : undefined;
+        return latest?.status === 'pending';
+    }
     async readDynos(release) {
         const response = await this.api('GET', `${this.appPath}/dynos`);
         const dynos = (Array.isArray(response.body) ? response.body : [])
@@ -103588,6 +103606,7 @@ async function runAction() {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   cJ: () => (/* binding */ Cancelled),
+  hv: () => (/* binding */ SETTLE_TIMEOUT_MS),
   zt: () => (/* binding */ runDeploy),
   W9: () => (/* binding */ takeSnapshot),
   dR: () => (/* binding */ verifyContext)
@@ -103764,6 +103783,8 @@ var verify_release = __nccwpck_require__(8118);
 
 
 
+/** How long to wait for a build or release already in flight before reading what is live. */
+const SETTLE_TIMEOUT_MS = 15 * 60_000;
 /** The job was cancelled: main stops here and leaves the rollback to the post step. */
 class Cancelled extends Error {
     name = 'Cancelled';
@@ -103891,6 +103912,8 @@ async function deploy_recover(settings, context, target, record, deps, pushStart
     let previousIsLive = pushStarted && liveChanged ? undefined : true;
     if (previousIsLive === undefined) {
         try {
+            // A build whose creation had an unknown outcome may still release: wait for it first.
+            await context.platform.settle?.(SETTLE_TIMEOUT_MS);
             previousIsLive = (await context.platform.liveRelease()).id === target.id;
         }
         catch (error) {
@@ -104583,6 +104606,8 @@ async function runPost(deps) {
     try {
         if (state.saved !== undefined)
             platform.adoptSaved?.(state.saved);
+        // A build the cancelled run started goes on; roll back only after it released (or not).
+        await platform.settle?.(_deploy_js__WEBPACK_IMPORTED_MODULE_2__/* .SETTLE_TIMEOUT_MS */ .hv);
         const snapshot = await platform.snapshot();
         const context = (0,_deploy_js__WEBPACK_IMPORTED_MODULE_2__/* .verifyContext */ .dR)(settings, platform, snapshot, deps);
         record.healthUrl = context.healthUrl;

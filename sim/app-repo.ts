@@ -19,6 +19,8 @@ export interface AppRepo {
   readonly dir: string;
   /** Commits a new app-config.json (and optional extra files); returns the commit SHA. */
   commit(config: AppConfig, extraFiles?: Record<string, string | null>): Promise<string>;
+  /** The SHA of HEAD. */
+  head(): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function createAppRepo(): Promise<AppRepo> {
       git(dir, ['commit', '--quiet', '--allow-empty', '-m', `config ${JSON.stringify(config)}`]);
       return git(dir, ['rev-parse', 'HEAD']);
     },
+    head: () => Promise.resolve(git(dir, ['rev-parse', 'HEAD'])),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -1,7 +1,8 @@
 // The GitHub runner, simulated: runs dist/index.js as the runner does, with INPUT_* variables
 // holding the action.yml defaults, the GITHUB_* command files, and a clean environment.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,16 @@ export interface RunOptions {
   };
   readonly extraEnv?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** Cancel the job like the runner does (SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after
+   * that) once a stdout line matches, or after a delay. */
+  readonly cancel?: { readonly afterLine: RegExp } | { readonly afterMs: number };
+  /** Each stdout line as it arrives, with ms since the process was spawned. */
+  readonly onLine?: (line: string, atMs: number) => void;
 }
+
+/** The runner's cancellation timing (actions/runner: SIGINT, then SIGTERM, then kill). */
+export const CANCEL_SIGTERM_AFTER_MS = 7_500;
+export const CANCEL_KILL_AFTER_MS = 2_500;
 
 export interface Annotation {
   readonly level: 'error' | 'warning' | 'notice';
@@ -52,6 +62,12 @@ export interface RunResult {
   readonly annotations: Annotation[];
   /** Everything a user could see: stdout, stderr, summary and outputs. */
   readonly everything: string;
+  /** What the step saved with core.saveState (given to the post step as STATE_*). */
+  readonly state: Record<string, string>;
+  /** Signals the simulated runner sent, in order. */
+  readonly signalsSent: string[];
+  /** Runs the post step (`post-if: always()`) as the runner would after this main step. */
+  runPost(): Promise<RunResult>;
 }
 
 /** Parses the `name<<delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */
@@ -92,6 +108,13 @@ export function parseAnnotations(stdout: string): Annotation[] {
 }
 
 export async function runAction(options: RunOptions): Promise<RunResult> {
+  return runStep(options, {});
+}
+
+async function runStep(
+  options: RunOptions,
+  savedState: Readonly<Record<string, string>>,
+): Promise<RunResult> {
   const action = await readActionYaml();
   const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-runner-'));
   const files = {
@@ -129,8 +152,10 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   for (const name of Object.keys(options.inputs)) {
     if (!(name in action.inputs)) throw new Error(`test passes unknown input '${name}'`);
   }
+  for (const [name, value] of Object.entries(savedState)) env[`STATE_${name}`] = value;
   Object.assign(env, options.extraEnv);
 
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [distEntry], {
     cwd: options.github.workspace,
     env,
@@ -138,7 +163,38 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  let partial = '';
+  const signalsSent: string[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let cancelling = false;
+  const send = (signal: NodeJS.Signals): void => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signalsSent.push(signal);
+    child.kill(signal);
+  };
+  const startCancel = (): void => {
+    if (cancelling) return;
+    cancelling = true;
+    send('SIGINT');
+    timers.push(setTimeout(() => send('SIGTERM'), CANCEL_SIGTERM_AFTER_MS));
+    timers.push(setTimeout(() => send('SIGKILL'), CANCEL_SIGTERM_AFTER_MS + CANCEL_KILL_AFTER_MS));
+  };
+  const cancel = options.cancel;
+  if (cancel !== undefined && 'afterMs' in cancel) {
+    timers.push(setTimeout(startCancel, cancel.afterMs));
+  }
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    const atMs = performance.now() - spawnedAt;
+    for (const line of lines) {
+      options.onLine?.(line, atMs);
+      if (cancel !== undefined && 'afterLine' in cancel && cancel.afterLine.test(line)) {
+        startCancel();
+      }
+    }
+  });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const timeoutMs = options.timeoutMs ?? 45_000;
   const exitCode = await new Promise<number | null>((resolve, reject) => {
@@ -149,12 +205,15 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      for (const pending of timers) clearTimeout(pending);
       resolve(code);
     });
   });
 
   const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'));
   const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8');
+  const state = { ...savedState, ...parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8')) };
+  await rm(runnerTemp, { recursive: true, force: true });
   return {
     exitCode,
     stdout,
@@ -163,5 +222,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     summary,
     annotations: parseAnnotations(stdout),
     everything: [stdout, stderr, summary, JSON.stringify(outputs)].join('\n'),
+    state,
+    signalsSent,
+    runPost: () => runStep({ ...options, cancel: undefined }, state),
   };
 }

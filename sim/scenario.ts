@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { type AppConfig, type AppRepo, createAppRepo } from './app-repo.js';
 import { startSimulator, type Simulator } from './index.js';
-import { type RunResult, runAction } from './runner.js';
+import { type RunOptions, type RunResult, runAction } from './runner.js';
 import type { RunKey, SimJob } from './types.js';
 
 export const HEROKU_TOKEN = 'hk-sim-3f9c2a7e-token';
@@ -32,11 +32,21 @@ export interface Scenario {
     config: AppConfig,
     inputs?: Readonly<Record<string, string>>,
     extraFiles?: Record<string, string | null>,
+    runOptions?: ScenarioRunOptions,
   ): Promise<RunResult & { sha: string }>;
+  /** Runs the action on the current commit without committing anything (rollback, verify). */
+  act(
+    inputs?: Readonly<Record<string, string>>,
+    runOptions?: ScenarioRunOptions,
+  ): Promise<RunResult>;
   /** The /version the app's router serves now (or the error). */
   liveVersion(): Promise<string>;
   close(): Promise<void>;
 }
+
+export type ScenarioRunOptions = Partial<
+  Pick<RunOptions, 'cancel' | 'onLine' | 'extraEnv' | 'timeoutMs'>
+>;
 
 export interface ScenarioOptions {
   readonly app?: string;
@@ -61,6 +71,32 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
     await sim.heroku.seedRelease(app, seedDir);
     const run: RunKey = { owner: 'acme', repo: 'shop', runId: ++runCounter, attempt: 1 };
     const setJobs = (jobs: readonly SimJob[]): void => sim.github.setJobs(run, jobs);
+    const runOn = (
+      sha: string,
+      inputs: Readonly<Record<string, string>>,
+      runOptions: ScenarioRunOptions,
+    ): Promise<RunResult> =>
+      runAction({
+        inputs: {
+          platform: 'heroku',
+          app,
+          'api-token': HEROKU_TOKEN,
+          'api-url': sim.herokuApiUrl,
+          ...FAST_HEALTH,
+          ...inputs,
+        },
+        github: {
+          apiUrl: sim.githubApiUrl,
+          token: GITHUB_TOKEN,
+          repository: `${run.owner}/${run.repo}`,
+          runId: run.runId,
+          attempt: run.attempt,
+          sha,
+          workspace: repo.dir,
+          runnerName: 'GitHub Actions 7',
+        },
+        ...runOptions,
+      });
     setJobs([
       { name: 'test', status: 'completed', conclusion: 'success' },
       { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: 'GitHub Actions 7' },
@@ -71,30 +107,11 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       app,
       run,
       setJobs,
-      async deploy(config, inputs = {}, extraFiles) {
+      async deploy(config, inputs = {}, extraFiles, runOptions = {}) {
         const sha = await repo.commit(config, extraFiles);
-        const result = await runAction({
-          inputs: {
-            platform: 'heroku',
-            app,
-            'api-token': HEROKU_TOKEN,
-            'api-url': sim.herokuApiUrl,
-            ...FAST_HEALTH,
-            ...inputs,
-          },
-          github: {
-            apiUrl: sim.githubApiUrl,
-            token: GITHUB_TOKEN,
-            repository: `${run.owner}/${run.repo}`,
-            runId: run.runId,
-            attempt: run.attempt,
-            sha,
-            workspace: repo.dir,
-            runnerName: 'GitHub Actions 7',
-          },
-        });
-        return { ...result, sha };
+        return { ...(await runOn(sha, inputs, runOptions)), sha };
       },
+      act: async (inputs = {}, runOptions = {}) => runOn(await repo.head(), inputs, runOptions),
       async liveVersion() {
         try {
           const response = await fetch(new URL('/version', webUrl), {

@@ -13,6 +13,9 @@ import { phase, type RunRecord } from './run-record.js';
 import { saveRelease, saveStage, saveTarget } from './state.js';
 import { verifyRelease, type VerifyContext } from './verify-release.js';
 
+/** How long to wait for a build or release already in flight before reading what is live. */
+export const SETTLE_TIMEOUT_MS = 15 * 60_000;
+
 export interface FlowDeps {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -193,6 +196,8 @@ async function recover(
   let previousIsLive: boolean | undefined = pushStarted && liveChanged ? undefined : true;
   if (previousIsLive === undefined) {
     try {
+      // A build whose creation had an unknown outcome may still release: wait for it first.
+      await context.platform.settle?.(SETTLE_TIMEOUT_MS);
       previousIsLive = (await context.platform.liveRelease()).id === target.id;
     } catch (error) {
       core.warning(`Could not read the live release: ${errorMessage(error)}`);

@@ -62,50 +62,55 @@ export interface PlannedStatus {
   readonly description: string;
 }
 
-function labelled(prefix: string, value: string | undefined): string {
-  return value === undefined || value === '' ? prefix : `${prefix} ${value}`;
+function given(value: string | undefined, fallback: string): string {
+  return value === undefined || value.trim() === '' ? fallback : value;
 }
 
 function because(text: string, reason: string | undefined): string {
-  return reason === undefined || reason === '' ? text : `${text}: ${reason}`;
+  return reason === undefined || reason.trim() === '' ? text : `${text}: ${reason}`;
+}
+
+function ours(state: PlannedStatus['state'], description: string): PlannedStatus {
+  return {
+    deployment: 'ours',
+    state,
+    withEnvironmentUrl: state === 'success',
+    description: statusDescription(description),
+  };
 }
 
 /**
  * The statuses to post, in order, once the outcome is known. A rollback fails our deployment
  * and makes the previous one current again with a fresh `success`; `refused` is `error` since
- * nothing was attempted, while `failed` is a `failure` of an attempted deploy.
+ * nothing was attempted, while `failed` is a `failure` of an attempted deploy. `verified`
+ * (`mode: verify`) has no deployment of its own.
  */
 export function plannedStatuses(outcome: ResultValue, facts: OutcomeFacts = {}): PlannedStatus[] {
-  const ours = (state: PlannedStatus['state'], description: string): PlannedStatus => ({
-    deployment: 'ours',
-    state,
-    withEnvironmentUrl: state === 'success',
-    description: statusDescription(description),
-  });
-  switch (outcome) {
-    case Result.Deployed:
-      return [ours('success', `${labelled('Deployed', facts.release)}; health check passed`)];
-    case Result.RolledBack:
-      return [
-        ours(
-          'failure',
-          because(
-            labelled('Rolled back to', facts.previousRelease ?? 'the previous release'),
-            facts.reason,
-          ),
+  const release = given(facts.release, 'the new release');
+  // A Record rather than a switch: a new outcome without a plan does not compile.
+  const plans: Record<ResultValue, () => PlannedStatus[]> = {
+    [Result.Deployed]: () => [ours('success', `Deployed ${release}; health check passed`)],
+    [Result.RolledBack]: () => [
+      ours(
+        'failure',
+        because(
+          `Rolled back to ${given(facts.previousRelease, 'the previous release')}`,
+          facts.reason,
         ),
-        {
-          deployment: 'previous',
-          state: 'success',
-          withEnvironmentUrl: true,
-          description: statusDescription(
-            `Live again after the rollback of ${facts.release ?? 'a newer release'}`,
-          ),
-        },
-      ];
-    case Result.Refused:
-      return [ours('error', because('Not deployed', facts.reason ?? 'required jobs did not pass'))];
-    case Result.Failed:
-      return [ours('failure', because('Deploy failed', facts.reason))];
-  }
+      ),
+      {
+        deployment: 'previous',
+        state: 'success',
+        withEnvironmentUrl: true,
+        description: statusDescription(`Live again after the rollback of ${release}`),
+      },
+    ],
+    [Result.Refused]: () => [
+      ours('error', `Not deployed: ${given(facts.reason, 'the required jobs did not pass')}`),
+    ],
+    [Result.Failed]: () => [ours('failure', because('Deploy failed', facts.reason))],
+    // `mode: verify` deploys nothing, so it records no deployment.
+    [Result.Verified]: () => [],
+  };
+  return plans[outcome]();
 }

@@ -33,6 +33,6 @@ export function parseFlyToken(raw: string): FlyToken {
 }
 
 function stripScheme(value: string): string {
-  const match = /^(FlyV1|Bearer)\s+/i.exec(value);
+  const match = /^(FlyV1|Bearer)(\s+|$)/i.exec(value);
   return match ? value.slice(match[0].length).trim() : value;
 }

@@ -63,6 +63,9 @@ export interface Platform {
   /** The release a manual rollback goes to: `spec` (Heroku `v41`, Fly image or release) or,
    * when undefined, the release before the live one. Throws when there is none. */
   resolveTarget(spec: string | undefined): Promise<Release>;
+  /** Waits (up to `timeoutMs`) until no build or release of the app is in flight, e.g. one
+   * a cancelled run started: a rollback must come after it, not before. */
+  settle?(timeoutMs: number): Promise<void>;
   /** Loads `Snapshot.saved` from an earlier process (the post step) before `rollback`. */
   adoptSaved?(saved: string): void;
   /** Closes kept-alive connections. */

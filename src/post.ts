@@ -3,7 +3,7 @@
 // verify it. Runs in a fresh process with the same inputs.
 import * as core from '@actions/core';
 import { cancellationSignal, realDeps } from './action.js';
-import { type FlowDeps, verifyContext } from './deploy.js';
+import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './deploy.js';
 import { errorMessage } from './errors.js';
 import { getSettings } from './inputs.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
@@ -30,6 +30,8 @@ export async function runPost(deps: FlowDeps): Promise<void> {
   const platform = deps.createPlatform(settings);
   try {
     if (state.saved !== undefined) platform.adoptSaved?.(state.saved);
+    // A build the cancelled run started goes on; roll back only after it released (or not).
+    await platform.settle?.(SETTLE_TIMEOUT_MS);
     const snapshot = await platform.snapshot();
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;

@@ -178,6 +178,28 @@ export const ROUTES: readonly Route[] = [
     return { status: 201, body: buildObject(app, build, ctx.urls) };
   }),
 
+  route('GET', '/apps/{app}/builds', { resource: 'build', title: 'List' }, (ctx, call) => {
+    const app = appOf(ctx, call);
+    let range;
+    try {
+      range = parseRange(call.headers.range, ['created_at', 'id', 'started_at', 'updated_at']);
+    } catch (error) {
+      if (error instanceof InvalidRangeError) {
+        throw new HerokuApiError(400, 'bad_request', error.message);
+      }
+      throw error;
+    }
+    const page = paginate(app.builds, range, (build, field) =>
+      field === 'id' ? build.id : field === 'updated_at' ? build.updatedAt : build.createdAt,
+    );
+    const body = page.items.map((build) => buildObject(app, build, ctx.urls));
+    const headers: Record<string, string> = {
+      'accept-ranges': 'created_at, id, started_at, updated_at',
+    };
+    if (page.nextRange === undefined) return { status: 200, body, headers };
+    return { status: 206, body, headers: { ...headers, 'next-range': page.nextRange } };
+  }),
+
   route('GET', '/apps/{app}/builds/{build}', { resource: 'build', title: 'Info' }, (ctx, call) => {
     const app = appOf(ctx, call);
     const build = app.builds.find((candidate) => candidate.id === call.params[1]);

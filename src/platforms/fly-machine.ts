@@ -100,9 +100,7 @@ export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
     if (group) group.push(machine);
     else groups.set(machine.image, [machine]);
   }
-  return [...groups.values()].sort(
-    (a, b) => b.length - a.length || versionOf(b) - versionOf(a),
-  );
+  return [...groups.values()].sort((a, b) => b.length - a.length || versionOf(b) - versionOf(a));
 }
 
 /** What the machines run as one Release; a mix gets an id that names every image in it, so

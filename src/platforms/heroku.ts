@@ -249,6 +249,31 @@ export class HerokuPlatform implements Platform {
     return toRelease(before);
   }
 
+  async settle(timeoutMs: number): Promise<void> {
+    const started = this.deps.now();
+    await this.poll(
+      'build or release in flight',
+      started,
+      timeoutMs,
+      () => this.somethingInFlight(),
+      (inFlight) => !inFlight,
+    );
+  }
+
+  /** A pending build among the latest, or a latest release still in its release phase. */
+  private async somethingInFlight(): Promise<boolean> {
+    const builds = await this.api('GET', `${this.appPath}/builds`, {
+      headers: { range: 'created_at ..; max=10, order=desc' },
+    });
+    const list = Array.isArray(builds.body) ? builds.body.map(parseBuild) : [];
+    if (list.some((build) => build.status === 'pending')) return true;
+    const releases = await this.api('GET', `${this.appPath}/releases`, {
+      headers: { range: 'version ..; max=1, order=desc' },
+    });
+    const latest = Array.isArray(releases.body) ? releases.body.map(parseRelease)[0] : undefined;
+    return latest?.status === 'pending';
+  }
+
   private async readDynos(release: Release): Promise<InstanceReport> {
     const response = await this.api('GET', `${this.appPath}/dynos`);
     const dynos = (Array.isArray(response.body) ? response.body : [])

@@ -1,0 +1,233 @@
+// The Fly Machines API calls the platform makes, paced like Fly's limits ask (about one request
+// per second per machine and action, burst 3), with leases, waits and the app-level reads.
+
+import { HttpError } from '../errors.js';
+import type { HttpClient, HttpMethod, JsonRequestOptions, JsonResponse } from '../http.js';
+import { asRecord, parseMachine, parseMachineList } from './fly-machine.js';
+import type { FlyMachine } from './fly-machine.js';
+
+export interface FlyApiTiming {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  /** Attempts to take a lease someone else holds (409), and the wait between them. */
+  readonly leaseAttempts: number;
+  readonly leaseRetryMs: number;
+  /** `timeout` of one wait request, in seconds; Fly allows up to 60. */
+  readonly waitRequestSeconds: number;
+}
+
+/** A config as the versions endpoint lists it. */
+export interface MachineVersion {
+  readonly version: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+const burst = 3;
+const refillMs = 1_000;
+
+/** Token buckets keyed by machine and action. */
+class Pacer {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly timing: FlyApiTiming) {}
+
+  async take(key: string): Promise<void> {
+    const now = this.timing.now();
+    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+    const tokens = Math.min(burst, bucket.tokens + (now - bucket.at) / refillMs);
+    if (tokens >= 1) {
+      this.buckets.set(key, { tokens: tokens - 1, at: now });
+      return;
+    }
+    const waitMs = Math.ceil((1 - tokens) * refillMs);
+    this.buckets.set(key, { tokens: 0, at: now + waitMs });
+    await this.timing.sleep(waitMs);
+  }
+}
+
+export class FlyApi {
+  private readonly pacer: Pacer;
+  private readonly appPath: string;
+
+  constructor(
+    private readonly client: HttpClient,
+    readonly app: string,
+    private readonly timing: FlyApiTiming,
+  ) {
+    this.pacer = new Pacer(timing);
+    this.appPath = `/v1/apps/${encodeURIComponent(app)}`;
+  }
+
+  /** Fails with a message saying the app does not exist when Fly answers 404. */
+  async requireApp(): Promise<void> {
+    try {
+      await this.call('GET', this.appPath);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) {
+        throw new HttpError(
+          error.method,
+          error.url,
+          error.status,
+          error.errorId,
+          `Fly app '${this.app}' not found: check the \`app\` input; this action never creates ` +
+            `apps, so run \`fly launch\` or \`fly apps create\` once first. ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async listMachines(): Promise<FlyMachine[]> {
+    return parseMachineList((await this.call('GET', `${this.appPath}/machines`)).body);
+  }
+
+  async getMachine(id: string): Promise<FlyMachine> {
+    await this.pacer.take(`${id}:get`);
+    return parseMachine((await this.call('GET', this.machinePath(id))).body);
+  }
+
+  /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
+  async lease(id: string, ttlSeconds: number): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.pacer.take(`${id}:lease`);
+      try {
+        const response = await this.call('POST', `${this.machinePath(id)}/lease`, {
+          body: { ttl: ttlSeconds, description: 'guarded-deploy rollback' },
+        });
+        return leaseNonce(response.body, id);
+      } catch (error) {
+        const held = error instanceof HttpError && error.status === 409;
+        if (!held) throw error;
+        if (attempt >= this.timing.leaseAttempts) {
+          throw new Error(
+            `machine ${id} is leased by someone else (another deploy or \`fly\` command?); ` +
+              `still held after ${attempt} attempts`,
+          );
+        }
+        await this.timing.sleep(this.timing.leaseRetryMs);
+      }
+    }
+  }
+
+  async releaseLease(id: string, nonce: string): Promise<void> {
+    await this.pacer.take(`${id}:lease`);
+    await this.call('DELETE', `${this.machinePath(id)}/lease`, {
+      headers: { 'fly-machine-lease-nonce': nonce },
+    });
+  }
+
+  /** Replaces the machine's whole config (Fly does not merge); the machine as answered. */
+  async update(
+    id: string,
+    config: Readonly<Record<string, unknown>>,
+    nonce: string,
+  ): Promise<FlyMachine> {
+    await this.pacer.take(`${id}:update`);
+    const response = await this.call('POST', this.machinePath(id), {
+      body: { config },
+      headers: { 'fly-machine-lease-nonce': nonce },
+    });
+    return parseMachine(response.body);
+  }
+
+  async create(config: Readonly<Record<string, unknown>>, region: string): Promise<FlyMachine> {
+    const response = await this.call('POST', `${this.appPath}/machines`, {
+      body: { config, region },
+    });
+    return parseMachine(response.body);
+  }
+
+  /** Destroys a machine, stopping it if it runs; one already gone counts as destroyed. */
+  async destroy(id: string, nonce: string): Promise<void> {
+    await this.pacer.take(`${id}:destroy`);
+    try {
+      await this.call('DELETE', `${this.machinePath(id)}?force=true`, {
+        headers: { 'fly-machine-lease-nonce': nonce },
+      });
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
+   * ran out, so that repeats until `deadline` (clock of `timing.now`). */
+  async waitStarted(id: string, instanceId: string, deadline: number): Promise<void> {
+    const seconds = this.timing.waitRequestSeconds;
+    const query = new URLSearchParams({
+      state: 'started',
+      instance_id: instanceId,
+      timeout: String(seconds),
+    });
+    const maxRequests = Math.ceil((deadline - this.timing.now()) / (seconds * 1000)) + 1;
+    for (let count = 0; count < Math.max(1, maxRequests); count += 1) {
+      await this.pacer.take(`${id}:wait`);
+      try {
+        await this.call('GET', `${this.machinePath(id)}/wait?${query.toString()}`, {
+          timeoutMs: (seconds + 15) * 1000,
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof HttpError && error.status === 408)) throw error;
+      }
+      if (this.timing.now() >= deadline) break;
+    }
+    throw new Error(`machine ${id} did not reach 'started' in time`);
+  }
+
+  /** Earlier configs of a machine, newest first. */
+  async versions(id: string): Promise<MachineVersion[]> {
+    await this.pacer.take(`${id}:versions`);
+    const { body } = await this.call('GET', `${this.machinePath(id)}/versions`);
+    if (!Array.isArray(body)) throw new Error('Fly Machines API answered without a version list');
+    const versions: MachineVersion[] = [];
+    for (const item of body) {
+      const entry = asRecord(item);
+      const config = asRecord(entry?.user_config);
+      if (entry === undefined || config === undefined) continue;
+      versions.push({ version: typeof entry.version === 'string' ? entry.version : '', config });
+    }
+    // Version ids are ULIDs: sorting them sorts by time.
+    return versions.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
+  }
+
+  private machinePath(id: string): string {
+    return `${this.appPath}/machines/${encodeURIComponent(id)}`;
+  }
+
+  /** Every call: a refused token gets a message that says what to fix. */
+  private async call(
+    method: HttpMethod,
+    path: string,
+    options?: JsonRequestOptions,
+  ): Promise<JsonResponse> {
+    try {
+      return await this.client.request(method, path, options);
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        const what =
+          error.status === 401
+            ? 'The Fly Machines API refused the token: check the `api-token` secret'
+            : `The token has no access to this on ${this.app}: use a deploy token of the app`;
+        throw new HttpError(
+          error.method,
+          error.url,
+          error.status,
+          error.errorId,
+          `${what}. ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** Fly has answered leases with the nonce at the top level and wrapped in `data`. */
+function leaseNonce(body: unknown, id: string): string {
+  const lease = asRecord(body);
+  const nonce = lease?.nonce ?? asRecord(lease?.data)?.nonce;
+  if (typeof nonce !== 'string' || nonce === '') {
+    throw new Error(`Fly Machines API granted the lease of ${id} without a nonce`);
+  }
+  return nonce;
+}
