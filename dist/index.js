@@ -97070,7 +97070,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 2142:
+/***/ 2340:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -102091,131 +102091,16 @@ function getOctokit(token, options, ...additionalPlugins) {
 var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./lib/deploy.js + 2 modules
 var deploy = __nccwpck_require__(5482);
+// EXTERNAL MODULE: ./lib/deployments.js + 1 modules
+var deployments = __nccwpck_require__(4249);
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
-;// CONCATENATED MODULE: ./lib/retry.js
-// Retry timing, kept pure (no timers): backoff with full jitter and `Retry-After` parsing.
-const defaultRetryPolicy = {
-    attempts: 5,
-    baseMs: 500,
-    maxMs: 8_000,
-    budgetMs: 60_000,
-};
-/**
- * Wait before the next attempt after `attempt` (1-based) failed: a uniform random value in
- * [0, min(maxMs, baseMs * 2^(attempt-1))) — "full jitter", so that many clients spread out.
- */
-function backoffDelayMs(attempt, policy, random = Math.random) {
-    const exponent = Math.max(0, Math.floor(attempt) - 1);
-    // 2^exponent overflows to Infinity for huge attempts; Math.min still caps it.
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
-    const fraction = Math.min(Math.max(random(), 0), 1);
-    return Math.floor(fraction * Math.max(0, ceiling));
-}
-/**
- * Milliseconds a `Retry-After` value asks to wait: delta-seconds or an HTTP date (relative to
- * `nowMs`). Undefined when absent or unreadable, so the caller falls back to its backoff.
- */
-function parseRetryAfterMs(value, nowMs) {
-    const raw = typeof value === 'string' || value == null ? value : value[0];
-    if (typeof raw !== 'string')
-        return undefined;
-    const text = raw.trim();
-    if (text === '')
-        return undefined;
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    // Only dates with letters in them: Date.parse would also accept "1.5" or "-3".
-    if (!/[a-z]/i.test(text))
-        return undefined;
-    const at = Date.parse(text);
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - nowMs);
-}
-/**
- * Decides whether attempt `attempt + 1` may run and after which wait. A server-requested wait
- * (`retryAfterMs`) replaces the backoff; when it or the backoff would overrun the budget, stop
- * instead of hammering early.
- */
-function nextRetry(attempt, elapsedMs, policy, retryAfterMs, random = Math.random) {
-    if (attempt >= policy.attempts) {
-        return { retry: false, reason: `gave up after ${attempt} attempts` };
-    }
-    const delayMs = retryAfterMs ?? backoffDelayMs(attempt, policy, random);
-    const remainingMs = policy.budgetMs - elapsedMs;
-    if (delayMs > remainingMs) {
-        const asked = retryAfterMs === undefined ? '' : ` (Retry-After asks for ${delayMs} ms)`;
-        return {
-            retry: false,
-            reason: `retry budget of ${policy.budgetMs} ms would be exceeded${asked}`,
-        };
-    }
-    return { retry: true, delayMs };
-}
-
-;// CONCATENATED MODULE: ./lib/github-retry.js
-// Retrying idempotent GitHub API reads through octokit, shared by every module that calls GitHub.
-
-
-/** GET is idempotent, so a read that hit a 5xx or a network error is simply done again. */
-const GITHUB_READ_RETRY = {
-    attempts: 3,
-    baseMs: 500,
-    maxMs: 2_000,
-    budgetMs: 60_000,
-};
-function fieldOf(value, key) {
-    return typeof value === 'object' && value !== null
-        ? value[key]
-        : undefined;
-}
-/** The HTTP status octokit attached to an error, if any. */
-function statusOf(error) {
-    const status = fieldOf(error, 'status');
-    return typeof status === 'number' ? status : undefined;
-}
-/** A response header of an octokit error (names are lower-case). */
-function headerOf(error, name) {
-    const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
-    return typeof value === 'string' ? value : undefined;
-}
-/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
-function isRetryable(error) {
-    const status = statusOf(error);
-    return status !== undefined && status >= 500;
-}
-/**
- * Runs `read` until it succeeds, retrying 5xx and network errors per `policy`. When it gives
- * up, throws what `explain` makes of the last error and the number of attempts made. Only for
- * requests that are safe to repeat (GET).
- */
-async function retryRead(read, explain, policy = GITHUB_READ_RETRY) {
-    const startedAt = Date.now();
-    let lastError;
-    let attempts = 0;
-    while (attempts < policy.attempts) {
-        attempts += 1;
-        try {
-            return await read();
-        }
-        catch (error) {
-            lastError = error;
-            if (!isRetryable(error))
-                break;
-            const decision = nextRetry(attempts, Date.now() - startedAt, policy, undefined);
-            if (!decision.retry)
-                break;
-            await (0,promises_.setTimeout)(decision.delayMs);
-        }
-    }
-    throw explain(lastError, attempts);
-}
-
+// EXTERNAL MODULE: ./lib/github-retry.js
+var github_retry = __nccwpck_require__(3915);
 ;// CONCATENATED MODULE: ./lib/github-jobs.js
 
 
-function github_jobs_fieldOf(value, key) {
+function fieldOf(value, key) {
     return typeof value === 'object' && value !== null
         ? value[key]
         : undefined;
@@ -102224,27 +102109,27 @@ function stringOrNull(value) {
     return typeof value === 'string' ? value : null;
 }
 function toJobInfo(raw) {
-    const name = github_jobs_fieldOf(raw, 'name');
-    const status = github_jobs_fieldOf(raw, 'status');
+    const name = fieldOf(raw, 'name');
+    const status = fieldOf(raw, 'status');
     if (typeof name !== 'string' || typeof status !== 'string') {
         throw new Error(`GitHub API returned a job without a name or status: ${JSON.stringify(raw)}`);
     }
     return {
         name,
         status,
-        conclusion: stringOrNull(github_jobs_fieldOf(raw, 'conclusion')),
-        runnerName: stringOrNull(github_jobs_fieldOf(raw, 'runner_name')),
-        htmlUrl: stringOrNull(github_jobs_fieldOf(raw, 'html_url')),
+        conclusion: stringOrNull(fieldOf(raw, 'conclusion')),
+        runnerName: stringOrNull(fieldOf(raw, 'runner_name')),
+        htmlUrl: stringOrNull(fieldOf(raw, 'html_url')),
     };
 }
 /** Turns a refusal into a message that says what to change; never includes the token. */
 function explain(error, run, path, attempts) {
-    const status = statusOf(error);
+    const status = (0,github_retry/* statusOf */.c2)(error);
     const what = `listing the jobs of run ${run.runId} (attempt ${run.attempt})`;
     const detail = (0,errors/* errorMessage */.gJ)(error);
     const fail = (code, message) => new errors/* HttpError */.j$('GET', path, code, undefined, `${what} failed: ${message}`);
-    if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
-        const reset = headerOf(error, 'x-ratelimit-reset');
+    if ((status === 403 || status === 429) && (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-remaining') === '0') {
+        const reset = (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-reset');
         const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
         return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
     }
@@ -102288,7 +102173,7 @@ async function listOnce(octokit, path, timeoutMs) {
  * `timeoutMs`; network errors and 5xx are retried twice. */
 async function listRunJobs(octokit, run, timeoutMs) {
     const path = jobsPath(run);
-    return retryRead(() => listOnce(octokit, path, timeoutMs), (error, attempts) => explain(error, run, path, attempts));
+    return (0,github_retry/* retryRead */.Ng)(() => listOnce(octokit, path, timeoutMs), (error, attempts) => explain(error, run, path, attempts));
 }
 
 // EXTERNAL MODULE: ./lib/inputs.js + 1 modules
@@ -102728,6 +102613,8 @@ async function git(cwd, args, options) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ./lib/retry.js
+var retry = __nccwpck_require__(2165);
 ;// CONCATENATED MODULE: ./lib/http.js
 // A small JSON client for the platform APIs over one keep-alive undici Agent, with timeouts,
 // safe retries, error messages that name the request, plus streaming GET and file PUT.
@@ -102762,7 +102649,7 @@ class HttpClient {
             this.ownedAgent = new node_modules_undici/* Agent */.g6({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
             this.dispatcher = this.ownedAgent;
         }
-        this.policy = options.retry ?? defaultRetryPolicy;
+        this.policy = options.retry ?? retry/* defaultRetryPolicy */.ur;
         this.sleep = options.sleep ?? realSleep;
         this.now = options.now ?? Date.now;
         this.random = options.random ?? Math.random;
@@ -102926,7 +102813,7 @@ class HttpClient {
                         `${text ? `: ${text}` : ''}`,
                 };
                 if (status === 429 || status === 503) {
-                    retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], this.now());
+                    retryAfterMs = (0,retry/* parseRetryAfterMs */.oR)(response.headers['retry-after'], this.now());
                 }
                 // 429 means the request was not processed; anything else is only safe to repeat
                 // when doing it twice cannot do the work twice.
@@ -102955,7 +102842,7 @@ class HttpClient {
                     throw toError(failure, 'not repeated, the platform may have processed it');
                 }
             }
-            const decision = nextRetry(count, this.now() - started, this.policy, retryAfterMs, this.random);
+            const decision = (0,retry/* nextRetry */.GL)(count, this.now() - started, this.policy, retryAfterMs, this.random);
             if (!decision.retry)
                 throw toError(failure, decision.reason);
             await this.sleep(decision.delayMs);
@@ -103082,7 +102969,7 @@ const defaultHerokuDeps = {
     maxPolls: 2_000,
     buildTimeoutMs: 30 * 60_000,
     releaseTimeoutMs: 65 * 60_000,
-    retry: defaultRetryPolicy,
+    retry: retry/* defaultRetryPolicy */.ur,
     random: Math.random,
     debug: core/* debug */.Yz,
     tempRoot: undefined,
@@ -103507,6 +103394,7 @@ var report = __nccwpck_require__(9293);
 
 
 
+
 const GITHUB_TIMEOUT_MS = 30_000;
 function createPlatform(settings) {
     switch (settings.platform) {
@@ -103542,6 +103430,9 @@ function realDeps(signal) {
         }, GITHUB_TIMEOUT_MS),
         probe: probe/* liveProbeDeps */.Bm,
         signal,
+        deployments: (settings) => settings.environment === undefined
+            ? undefined
+            : new deployments/* GitHubDeployments */.Cn(getOctokit(settings.githubToken, { baseUrl: settings.run.apiUrl }), { owner: settings.run.owner, repo: settings.run.repo }, GITHUB_TIMEOUT_MS),
     };
 }
 // The results a run may end green with, per mode.
@@ -103761,6 +103652,8 @@ function judgeGate(input) {
     return { pass: problems.length === 0, rows, problems };
 }
 
+// EXTERNAL MODULE: ./lib/deployments.js + 1 modules
+var deployments = __nccwpck_require__(4249);
 // EXTERNAL MODULE: ./lib/recovery.js
 var recovery = __nccwpck_require__(236);
 // EXTERNAL MODULE: ./lib/recover.js
@@ -103774,6 +103667,7 @@ var verify_release = __nccwpck_require__(8118);
 ;// CONCATENATED MODULE: ./lib/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
 
 
 
@@ -103826,14 +103720,72 @@ async function takeSnapshot(platform, record, deps) {
         return found;
     });
     record.previous = snapshot.current;
+    if (snapshot.webUrl !== '')
+        record.webUrl = snapshot.webUrl;
     for (const notice of snapshot.notices) {
         record.notices.push(notice);
         core/* notice */.lm(notice, { title: 'guarded-deploy' });
     }
     return snapshot;
 }
-/** `mode: deploy`. Fills `record`; throws only for what it did not understand. */
+/** `mode: deploy`. Fills `record`; throws only for what it did not understand. With
+ * `environment` set, a GitHub deployment records it: created first (a missing permission
+ * fails before anything else), `in_progress` at the push, the outcome at the end. */
 async function runDeploy(settings, deps, record) {
+    const tracker = deps.deployments(settings);
+    if (tracker === undefined || settings.environment === undefined) {
+        await deployGated(settings, deps, record, undefined);
+        return;
+    }
+    const environment = settings.environment;
+    const deployment = await (0,run_record/* phase */.O)(record, 'github deployment', deps.now, async (done) => {
+        const created = await tracker.createDeployment({
+            sha: settings.run.sha,
+            environment,
+            production: (0,deployments/* looksLikeProduction */.lF)(environment),
+            platform: settings.platform,
+            app: settings.app,
+            description: `guarded-deploy of ${settings.run.sha.slice(0, 12)} to ${settings.app}`,
+        });
+        done('ok', `deployment ${created.id} in ${environment}`);
+        return created;
+    });
+    const logUrl = (0,deployments/* runLogUrl */.lm)({
+        serverUrl: settings.run.serverUrl,
+        owner: settings.run.owner,
+        repo: settings.run.repo,
+        runId: settings.run.runId,
+        attempt: settings.run.attempt,
+    });
+    try {
+        await deployGated(settings, deps, record, async () => {
+            await tracker.setStatus(deployment.id, 'in_progress', {
+                logUrl,
+                description: `Deploying to ${settings.app}`,
+            });
+        });
+    }
+    finally {
+        await recordDeployment(tracker, deployment, record, logUrl);
+    }
+}
+async function recordDeployment(tracker, deployment, record, logUrl) {
+    try {
+        await tracker.recordOutcome(deployment, record.result ?? 'failed', {
+            logUrl,
+            ...(record.webUrl === undefined ? {} : { environmentUrl: record.webUrl }),
+            ...(record.release === undefined ? {} : { release: record.release.label }),
+            ...(record.previous === undefined ? {} : { previousRelease: record.previous.label }),
+            ...(record.cause === undefined ? {} : { reason: record.cause }),
+        });
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not record the GitHub deployment status: ${(0,errors/* errorMessage */.gJ)(error)}`, {
+            title: 'Deployment status not recorded',
+        });
+    }
+}
+async function deployGated(settings, deps, record, onPushStart) {
     const gate = await (0,run_record/* phase */.O)(record, 'gate', deps.now, async (done) => {
         const jobs = await deps.listJobs(settings);
         const verdict = judgeGate({
@@ -103855,17 +103807,18 @@ async function runDeploy(settings, deps, record) {
     throwIfCancelled(deps.signal, 'the gate');
     const platform = deps.createPlatform(settings);
     try {
-        await deployWith(platform, settings, deps, record);
+        await deployWith(platform, settings, deps, record, onPushStart);
     }
     finally {
         await platform.close();
     }
 }
-async function deployWith(platform, settings, deps, record) {
+async function deployWith(platform, settings, deps, record, onPushStart) {
     const snapshot = await takeSnapshot(platform, record, deps);
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;
     throwIfCancelled(deps.signal, 'the snapshot');
+    await onPushStart?.();
     // From here on the platform may change: the post step must know what to restore.
     (0,state/* saveTarget */.Jy)(snapshot.current, snapshot.saved);
     (0,state/* saveStage */.ev)('deploying');
@@ -103943,6 +103896,276 @@ async function deploy_recover(settings, context, target, record, deps, pushStart
 
 /***/ }),
 
+/***/ 4249:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Cn: () => (/* binding */ GitHubDeployments),
+  lF: () => (/* binding */ looksLikeProduction),
+  lm: () => (/* reexport */ runLogUrl)
+});
+
+// UNUSED EXPORTS: plannedStatuses, statusDescription
+
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/github-retry.js
+var github_retry = __nccwpck_require__(3915);
+// EXTERNAL MODULE: ./lib/names.js
+var names = __nccwpck_require__(3879);
+;// CONCATENATED MODULE: ./lib/deployments-plan.js
+// What a GitHub deployment records for each outcome of the action: pure decisions and texts.
+
+/** GitHub refuses longer status descriptions with a 422. */
+const MAX_STATUS_DESCRIPTION = 140;
+const ELLIPSIS = '…';
+/**
+ * `text` cut to GitHub's limit, ending in an ellipsis when cut. Counted in UTF-16 units (never
+ * fewer than GitHub's characters) and never splitting a surrogate pair.
+ */
+function statusDescription(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    if (oneLine.length <= MAX_STATUS_DESCRIPTION)
+        return oneLine;
+    let cut = MAX_STATUS_DESCRIPTION - ELLIPSIS.length;
+    const last = oneLine.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        cut -= 1;
+    return `${oneLine.slice(0, cut).trimEnd()}${ELLIPSIS}`;
+}
+/** The page of this run (attempt), used as the `log_url` of the statuses it posts. */
+function runLogUrl(run) {
+    const server = run.serverUrl.replace(/\/+$/, '');
+    const repo = `${encodeURIComponent(run.owner)}/${encodeURIComponent(run.repo)}`;
+    const base = `${server}/${repo}/actions/runs/${run.runId}`;
+    return run.attempt === undefined ? base : `${base}/attempts/${run.attempt}`;
+}
+function given(value, fallback) {
+    return value === undefined || value.trim() === '' ? fallback : value;
+}
+function because(text, reason) {
+    return reason === undefined || reason.trim() === '' ? text : `${text}: ${reason}`;
+}
+function ours(state, description) {
+    return {
+        deployment: 'ours',
+        state,
+        withEnvironmentUrl: state === 'success',
+        description: statusDescription(description),
+    };
+}
+/**
+ * The statuses to post, in order, once the outcome is known. A rollback fails our deployment
+ * and makes the previous one current again with a fresh `success`; `refused` is `error` since
+ * nothing was attempted, while `failed` is a `failure` of an attempted deploy. `verified`
+ * (`mode: verify`) has no deployment of its own.
+ */
+function plannedStatuses(outcome, facts = {}) {
+    const release = given(facts.release, 'the new release');
+    // A Record rather than a switch: a new outcome without a plan does not compile.
+    const plans = {
+        [names/* Result */.Q7.Deployed]: () => [ours('success', `Deployed ${release}; health check passed`)],
+        [names/* Result */.Q7.RolledBack]: () => [
+            ours('failure', because(`Rolled back to ${given(facts.previousRelease, 'the previous release')}`, facts.reason)),
+            {
+                deployment: 'previous',
+                state: 'success',
+                withEnvironmentUrl: true,
+                description: statusDescription(`Live again after the rollback of ${release}`),
+            },
+        ],
+        [names/* Result */.Q7.Refused]: () => [
+            ours('error', `Not deployed: ${given(facts.reason, 'the required jobs did not pass')}`),
+        ],
+        [names/* Result */.Q7.Failed]: () => [ours('failure', because('Deploy failed', facts.reason))],
+        // `mode: verify` deploys nothing, so it records no deployment.
+        [names/* Result */.Q7.Verified]: () => [],
+    };
+    return plans[outcome]();
+}
+
+;// CONCATENATED MODULE: ./lib/deployments.js
+// Records the deploy as a GitHub deployment of an environment, with statuses as it goes.
+
+
+
+
+/** The permissions block the deploy job needs once `environment` is set. */
+const PERMISSIONS_YAML = 'permissions:\n  actions: read\n  contents: read\n  deployments: write';
+/** How many earlier deployments a rollback looks through for the one that was live. */
+const MAX_RESTORE_CANDIDATES = 10;
+/** `production`, `prod` and the like: GitHub then marks the deployment as production. */
+function looksLikeProduction(environment) {
+    return /^(prod|production)$/i.test(environment.trim());
+}
+class GitHubDeployments {
+    octokit;
+    repo;
+    timeoutMs;
+    constructor(octokit, repo, 
+    /** Bounds each request (each attempt of a GET). */
+    timeoutMs) {
+        this.octokit = octokit;
+        this.repo = repo;
+        this.timeoutMs = timeoutMs;
+    }
+    /** Creates the deployment of `input.sha`. A POST: never retried. */
+    async createDeployment(input) {
+        const path = `${this.repoPath()}/deployments`;
+        const what = `creating a deployment of ${input.sha.slice(0, 7)} to ${input.environment}`;
+        const response = await this.write(what, path, (signal) => this.octokit.rest.repos.createDeployment({
+            ...this.repo,
+            ref: input.sha,
+            environment: input.environment,
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false,
+            production_environment: input.production,
+            payload: { platform: input.platform, app: input.app },
+            description: input.description,
+            request: { signal },
+        }));
+        const data = response.data;
+        const id = typeof data === 'object' && data !== null && 'id' in data ? data.id : undefined;
+        if (response.status !== 201 || typeof id !== 'number') {
+            throw new errors/* HttpError */.j$('POST', path, response.status, undefined, `${what} failed: GitHub answered ${response.status} without a deployment: ` +
+                JSON.stringify(data));
+        }
+        return { id, environment: input.environment };
+    }
+    /** Posts a status; a `success` makes earlier deployments of the environment inactive. */
+    async setStatus(deploymentId, state, details = {}) {
+        const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
+        await this.write(`setting deployment ${deploymentId} to ${state}`, path, (signal) => this.octokit.rest.repos.createDeploymentStatus({
+            ...this.repo,
+            deployment_id: deploymentId,
+            state,
+            ...(details.environmentUrl ? { environment_url: details.environmentUrl } : {}),
+            ...(details.logUrl ? { log_url: details.logUrl } : {}),
+            ...(details.description === undefined
+                ? {}
+                : { description: statusDescription(details.description) }),
+            ...(state === 'success' ? { auto_inactive: true } : {}),
+            request: { signal },
+        }));
+    }
+    /** Posts the final statuses `plannedStatuses` decides for `outcome`. */
+    async recordOutcome(ours, outcome, details) {
+        let restoredId;
+        for (const planned of plannedStatuses(outcome, details)) {
+            const target = planned.deployment === 'ours' ? ours.id : await this.findPrevious(ours);
+            if (target === undefined)
+                continue;
+            if (planned.deployment === 'previous')
+                restoredId = target;
+            await this.setStatus(target, planned.state, {
+                ...(planned.withEnvironmentUrl ? { environmentUrl: details.environmentUrl } : {}),
+                logUrl: details.logUrl,
+                description: planned.description,
+            });
+        }
+        return { restoredId };
+    }
+    /**
+     * After a rollback: marks `ours` as failed and makes the deployment that was live before it
+     * current again. Returns which one that was (undefined when there was none to restore).
+     */
+    async restorePrevious(ours, details) {
+        const recorded = await this.recordOutcome(ours, 'rolled-back', details);
+        return recorded.restoredId;
+    }
+    /**
+     * The most recent earlier deployment of the environment that was live: its latest status is
+     * `success`, or `inactive` because a newer success (ours) replaced it. Failed or abandoned
+     * ones are skipped.
+     */
+    async findPrevious(ours) {
+        const path = `${this.repoPath()}/deployments`;
+        const listed = await this.read(`listing the ${ours.environment} deployments`, path, (signal) => this.octokit.rest.repos.listDeployments({
+            ...this.repo,
+            environment: ours.environment,
+            per_page: 30,
+            request: { signal },
+        }));
+        // Deployment ids grow with time, so a smaller id is an earlier deployment.
+        const earlier = listed.data
+            .map((deployment) => deployment.id)
+            .filter((id) => id < ours.id)
+            .sort((a, b) => b - a)
+            .slice(0, MAX_RESTORE_CANDIDATES);
+        for (const id of earlier) {
+            const state = await this.latestState(id);
+            if (state === 'success' || state === 'inactive')
+                return id;
+        }
+        return undefined;
+    }
+    async latestState(deploymentId) {
+        const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
+        const listed = await this.read(`reading the statuses of deployment ${deploymentId}`, path, (signal) => 
+        // Newest first: one is enough.
+        this.octokit.rest.repos.listDeploymentStatuses({
+            ...this.repo,
+            deployment_id: deploymentId,
+            per_page: 1,
+            request: { signal },
+        }));
+        return listed.data[0]?.state;
+    }
+    repoPath() {
+        return `/repos/${encodeURIComponent(this.repo.owner)}/${encodeURIComponent(this.repo.repo)}`;
+    }
+    read(what, path, call) {
+        return (0,github_retry/* retryRead */.Ng)(() => call(AbortSignal.timeout(this.timeoutMs)), (error, attempts) => this.explain(error, what, 'GET', path, attempts));
+    }
+    async write(what, path, call) {
+        try {
+            return await call(AbortSignal.timeout(this.timeoutMs));
+        }
+        catch (error) {
+            throw this.explain(error, what, 'POST', path, 1);
+        }
+    }
+    /** Turns a refusal into a message that says what to change; never includes the token. */
+    explain(error, what, method, path, attempts) {
+        const status = (0,github_retry/* statusOf */.c2)(error);
+        const detail = (0,errors/* errorMessage */.gJ)(error);
+        const fail = (code, message) => new errors/* HttpError */.j$(method, path, code, undefined, `${what} failed: ${message}`);
+        if ((status === 403 || status === 429) && (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-remaining') === '0') {
+            const reset = (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-reset');
+            const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
+            return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
+        }
+        if (status === 403) {
+            const accepted = (0,github_retry/* headerOf */.rR)(error, 'x-accepted-github-permissions');
+            const needs = accepted === undefined ? '' : ` (GitHub asks for ${accepted})`;
+            return fail(403, `403 ${detail}${needs}. With \`environment\` set, the github-token must be allowed to ` +
+                'write deployments; give the workflow (or the deploy job) this block:\n' +
+                PERMISSIONS_YAML);
+        }
+        if (status === 401) {
+            return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
+        }
+        if (status === 404) {
+            const repo = `${this.repo.owner}/${this.repo.repo}`;
+            return fail(404, `404 ${detail}. Not found: is GITHUB_API_URL right, and does the token have access to ` +
+                `${repo}?`);
+        }
+        if (status !== undefined && status < 500)
+            return fail(status, `${status} ${detail}`);
+        if (method === 'POST') {
+            // The request may have reached GitHub: repeating it could record the step twice.
+            return new Error(`${what} failed (not retried, it may have taken effect): ${detail}`);
+        }
+        return new Error(`${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 452:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -104009,6 +104232,77 @@ class InvalidInputs extends Error {
         super(problems.map((problem) => problem.message).join('\n'));
         this.problems = problems;
     }
+}
+
+
+/***/ }),
+
+/***/ 3915:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ng: () => (/* binding */ retryRead),
+/* harmony export */   c2: () => (/* binding */ statusOf),
+/* harmony export */   rR: () => (/* binding */ headerOf)
+/* harmony export */ });
+/* unused harmony exports GITHUB_READ_RETRY, isRetryable */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2165);
+// Retrying idempotent GitHub API reads through octokit, shared by every module that calls GitHub.
+
+
+/** GET is idempotent, so a read that hit a 5xx or a network error is simply done again. */
+const GITHUB_READ_RETRY = {
+    attempts: 3,
+    baseMs: 500,
+    maxMs: 2_000,
+    budgetMs: 60_000,
+};
+function fieldOf(value, key) {
+    return typeof value === 'object' && value !== null
+        ? value[key]
+        : undefined;
+}
+/** The HTTP status octokit attached to an error, if any. */
+function statusOf(error) {
+    const status = fieldOf(error, 'status');
+    return typeof status === 'number' ? status : undefined;
+}
+/** A response header of an octokit error (names are lower-case). */
+function headerOf(error, name) {
+    const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
+    return typeof value === 'string' ? value : undefined;
+}
+/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
+function isRetryable(error) {
+    const status = statusOf(error);
+    return status !== undefined && status >= 500;
+}
+/**
+ * Runs `read` until it succeeds, retrying 5xx and network errors per `policy`. When it gives
+ * up, throws what `explain` makes of the last error and the number of attempts made. Only for
+ * requests that are safe to repeat (GET).
+ */
+async function retryRead(read, explain, policy = GITHUB_READ_RETRY) {
+    const startedAt = Date.now();
+    let lastError;
+    let attempts = 0;
+    while (attempts < policy.attempts) {
+        attempts += 1;
+        try {
+            return await read();
+        }
+        catch (error) {
+            lastError = error;
+            if (!isRetryable(error))
+                break;
+            const decision = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextRetry */ .GL)(attempts, Date.now() - startedAt, policy, undefined);
+            if (!decision.retry)
+                break;
+            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(decision.delayMs);
+        }
+    }
+    throw explain(lastError, attempts);
 }
 
 
@@ -104470,7 +104764,7 @@ function readFlyInputs(read, env, sourceDir, sourceDirReadable, fail) {
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2142);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2340);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
 // The main step: one try/catch, so every failure ends as a failed job with its cause.
 
@@ -104492,13 +104786,13 @@ async function main() {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q7: () => (/* binding */ Result),
 /* harmony export */   Uw: () => (/* binding */ State),
 /* harmony export */   dX: () => (/* binding */ Modes),
 /* harmony export */   k7: () => (/* binding */ Output),
 /* harmony export */   lv: () => (/* binding */ Platforms),
 /* harmony export */   pd: () => (/* binding */ Input)
 /* harmony export */ });
-/* unused harmony export Result */
 // Every input, output and state name, declared once: code, tests and docs read them from here.
 const Input = {
     Platform: 'platform',
@@ -104567,7 +104861,7 @@ const Platforms = ['heroku', 'fly'];
 /* harmony export */ });
 /* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2142);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2340);
 /* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5482);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(622);
@@ -105168,6 +105462,78 @@ function writeOutputs(record) {
 
 /***/ }),
 
+/***/ 2165:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GL: () => (/* binding */ nextRetry),
+/* harmony export */   oR: () => (/* binding */ parseRetryAfterMs),
+/* harmony export */   ur: () => (/* binding */ defaultRetryPolicy)
+/* harmony export */ });
+/* unused harmony export backoffDelayMs */
+// Retry timing, kept pure (no timers): backoff with full jitter and `Retry-After` parsing.
+const defaultRetryPolicy = {
+    attempts: 5,
+    baseMs: 500,
+    maxMs: 8_000,
+    budgetMs: 60_000,
+};
+/**
+ * Wait before the next attempt after `attempt` (1-based) failed: a uniform random value in
+ * [0, min(maxMs, baseMs * 2^(attempt-1))) — "full jitter", so that many clients spread out.
+ */
+function backoffDelayMs(attempt, policy, random = Math.random) {
+    const exponent = Math.max(0, Math.floor(attempt) - 1);
+    // 2^exponent overflows to Infinity for huge attempts; Math.min still caps it.
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
+    const fraction = Math.min(Math.max(random(), 0), 1);
+    return Math.floor(fraction * Math.max(0, ceiling));
+}
+/**
+ * Milliseconds a `Retry-After` value asks to wait: delta-seconds or an HTTP date (relative to
+ * `nowMs`). Undefined when absent or unreadable, so the caller falls back to its backoff.
+ */
+function parseRetryAfterMs(value, nowMs) {
+    const raw = typeof value === 'string' || value == null ? value : value[0];
+    if (typeof raw !== 'string')
+        return undefined;
+    const text = raw.trim();
+    if (text === '')
+        return undefined;
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // Only dates with letters in them: Date.parse would also accept "1.5" or "-3".
+    if (!/[a-z]/i.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - nowMs);
+}
+/**
+ * Decides whether attempt `attempt + 1` may run and after which wait. A server-requested wait
+ * (`retryAfterMs`) replaces the backoff; when it or the backoff would overrun the budget, stop
+ * instead of hammering early.
+ */
+function nextRetry(attempt, elapsedMs, policy, retryAfterMs, random = Math.random) {
+    if (attempt >= policy.attempts) {
+        return { retry: false, reason: `gave up after ${attempt} attempts` };
+    }
+    const delayMs = retryAfterMs ?? backoffDelayMs(attempt, policy, random);
+    const remainingMs = policy.budgetMs - elapsedMs;
+    if (delayMs > remainingMs) {
+        const asked = retryAfterMs === undefined ? '' : ` (Retry-After asks for ${delayMs} ms)`;
+        return {
+            retry: false,
+            reason: `retry budget of ${policy.budgetMs} ms would be exceeded${asked}`,
+        };
+    }
+    return { retry: true, delayMs };
+}
+
+
+/***/ }),
+
 /***/ 1574:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -105189,6 +105555,7 @@ function newRunRecord(platform, app, startedAt) {
         rollbackRelease: undefined,
         rolledBack: false,
         healthUrl: undefined,
+        webUrl: undefined,
         gate: undefined,
         health: undefined,
         rollbackHealth: undefined,

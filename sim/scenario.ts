@@ -25,6 +25,8 @@ export interface Scenario {
   readonly repo: AppRepo;
   readonly app: string;
   readonly run: RunKey;
+  /** Every step this scenario ran (main and post), for checks over all of them. */
+  readonly results: RunResult[];
   /** Sets the jobs of the current run (default: a successful `test`). */
   setJobs(jobs: readonly SimJob[]): void;
   /** Commits `config` to the checkout and runs the action on that commit. */
@@ -71,32 +73,43 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
     await sim.heroku.seedRelease(app, seedDir);
     const run: RunKey = { owner: 'acme', repo: 'shop', runId: ++runCounter, attempt: 1 };
     const setJobs = (jobs: readonly SimJob[]): void => sim.github.setJobs(run, jobs);
-    const runOn = (
+    const results: RunResult[] = [];
+    // Keeps every step's result, the post step's too.
+    const tracked = (result: RunResult): RunResult => {
+      results.push(result);
+      return {
+        ...result,
+        runPost: async () => tracked(await result.runPost()),
+      };
+    };
+    const runOn = async (
       sha: string,
       inputs: Readonly<Record<string, string>>,
       runOptions: ScenarioRunOptions,
     ): Promise<RunResult> =>
-      runAction({
-        inputs: {
-          platform: 'heroku',
-          app,
-          'api-token': HEROKU_TOKEN,
-          'api-url': sim.herokuApiUrl,
-          ...FAST_HEALTH,
-          ...inputs,
-        },
-        github: {
-          apiUrl: sim.githubApiUrl,
-          token: GITHUB_TOKEN,
-          repository: `${run.owner}/${run.repo}`,
-          runId: run.runId,
-          attempt: run.attempt,
-          sha,
-          workspace: repo.dir,
-          runnerName: 'GitHub Actions 7',
-        },
-        ...runOptions,
-      });
+      tracked(
+        await runAction({
+          inputs: {
+            platform: 'heroku',
+            app,
+            'api-token': HEROKU_TOKEN,
+            'api-url': sim.herokuApiUrl,
+            ...FAST_HEALTH,
+            ...inputs,
+          },
+          github: {
+            apiUrl: sim.githubApiUrl,
+            token: GITHUB_TOKEN,
+            repository: `${run.owner}/${run.repo}`,
+            runId: run.runId,
+            attempt: run.attempt,
+            sha,
+            workspace: repo.dir,
+            runnerName: 'GitHub Actions 7',
+          },
+          ...runOptions,
+        }),
+      );
     setJobs([
       { name: 'test', status: 'completed', conclusion: 'success' },
       { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: 'GitHub Actions 7' },
@@ -106,6 +119,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       repo,
       app,
       run,
+      results,
       setJobs,
       async deploy(config, inputs = {}, extraFiles, runOptions = {}) {
         const sha = await repo.commit(config, extraFiles);

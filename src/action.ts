@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cancelled, type FlowDeps, runDeploy } from './deploy.js';
+import { GitHubDeployments } from './deployments.js';
 import { errorMessage, InvalidInputs } from './errors.js';
 import { listRunJobs } from './github-jobs.js';
 import { getSettings, type Settings } from './inputs.js';
@@ -57,6 +58,14 @@ export function realDeps(signal: AbortSignal): FlowDeps {
       ),
     probe: liveProbeDeps,
     signal,
+    deployments: (settings) =>
+      settings.environment === undefined
+        ? undefined
+        : new GitHubDeployments(
+            getOctokit(settings.githubToken, { baseUrl: settings.run.apiUrl }),
+            { owner: settings.run.owner, repo: settings.run.repo },
+            GITHUB_TIMEOUT_MS,
+          ),
   };
 }
 

@@ -4,6 +4,12 @@ import * as core from '@actions/core';
 import { decideAfterFailure } from './decide.js';
 import { DeployError, errorMessage } from './errors.js';
 import { type JobInfo, judgeGate } from './gate.js';
+import {
+  type Deployment,
+  type GitHubDeployments,
+  looksLikeProduction,
+  runLogUrl,
+} from './deployments.js';
 import type { Settings } from './inputs.js';
 import type { Platform, Release, Snapshot } from './platform.js';
 import type { ProbeDeps } from './probe.js';
@@ -24,6 +30,8 @@ export interface FlowDeps {
   probe: ProbeDeps;
   /** Aborted when the job is cancelled (SIGINT/SIGTERM from the runner). */
   signal: AbortSignal;
+  /** The GitHub Deployments client when `environment` is set. */
+  deployments(settings: Settings): GitHubDeployments | undefined;
 }
 
 /** The job was cancelled: main stops here and leaves the rollback to the post step. */
@@ -83,6 +91,7 @@ export async function takeSnapshot(
     return found;
   });
   record.previous = snapshot.current;
+  if (snapshot.webUrl !== '') record.webUrl = snapshot.webUrl;
   for (const notice of snapshot.notices) {
     record.notices.push(notice);
     core.notice(notice, { title: 'guarded-deploy' });
@@ -90,11 +99,77 @@ export async function takeSnapshot(
   return snapshot;
 }
 
-/** `mode: deploy`. Fills `record`; throws only for what it did not understand. */
+/** `mode: deploy`. Fills `record`; throws only for what it did not understand. With
+ * `environment` set, a GitHub deployment records it: created first (a missing permission
+ * fails before anything else), `in_progress` at the push, the outcome at the end. */
 export async function runDeploy(
   settings: Settings,
   deps: FlowDeps,
   record: RunRecord,
+): Promise<void> {
+  const tracker = deps.deployments(settings);
+  if (tracker === undefined || settings.environment === undefined) {
+    await deployGated(settings, deps, record, undefined);
+    return;
+  }
+  const environment = settings.environment;
+  const deployment = await phase(record, 'github deployment', deps.now, async (done) => {
+    const created = await tracker.createDeployment({
+      sha: settings.run.sha,
+      environment,
+      production: looksLikeProduction(environment),
+      platform: settings.platform,
+      app: settings.app,
+      description: `guarded-deploy of ${settings.run.sha.slice(0, 12)} to ${settings.app}`,
+    });
+    done('ok', `deployment ${created.id} in ${environment}`);
+    return created;
+  });
+  const logUrl = runLogUrl({
+    serverUrl: settings.run.serverUrl,
+    owner: settings.run.owner,
+    repo: settings.run.repo,
+    runId: settings.run.runId,
+    attempt: settings.run.attempt,
+  });
+  try {
+    await deployGated(settings, deps, record, async () => {
+      await tracker.setStatus(deployment.id, 'in_progress', {
+        logUrl,
+        description: `Deploying to ${settings.app}`,
+      });
+    });
+  } finally {
+    await recordDeployment(tracker, deployment, record, logUrl);
+  }
+}
+
+async function recordDeployment(
+  tracker: GitHubDeployments,
+  deployment: Deployment,
+  record: RunRecord,
+  logUrl: string,
+): Promise<void> {
+  try {
+    await tracker.recordOutcome(deployment, record.result ?? 'failed', {
+      logUrl,
+      ...(record.webUrl === undefined ? {} : { environmentUrl: record.webUrl }),
+      ...(record.release === undefined ? {} : { release: record.release.label }),
+      ...(record.previous === undefined ? {} : { previousRelease: record.previous.label }),
+      ...(record.cause === undefined ? {} : { reason: record.cause }),
+    });
+  } catch (error) {
+    core.warning(`Could not record the GitHub deployment status: ${errorMessage(error)}`, {
+      title: 'Deployment status not recorded',
+    });
+  }
+}
+
+async function deployGated(
+  settings: Settings,
+  deps: FlowDeps,
+  record: RunRecord,
+  onPushStart: (() => Promise<void>) | undefined,
 ): Promise<void> {
   const gate = await phase(record, 'gate', deps.now, async (done) => {
     const jobs = await deps.listJobs(settings);
@@ -121,7 +196,7 @@ export async function runDeploy(
 
   const platform = deps.createPlatform(settings);
   try {
-    await deployWith(platform, settings, deps, record);
+    await deployWith(platform, settings, deps, record, onPushStart);
   } finally {
     await platform.close();
   }
@@ -132,11 +207,13 @@ async function deployWith(
   settings: Settings,
   deps: FlowDeps,
   record: RunRecord,
+  onPushStart: (() => Promise<void>) | undefined,
 ): Promise<void> {
   const snapshot = await takeSnapshot(platform, record, deps);
   const context = verifyContext(settings, platform, snapshot, deps);
   record.healthUrl = context.healthUrl;
   throwIfCancelled(deps.signal, 'the snapshot');
+  await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.
   saveTarget(snapshot.current, snapshot.saved);

@@ -32,6 +32,8 @@ export interface RunRecord {
   rollbackRelease: Release | undefined;
   rolledBack: boolean;
   healthUrl: string | undefined;
+  /** Where the app answers (the GitHub deployment's environment URL). */
+  webUrl: string | undefined;
   gate: GateVerdict | undefined;
   health: HealthReport | undefined;
   rollbackHealth: HealthReport | undefined;
@@ -56,6 +58,7 @@ export function newRunRecord(platform: string, app: string, startedAt: Date): Ru
     rollbackRelease: undefined,
     rolledBack: false,
     healthUrl: undefined,
+    webUrl: undefined,
     gate: undefined,
     health: undefined,
     rollbackHealth: undefined,

@@ -3,13 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenario, type Scenario } from '../../sim/scenario.js';
 import type { SimJob } from '../../sim/types.js';
 import { expectContractKept, expectReported } from '../helpers/assert-run.js';
+import { checkScenario } from '../helpers/scenario-hooks.js';
 
 let scenario: Scenario;
 beforeAll(async () => {
   scenario = await startScenario({ initial: { version: 'good' } });
 });
 afterAll(async () => {
-  await scenario.close();
+  try {
+    checkScenario(scenario);
+  } finally {
+    await scenario.close();
+  }
 });
 
 const self: SimJob = {
@@ -129,6 +134,26 @@ const badInputs: Array<[string, Record<string, string>, string]> = [
   ['malformed expected-status', { 'expected-status': '2xx' }, 'expected-status'],
   ['unreadable source-dir', { 'source-dir': 'missing-dir' }, 'source-dir'],
   ['rollback not boolean', { rollback: 'maybe' }, 'rollback'],
+  ['empty platform', { platform: '' }, 'platform'],
+  ['app with capitals', { app: 'Shop' }, 'app'],
+  ['app too long for heroku', { app: `a${'b'.repeat(30)}` }, 'app'],
+  ['api-token with a line break', { 'api-token': 'abc\ndef' }, 'api-token'],
+  ['api-url not http(s)', { 'api-url': 'file:///etc/passwd' }, 'api-url'],
+  ['health-url with credentials', { 'health-url': 'http://u:p@127.0.0.1/health' }, 'health-url'],
+  ['negative interval', { 'health-interval': '-5' }, 'health-interval'],
+  ['zero timeout', { 'health-timeout': '0' }, 'health-timeout'],
+  ['fractional threshold', { 'healthy-threshold': '2.5' }, 'healthy-threshold'],
+  ['reversed status range', { 'expected-status': '299-200' }, 'expected-status'],
+  ['needs not JSON', { needs: 'test=success' }, 'needs'],
+  ['unknown mode', { mode: 'yolo' }, 'mode'],
+  ['to-release outside rollback mode', { 'to-release': 'v3' }, 'to-release'],
+  ['version-url not http(s)', { 'version-url': 'gopher://x' }, 'version-url'],
+  ['expected-version without version-url', { 'expected-version': 'abc' }, 'expected-version'],
+  [
+    'source-dir by path traversal to a file',
+    { 'source-dir': '../../../etc/hostname' },
+    'source-dir',
+  ],
 ];
 
 describe('bad inputs', () => {

@@ -1,21 +1,19 @@
 // Cancellation as the runner does it (SIGINT, 7.5 s, SIGTERM, 2.5 s, SIGKILL) at each phase,
 // then the post step as the runner runs it: the app ends on the old release or a verified one.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScenario, type Scenario } from '../../sim/scenario.js';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
 import { expectContractKept, expectNoSecrets, herokuCalls } from '../helpers/assert-run.js';
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const scenarios = useScenarios();
+let scenario: Scenario;
 
 // Slow polls so that the signal lands while the phase is still going on.
 const SLOW = { 'health-interval': '0.5', 'health-timeout': '20' };
 
 describe('heroku cancellation', () => {
   it('cancelled while verifying: main stops at once, post rolls back and verifies', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     const main = await scenario.deploy({ version: 'bad', healthStatus: 500 }, SLOW, undefined, {
       cancel: { afterLine: /^poll 2:/ },
     });
@@ -36,7 +34,7 @@ describe('heroku cancellation', () => {
   });
 
   it('cancelled while the build runs: post waits for the build, then rolls back', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     const main = await scenario.deploy({ version: 'healthy-but-unverified' }, SLOW, undefined, {
       cancel: { afterLine: /^::group::Build and release/ },
     });
@@ -51,7 +49,7 @@ describe('heroku cancellation', () => {
   });
 
   it('a finished deploy leaves the post step nothing to do', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     const main = await scenario.deploy({ version: 'new' });
     expect(main.outputs.result).toBe('deployed');
     const post = await main.runPost();

@@ -1,17 +1,15 @@
 // dist/index.js against the simulated Heroku: deploys that should end `deployed`.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScenario, type Scenario } from '../../sim/scenario.js';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
 import { expectContractKept, expectReported, herokuCalls } from '../helpers/assert-run.js';
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const scenarios = useScenarios();
+let scenario: Scenario;
 
 describe('heroku deploy', () => {
   it('deploys a healthy release through sources, build and release', async () => {
-    scenario = await startScenario();
+    scenario = await scenarios.start();
     const result = await scenario.deploy({ version: '2' }, { 'check-string': 'ok' });
     expectReported(result, 'deployed');
     expect(await scenario.liveVersion()).toBe('2');
@@ -37,14 +35,14 @@ describe('heroku deploy', () => {
   });
 
   it('waits for a slow start and then deploys', async () => {
-    scenario = await startScenario();
+    scenario = await scenarios.start();
     const result = await scenario.deploy({ version: 'slow', startupDelayMs: 1500 });
     expectReported(result, 'deployed');
     expect(await scenario.liveVersion()).toBe('slow');
   });
 
   it('retries a GET answered 503 and still deploys', async () => {
-    scenario = await startScenario();
+    scenario = await scenarios.start();
     scenario.sim.heroku.inject({
       method: 'GET',
       path: /^\/apps\/shop-prod$/,
@@ -57,7 +55,7 @@ describe('heroku deploy', () => {
   });
 
   it('ships only the committed tree of source-dir', async () => {
-    scenario = await startScenario();
+    scenario = await scenarios.start();
     const result = await scenario.deploy({ version: '4' }, { 'source-dir': '.' });
     expectReported(result, 'deployed');
     expect(await scenario.liveVersion()).toBe('4');

@@ -1,6 +1,7 @@
 // dist/index.js against the simulated Heroku: failures before anything new is live.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScenario, type Scenario } from '../../sim/scenario.js';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
 import {
   expectContractKept,
   expectNoSecrets,
@@ -8,15 +9,12 @@ import {
   herokuCalls,
 } from '../helpers/assert-run.js';
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const scenarios = useScenarios();
+let scenario: Scenario;
 
 describe('heroku failures', () => {
   it('a failed build leaves the live release alone', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy({ version: 'nobuild' }, {}, { Procfile: null });
     expectReported(result, 'failed');
     expect(result.annotations[0]?.message).toMatch(/build/i);
@@ -27,7 +25,7 @@ describe('heroku failures', () => {
   });
 
   it('a failed release phase was never deployed', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy(
       { version: 'badrelease' },
       {},
@@ -39,7 +37,7 @@ describe('heroku failures', () => {
   });
 
   it('says the token was refused and pushes nothing', async () => {
-    scenario = await startScenario();
+    scenario = await scenarios.start();
     const result = await scenario.deploy({ version: 'x' }, { 'api-token': 'wrong-token-123' });
     expectReported(result, 'failed');
     expect(result.annotations[0]?.message).toMatch(/refused the token/);
@@ -48,7 +46,7 @@ describe('heroku failures', () => {
   });
 
   it('names a missing app and never creates one', async () => {
-    scenario = await startScenario();
+    scenario = await scenarios.start();
     const result = await scenario.deploy({ version: 'x' }, { app: 'no-such-app' });
     expectReported(result, 'failed');
     expect(result.annotations[0]?.message).toMatch(/no-such-app/);
@@ -56,7 +54,7 @@ describe('heroku failures', () => {
   });
 
   it('never repeats a build POST answered 500; the old release stays live', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     scenario.sim.heroku.inject({ method: 'POST', path: /\/builds$/, status: 500, times: 1 });
     const result = await scenario.deploy({ version: 'x' });
     expectReported(result, 'failed');

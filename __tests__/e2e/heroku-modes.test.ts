@@ -1,17 +1,15 @@
 // mode: rollback and mode: verify, and version-url, against the simulated Heroku.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScenario, type Scenario } from '../../sim/scenario.js';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
 import { expectContractKept, expectReported, herokuCalls } from '../helpers/assert-run.js';
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const scenarios = useScenarios();
+let scenario: Scenario;
 
 describe('mode: rollback', () => {
   it('goes back to the release before the live one, verified, and ends green', async () => {
-    scenario = await startScenario({ initial: { version: 'one' } });
+    scenario = await scenarios.start({ initial: { version: 'one' } });
     const deployed = await scenario.deploy({ version: 'two' });
     expect(deployed.outputs.result).toBe('deployed');
     const result = await scenario.act({ mode: 'rollback', 'github-token': '' });
@@ -28,7 +26,7 @@ describe('mode: rollback', () => {
   });
 
   it('goes to to-release when given', async () => {
-    scenario = await startScenario({ initial: { version: 'one' } });
+    scenario = await scenarios.start({ initial: { version: 'one' } });
     const first = await scenario.deploy({ version: 'two' });
     await scenario.deploy({ version: 'three' });
     const target = first.outputs['previous-release'] ?? '';
@@ -39,7 +37,7 @@ describe('mode: rollback', () => {
   });
 
   it('ends red when the release it restores is unhealthy', async () => {
-    scenario = await startScenario({ initial: { version: 'one', healthStatus: 500 } });
+    scenario = await scenarios.start({ initial: { version: 'one', healthStatus: 500 } });
     await scenario.deploy({ version: 'two' });
     const result = await scenario.act({ mode: 'rollback' });
     expect(result.exitCode).not.toBe(0);
@@ -51,7 +49,7 @@ describe('mode: rollback', () => {
 
 describe('mode: verify', () => {
   it('checks what is live and changes nothing', async () => {
-    scenario = await startScenario({ initial: { version: 'one' } });
+    scenario = await scenarios.start({ initial: { version: 'one' } });
     const result = await scenario.act({ mode: 'verify', 'check-string': 'ok' });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.result).toBe('verified');
@@ -59,7 +57,7 @@ describe('mode: verify', () => {
   });
 
   it('fails loudly when what is live is unhealthy', async () => {
-    scenario = await startScenario({ initial: { version: 'one', healthStatus: 503 } });
+    scenario = await scenarios.start({ initial: { version: 'one', healthStatus: 503 } });
     const result = await scenario.act({ mode: 'verify' });
     expect(result.exitCode).not.toBe(0);
     expect(result.outputs.result).toBe('failed');
@@ -70,7 +68,7 @@ describe('mode: verify', () => {
 
 describe('version-url', () => {
   it('counts a poll only when the new version answers', async () => {
-    scenario = await startScenario({ initial: { version: 'old' } });
+    scenario = await scenarios.start({ initial: { version: 'old' } });
     const webUrl = scenario.sim.heroku.state(scenario.app).webUrl;
     const result = await scenario.deploy(
       { version: 'v-new' },
@@ -81,7 +79,7 @@ describe('version-url', () => {
   });
 
   it('rolls back when the old version keeps answering', async () => {
-    scenario = await startScenario({ initial: { version: 'old' } });
+    scenario = await scenarios.start({ initial: { version: 'old' } });
     const webUrl = scenario.sim.heroku.state(scenario.app).webUrl;
     const result = await scenario.deploy(
       { version: 'v-new' },

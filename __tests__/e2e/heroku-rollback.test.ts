@@ -1,14 +1,12 @@
 // dist/index.js against the simulated Heroku: releases that must be rolled back.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScenario, type Scenario } from '../../sim/scenario.js';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
 import type { AppConfig } from '../../sim/app-repo.js';
 import { expectContractKept, expectReported, herokuCalls } from '../helpers/assert-run.js';
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.close();
-  scenario = undefined;
-});
+const scenarios = useScenarios();
+let scenario: Scenario;
 
 const broken: Array<[string, AppConfig, Record<string, string>, RegExp]> = [
   ['answers 500', { version: 'bad', healthStatus: 500 }, {}, /status 500/],
@@ -26,7 +24,7 @@ describe('heroku rollback', () => {
   it.each(broken)(
     'a release that %s is rolled back and verified',
     async (_label, config, inputs, why) => {
-      scenario = await startScenario({ initial: { version: 'good' } });
+      scenario = await scenarios.start({ initial: { version: 'good' } });
       const result = await scenario.deploy(config, inputs);
       expectReported(result, 'rolled-back');
       expect(result.outputs['rolled-back']).toBe('true');
@@ -48,7 +46,7 @@ describe('heroku rollback', () => {
   );
 
   it('leaves the unhealthy release live with rollback: false, and fails', async () => {
-    scenario = await startScenario({ initial: { version: 'good' } });
+    scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy(
       { version: 'bad', healthStatus: 503 },
       { rollback: 'false' },

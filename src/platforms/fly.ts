@@ -21,6 +21,7 @@ import { defaultRetryPolicy } from '../retry.js';
 import type { RetryPolicy } from '../retry.js';
 import { FlyApi } from './fly-api.js';
 import {
+  asRecord,
   displayImage,
   groupByImage,
   instanceOf,
@@ -153,17 +154,54 @@ export class FlyPlatform implements Platform {
           `deploy: ${mix}. A rollback puts each machine back on its own.`,
       );
     }
-    this.snapshotMachines = machines;
-    this.snapshotRelease = current;
+    // The first snapshot (or the one adopted from main) stays the rollback target: a later
+    // read, e.g. in the post step, sees what the deploy left behind.
+    if (this.snapshotMachines === undefined) {
+      this.snapshotMachines = machines;
+      this.snapshotRelease = current;
+    }
+    const saved: SavedSnapshot = {
+      release: this.snapshotRelease ?? current,
+      machines: this.snapshotMachines,
+    };
     return {
       current,
       webUrl: `https://${this.settings.app}.fly.dev`,
       switchoverSeconds: 0,
       notices,
+      saved: JSON.stringify(saved),
     };
   }
 
-  async push(commit: string, log: LogLine): Promise<Release> {
+  /** The machines snapshotted by main, for the post step's rollback. */
+  adoptSaved(saved: string): void {
+    const parsed = parseSaved(saved);
+    this.snapshotMachines = parsed.machines;
+    this.snapshotRelease = parsed.release;
+  }
+
+  /** Waits until no app machine is on its way between states (a cancelled flyctl may have
+   * left one starting or being replaced), so a rollback does not race it. */
+  async settle(timeoutMs: number): Promise<void> {
+    const started = this.deps.now();
+    const moving = async (): Promise<FlyMachine[]> =>
+      (await this.appMachines()).filter((machine) => !restingStates.has(machine.state));
+    let busy = await moving();
+    for (let count = 0; busy.length > 0 && count < this.deps.maxPolls; count += 1) {
+      if (this.deps.now() - started >= timeoutMs) break;
+      const intervals = this.deps.pollIntervalsMs;
+      await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
+      busy = await moving();
+    }
+    if (busy.length > 0) {
+      const list = busy.map((machine) => `${machine.id} is ${machine.state}`).join(', ');
+      throw new Error(
+        `Fly machines still changing after ${Math.round(timeoutMs / 1000)} s: ${list}`,
+      );
+    }
+  }
+
+  async push(commit: string, log: LogLine, signal?: AbortSignal): Promise<Release> {
     const short = commit.slice(0, 12);
     const imageLabel = imageLabelFor(commit);
     const args = deployArgs({
@@ -182,8 +220,10 @@ export class FlyPlatform implements Platform {
       tail.push(line);
       if (tail.length > outputTailLines) tail.shift();
     };
+    // The flow's cancellation signal when it passes one, else the process's own signals.
     const controller = new AbortController();
-    const unwatch = this.deps.watchSignals(controller);
+    const unwatch =
+      signal === undefined ? this.deps.watchSignals(controller) : follow(signal, controller);
     let result: StartCliResult;
     try {
       result = await this.deps.runFlyctl(this.settings.flyctlPath, args, {
@@ -553,4 +593,63 @@ function releaseVersionOf(config: Readonly<Record<string, unknown>>): string | u
   if (typeof metadata !== 'object' || metadata === null) return undefined;
   const version = (metadata as Record<string, unknown>).fly_release_version;
   return typeof version === 'string' || typeof version === 'number' ? String(version) : undefined;
+}
+
+/** States a machine stays in until told otherwise. */
+const restingStates = new Set(['started', 'stopped', 'suspended', 'failed']);
+
+/** What `Snapshot.saved` carries: the release and every app machine as it was. */
+interface SavedSnapshot {
+  readonly release: Release;
+  readonly machines: readonly FlyMachine[];
+}
+
+function parseSaved(saved: string): SavedSnapshot {
+  const fail = (): never => {
+    throw new Error('The saved Fly snapshot is unreadable: cannot restore the machines');
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(saved);
+  } catch {
+    return fail();
+  }
+  const record = asRecord(value);
+  const release = asRecord(record?.release);
+  const machines = record?.machines;
+  if (
+    typeof release?.id !== 'string' ||
+    typeof release.label !== 'string' ||
+    !Array.isArray(machines)
+  ) {
+    return fail();
+  }
+  const valid = machines.every((machine) => {
+    const entry = asRecord(machine);
+    return (
+      typeof entry?.id === 'string' &&
+      typeof entry.instanceId === 'string' &&
+      typeof entry.state === 'string' &&
+      typeof entry.image === 'string' &&
+      typeof entry.region === 'string' &&
+      typeof entry.configImage === 'string' &&
+      asRecord(entry.config) !== undefined &&
+      asRecord(entry.metadata) !== undefined &&
+      asRecord(entry.labels) !== undefined &&
+      Array.isArray(entry.checks)
+    );
+  });
+  if (!valid) fail();
+  return {
+    release: { id: release.id, label: release.label },
+    machines: machines as FlyMachine[],
+  };
+}
+
+/** Aborts `controller` with `signal`; returns how to stop following it. */
+function follow(signal: AbortSignal, controller: AbortController): () => void {
+  const onAbort = (): void => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }
