@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Its JSON imports lack `with { type: 'json' }`; bundled by Vite they load fine.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -1,26 +1,8 @@
 // action.yml and every workflow users run or copy, checked by GitHub's own workflow parser: a
 // file it rejects would fail on GitHub before a single step ran.
 import { readdir, readFile } from 'node:fs/promises';
-import { register } from 'node:module';
 import path from 'node:path';
-import type { TemplateParseResult } from '@actions/workflow-parser';
-import type { ActionInputDefinition } from '@actions/workflow-parser/actions/index';
-import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
-import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../sim/runner.js';
-
-// The parser imports its JSON schemas without `with { type: 'json' }`, which Node's ESM loader
-// refuses (actions/languageservices#387). This hook adds the attribute for that package alone;
-// the parser is imported only after it is in place.
-const addJsonAttribute = `
-export async function load(url, context, nextLoad) {
-  const bare = url.includes('/@actions/workflow-parser/') && url.endsWith('.json');
-  if (!bare || context.importAttributes?.type === 'json') return nextLoad(url, context);
-  const importAttributes = { ...context.importAttributes, type: 'json' };
-  return nextLoad(url, { ...context, importAttributes });
-}`;
-register(`data:text/javascript,${encodeURIComponent(addJsonAttribute)}`);
-const {
+import {
   convertWorkflowTemplate,
   isMapping,
   isScalar,
@@ -28,11 +10,17 @@ const {
   isString,
   NoOperationTraceWriter,
   parseWorkflow,
-} = await import('@actions/workflow-parser');
-const { convertActionTemplate, parseAction } =
-  await import('@actions/workflow-parser/actions/index');
-const { ErrorPolicy } = await import('@actions/workflow-parser/model/convert');
+  type TemplateParseResult,
+} from '@actions/workflow-parser';
+import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
+import { ErrorPolicy } from '@actions/workflow-parser/model/convert';
+import type { ActionInputDefinition } from '@actions/workflow-parser/actions/index';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../sim/runner.js';
 
+// vitest.config.ts inlines the parser: it imports its JSON schemas without an import
+// attribute, which Node's own ESM loader refuses (actions/languageservices#387).
 const trace = new NoOperationTraceWriter();
 /** How a workflow refers to this action. */
 const OUR_ACTION = /^guarded-deploy\//;
