@@ -105326,6 +105326,11 @@ const HEADLINE = {
     failed: 'FAILED',
     verified: 'HEALTHY',
 };
+// Where people look at releases by hand.
+const DASHBOARD = {
+    heroku: (app) => `https://dashboard.heroku.com/apps/${app}/activity`,
+    fly: (app) => `https://fly.io/apps/${app}/monitoring`,
+};
 function headline(record, result) {
     if (record.mode === 'rollback' && result === 'rolled-back')
         return 'ROLLED BACK (manual)';
@@ -105387,6 +105392,10 @@ function renderSummary(record) {
         entry.detail,
     ])));
     parts.push('### Releases');
+    const dashboard = DASHBOARD[record.platform];
+    if (dashboard !== undefined) {
+        parts.push(`Dashboard: ${dashboard(encodeURIComponent(record.app))}`);
+    }
     parts.push(table(['before', 'deployed', 'rolled back with', 'live now'], [
         [
             record.previous?.label ?? '-',

@@ -12,6 +12,12 @@ const HEADLINE: Record<string, string> = {
   verified: 'HEALTHY',
 };
 
+// Where people look at releases by hand.
+const DASHBOARD: Record<string, (app: string) => string> = {
+  heroku: (app) => `https://dashboard.heroku.com/apps/${app}/activity`,
+  fly: (app) => `https://fly.io/apps/${app}/monitoring`,
+};
+
 function headline(record: RunRecord, result: string): string {
   if (record.mode === 'rollback' && result === 'rolled-back') return 'ROLLED BACK (manual)';
   if (record.mode === 'post') return `INTERRUPTED DEPLOY: ${HEADLINE[result] ?? result}`;
@@ -84,6 +90,10 @@ export function renderSummary(record: RunRecord): string {
   );
 
   parts.push('### Releases');
+  const dashboard = DASHBOARD[record.platform];
+  if (dashboard !== undefined) {
+    parts.push(`Dashboard: ${dashboard(encodeURIComponent(record.app))}`);
+  }
   parts.push(
     table(
       ['before', 'deployed', 'rolled back with', 'live now'],
