@@ -97070,7 +97070,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 2340:
+/***/ 2231:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -102249,16 +102249,6 @@ async function runVerifyMode(settings, deps, record) {
 
 // EXTERNAL MODULE: ./lib/names.js
 var names = __nccwpck_require__(3879);
-// EXTERNAL MODULE: external "node:fs/promises"
-var external_node_fs_promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -102380,7 +102370,7 @@ function startCli(command, args, options) {
         options.onLine(line);
     };
     const ownGroup = process.platform !== 'win32';
-    const child = spawn(command, [...args], {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         env: mergedEnv(options.env),
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -102481,7 +102471,7 @@ function signalChild(child, signal, group) {
 }
 /** Splits a byte stream into lines (LF or CRLF), decoding UTF-8 across chunk borders. */
 function lineSplitter(emit) {
-    const decoder = new StringDecoder('utf8');
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     let pending = '';
     const flushLines = () => {
         const lines = pending.split('\n');
@@ -102504,113 +102494,37 @@ function lineSplitter(emit) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/archive.js
-// Packs exactly the committed tree of the source directory (never the working tree) into a
-// .tar.gz for the platform's build, and measures it without reading it into memory.
-
-
-
-
-
-const gitQueryTimeoutMs = 30_000;
-// Large trees compress for a while; still bounded.
-const gitArchiveTimeoutMs = 15 * 60_000;
-async function createSourceArchive(sourceDir, commit, tempDir) {
-    // An argument that starts with '-' would be read by git as an option.
-    if (!/^[^\s:-][^\s:]*$/.test(commit)) {
-        throw new Error(`'${commit}' is not a commit name git can archive`);
+;// CONCATENATED MODULE: ./lib/fly-token.js
+// Reads a Fly token in every form users paste it, the way flyctl does, and says how to send it:
+// macaroons as `FlyV1 <parts>`, anything else (old personal tokens) as `Bearer <token>`.
+const macaroonPrefixes = ['fm1r_', 'fm1a_', 'fm2_'];
+/** `FlyV1 fm2_a,fm2_b`, `fm2_a,fm2_b`, `Bearer abc` or `abc` → the header to send. */
+function parseFlyToken(raw) {
+    const bare = stripScheme(raw.trim());
+    const parts = bare
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
+    if (parts.length === 0)
+        throw new Error('The Fly token is empty');
+    const macaroons = parts.filter((part) => macaroonPrefixes.some((prefix) => part.startsWith(prefix)));
+    if (macaroons.length > 0) {
+        const joined = macaroons.join(',');
+        return { authorization: `FlyV1 ${joined}`, envValue: `FlyV1 ${joined}`, kind: 'macaroon' };
     }
-    await requireDirectory(sourceDir);
-    const topLevel = await gitTopLevel(sourceDir);
-    const relativeDir = await relativeInside(topLevel, sourceDir);
-    const sha = await resolveCommit(topLevel, commit);
-    const treeish = relativeDir === '' ? sha : `${sha}:${relativeDir}`;
-    // A resolved commit is always there; a subdirectory may not be part of it.
-    if (relativeDir !== '')
-        await requireTree(topLevel, treeish, relativeDir, commit);
-    const archivePath = external_node_path_.join(tempDir, `source-${sha.slice(0, 12)}.tar.gz`);
-    await git(topLevel, ['archive', '--format=tar.gz', '-o', archivePath, treeish], {
-        timeoutMs: gitArchiveTimeoutMs,
-    });
-    const [sha256, info] = await Promise.all([sha256OfFile(archivePath), (0,external_node_fs_promises_.stat)(archivePath)]);
-    return { path: archivePath, sizeBytes: info.size, sha256 };
+    // flyctl sends the first non-macaroon token alone; so does this.
+    const token = parts[0] ?? bare;
+    return { authorization: `Bearer ${token}`, envValue: token, kind: 'bearer' };
 }
-/** Streams the file through SHA-256: archives can be hundreds of MB. */
-async function sha256OfFile(filePath) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath)) {
-        hash.update(chunk);
-    }
-    return hash.digest('hex');
-}
-async function requireDirectory(dir) {
-    let isDirectory = false;
-    try {
-        isDirectory = (await (0,external_node_fs_promises_.stat)(dir)).isDirectory();
-    }
-    catch {
-        isDirectory = false;
-    }
-    if (!isDirectory)
-        throw new Error(`Source directory ${dir} does not exist`);
-}
-async function gitTopLevel(sourceDir) {
-    const result = await git(sourceDir, ['rev-parse', '--show-toplevel'], {
-        ignoreReturnCode: true,
-    });
-    const top = result.stdout.trim();
-    if (result.exitCode !== 0 || top === '') {
-        throw new Error(`Source directory ${sourceDir} is not inside a git repository ` +
-            `(check out the repository first): ${lastLines(result.stderr, 3)}`);
-    }
-    return top;
-}
-/** The directory relative to the repository root, with '/' separators ('' for the root). */
-async function relativeInside(topLevel, sourceDir) {
-    // git reports the resolved path (macOS /tmp is /private/tmp): compare resolved paths.
-    const [realTop, realDir] = await Promise.all([(0,external_node_fs_promises_.realpath)(topLevel), (0,external_node_fs_promises_.realpath)(sourceDir)]);
-    const relative = external_node_path_.relative(realTop, realDir);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new Error(`Source directory ${sourceDir} is outside the repository ${topLevel}`);
-    }
-    return relative.split(external_node_path_.sep).join('/');
-}
-async function resolveCommit(topLevel, commit) {
-    const result = await git(topLevel, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
-        ignoreReturnCode: true,
-    });
-    const sha = result.stdout.trim();
-    if (result.exitCode !== 0 || sha === '') {
-        throw new Error(`Commit ${commit} is not in the repository at ${topLevel} ` +
-            `(a shallow or partial checkout that does not contain it?)`);
-    }
-    return sha;
-}
-async function requireTree(topLevel, treeish, relativeDir, commit) {
-    const result = await git(topLevel, ['cat-file', '-t', treeish], { ignoreReturnCode: true });
-    if (result.exitCode !== 0 || result.stdout.trim() !== 'tree') {
-        throw new Error(`Directory '${relativeDir}' is not in commit ${commit}: ` +
-            `is the source directory committed?`);
-    }
-}
-async function git(cwd, args, options) {
-    try {
-        return await runCli('git', args, {
-            cwd,
-            silent: true,
-            timeoutMs: options.timeoutMs ?? gitQueryTimeoutMs,
-            ignoreReturnCode: options.ignoreReturnCode ?? false,
-            // Never prompt, never page: the action runs unattended.
-            env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
-        });
-    }
-    catch (error) {
-        if (error instanceof CliError)
-            throw new Error(`Packing the source failed: ${error.message}`);
-        throw error;
-    }
+function stripScheme(value) {
+    const match = /^(FlyV1|Bearer)(\s+|$)/i.exec(value);
+    return match ? value.slice(match[0].length).trim() : value;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var external_node_fs_promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./lib/retry.js
@@ -102943,6 +102857,1096 @@ async function readErrorDetail(body) {
     return { ...(code ? { id: code } : {}), ...(message ? { message } : {}) };
 }
 
+;// CONCATENATED MODULE: ./lib/platforms/fly-machine.js
+// What the action reads from a Fly Machine object, validated, plus the pure judgments on it:
+// which machines belong to the app, which image they run, whether that is a given release.
+/** Process groups flyctl runs next to the app that serve nothing. */
+const helperGroups = new Set([
+    'fly_app_release_command',
+    'fly_app_console',
+    'fly_app_test_machine_command',
+]);
+const goneStates = new Set(['destroyed', 'destroying']);
+function parseMachine(value) {
+    const machine = asRecord(value);
+    const id = machine?.id;
+    if (machine === undefined || typeof id !== 'string' || id === '') {
+        throw new Error('Fly Machines API answered with a machine without an id');
+    }
+    const config = asRecord(machine.config) ?? {};
+    const imageRef = asRecord(machine.image_ref) ?? {};
+    const configImage = stringOr(config.image, '');
+    const digest = nonEmpty(imageRef.digest);
+    const registry = nonEmpty(imageRef.registry);
+    const repository = nonEmpty(imageRef.repository);
+    const pinned = digest !== undefined && repository !== undefined
+        ? `${registry === undefined ? '' : `${registry}/`}${repository}@${digest}`
+        : undefined;
+    return {
+        id,
+        name: stringOr(machine.name, id),
+        state: stringOr(machine.state, 'unknown'),
+        region: stringOr(machine.region, '-'),
+        instanceId: stringOr(machine.instance_id, ''),
+        config,
+        configImage,
+        digest,
+        tag: nonEmpty(imageRef.tag),
+        labels: stringMap(imageRef.labels),
+        image: pinned ?? configImage,
+        metadata: stringMap(config.metadata),
+        checks: (Array.isArray(machine.checks) ? machine.checks : []).map((check) => {
+            const entry = asRecord(check) ?? {};
+            return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
+        }),
+    };
+}
+function parseMachineList(body) {
+    if (!Array.isArray(body))
+        throw new Error('Fly Machines API answered without a machine list');
+    return body.map(parseMachine);
+}
+/** Machines of the app itself: Fly Launch (v2) machines, not release-command, console or test
+ * machines, not being destroyed. */
+function isAppMachine(machine) {
+    return (machine.metadata.fly_platform_version === 'v2' &&
+        !helperGroups.has(machine.metadata.fly_process_group ?? '') &&
+        !goneStates.has(machine.state));
+}
+/** `v<fly_release_version>` of a machine, `v?` when it has none. */
+function releaseLabel(machine) {
+    const version = machine.metadata.fly_release_version;
+    return version === undefined || version === '' ? 'v?' : `v${version}`;
+}
+/** The machines grouped by image, the largest group (then the newest version) first. */
+function groupByImage(machines) {
+    const groups = new Map();
+    for (const machine of machines) {
+        const group = groups.get(machine.image);
+        if (group)
+            group.push(machine);
+        else
+            groups.set(machine.image, [machine]);
+    }
+    return [...groups.values()].sort((a, b) => b.length - a.length || versionOf(b) - versionOf(a));
+}
+/** What the machines run as one Release; a mix gets an id that names every image in it, so
+ * it never equals the id of any single release. */
+function releaseOf(machines) {
+    const groups = groupByImage(machines);
+    const first = groups[0];
+    if (first === undefined)
+        throw new Error('no app machine to read a release from');
+    if (groups.length === 1)
+        return { id: first[0]?.image ?? '', label: labelOf(first) };
+    return {
+        id: `mixed:${groups.map((group) => group[0]?.image ?? '').join('+')}`,
+        label: `mixed (${groups.map((group) => `${labelOf(group)} on ${group.length}`).join(', ')})`,
+    };
+}
+/** Whether `machine` runs `release`, judged on what it runs (`image_ref`) before what it is
+ * configured to run: by digest when both sides have one, else by the build's label or
+ * `GH_SHA`, else by tag; the config image only when the machine says nothing else. */
+function runsRelease(machine, release, hint) {
+    if (machine.image === release.id)
+        return true;
+    const wanted = digestOf(release.id);
+    if (wanted !== undefined && machine.digest !== undefined)
+        return machine.digest === wanted;
+    if (hint?.imageLabel !== undefined && machine.tag !== undefined) {
+        return machine.tag === hint.imageLabel;
+    }
+    const sha = machine.labels.GH_SHA;
+    if (hint !== undefined && sha !== undefined)
+        return sha === hint.commit;
+    const tag = tagOf(release.id);
+    if (tag !== undefined && machine.tag !== undefined) {
+        return machine.tag === tag && repositoryOf(release.id) === repositoryOf(machine.configImage);
+    }
+    return machine.configImage === release.id;
+}
+/** Whether two readings of a machine run the same image (digest first). */
+function sameImage(a, b) {
+    if (a.digest !== undefined && b.digest !== undefined)
+        return a.digest === b.digest;
+    return a.configImage === b.configImage;
+}
+/** One report row: started, on the release, and every check passing. */
+function instanceOf(machine, onRelease) {
+    const passing = machine.checks.filter((check) => check.status === 'passing').length;
+    const total = machine.checks.length;
+    return {
+        id: machine.id,
+        region: machine.region,
+        image: displayImage(machine),
+        state: machine.state,
+        checks: total === 0 ? '-' : `${passing}/${total} passing`,
+        ok: onRelease && machine.state === 'started' && total > 0 && passing === total,
+    };
+}
+/** Short image name for tables: tag and the start of the digest. */
+function displayImage(machine) {
+    const digest = machine.digest?.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1');
+    const tag = machine.tag ?? tagOf(machine.configImage);
+    if (tag !== undefined && digest !== undefined)
+        return `${tag}@${digest}`;
+    return machine.image === '' ? '?' : machine.image;
+}
+function digestOf(ref) {
+    return /@(sha256:[0-9a-f]{64})$/.exec(ref)?.[1];
+}
+/** The tag of `registry/repo:tag` (not the port of a registry host). */
+function tagOf(ref) {
+    const withoutDigest = ref.split('@')[0] ?? '';
+    const lastPart = withoutDigest.split('/').pop() ?? '';
+    const colon = lastPart.lastIndexOf(':');
+    return colon > 0 ? lastPart.slice(colon + 1) : undefined;
+}
+function repositoryOf(ref) {
+    const name = ref.split('@')[0] ?? '';
+    const tag = tagOf(name);
+    return name === '' ? undefined : tag === undefined ? name : name.slice(0, -tag.length - 1);
+}
+function labelOf(group) {
+    const version = versionOf(group);
+    return version < 0 ? 'v?' : `v${version}`;
+}
+/** The highest release version among the machines, -1 when none has one. */
+function versionOf(group) {
+    let best = -1;
+    for (const machine of group) {
+        const version = Number(machine.metadata.fly_release_version);
+        if (Number.isInteger(version) && version > best)
+            best = version;
+    }
+    return best;
+}
+function asRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function stringOr(value, fallback) {
+    return typeof value === 'string' ? value : fallback;
+}
+function nonEmpty(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function stringMap(value) {
+    const result = {};
+    for (const [key, entry] of Object.entries(asRecord(value) ?? {})) {
+        if (typeof entry === 'string')
+            result[key] = entry;
+        else if (typeof entry === 'number')
+            result[key] = String(entry);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/fly-api.js
+// The Fly Machines API calls the platform makes, paced like Fly's limits ask (about one request
+// per second per machine and action, burst 3), with leases, waits and the app-level reads.
+
+
+const burst = 3;
+const refillMs = 1_000;
+/** Token buckets keyed by machine and action. */
+class Pacer {
+    timing;
+    buckets = new Map();
+    constructor(timing) {
+        this.timing = timing;
+    }
+    async take(key) {
+        const now = this.timing.now();
+        const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+        const tokens = Math.min(burst, bucket.tokens + (now - bucket.at) / refillMs);
+        if (tokens >= 1) {
+            this.buckets.set(key, { tokens: tokens - 1, at: now });
+            return;
+        }
+        const waitMs = Math.ceil((1 - tokens) * refillMs);
+        this.buckets.set(key, { tokens: 0, at: now + waitMs });
+        await this.timing.sleep(waitMs);
+    }
+}
+class FlyApi {
+    client;
+    app;
+    timing;
+    pacer;
+    appPath;
+    constructor(client, app, timing) {
+        this.client = client;
+        this.app = app;
+        this.timing = timing;
+        this.pacer = new Pacer(timing);
+        this.appPath = `/v1/apps/${encodeURIComponent(app)}`;
+    }
+    /** Fails with a message saying the app does not exist when Fly answers 404. */
+    async requireApp() {
+        try {
+            await this.call('GET', this.appPath);
+        }
+        catch (error) {
+            if (error instanceof errors/* HttpError */.j$ && error.status === 404) {
+                throw new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `Fly app '${this.app}' not found: check the \`app\` input; this action never creates ` +
+                    `apps, so run \`fly launch\` or \`fly apps create\` once first. ${error.message}`);
+            }
+            throw error;
+        }
+    }
+    async listMachines() {
+        return parseMachineList((await this.call('GET', `${this.appPath}/machines`)).body);
+    }
+    async getMachine(id) {
+        await this.pacer.take(`${id}:get`);
+        return parseMachine((await this.call('GET', this.machinePath(id))).body);
+    }
+    /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
+    async lease(id, ttlSeconds) {
+        for (let attempt = 1;; attempt += 1) {
+            await this.pacer.take(`${id}:lease`);
+            try {
+                const response = await this.call('POST', `${this.machinePath(id)}/lease`, {
+                    body: { ttl: ttlSeconds, description: 'guarded-deploy rollback' },
+                });
+                return leaseNonce(response.body, id);
+            }
+            catch (error) {
+                const held = error instanceof errors/* HttpError */.j$ && error.status === 409;
+                if (!held)
+                    throw error;
+                if (attempt >= this.timing.leaseAttempts) {
+                    throw new Error(`machine ${id} is leased by someone else (another deploy or \`fly\` command?); ` +
+                        `still held after ${attempt} attempts`);
+                }
+                await this.timing.sleep(this.timing.leaseRetryMs);
+            }
+        }
+    }
+    async releaseLease(id, nonce) {
+        await this.pacer.take(`${id}:lease`);
+        await this.call('DELETE', `${this.machinePath(id)}/lease`, {
+            headers: { 'fly-machine-lease-nonce': nonce },
+        });
+    }
+    /** Replaces the machine's whole config (Fly does not merge); the machine as answered. */
+    async update(id, config, nonce) {
+        await this.pacer.take(`${id}:update`);
+        const response = await this.call('POST', this.machinePath(id), {
+            body: { config },
+            headers: { 'fly-machine-lease-nonce': nonce },
+        });
+        return parseMachine(response.body);
+    }
+    async create(config, region) {
+        const response = await this.call('POST', `${this.appPath}/machines`, {
+            body: { config, region },
+        });
+        return parseMachine(response.body);
+    }
+    /** Destroys a machine, stopping it if it runs; one already gone counts as destroyed. */
+    async destroy(id, nonce) {
+        await this.pacer.take(`${id}:destroy`);
+        try {
+            await this.call('DELETE', `${this.machinePath(id)}?force=true`, {
+                headers: { 'fly-machine-lease-nonce': nonce },
+            });
+        }
+        catch (error) {
+            if (error instanceof errors/* HttpError */.j$ && error.status === 404)
+                return;
+            throw error;
+        }
+    }
+    /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
+     * ran out, so that repeats until `deadline` (clock of `timing.now`). */
+    async waitStarted(id, instanceId, deadline) {
+        const seconds = this.timing.waitRequestSeconds;
+        const query = new URLSearchParams({
+            state: 'started',
+            instance_id: instanceId,
+            timeout: String(seconds),
+        });
+        const maxRequests = Math.ceil((deadline - this.timing.now()) / (seconds * 1000)) + 1;
+        for (let count = 0; count < Math.max(1, maxRequests); count += 1) {
+            await this.pacer.take(`${id}:wait`);
+            try {
+                await this.call('GET', `${this.machinePath(id)}/wait?${query.toString()}`, {
+                    timeoutMs: (seconds + 15) * 1000,
+                });
+                return;
+            }
+            catch (error) {
+                if (!(error instanceof errors/* HttpError */.j$ && error.status === 408))
+                    throw error;
+            }
+            if (this.timing.now() >= deadline)
+                break;
+        }
+        throw new Error(`machine ${id} did not reach 'started' in time`);
+    }
+    /** Earlier configs of a machine, newest first. */
+    async versions(id) {
+        await this.pacer.take(`${id}:versions`);
+        const { body } = await this.call('GET', `${this.machinePath(id)}/versions`);
+        if (!Array.isArray(body))
+            throw new Error('Fly Machines API answered without a version list');
+        const versions = [];
+        for (const item of body) {
+            const entry = asRecord(item);
+            const config = asRecord(entry?.user_config);
+            if (entry === undefined || config === undefined)
+                continue;
+            versions.push({ version: typeof entry.version === 'string' ? entry.version : '', config });
+        }
+        // Version ids are ULIDs: sorting them sorts by time.
+        return versions.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
+    }
+    machinePath(id) {
+        return `${this.appPath}/machines/${encodeURIComponent(id)}`;
+    }
+    /** Every call: a refused token gets a message that says what to fix. */
+    async call(method, path, options) {
+        try {
+            return await this.client.request(method, path, options);
+        }
+        catch (error) {
+            if (error instanceof errors/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
+                const what = error.status === 401
+                    ? 'The Fly Machines API refused the token: check the `api-token` secret'
+                    : `The token has no access to this on ${this.app}: use a deploy token of the app`;
+                throw new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
+            }
+            throw error;
+        }
+    }
+}
+/** Fly has answered leases with the nonce at the top level and wrapped in `data`. */
+function leaseNonce(body, id) {
+    const lease = asRecord(body);
+    const nonce = lease?.nonce ?? asRecord(lease?.data)?.nonce;
+    if (typeof nonce !== 'string' || nonce === '') {
+        throw new Error(`Fly Machines API granted the lease of ${id} without a nonce`);
+    }
+    return nonce;
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/fly-push.js
+// `flyctl deploy` as the action runs it: the exact arguments, the environment that carries the
+// token, the release line flyctl prints, and what each way of failing means for the app.
+
+/** The image label that names the build after its commit (Docker tag characters only). */
+function imageLabelFor(commit) {
+    return `gd-${commit.slice(0, 12).replace(/[^A-Za-z0-9_.-]/g, '-')}`;
+}
+/** Arguments of `flyctl deploy`; never `--detach`: flyctl must wait for the machines. */
+function deployArgs(command) {
+    return [
+        'deploy',
+        '--app',
+        command.app,
+        '--config',
+        command.flyConfig,
+        '--remote-only',
+        '--yes',
+        ...(command.image === undefined
+            ? ['--image-label', command.imageLabel]
+            : ['--image', command.image]),
+        ...command.extraArgs,
+    ];
+}
+/** The last output line that is a release object, if any. */
+function findReleaseLine(lines) {
+    for (let index = lines.length - 1; index >= 0; index -= 1) {
+        const text = lines[index]?.trim() ?? '';
+        if (!text.startsWith('{'))
+            continue;
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            continue;
+        }
+        const entry = asRecord(parsed);
+        const version = entry?.version;
+        const imageRef = entry?.image_ref;
+        if (typeof imageRef !== 'string' || imageRef === '')
+            continue;
+        if (typeof version !== 'number' || !Number.isInteger(version))
+            continue;
+        return { releaseId: typeof entry?.id === 'string' ? entry.id : '', version, imageRef };
+    }
+    return undefined;
+}
+/** Why flyctl stopped, in words, from its exit code (flyctl: 1 error, 126 deadline, 127
+ * interrupted) or from the action stopping it. */
+function describeExit(exitCode, exitSignal, stoppedBy, timeoutMs) {
+    if (stoppedBy === 'timeout') {
+        return `did not finish within ${Math.round(timeoutMs / 60_000)} min and was stopped`;
+    }
+    if (stoppedBy === 'abort')
+        return 'was stopped because the job was cancelled';
+    switch (exitCode) {
+        case 1:
+            return 'failed (exit code 1)';
+        case 126:
+            return 'gave up waiting for the machines (exit code 126: deadline exceeded)';
+        case 127:
+            return 'was interrupted (exit code 127)';
+        case undefined:
+            return `was killed by ${exitSignal ?? 'a signal'}`;
+        default:
+            return `failed (exit code ${exitCode})`;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/fly.js
+// Fly.io: deploys with flyctl (the only supported way to build and roll out a Fly Launch app),
+// reads and judges the machines through the Machines API, and rolls back by putting every
+// machine back on the config it had before the deploy, through the Machines API.
+
+
+
+
+
+
+
+
+
+const defaultFlyDeps = {
+    sleep: (ms) => new Promise((resolve) => {
+        setTimeout(resolve, ms);
+    }),
+    now: Date.now,
+    dispatcher: undefined,
+    pollIntervalsMs: [1_000, 2_000, 3_000, 5_000],
+    maxPolls: 1_000,
+    deployTimeoutMs: 60 * 60_000,
+    // The runner kills the job 7.5 s after its SIGINT: leave flyctl most of that.
+    stopGraceMs: 5_000,
+    machineWaitMs: 5 * 60_000,
+    waitRequestSeconds: 60,
+    leaseAttempts: 5,
+    leaseRetryMs: 3_000,
+    retry: retry/* defaultRetryPolicy */.ur,
+    random: Math.random,
+    debug: core/* debug */.Yz,
+    runFlyctl: (command, args, options) => startCli(command, args, options).result,
+    watchSignals: abortOnProcessSignals,
+};
+function createFlyPlatform(settings, deps = {}) {
+    return new FlyPlatform(settings, { ...defaultFlyDeps, ...deps });
+}
+const outputTailLines = 15;
+class FlyPlatform {
+    settings;
+    deps;
+    client;
+    api;
+    token;
+    /** The app machines as they were before the deploy: what a rollback restores. */
+    snapshotMachines;
+    snapshotRelease;
+    /** How to recognize the builds pushed by this run, by release id. */
+    hints = new Map();
+    /** Per machine config of a release found in the machines' versions, by release id. */
+    resolvedConfigs = new Map();
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.deps = deps;
+        this.token = parseFlyToken(settings.apiToken);
+        this.client = new HttpClient({
+            // The paths carry the version, so a base URL given with `/v1` works too.
+            baseUrl: settings.apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
+            service: 'Fly Machines API',
+            userAgent: settings.userAgent,
+            apiHeaders: { authorization: this.token.authorization, accept: 'application/json' },
+            ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+            retry: deps.retry,
+            sleep: deps.sleep,
+            now: deps.now,
+            random: deps.random,
+            debug: (line) => deps.debug(`fly: ${line}`),
+        });
+        this.api = new FlyApi(this.client, settings.app, {
+            sleep: deps.sleep,
+            now: deps.now,
+            leaseAttempts: deps.leaseAttempts,
+            leaseRetryMs: deps.leaseRetryMs,
+            waitRequestSeconds: deps.waitRequestSeconds,
+        });
+    }
+    async snapshot() {
+        await this.api.requireApp();
+        const machines = await this.appMachines();
+        if (machines.length === 0) {
+            throw new Error(`Fly app '${this.settings.app}' has no app machines: deploy it once with ` +
+                '`fly deploy` so there is a release to come back to.');
+        }
+        const groups = groupByImage(machines);
+        const current = releaseOf(groups[0] ?? []);
+        const notices = [];
+        if (groups.length > 1) {
+            const mix = groups
+                .map((group) => `${releaseOf(group).label} on ${group.map((item) => item.id).join('/')}`)
+                .join(', ');
+            notices.push(`The machines of ${this.settings.app} do not all run the same image before the ` +
+                `deploy: ${mix}. A rollback puts each machine back on its own.`);
+        }
+        // The first snapshot (or the one adopted from main) stays the rollback target: a later
+        // read, e.g. in the post step, sees what the deploy left behind.
+        if (this.snapshotMachines === undefined) {
+            this.snapshotMachines = machines;
+            this.snapshotRelease = current;
+        }
+        const saved = {
+            release: this.snapshotRelease ?? current,
+            machines: this.snapshotMachines,
+        };
+        return {
+            current,
+            webUrl: `https://${this.settings.app}.fly.dev`,
+            switchoverSeconds: 0,
+            notices,
+            saved: JSON.stringify(saved),
+        };
+    }
+    /** The machines snapshotted by main, for the post step's rollback. */
+    adoptSaved(saved) {
+        const parsed = parseSaved(saved);
+        this.snapshotMachines = parsed.machines;
+        this.snapshotRelease = parsed.release;
+    }
+    /** Waits until no app machine is on its way between states (a cancelled flyctl may have
+     * left one starting or being replaced), so a rollback does not race it. */
+    async settle(timeoutMs) {
+        const started = this.deps.now();
+        const moving = async () => (await this.appMachines()).filter((machine) => !restingStates.has(machine.state));
+        let busy = await moving();
+        for (let count = 0; busy.length > 0 && count < this.deps.maxPolls; count += 1) {
+            if (this.deps.now() - started >= timeoutMs)
+                break;
+            const intervals = this.deps.pollIntervalsMs;
+            await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
+            busy = await moving();
+        }
+        if (busy.length > 0) {
+            const list = busy.map((machine) => `${machine.id} is ${machine.state}`).join(', ');
+            throw new Error(`Fly machines still changing after ${timeoutMs / 1000} s: ${list}`);
+        }
+    }
+    async push(commit, log, signal) {
+        const short = commit.slice(0, 12);
+        const imageLabel = imageLabelFor(commit);
+        const args = deployArgs({
+            app: this.settings.app,
+            flyConfig: this.settings.flyConfig,
+            image: this.settings.image,
+            imageLabel,
+            extraArgs: this.settings.flyctlArgs,
+        });
+        log(`flyctl ${args.join(' ')}`);
+        const tail = [];
+        let releaseLine;
+        const onLine = (line) => {
+            log(line);
+            if (line.trimStart().startsWith('{'))
+                releaseLine = line;
+            tail.push(line);
+            if (tail.length > outputTailLines)
+                tail.shift();
+        };
+        // The flow's cancellation signal when it passes one, else the process's own signals.
+        const controller = new AbortController();
+        const unwatch = signal === undefined ? this.deps.watchSignals(controller) : follow(signal, controller);
+        let result;
+        try {
+            result = await this.deps.runFlyctl(this.settings.flyctlPath, args, {
+                cwd: this.settings.sourceDir,
+                // The token only ever travels in the environment, never on the command line.
+                env: {
+                    FLY_API_TOKEN: this.token.envValue,
+                    // flyctl prefers FLY_ACCESS_TOKEN when set: make both say the same.
+                    FLY_ACCESS_TOKEN: this.token.envValue,
+                    FLY_EMIT_RELEASE_JSON: '1',
+                },
+                timeoutMs: this.deps.deployTimeoutMs,
+                graceMs: this.deps.stopGraceMs,
+                signal: controller.signal,
+                onLine,
+            });
+        }
+        catch (error) {
+            throw new errors/* DeployError */.sH(`Could not run flyctl: ${(0,errors/* errorMessage */.gJ)(error)}`, false);
+        }
+        finally {
+            unwatch();
+        }
+        if (result.exitCode !== 0 || result.stoppedBy !== undefined) {
+            const why = describeExit(result.exitCode, result.exitSignal, result.stoppedBy, this.deps.deployTimeoutMs);
+            const last = tail.length > 0 ? `\nLast flyctl output:\n${tail.join('\n')}` : '';
+            throw new errors/* DeployError */.sH(`flyctl deploy of ${short} ${why}. Machines may have changed: a failed rolling ` +
+                'deploy leaves some on the new image, a failed canary can leave its machine behind.' +
+                last, true);
+        }
+        const hint = {
+            commit,
+            imageLabel: this.settings.image === undefined ? imageLabel : undefined,
+        };
+        const reported = findReleaseLine(releaseLine === undefined ? [] : [releaseLine]);
+        let release;
+        if (reported !== undefined) {
+            release = { id: reported.imageRef, label: `v${reported.version}` };
+        }
+        else {
+            log('flyctl printed no release line; reading the release from the machines');
+            try {
+                release = releaseOf(await this.appMachines());
+            }
+            catch (error) {
+                throw new errors/* DeployError */.sH(`flyctl deployed ${short} but its machines could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`, true);
+            }
+        }
+        this.hints.set(release.id, hint);
+        log(`flyctl finished: ${release.label} (${release.id})`);
+        return release;
+    }
+    async liveRelease() {
+        return releaseOf(await this.appMachines());
+    }
+    /** Every app machine started, on `release`, its checks passing; read until so or time is
+     * up: flyctl has reported success for machines that silently kept the old image. */
+    async inspect(release, timeoutMs) {
+        const started = this.deps.now();
+        let report = await this.readReport(release);
+        for (let count = 0; !report.ok && count < this.deps.maxPolls; count += 1) {
+            if (this.deps.now() - started >= timeoutMs)
+                break;
+            const intervals = this.deps.pollIntervalsMs;
+            await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
+            report = await this.readReport(release);
+        }
+        return report;
+    }
+    async rollback(target, log) {
+        log(`Rolling back ${this.settings.app} to ${target.label} (${target.id}), machine by machine`);
+        const current = await this.appMachines();
+        const failures = this.snapshotMachines !== undefined && this.snapshotRelease?.id === target.id
+            ? await this.restoreSnapshot(this.snapshotMachines, current, log)
+            : await this.moveTo(target, current, log);
+        if (failures.length > 0) {
+            throw new errors/* DeployError */.sH(`Rollback to ${target.label} failed: ${failures.join('; ')}. The app may be on mixed ` +
+                `images: ${await this.describeMachines()}`, true);
+        }
+        const restored = releaseOf(await this.appMachines());
+        log(`Machines are back on ${restored.label} (${restored.id})`);
+        return restored;
+    }
+    async resolveTarget(spec) {
+        const machines = await this.appMachines();
+        if (machines.length === 0)
+            throw new Error(`Fly app '${this.settings.app}' has no machines`);
+        const wanted = spec === undefined ? undefined : /^v(\d+)$/.exec(spec)?.[1];
+        if (spec !== undefined && wanted === undefined) {
+            return { id: spec, label: tagOf(spec) ?? spec };
+        }
+        if (wanted !== undefined) {
+            const live = machines.find((machine) => machine.metadata.fly_release_version === wanted);
+            if (live !== undefined)
+                return { id: live.image, label: `v${wanted}` };
+        }
+        // Earlier releases live only in each machine's config history.
+        const configs = new Map();
+        let found;
+        for (const machine of machines) {
+            const versions = await this.api.versions(machine.id);
+            const match = versions.find((version) => {
+                const image = imageOfConfig(version.config);
+                if (image === '')
+                    return false;
+                if (found !== undefined)
+                    return image === found.image;
+                return wanted === undefined
+                    ? image !== machine.configImage
+                    : releaseVersionOf(version.config) === wanted;
+            });
+            if (match === undefined)
+                continue;
+            const image = imageOfConfig(match.config);
+            const version = releaseVersionOf(match.config);
+            found ??= { image, label: version === undefined ? (tagOf(image) ?? image) : `v${version}` };
+            configs.set(machine.id, { ...match.config });
+        }
+        if (found === undefined) {
+            throw new Error(spec === undefined
+                ? `Fly lists no earlier image for the machines of ${this.settings.app}: set ` +
+                    '`to-release` to an image reference or a release like v3'
+                : `Fly lists no release ${spec} in the config history of the machines of ` +
+                    `${this.settings.app}: set \`to-release\` to an image reference instead`);
+        }
+        this.resolvedConfigs.set(found.image, configs);
+        return { id: found.image, label: found.label };
+    }
+    close() {
+        return this.client.close();
+    }
+    async appMachines() {
+        return (await this.api.listMachines()).filter(isAppMachine);
+    }
+    async readReport(release) {
+        const machines = await this.appMachines();
+        const hint = this.hints.get(release.id);
+        const instances = machines.map((machine) => instanceOf(machine, runsRelease(machine, release, hint)));
+        if (instances.length === 0)
+            return { ok: false, reason: 'no app machine exists', instances };
+        const bad = instances.filter((instance) => !instance.ok);
+        if (bad.length === 0) {
+            return {
+                ok: true,
+                reason: `${instances.length} machine(s) started on ${release.label}, checks passing`,
+                instances,
+            };
+        }
+        const reason = bad
+            .map((instance) => {
+            const machine = machines.find((item) => item.id === instance.id);
+            const onRelease = machine !== undefined && runsRelease(machine, release, hint);
+            const what = onRelease ? '' : `, not on ${release.label}`;
+            const checks = instance.checks === '-' ? 'none' : instance.checks;
+            return (`${instance.id} (${instance.region}) is ${instance.state} on ${instance.image}` +
+                `${what}, checks ${checks}`);
+        })
+            .join('; ');
+        return { ok: false, reason, instances };
+    }
+    /** Each snapshotted machine back on its own config, then the deploy's extra machines gone;
+     * one machine at a time. The failures, one per machine. */
+    async restoreSnapshot(before, current, log) {
+        const failures = [];
+        for (const old of before) {
+            const now = current.find((machine) => machine.id === old.id);
+            try {
+                if (now === undefined) {
+                    await this.recreate(old, [...before, ...current], log);
+                }
+                else if (now.instanceId === old.instanceId && sameImage(now, old)) {
+                    log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+                }
+                else {
+                    await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log);
+                }
+            }
+            catch (error) {
+                log(`${old.id} (${old.region}): ${(0,errors/* errorMessage */.gJ)(error)}`);
+                failures.push(`${old.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+        const known = new Set(before.map((machine) => machine.id));
+        for (const extra of current.filter((machine) => !known.has(machine.id))) {
+            try {
+                await this.destroyMachine(extra, log);
+            }
+            catch (error) {
+                failures.push(`destroying ${extra.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+        return failures;
+    }
+    /** Manual rollback: every machine onto `target`, with the config found for it in its
+     * history when there is one, else its current config with the target image. */
+    async moveTo(target, current, log) {
+        const configs = this.resolvedConfigs.get(target.id);
+        const failures = [];
+        for (const machine of current) {
+            const config = configs?.get(machine.id) ?? { ...machine.config, image: target.id };
+            try {
+                await this.restoreMachine(machine, config, (after) => runsRelease(after, target, undefined) || after.configImage === imageOfConfig(config), log);
+            }
+            catch (error) {
+                log(`${machine.id} (${machine.region}): ${(0,errors/* errorMessage */.gJ)(error)}`);
+                failures.push(`${machine.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+        return failures;
+    }
+    /** Lease, update with the whole config, wait for the new instance to start, check what it
+     * runs, release the lease. */
+    async restoreMachine(machine, config, isRestored, log) {
+        const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
+        const nonce = await this.api.lease(machine.id, ttlSeconds);
+        try {
+            const updated = await this.updateOnce(machine, config, nonce, log);
+            await this.api.waitStarted(machine.id, updated.instanceId, this.deps.now() + this.deps.machineWaitMs);
+            const after = await this.api.getMachine(machine.id);
+            if (!isRestored(after)) {
+                throw new Error(`started, but runs ${displayImage(after)} instead`);
+            }
+            log(`${machine.id} (${machine.region}): started on ${displayImage(after)}`);
+        }
+        finally {
+            try {
+                await this.api.releaseLease(machine.id, nonce);
+            }
+            catch (error) {
+                log(`Could not release the lease of ${machine.id} (it expires in ${ttlSeconds} s): ` +
+                    (0,errors/* errorMessage */.gJ)(error));
+            }
+        }
+    }
+    /** The update, repeated only when a re-read shows the first one was not applied. */
+    async updateOnce(machine, config, nonce, log) {
+        for (let attempt = 1;; attempt += 1) {
+            try {
+                return await this.api.update(machine.id, config, nonce);
+            }
+            catch (error) {
+                if (!outcomeUnknown(error))
+                    throw error;
+                const seen = await this.api.getMachine(machine.id);
+                if (seen.instanceId !== machine.instanceId) {
+                    if (seen.configImage === imageOfConfig(config))
+                        return seen;
+                    throw new Error(`changed by someone else meanwhile (now ${displayImage(seen)})`, {
+                        cause: error,
+                    });
+                }
+                if (attempt >= 2)
+                    throw error;
+                log(`${machine.id}: the update was not applied (${(0,errors/* errorMessage */.gJ)(error)}); sending it again`);
+            }
+        }
+    }
+    /** A snapshotted machine the deploy destroyed (blue-green) comes back with its config. */
+    async recreate(old, known, log) {
+        let created;
+        try {
+            created = await this.api.create(old.config, old.region);
+        }
+        catch (error) {
+            if (!outcomeUnknown(error))
+                throw error;
+            // Never created twice: look for the one the lost answer would have named.
+            const ids = new Set(known.map((machine) => machine.id));
+            const adopted = (await this.appMachines()).find((machine) => !ids.has(machine.id) &&
+                machine.region === old.region &&
+                machine.configImage === old.configImage);
+            if (adopted === undefined)
+                throw error;
+            created = adopted;
+        }
+        await this.api.waitStarted(created.id, created.instanceId, this.deps.now() + this.deps.machineWaitMs);
+        const after = await this.api.getMachine(created.id);
+        if (!sameImage(after, old))
+            throw new Error(`recreated as ${created.id} on the wrong image`);
+        log(`${old.id} (${old.region}): was destroyed by the deploy; recreated as ${created.id}`);
+    }
+    async destroyMachine(machine, log) {
+        let nonce;
+        try {
+            nonce = await this.api.lease(machine.id, 60);
+        }
+        catch (error) {
+            if (error instanceof errors/* HttpError */.j$ && error.status === 404)
+                return;
+            throw error;
+        }
+        await this.api.destroy(machine.id, nonce);
+        log(`${machine.id} (${machine.region}): created by the deploy, destroyed`);
+    }
+    /** Each machine and the image it runs now, for an error message. */
+    async describeMachines() {
+        try {
+            const machines = await this.appMachines();
+            return machines
+                .map((machine) => `${machine.id} (${machine.region}, ${machine.state}): ${machine.image}`)
+                .join(', ');
+        }
+        catch (error) {
+            return `(the machines could not be read: ${(0,errors/* errorMessage */.gJ)(error)})`;
+        }
+    }
+}
+/** A POST failed in a way that leaves open whether Fly acted on it. */
+function outcomeUnknown(error) {
+    return error instanceof errors/* HttpError */.j$ && (error.status === 0 || error.status >= 500);
+}
+function imageOfConfig(config) {
+    return typeof config.image === 'string' ? config.image : '';
+}
+function releaseVersionOf(config) {
+    const metadata = config.metadata;
+    if (typeof metadata !== 'object' || metadata === null)
+        return undefined;
+    const version = metadata.fly_release_version;
+    return typeof version === 'string' || typeof version === 'number' ? String(version) : undefined;
+}
+/** States a machine stays in until told otherwise. */
+const restingStates = new Set(['started', 'stopped', 'suspended', 'failed']);
+function parseSaved(saved) {
+    const fail = () => {
+        throw new Error('The saved Fly snapshot is unreadable: cannot restore the machines');
+    };
+    let value;
+    try {
+        value = JSON.parse(saved);
+    }
+    catch {
+        return fail();
+    }
+    const record = asRecord(value);
+    const release = asRecord(record?.release);
+    const machines = record?.machines;
+    if (typeof release?.id !== 'string' ||
+        typeof release.label !== 'string' ||
+        !Array.isArray(machines)) {
+        return fail();
+    }
+    const valid = machines.every((machine) => {
+        const entry = asRecord(machine);
+        return (typeof entry?.id === 'string' &&
+            typeof entry.instanceId === 'string' &&
+            typeof entry.state === 'string' &&
+            typeof entry.image === 'string' &&
+            typeof entry.region === 'string' &&
+            typeof entry.configImage === 'string' &&
+            asRecord(entry.config) !== undefined &&
+            asRecord(entry.metadata) !== undefined &&
+            asRecord(entry.labels) !== undefined &&
+            Array.isArray(entry.checks));
+    });
+    if (!valid)
+        fail();
+    return {
+        release: { id: release.id, label: release.label },
+        machines: machines,
+    };
+}
+/** Aborts `controller` with `signal`; returns how to stop following it. */
+function follow(signal, controller) {
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted)
+        onAbort();
+    else
+        signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/archive.js
+// Packs exactly the committed tree of the source directory (never the working tree) into a
+// .tar.gz for the platform's build, and measures it without reading it into memory.
+
+
+
+
+
+const gitQueryTimeoutMs = 30_000;
+// Large trees compress for a while; still bounded.
+const gitArchiveTimeoutMs = 15 * 60_000;
+async function createSourceArchive(sourceDir, commit, tempDir) {
+    // An argument that starts with '-' would be read by git as an option.
+    if (!/^[^\s:-][^\s:]*$/.test(commit)) {
+        throw new Error(`'${commit}' is not a commit name git can archive`);
+    }
+    await requireDirectory(sourceDir);
+    const topLevel = await gitTopLevel(sourceDir);
+    const relativeDir = await relativeInside(topLevel, sourceDir);
+    const sha = await resolveCommit(topLevel, commit);
+    const treeish = relativeDir === '' ? sha : `${sha}:${relativeDir}`;
+    // A resolved commit is always there; a subdirectory may not be part of it.
+    if (relativeDir !== '')
+        await requireTree(topLevel, treeish, relativeDir, commit);
+    const archivePath = external_node_path_.join(tempDir, `source-${sha.slice(0, 12)}.tar.gz`);
+    await git(topLevel, ['archive', '--format=tar.gz', '-o', archivePath, treeish], {
+        timeoutMs: gitArchiveTimeoutMs,
+    });
+    const [sha256, info] = await Promise.all([sha256OfFile(archivePath), (0,external_node_fs_promises_.stat)(archivePath)]);
+    return { path: archivePath, sizeBytes: info.size, sha256 };
+}
+/** Streams the file through SHA-256: archives can be hundreds of MB. */
+async function sha256OfFile(filePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath)) {
+        hash.update(chunk);
+    }
+    return hash.digest('hex');
+}
+async function requireDirectory(dir) {
+    let isDirectory = false;
+    try {
+        isDirectory = (await (0,external_node_fs_promises_.stat)(dir)).isDirectory();
+    }
+    catch {
+        isDirectory = false;
+    }
+    if (!isDirectory)
+        throw new Error(`Source directory ${dir} does not exist`);
+}
+async function gitTopLevel(sourceDir) {
+    const result = await git(sourceDir, ['rev-parse', '--show-toplevel'], {
+        ignoreReturnCode: true,
+    });
+    const top = result.stdout.trim();
+    if (result.exitCode !== 0 || top === '') {
+        throw new Error(`Source directory ${sourceDir} is not inside a git repository ` +
+            `(check out the repository first): ${lastLines(result.stderr, 3)}`);
+    }
+    return top;
+}
+/** The directory relative to the repository root, with '/' separators ('' for the root). */
+async function relativeInside(topLevel, sourceDir) {
+    // git reports the resolved path (macOS /tmp is /private/tmp): compare resolved paths.
+    const [realTop, realDir] = await Promise.all([(0,external_node_fs_promises_.realpath)(topLevel), (0,external_node_fs_promises_.realpath)(sourceDir)]);
+    const relative = external_node_path_.relative(realTop, realDir);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new Error(`Source directory ${sourceDir} is outside the repository ${topLevel}`);
+    }
+    return relative.split(external_node_path_.sep).join('/');
+}
+async function resolveCommit(topLevel, commit) {
+    const result = await git(topLevel, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
+        ignoreReturnCode: true,
+    });
+    const sha = result.stdout.trim();
+    if (result.exitCode !== 0 || sha === '') {
+        throw new Error(`Commit ${commit} is not in the repository at ${topLevel} ` +
+            `(a shallow or partial checkout that does not contain it?)`);
+    }
+    return sha;
+}
+async function requireTree(topLevel, treeish, relativeDir, commit) {
+    const result = await git(topLevel, ['cat-file', '-t', treeish], { ignoreReturnCode: true });
+    if (result.exitCode !== 0 || result.stdout.trim() !== 'tree') {
+        throw new Error(`Directory '${relativeDir}' is not in commit ${commit}: ` +
+            `is the source directory committed?`);
+    }
+}
+async function git(cwd, args, options) {
+    try {
+        return await runCli('git', args, {
+            cwd,
+            silent: true,
+            timeoutMs: options.timeoutMs ?? gitQueryTimeoutMs,
+            ignoreReturnCode: options.ignoreReturnCode ?? false,
+            // Never prompt, never page: the action runs unattended.
+            env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
+        });
+    }
+    catch (error) {
+        if (error instanceof CliError)
+            throw new Error(`Packing the source failed: ${error.message}`);
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/heroku.js
 // Heroku through its Platform API only (no CLI, no git push): sources → build → release phase,
 // reading the current release, and rollback by re-releasing an earlier release.
@@ -102958,7 +103962,7 @@ async function readErrorDetail(body) {
 const prebootSwitchoverSeconds = 180;
 const releasesRange = 'version ..; max=10, order=desc';
 const maxReleasePages = 10;
-const outputTailLines = 20;
+const heroku_outputTailLines = 20;
 const defaultHerokuDeps = {
     sleep: (ms) => new Promise((resolve) => {
         setTimeout(resolve, ms);
@@ -103064,7 +104068,7 @@ class HerokuPlatform {
             created = parseRelease(response.body);
         }
         catch (error) {
-            throw new errors/* DeployError */.sH(`Rollback to ${target.label} was not confirmed: ${(0,errors/* errorMessage */.gJ)(error)}`, outcomeUnknown(error));
+            throw new errors/* DeployError */.sH(`Rollback to ${target.label} was not confirmed: ${(0,errors/* errorMessage */.gJ)(error)}`, heroku_outcomeUnknown(error));
         }
         log(`Created v${created.version} (rollback to ${target.label}); waiting for it to go live`);
         const done = await this.waitForRelease(created, log);
@@ -103193,7 +104197,7 @@ class HerokuPlatform {
             return build;
         }
         catch (error) {
-            throw new errors/* DeployError */.sH(`Could not start the Heroku build of ${short}: ${(0,errors/* errorMessage */.gJ)(error)}`, outcomeUnknown(error));
+            throw new errors/* DeployError */.sH(`Could not start the Heroku build of ${short}: ${(0,errors/* errorMessage */.gJ)(error)}`, heroku_outcomeUnknown(error));
         }
     }
     async finishBuild(created, short, log) {
@@ -103243,7 +104247,7 @@ class HerokuPlatform {
             for await (const line of this.client.streamLines(url, { deadlineMs })) {
                 log(line);
                 tail.push(line);
-                if (tail.length > outputTailLines)
+                if (tail.length > heroku_outputTailLines)
                     tail.shift();
             }
         }
@@ -103318,7 +104322,7 @@ class HerokuPlatform {
     }
 }
 /** A POST failed in a way that leaves open whether Heroku acted on it. */
-function outcomeUnknown(error) {
+function heroku_outcomeUnknown(error) {
     return error instanceof errors/* HttpError */.j$ && (error.status === 0 || error.status >= 500);
 }
 function toRelease(state) {
@@ -103395,13 +104399,18 @@ var report = __nccwpck_require__(9293);
 
 
 
+
 const GITHUB_TIMEOUT_MS = 30_000;
 function createPlatform(settings) {
     switch (settings.platform) {
         case 'heroku':
             return createHerokuPlatform(settings);
         case 'fly':
-            throw new Error('platform fly is not available in this version');
+            // Rollback and verify modes run no flyctl: they get no Fly deploy settings.
+            return createFlyPlatform({
+                ...settings,
+                ...(settings.fly ?? { flyConfig: '', image: undefined, flyctlArgs: [], flyctlPath: '' }),
+            });
     }
 }
 /** The runner sends SIGINT on cancel, SIGTERM 7.5 s later, then kills: stop probing at once. */
@@ -104764,7 +105773,7 @@ function readFlyInputs(read, env, sourceDir, sourceDirReadable, fail) {
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2340);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2231);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
 // The main step: one try/catch, so every failure ends as a failed job with its cause.
 
@@ -104861,7 +105870,7 @@ const Platforms = ['heroku', 'fly'];
 /* harmony export */ });
 /* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2340);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2231);
 /* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5482);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(622);

@@ -10,6 +10,7 @@ import { getSettings, type Settings } from './inputs.js';
 import { runRollbackMode, runVerifyMode } from './modes.js';
 import { Input, type ResultValue, State } from './names.js';
 import type { Platform } from './platform.js';
+import { createFlyPlatform } from './platforms/fly.js';
 import { createHerokuPlatform } from './platforms/heroku.js';
 import { liveProbeDeps } from './probe.js';
 import { renderSummary, writeOutputs } from './report.js';
@@ -22,7 +23,11 @@ function createPlatform(settings: Settings): Platform {
     case 'heroku':
       return createHerokuPlatform(settings);
     case 'fly':
-      throw new Error('platform fly is not available in this version');
+      // Rollback and verify modes run no flyctl: they get no Fly deploy settings.
+      return createFlyPlatform({
+        ...settings,
+        ...(settings.fly ?? { flyConfig: '', image: undefined, flyctlArgs: [], flyctlPath: '' }),
+      });
   }
 }
 

@@ -195,9 +195,7 @@ export class FlyPlatform implements Platform {
     }
     if (busy.length > 0) {
       const list = busy.map((machine) => `${machine.id} is ${machine.state}`).join(', ');
-      throw new Error(
-        `Fly machines still changing after ${Math.round(timeoutMs / 1000)} s: ${list}`,
-      );
+      throw new Error(`Fly machines still changing after ${timeoutMs / 1000} s: ${list}`);
     }
   }
 

@@ -1,0 +1,150 @@
+// A MockAgent standing in for the Fly Machines API, machine objects shaped like Fly's, and a
+// fake clock so waits and polls run without real timers.
+
+import { MockAgent } from 'undici';
+import type { Interceptable, MockCallHistoryLog } from 'undici';
+import type { FlySettings } from '../../src/platform.js';
+import type { FlyDeps } from '../../src/platforms/fly.js';
+
+export const flyApiUrl = 'https://api.machines.test';
+export const flyApp = 'demo';
+export const macaroonToken = 'FlyV1 fm2_lJPECAAAAAAAAMQQ,fm2_lJPEtZ2FvYWJj';
+export const appPath = `/v1/apps/${flyApp}`;
+
+export interface FlyMock {
+  readonly agent: MockAgent;
+  readonly api: Interceptable;
+  /** Waits the platform asked for, in order. */
+  readonly sleeps: number[];
+  readonly deps: Partial<FlyDeps>;
+  calls(method: string, path: string | RegExp): MockCallHistoryLog[];
+  close(): Promise<void>;
+}
+
+export function flySettings(overrides: Partial<FlySettings> = {}): FlySettings {
+  return {
+    app: flyApp,
+    apiUrl: flyApiUrl,
+    apiToken: macaroonToken,
+    sourceDir: '/work/app',
+    userAgent: 'guarded-deploy/0.0.0-test',
+    flyConfig: '/work/app/fly.toml',
+    image: undefined,
+    flyctlArgs: [],
+    flyctlPath: '/usr/local/bin/flyctl',
+    ...overrides,
+  };
+}
+
+export function createFlyMock(): FlyMock {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agent.enableCallHistory();
+  const sleeps: number[] = [];
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  return {
+    agent,
+    api: agent.get(flyApiUrl),
+    sleeps,
+    deps: {
+      dispatcher: agent,
+      now: () => clock,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+      debug: () => undefined,
+      pollIntervalsMs: [100, 200, 400],
+      machineWaitMs: 120_000,
+      leaseAttempts: 3,
+      leaseRetryMs: 500,
+      watchSignals: () => () => undefined,
+    },
+    calls: (method, path) =>
+      agent.getCallHistory()?.filterCalls({ method, path }, { operator: 'AND' }) ?? [],
+    close: () => agent.close(),
+  };
+}
+
+export interface MachineFields {
+  readonly region?: string;
+  /** Image label (tag) and the digest's repeated hex character. */
+  readonly tag?: string;
+  readonly digestChar?: string;
+  readonly version?: number;
+  readonly instance?: string;
+  readonly state?: string;
+  readonly checks?: readonly string[];
+  readonly group?: string;
+  readonly platformVersion?: string;
+  readonly sha?: string;
+  readonly extraMetadata?: Readonly<Record<string, string>>;
+}
+
+export function digest(char: string): string {
+  return `sha256:${char.repeat(64)}`;
+}
+
+/** The image ref the platform names a release by: pinned by digest. */
+export function pinned(char: string): string {
+  return `registry.fly.io/${flyApp}@${digest(char)}`;
+}
+
+/** A machine object as `GET /v1/apps/{app}/machines` lists it. */
+export function machineBody(id: string, fields: MachineFields = {}): Record<string, unknown> {
+  const tag = fields.tag ?? 'deployment-v1';
+  const version = fields.version ?? 1;
+  return {
+    id,
+    name: `name-${id}`,
+    state: fields.state ?? 'started',
+    region: fields.region ?? 'ams',
+    instance_id: fields.instance ?? `inst-${id}-${version}`,
+    private_ip: 'fdaa:0:1::2',
+    config: {
+      image: `registry.fly.io/${flyApp}:${tag}`,
+      env: { PORT: '8080' },
+      guest: { cpu_kind: 'shared', cpus: 1, memory_mb: 256 },
+      services: [{ internal_port: 8080, protocol: 'tcp', ports: [{ port: 443 }] }],
+      checks: { alive: { type: 'http', port: 8080, path: '/health' } },
+      metadata: {
+        fly_platform_version: fields.platformVersion ?? 'v2',
+        fly_process_group: fields.group ?? 'app',
+        fly_release_id: `rel-${version}`,
+        fly_release_version: String(version),
+        ...fields.extraMetadata,
+      },
+    },
+    image_ref: {
+      registry: 'registry.fly.io',
+      repository: flyApp,
+      tag,
+      digest: digest(fields.digestChar ?? 'a'),
+      labels: fields.sha === undefined ? {} : { GH_SHA: fields.sha },
+    },
+    checks: (fields.checks ?? ['passing', 'passing']).map((status, index) => ({
+      name: `check-${index}`,
+      status,
+      output: status === 'passing' ? 'OK' : 'connection refused',
+      updated_at: '2026-01-01T00:00:00Z',
+    })),
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  };
+}
+
+/** Parsed JSON body of a recorded call. */
+export function jsonBody(call: MockCallHistoryLog | undefined): unknown {
+  const body = call?.body;
+  return typeof body === 'string' ? (JSON.parse(body) as unknown) : undefined;
+}
+
+/** A header of a recorded call, whatever its case. */
+export function header(call: MockCallHistoryLog | undefined, name: string): string | undefined {
+  for (const [key, value] of Object.entries(call?.headers ?? {})) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}

@@ -1,0 +1,361 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeployError } from '../../src/errors.js';
+import type { Platform, Release } from '../../src/platform.js';
+import { createFlyPlatform } from '../../src/platforms/fly.js';
+import type { FlyDeps } from '../../src/platforms/fly.js';
+import {
+  appPath,
+  createFlyMock,
+  flySettings,
+  header,
+  jsonBody,
+  machineBody,
+  pinned,
+} from '../helpers/fly-mock.js';
+import type { FlyMock } from '../helpers/fly-mock.js';
+
+let mock: FlyMock;
+let platform: Platform;
+let logLines: string[];
+
+const log = (line: string): void => {
+  logLines.push(line);
+};
+
+const m1Before = machineBody('m1', { region: 'ams', version: 4 });
+const m2Before = machineBody('m2', { region: 'fra', version: 4 });
+const onNewImage = (id: string, region: string): Record<string, unknown> =>
+  machineBody(id, { region, version: 5, digestChar: 'b', tag: 'gd-0123456789ab' });
+
+function start(deps: Partial<FlyDeps> = {}): void {
+  platform = createFlyPlatform(flySettings(), { ...mock.deps, ...deps });
+}
+
+beforeEach(() => {
+  mock = createFlyMock();
+  logLines = [];
+  start();
+});
+
+afterEach(async () => {
+  try {
+    // Every answer set up was asked for: no expected request was skipped.
+    mock.agent.assertNoPendingInterceptors();
+  } finally {
+    await platform.close();
+    await mock.close();
+  }
+});
+
+function replyMachines(machines: unknown[], times = 1): void {
+  mock.api
+    .intercept({ path: `${appPath}/machines`, method: 'GET' })
+    .reply(200, machines)
+    .times(times);
+}
+
+/** Snapshot of m1 (ams) and m2 (fra), both on image a, v4. */
+async function snapshotBefore(): Promise<Release> {
+  mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
+  replyMachines([m1Before, m2Before]);
+  return (await platform.snapshot()).current;
+}
+
+const machinePath = (id: string, rest = ''): string => `${appPath}/machines/${id}${rest}`;
+
+function replyLease(id: string, body: object): void {
+  mock.api.intercept({ path: machinePath(id, '/lease'), method: 'POST' }).reply(201, body);
+}
+
+function replyReleaseLease(id: string): void {
+  mock.api.intercept({ path: machinePath(id, '/lease'), method: 'DELETE' }).reply(200, {});
+}
+
+function replyWait(id: string, status: number, times = 1): void {
+  mock.api
+    .intercept({ path: (path) => path.startsWith(machinePath(id, '/wait')), method: 'GET' })
+    .reply(status, status === 200 ? { ok: true, state: 'started' } : { error: 'deadline_exceeded' })
+    .times(times);
+}
+
+/** Lease, update, wait, read and release of m1 going back to its snapshotted config. */
+function replyRestoreOfM1(lease: object = { nonce: 'nonce-m1' }): void {
+  replyLease('m1', lease);
+  mock.api
+    .intercept({ path: machinePath('m1'), method: 'POST' })
+    .reply(200, machineBody('m1', { version: 4, instance: 'inst-m1-restored' }));
+  replyWait('m1', 200);
+  mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, m1Before);
+  replyReleaseLease('m1');
+}
+
+async function deployError(promise: Promise<unknown>): Promise<DeployError> {
+  const error: unknown = await promise.then(
+    () => new Error('expected a rejection'),
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DeployError)) throw new Error(`expected a DeployError: ${String(error)}`);
+  return error;
+}
+
+describe('rollback to the snapshot', () => {
+  it('puts a changed machine back with its whole config and destroys the canary', async () => {
+    const target = await snapshotBefore();
+    replyMachines([
+      onNewImage('m1', 'ams'),
+      m2Before,
+      machineBody('canary', {
+        version: 5,
+        digestChar: 'b',
+        extraMetadata: { fly_canary: 'true' },
+      }),
+    ]);
+    replyLease('m1', { nonce: 'nonce-m1' });
+    mock.api
+      .intercept({ path: machinePath('m1'), method: 'POST' })
+      .reply(200, machineBody('m1', { version: 4, instance: 'inst-m1-restored' }));
+    replyWait('m1', 408);
+    replyWait('m1', 200);
+    mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, m1Before);
+    replyReleaseLease('m1');
+    replyLease('canary', { status: 'success', data: { nonce: 'nonce-canary' } });
+    mock.api
+      .intercept({ path: machinePath('canary'), method: 'DELETE', query: { force: 'true' } })
+      .reply(200, { ok: true });
+    replyMachines([m1Before, m2Before]);
+
+    const restored = await platform.rollback(target, log);
+
+    expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
+    const update = mock.calls('POST', machinePath('m1'))[0];
+    // The whole snapshotted config: Fly replaces the config, it does not merge.
+    expect(jsonBody(update)).toEqual({ config: m1Before.config });
+    expect(header(update, 'fly-machine-lease-nonce')).toBe('nonce-m1');
+    const waits = mock.calls('GET', machinePath('m1', '/wait'));
+    expect(waits.map((call) => call.searchParams)).toEqual([
+      { state: 'started', instance_id: 'inst-m1-restored', timeout: '60' },
+      { state: 'started', instance_id: 'inst-m1-restored', timeout: '60' },
+    ]);
+    const released = mock.calls('DELETE', machinePath('m1', '/lease'))[0];
+    expect(header(released, 'fly-machine-lease-nonce')).toBe('nonce-m1');
+    // m2 was not touched by the deploy, so it is not restarted.
+    expect(mock.calls('POST', machinePath('m2', '/lease'))).toEqual([]);
+    const destroyed = mock.calls('DELETE', machinePath('canary'))[0];
+    expect(destroyed?.searchParams).toEqual({ force: 'true' });
+    expect(header(destroyed, 'fly-machine-lease-nonce')).toBe('nonce-canary');
+    expect(logLines).toEqual([
+      `Rolling back demo to v4 (${pinned('a')}), machine by machine`,
+      'm1 (ams): started on deployment-v1@sha256:aaaaaaaaaaaa',
+      'm2 (fra): untouched by the deploy, kept',
+      'canary (ams): created by the deploy, destroyed',
+      `Machines are back on v4 (${pinned('a')})`,
+    ]);
+  });
+
+  it('waits while someone else holds the lease, then goes on', async () => {
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' })
+      .times(2);
+    replyRestoreOfM1();
+    replyMachines([m1Before, m2Before]);
+
+    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    expect(mock.sleeps).toEqual([500, 500]);
+  });
+
+  it('backs off on 429 as Retry-After asks before updating', async () => {
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1'), method: 'POST' })
+      .reply(429, { error: 'rate limited' }, { headers: { 'retry-after': '2' } });
+    replyRestoreOfM1();
+    replyMachines([m1Before, m2Before]);
+
+    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    expect(mock.sleeps).toEqual([2000]);
+    expect(mock.calls('POST', machinePath('m1'))).toHaveLength(2);
+  });
+
+  it('does not repeat an update that was applied although its answer was lost', async () => {
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    replyLease('m1', { nonce: 'nonce-m1' });
+    mock.api.intercept({ path: machinePath('m1'), method: 'POST' }).reply(502, 'Bad Gateway');
+    const applied = machineBody('m1', { version: 4, instance: 'inst-m1-applied' });
+    mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, applied);
+    replyWait('m1', 200);
+    mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, applied);
+    replyReleaseLease('m1');
+    replyMachines([m1Before, m2Before]);
+
+    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    expect(mock.calls('POST', machinePath('m1'))).toHaveLength(1);
+    expect(mock.calls('GET', machinePath('m1', '/wait'))[0]?.searchParams.instance_id).toBe(
+      'inst-m1-applied',
+    );
+  });
+
+  it('sends the update again once when a re-read shows it was not applied', async () => {
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    replyLease('m1', { nonce: 'nonce-m1' });
+    mock.api.intercept({ path: machinePath('m1'), method: 'POST' }).reply(503, 'unavailable');
+    mock.api
+      .intercept({ path: machinePath('m1'), method: 'GET' })
+      .reply(200, onNewImage('m1', 'ams'));
+    mock.api
+      .intercept({ path: machinePath('m1'), method: 'POST' })
+      .reply(200, machineBody('m1', { version: 4, instance: 'inst-m1-restored' }));
+    replyWait('m1', 200);
+    mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, m1Before);
+    replyReleaseLease('m1');
+    replyMachines([m1Before, m2Before]);
+
+    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    expect(mock.calls('POST', machinePath('m1'))).toHaveLength(2);
+  });
+
+  it('recreates a machine the deploy destroyed and removes the one it added', async () => {
+    const target = await snapshotBefore();
+    replyMachines([m1Before, onNewImage('green', 'fra')]);
+    mock.api
+      .intercept({ path: `${appPath}/machines`, method: 'POST' })
+      .reply(200, machineBody('m9', { region: 'fra', version: 4, instance: 'inst-m9' }));
+    replyWait('m9', 200);
+    mock.api
+      .intercept({ path: machinePath('m9'), method: 'GET' })
+      .reply(200, machineBody('m9', { region: 'fra', version: 4, instance: 'inst-m9' }));
+    replyLease('green', { nonce: 'nonce-green' });
+    mock.api
+      .intercept({ path: machinePath('green'), method: 'DELETE', query: { force: 'true' } })
+      .reply(200, { ok: true });
+    replyMachines([m1Before, machineBody('m9', { region: 'fra', version: 4 })]);
+
+    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    const created = mock.calls('POST', `${appPath}/machines`)[0];
+    expect(jsonBody(created)).toEqual({ config: m2Before.config, region: 'fra' });
+    expect(logLines).toContain('m2 (fra): was destroyed by the deploy; recreated as m9');
+  });
+
+  it('fails listing every machine and its image when a machine cannot be restored', async () => {
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), onNewImage('m2', 'fra')]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' })
+      .times(3);
+    replyLease('m2', { nonce: 'nonce-m2' });
+    mock.api
+      .intercept({ path: machinePath('m2'), method: 'POST' })
+      .reply(200, machineBody('m2', { region: 'fra', version: 4, instance: 'inst-m2-restored' }));
+    replyWait('m2', 200);
+    mock.api.intercept({ path: machinePath('m2'), method: 'GET' }).reply(200, m2Before);
+    replyReleaseLease('m2');
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    const error = await deployError(platform.rollback(target, log));
+
+    expect(error.liveChanged).toBe(true);
+    expect(error.message).toBe(
+      'Rollback to v4 failed: m1: machine m1 is leased by someone else (another deploy or ' +
+        '`fly` command?); still held after 3 attempts. The app may be on mixed images: ' +
+        `m1 (ams, started): ${pinned('b')}, m2 (fra, started): ${pinned('a')}`,
+    );
+  });
+
+  it('gives up on a machine that does not start within the wait deadline', async () => {
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    replyLease('m1', { nonce: 'nonce-m1' });
+    mock.api
+      .intercept({ path: machinePath('m1'), method: 'POST' })
+      .reply(200, machineBody('m1', { version: 4, instance: 'inst-m1-restored' }));
+    // machineWaitMs is 120 s and one wait lasts 60 s: at most three requests.
+    replyWait('m1', 408, 3);
+    replyReleaseLease('m1');
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    const error = await deployError(platform.rollback(target, log));
+
+    expect(error.message).toContain("m1: machine m1 did not reach 'started' in time");
+    expect(mock.calls('GET', machinePath('m1', '/wait'))).toHaveLength(3);
+    // The lease is given back even though the machine failed.
+    expect(mock.calls('DELETE', machinePath('m1', '/lease'))).toHaveLength(1);
+  });
+
+  it('paces the requests of one machine: a burst of 3, then one per second', async () => {
+    await platform.close();
+    start({ leaseRetryMs: 0, leaseAttempts: 5 });
+    const target = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' })
+      .times(5);
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    await deployError(platform.rollback(target, log));
+
+    expect(mock.sleeps).toEqual([0, 0, 0, 1000, 0, 1000]);
+  });
+});
+
+describe('rollback in a later process (post step)', () => {
+  it('restores the machines of the snapshot main saved, not of a new read', async () => {
+    const { saved } = await (async () => {
+      mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
+      replyMachines([m1Before, m2Before]);
+      return platform.snapshot();
+    })();
+    await platform.close();
+    start();
+    platform.adoptSaved?.(saved ?? '');
+    mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    const seen = await platform.snapshot();
+    // A fresh read sees what the deploy left; the rollback still uses main's snapshot.
+    expect(seen.current).toEqual({ id: pinned('b'), label: 'v5' });
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    replyRestoreOfM1();
+    replyMachines([m1Before, m2Before]);
+
+    const restored = await platform.rollback({ id: pinned('a'), label: 'v4' }, log);
+
+    expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
+    expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({
+      config: m1Before.config,
+    });
+  });
+});
+
+describe('rollback to another release', () => {
+  it('moves every machine to the image found in its history', async () => {
+    replyMachines([machineBody('m1', { version: 7, tag: 'gd-seven', digestChar: 'c' })]);
+    const sixConfig = {
+      image: 'registry.fly.io/demo:gd-six',
+      metadata: { fly_platform_version: 'v2', fly_release_version: '6' },
+    };
+    mock.api
+      .intercept({ path: machinePath('m1', '/versions'), method: 'GET' })
+      .reply(200, [{ version: '01J00000000000000000000006', user_config: sixConfig }]);
+    const target = await platform.resolveTarget('v6');
+
+    replyMachines([machineBody('m1', { version: 7, tag: 'gd-seven', digestChar: 'c' })]);
+    replyLease('m1', { nonce: 'nonce-m1' });
+    const onSix = machineBody('m1', { version: 6, tag: 'gd-six', instance: 'inst-6' });
+    mock.api.intercept({ path: machinePath('m1'), method: 'POST' }).reply(200, onSix);
+    replyWait('m1', 200);
+    mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, onSix);
+    replyReleaseLease('m1');
+    replyMachines([onSix]);
+
+    const restored = await platform.rollback(target, log);
+
+    expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({ config: sixConfig });
+    expect(restored.label).toBe('v6');
+  });
+});
