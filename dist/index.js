@@ -104321,9 +104321,10 @@ class HerokuPlatform {
         }
     }
 }
-/** A POST failed in a way that leaves open whether Heroku acted on it. */
+/** A POST failed in a way that leaves open whether Heroku acted on it: only a 4xx answer
+ * says it did not. A 2xx whose body cannot be read (or parsed) means it did act. */
 function heroku_outcomeUnknown(error) {
-    return error instanceof errors/* HttpError */.j$ && (error.status === 0 || error.status >= 500);
+    return !(error instanceof errors/* HttpError */.j$ && error.status >= 400 && error.status < 500);
 }
 function toRelease(state) {
     return { id: state.id, label: `v${state.version}` };
@@ -106683,7 +106684,7 @@ function loadState() {
 
 
 // The platform's own checks (Fly machine checks) may lag the public URL by a few seconds.
-const MIN_INSPECT_MS = 10_000;
+const MIN_INSPECT_MS = 5_000;
 /** `checkVersion`: also require `version-url` to show the new version (not for rollbacks). */
 async function verifyRelease(context, release, checkVersion) {
     const { settings } = context;

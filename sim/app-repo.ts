@@ -13,6 +13,8 @@ export interface AppConfig {
   startupDelayMs?: number;
   crashAfterMs?: number | null;
   flapping?: boolean;
+  unhealthyRegion?: string | null;
+  unhealthyAfterMs?: number;
 }
 
 export interface AppRepo {

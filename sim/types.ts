@@ -12,6 +12,8 @@ export interface RecordedRequest {
   readonly body: unknown;
   /** Status the simulator answered with (0 when the connection was cut on purpose). */
   status: number;
+  /** When the request arrived, epoch ms (`performance.timeOrigin + performance.now()`). */
+  readonly receivedAt?: number;
 }
 
 /** A fault to inject into matching requests (see `FaultHooks.inject`). */
@@ -29,6 +31,15 @@ export interface Fault {
   readonly delayMs?: number;
   /** Destroy the socket instead of answering. */
   readonly reset?: boolean;
+  /** Answer with this text, verbatim, as `application/json` (a malformed JSON answer); the
+   * status is `status`, else 200, or the real one with `afterHandling`. */
+  readonly rawBody?: string;
+  /** Send the answer (the given one, else the real one) `bytes` at a time, `everyMs` apart. */
+  readonly trickle?: { readonly bytes: number; readonly everyMs: number };
+  /** Handle the request for real first, then shape its answer: `reset` cuts it, `delayMs`
+   * holds it back, `status`/`rawBody` replace it, `trickle` slows it. The work is done; the
+   * client may never learn it (a lost answer to a write). */
+  readonly afterHandling?: boolean;
 }
 
 export interface FaultHooks {

@@ -23,7 +23,7 @@ export interface VerifyContext {
 }
 
 // The platform's own checks (Fly machine checks) may lag the public URL by a few seconds.
-const MIN_INSPECT_MS = 10_000;
+const MIN_INSPECT_MS = 5_000;
 
 /** `checkVersion`: also require `version-url` to show the new version (not for rollbacks). */
 export async function verifyRelease(

@@ -10,6 +10,9 @@ const defaults = {
   startupDelayMs: 0,
   crashAfterMs: null,
   flapping: false,
+  // Fly: this region's machines turn unhealthy `unhealthyAfterMs` after boot.
+  unhealthyRegion: null,
+  unhealthyAfterMs: 0,
 };
 
 function loadConfig() {
@@ -23,14 +26,24 @@ function loadConfig() {
 }
 
 const config = loadConfig();
+const bootedAt = Date.now();
 let healthChecks = 0;
+
+function regionUnhealthy() {
+  return (
+    config.unhealthyRegion !== null &&
+    process.env.FLY_REGION === config.unhealthyRegion &&
+    Date.now() - bootedAt >= config.unhealthyAfterMs
+  );
+}
 
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://localhost').pathname;
   if (path === '/health') {
     healthChecks += 1;
     // Flapping: every second check fails, like an app with an intermittent fault.
-    const status = config.flapping && healthChecks % 2 === 0 ? 500 : config.healthStatus;
+    const flapped = config.flapping && healthChecks % 2 === 0;
+    const status = flapped || regionUnhealthy() ? 500 : config.healthStatus;
     const type = config.healthBody.startsWith('{') ? 'application/json' : 'text/plain';
     res.writeHead(status, { 'content-type': type });
     res.end(config.healthBody);

@@ -2,6 +2,7 @@
 // contract check, handler, response check.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFault } from '../heroku/faults.js';
 import type { RecordedRequest } from '../types.js';
 import { githubError, invalidRequest, notFound } from './errors.js';
 import type { SimResponse } from './errors.js';
@@ -35,6 +36,7 @@ export async function handleGitHubRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const receivedAt = performance.timeOrigin + performance.now();
   const method = (req.method ?? 'GET').toUpperCase();
   const target = new URL(req.url ?? '/', 'http://sim.invalid');
   const pathname = target.pathname;
@@ -48,6 +50,7 @@ export async function handleGitHubRequest(
     headers: flatHeaders(req),
     body: body.ok ? body.value : undefined,
     status: 0,
+    receivedAt,
   };
   state.requests.push(recorded);
   const finish = (status: number) => {
@@ -56,16 +59,25 @@ export async function handleGitHubRequest(
   };
 
   const fault = state.faults.take(method, pathname);
-  if (fault?.delayMs) await state.sleep(fault.delayMs);
-  if (fault?.reset) {
-    req.socket.destroy();
-    finish(0);
-    return;
-  }
-  if (fault?.status !== undefined) {
-    send(res, state, { status: fault.status, body: fault.body, headers: fault.headers });
-    finish(fault.status);
-    return;
+  const shaped = fault?.afterHandling === true || fault?.rawBody !== undefined || !!fault?.trickle;
+  if (fault && shaped) {
+    // Malformed, trickled or after-handling answers: shaped like the Heroku API's.
+    if (await applyFault(fault, req, res, state.sleep)) {
+      finish(res.headersSent ? res.statusCode : 0);
+      return;
+    }
+  } else {
+    if (fault?.delayMs) await state.sleep(fault.delayMs);
+    if (fault?.reset) {
+      req.socket.destroy();
+      finish(0);
+      return;
+    }
+    if (fault?.status !== undefined) {
+      send(res, state, { status: fault.status, body: fault.body, headers: fault.headers });
+      finish(fault.status);
+      return;
+    }
   }
 
   const found = matchRoute(state.routes, method, pathname);

@@ -19,6 +19,8 @@ export interface HerokuAppState {
     status: string;
     current: boolean;
     description: string;
+    /** When traffic switched to it (epoch ms); undefined until then. */
+    liveAt: number | undefined;
   }>;
   readonly builds: Array<{ id: string; status: string }>;
   readonly webUrl: string;
@@ -36,6 +38,8 @@ export interface HerokuSim extends FaultHooks {
   state(app: string): HerokuAppState;
   /** Full output of a build so far (what its output stream serves). */
   buildOutput(app: string, buildId: string): string;
+  /** Faults for requests to the app's public URL (its router), e.g. the health endpoint. */
+  routerFaults(app: string): FaultHooks;
 }
 
 export interface HerokuSimOptions {
@@ -94,11 +98,13 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
           status: release.status,
           current: release === app.currentRelease,
           description: release.description,
+          liveAt: release.liveAt,
         })),
         builds: app.builds.map((build) => ({ id: build.id, status: build.status })),
         webUrl: app.router.webUrl,
       };
     },
+    routerFaults: (name) => appNamed(name).router.faults,
     buildOutput(name, buildId) {
       const build = appNamed(name).builds.find((candidate) => candidate.id === buildId);
       if (!build) throw new Error(`no build ${buildId} in ${name}`);

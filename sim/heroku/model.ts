@@ -24,6 +24,8 @@ export interface ReleaseRecord {
   readonly output: OutputLog | undefined;
   /** Resolves when the release left `pending` and, if it became current, traffic switched. */
   settled: Promise<void>;
+  /** When traffic had switched to it (epoch ms, `performance` clock), for the benchmarks. */
+  liveAt?: number;
 }
 
 export type BuildStatus = 'pending' | 'succeeded' | 'failed';

@@ -63,6 +63,7 @@ async function settle(
     slugDir: release.slug?.dir ?? '',
     webCommand: release.slug?.processTypes.web,
   });
+  release.liveAt = performance.timeOrigin + performance.now();
 }
 
 async function runReleasePhase(

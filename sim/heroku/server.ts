@@ -67,6 +67,7 @@ export class HerokuServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     const record: MutableRecord = {
@@ -76,6 +77,7 @@ export class HerokuServer {
       headers: flattenHeaders(req.headers),
       body: undefined,
       status: 0,
+      receivedAt,
     };
     this.deps.onRequest(record);
     res.on('finish', () => {

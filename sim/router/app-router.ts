@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { applyFault, FaultBook } from '../heroku/faults.js';
 import { BOOT_DEADLINE_MS, Dyno } from './dyno.js';
 import type { ProcessRegistry } from './process-group.js';
 import { APPLICATION_ERROR_PAGE, ROUTER_ERRORS } from './error-page.js';
@@ -31,6 +32,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upg
 
 export class AppRouter {
   preboot: boolean;
+  /** Faults for requests to the app's public URL (e.g. its health endpoint). */
+  readonly faults = new FaultBook();
   private routed: Dyno | undefined;
   private booting: Dyno | undefined;
   private closed = false;
@@ -125,6 +128,9 @@ export class AppRouter {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const pathname = new URL(req.url ?? '/', this.webUrl).pathname;
+    const fault = this.faults.take(req.method ?? 'GET', pathname);
+    if (fault && (await applyFault(fault, req, res))) return;
     const started = Date.now();
     for (let pick = 0; pick < MAX_DYNO_PICKS; pick += 1) {
       const dyno = this.routed;

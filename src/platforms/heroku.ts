@@ -517,9 +517,10 @@ export class HerokuPlatform implements Platform {
   }
 }
 
-/** A POST failed in a way that leaves open whether Heroku acted on it. */
+/** A POST failed in a way that leaves open whether Heroku acted on it: only a 4xx answer
+ * says it did not. A 2xx whose body cannot be read (or parsed) means it did act. */
 function outcomeUnknown(error: unknown): boolean {
-  return error instanceof HttpError && (error.status === 0 || error.status >= 500);
+  return !(error instanceof HttpError && error.status >= 400 && error.status < 500);
 }
 
 function toRelease(state: ReleaseState): Release {
