@@ -102135,8 +102135,7 @@ function explain(error, run, path, attempts) {
     }
     if (status === 403) {
         return fail(403, `403 ${detail}. The github-token may not read this run's jobs; ` +
-            'give the workflow (or the deploy job) this block:\n' +
-            'permissions:\n  actions: read\n  contents: read');
+            'give the deploy job `permissions: { actions: read, contents: read }`');
     }
     if (status === 401) {
         return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
@@ -104474,7 +104473,7 @@ async function runAction() {
                 core/* error */.z3(problem.message, { title: 'Bad input' });
         }
         record.result = 'failed';
-        record.cause = (0,errors/* errorMessage */.gJ)(error);
+        record.cause = (0,errors/* firstLine */.TM)((0,errors/* errorMessage */.gJ)(error));
         if (error instanceof deploy/* Cancelled */.cJ || deps.signal.aborted) {
             record.cause = `${record.cause}; the post step rolls back whatever was not verified`;
             record.appState = 'unverified: the post step rolls back';
@@ -104863,7 +104862,10 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
         // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
         if (error instanceof Cancelled || deps.signal.aborted)
             throw error;
-        record.cause = (0,errors/* errorMessage */.gJ)(error);
+        const message = (0,errors/* errorMessage */.gJ)(error);
+        record.cause = (0,errors/* firstLine */.TM)(message);
+        if (message !== record.cause)
+            core/* info */.pq(message);
         if (error instanceof errors/* DeployError */.sH)
             liveChanged = error.liveChanged;
     }
@@ -105003,7 +105005,7 @@ function plannedStatuses(outcome, facts = {}) {
 
 
 /** The permissions block the deploy job needs once `environment` is set. */
-const PERMISSIONS_YAML = 'permissions:\n  actions: read\n  contents: read\n  deployments: write';
+const PERMISSIONS_YAML = '`permissions: { actions: read, contents: read, deployments: write }`';
 /** How many earlier deployments a rollback looks through for the one that was live. */
 const MAX_RESTORE_CANDIDATES = 10;
 /** `production`, `prod` and the like: GitHub then marks the deployment as production. */
@@ -105152,8 +105154,7 @@ class GitHubDeployments {
             const accepted = (0,github_retry/* headerOf */.rR)(error, 'x-accepted-github-permissions');
             const needs = accepted === undefined ? '' : ` (GitHub asks for ${accepted})`;
             return fail(403, `403 ${detail}${needs}. With \`environment\` set, the github-token must be allowed to ` +
-                'write deployments; give the workflow (or the deploy job) this block:\n' +
-                PERMISSIONS_YAML);
+                `write deployments; give the deploy job ${PERMISSIONS_YAML}`);
         }
         if (status === 401) {
             return fail(401, `401 ${detail}. The github-token was refused (expired or not a token)`);
@@ -105180,6 +105181,7 @@ class GitHubDeployments {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TM: () => (/* binding */ firstLine),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   hS: () => (/* binding */ InvalidInputs),
@@ -105199,6 +105201,10 @@ function errorMessage(error) {
     catch {
         return String(error);
     }
+}
+/** The first line of a message: annotations and `cause` are one line; details go to the log. */
+function firstLine(message) {
+    return message.split(/\r?\n/, 1)[0]?.trim() ?? '';
 }
 /** A bad `with:` value, found before any side effect. */
 class InputError extends Error {
@@ -105239,7 +105245,7 @@ class InvalidInputs extends Error {
     problems;
     name = 'InvalidInputs';
     constructor(problems) {
-        super(problems.map((problem) => problem.message).join('\n'));
+        super(problems.map((problem) => problem.message).join('; '));
         this.problems = problems;
     }
 }
@@ -105921,7 +105927,7 @@ async function runPost(deps) {
     }
     catch (error) {
         record.result = 'failed';
-        record.cause = `${cause}; THE ROLLBACK COULD NOT RUN: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`;
+        record.cause = `${cause}; THE ROLLBACK COULD NOT RUN: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .firstLine */ .TM)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error))}`;
     }
     finally {
         await platform.close();
@@ -106248,7 +106254,7 @@ async function rollbackAndVerify(context, target, record, deps) {
             });
         }
         catch (error) {
-            lastError = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+            lastError = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .firstLine */ .TM)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Rollback attempt ${attempt} of ${ROLLBACK_ATTEMPTS} failed: ${lastError}`, {
                 title: 'Rollback attempt failed',
             });

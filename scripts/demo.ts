@@ -1,10 +1,12 @@
 // `npm run demo`: the action against the local simulator, no account needed.
-// Story 1: a healthy change is deployed and verified. Story 2: a broken change is deployed,
-// judged unhealthy, rolled back to the release before, and the job fails loudly.
-// Exits 0 only when both stories end as they should.
+// Heroku: story 1, a healthy change is deployed and verified; story 2, a broken change is
+// deployed, judged unhealthy, rolled back to the release before, and the job fails loudly.
+// Fly.io: the same two stories on 3 machines in 2 regions, the broken one failing midway
+// through flyctl's rolling update. Exits 0 only when every story ends as it should.
 import { existsSync } from 'node:fs';
 import { type RunResult } from '../sim/runner.js';
 import { distEntry } from '../sim/runner.js';
+import { startFlyScenario } from '../sim/fly-scenario.js';
 import { startScenario } from '../sim/scenario.js';
 
 function banner(text: string): void {
@@ -62,9 +64,41 @@ async function main(): Promise<number> {
     await scenario.close();
   }
 
-  banner(failures.length === 0 ? 'Demo OK: both stories ended as they should' : 'Demo FAILED');
+  await flyStories(failures);
+
+  banner(failures.length === 0 ? 'Demo OK: every story ended as it should' : 'Demo FAILED');
   for (const failure of failures) console.log(`- ${failure}`);
   return failures.length === 0 ? 0 : 1;
+}
+
+async function flyStories(failures: string[]): Promise<void> {
+  const scenario = await startFlyScenario({ app: 'demo-fly', initial: { version: '1.0.0' } });
+  try {
+    console.log(`\nSimulated Fly Machines API: ${scenario.sim.flyApiUrl}`);
+    console.log(`Live before: ${(await scenario.liveVersions()).join(', ')} on 3 machines`);
+
+    banner('Story 3 (Fly): deploy version 1.1.0 to 3 machines in ams and fra');
+    const good = await scenario.deploy({ version: '1.1.0' }, { 'check-string': 'ok' });
+    show(good);
+    const afterGood = await scenario.liveVersions();
+    console.log(`Live now: ${afterGood.join(', ')}`);
+    if (good.outputs.result !== 'deployed' || afterGood.some((version) => version !== '1.1.0')) {
+      failures.push('story 3: the healthy Fly release was not deployed on every machine');
+    }
+
+    banner('Story 4 (Fly): deploy version 1.2.0; flyctl fails after updating one machine');
+    const bad = await scenario.deploy({ version: '1.2.0' }, {}, undefined, {
+      extraEnv: { FLY_SIM_FAIL_AFTER_MACHINES: '1' },
+    });
+    show(bad);
+    const afterBad = await scenario.liveVersions();
+    console.log(`Live now: ${afterBad.join(', ')}`);
+    if (bad.outputs.result !== 'rolled-back' || afterBad.some((version) => version !== '1.1.0')) {
+      failures.push('story 4: the half-deployed Fly release was not rolled back everywhere');
+    }
+  } finally {
+    await scenario.close();
+  }
 }
 
 process.exitCode = await main();

@@ -4,7 +4,7 @@ import { getOctokit } from '@actions/github';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cancelled, type FlowDeps, runDeploy } from './deploy.js';
 import { GitHubDeployments } from './deployments.js';
-import { errorMessage, InvalidInputs } from './errors.js';
+import { errorMessage, firstLine, InvalidInputs } from './errors.js';
 import { listRunJobs } from './github-jobs.js';
 import { getSettings, type Settings } from './inputs.js';
 import { runRollbackMode, runVerifyMode } from './modes.js';
@@ -103,7 +103,7 @@ export async function runAction(): Promise<void> {
       for (const problem of error.problems) core.error(problem.message, { title: 'Bad input' });
     }
     record.result = 'failed';
-    record.cause = errorMessage(error);
+    record.cause = firstLine(errorMessage(error));
     if (error instanceof Cancelled || deps.signal.aborted) {
       record.cause = `${record.cause}; the post step rolls back whatever was not verified`;
       record.appState = 'unverified: the post step rolls back';

@@ -2,7 +2,7 @@
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 import * as core from '@actions/core';
 import { decideAfterFailure } from './decide.js';
-import { DeployError, errorMessage } from './errors.js';
+import { DeployError, errorMessage, firstLine } from './errors.js';
 import { type JobInfo, judgeGate } from './gate.js';
 import {
   type Deployment,
@@ -253,7 +253,9 @@ async function deployWith(
   } catch (error) {
     // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
     if (error instanceof Cancelled || deps.signal.aborted) throw error;
-    record.cause = errorMessage(error);
+    const message = errorMessage(error);
+    record.cause = firstLine(message);
+    if (message !== record.cause) core.info(message);
     if (error instanceof DeployError) liveChanged = error.liveChanged;
   }
   await recover(settings, context, snapshot.current, record, deps, pushStarted, liveChanged);

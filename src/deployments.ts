@@ -53,7 +53,7 @@ export interface RecordedOutcome {
 }
 
 /** The permissions block the deploy job needs once `environment` is set. */
-const PERMISSIONS_YAML = 'permissions:\n  actions: read\n  contents: read\n  deployments: write';
+const PERMISSIONS_YAML = '`permissions: { actions: read, contents: read, deployments: write }`';
 
 /** How many earlier deployments a rollback looks through for the one that was live. */
 const MAX_RESTORE_CANDIDATES = 10;
@@ -252,8 +252,7 @@ export class GitHubDeployments {
       return fail(
         403,
         `403 ${detail}${needs}. With \`environment\` set, the github-token must be allowed to ` +
-          'write deployments; give the workflow (or the deploy job) this block:\n' +
-          PERMISSIONS_YAML,
+          `write deployments; give the deploy job ${PERMISSIONS_YAML}`,
       );
     }
     if (status === 401) {

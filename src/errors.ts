@@ -11,6 +11,11 @@ export function errorMessage(error: unknown): string {
   }
 }
 
+/** The first line of a message: annotations and `cause` are one line; details go to the log. */
+export function firstLine(message: string): string {
+  return message.split(/\r?\n/, 1)[0]?.trim() ?? '';
+}
+
 /** A bad `with:` value, found before any side effect. */
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -52,6 +57,6 @@ export class DeployError extends Error {
 export class InvalidInputs extends Error {
   override readonly name = 'InvalidInputs';
   constructor(readonly problems: readonly InputError[]) {
-    super(problems.map((problem) => problem.message).join('\n'));
+    super(problems.map((problem) => problem.message).join('; '));
   }
 }

@@ -55,8 +55,7 @@ function explain(error: unknown, run: RunRef, path: string, attempts: number): E
     return fail(
       403,
       `403 ${detail}. The github-token may not read this run's jobs; ` +
-        'give the workflow (or the deploy job) this block:\n' +
-        'permissions:\n  actions: read\n  contents: read',
+        'give the deploy job `permissions: { actions: read, contents: read }`',
     );
   }
   if (status === 401) {

@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import { cancellationSignal, realDeps } from './action.js';
 import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './deploy.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, firstLine } from './errors.js';
 import { getSettings } from './inputs.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { renderSummary } from './report.js';
@@ -40,7 +40,7 @@ export async function runPost(deps: FlowDeps): Promise<void> {
     reportRollback(record, context, target, outcome, cause);
   } catch (error) {
     record.result = 'failed';
-    record.cause = `${cause}; THE ROLLBACK COULD NOT RUN: ${errorMessage(error)}`;
+    record.cause = `${cause}; THE ROLLBACK COULD NOT RUN: ${firstLine(errorMessage(error))}`;
   } finally {
     await platform.close();
     saveStage('settled');

@@ -1,7 +1,7 @@
 // Rollback to a known release and verify it, retried within a budget: the one path every
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
 import * as core from '@actions/core';
-import { errorMessage } from './errors.js';
+import { errorMessage, firstLine } from './errors.js';
 import type { Release } from './platform.js';
 import { recoveryCommand } from './recovery.js';
 import { phase, type RunRecord } from './run-record.js';
@@ -51,7 +51,7 @@ export async function rollbackAndVerify(
         return release;
       });
     } catch (error) {
-      lastError = errorMessage(error);
+      lastError = firstLine(errorMessage(error));
       core.warning(`Rollback attempt ${attempt} of ${ROLLBACK_ATTEMPTS} failed: ${lastError}`, {
         title: 'Rollback attempt failed',
       });

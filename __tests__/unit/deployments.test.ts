@@ -310,8 +310,10 @@ describe('GitHubDeployments against the GitHub simulator', () => {
     const message = (error as Error).message;
     expect(message).toMatch(/^creating a deployment of 3333333 to production failed: 403 /);
     expect(message).toContain('deployments=write');
-    expect(message).toContain('permissions:\n  actions: read\n  contents: read\n');
-    expect(message).toContain('  deployments: write');
+    expect(message).toContain(
+      '`permissions: { actions: read, contents: read, deployments: write }`',
+    );
+    expect(message).not.toContain('\n');
     expect(message).not.toContain(TOKEN);
     expect(requestsOf('POST', /\/deployments$/)).toBe(1);
     expect(sim.control.deployments(REPO.owner, REPO.repo)).toEqual([]);

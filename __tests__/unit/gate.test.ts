@@ -437,7 +437,8 @@ describe('listRunJobs', () => {
     expect(error).toBeInstanceOf(HttpError);
     const message = (error as HttpError).message;
     expect(message).toContain('Resource not accessible by integration');
-    expect(message).toContain('permissions:\n  actions: read');
+    expect(message).toContain('`permissions: { actions: read, contents: read }`');
+    expect(message).not.toContain('\n');
     expect(message).not.toContain(TOKEN);
     expect((error as HttpError).status).toBe(403);
     expect(seen).toHaveLength(1);
