@@ -62,7 +62,7 @@ export async function handleGitHubRequest(
   const shaped = fault?.afterHandling === true || fault?.rawBody !== undefined || !!fault?.trickle;
   if (fault && shaped) {
     // Malformed, trickled or after-handling answers: shaped like the Heroku API's.
-    if (await applyFault(fault, req, res, state.sleep)) {
+    if (await applyFault(fault, req, res, (ms) => state.sleep(ms))) {
       finish(res.headersSent ? res.statusCode : 0);
       return;
     }

@@ -208,7 +208,7 @@ function shapeAnswer(fault: Fault, req: IncomingMessage, res: ServerResponse, wa
     if (clientGone(req, res)) return;
     real.writeHead(head.status, head.headers);
     // Bounded by what the handler writes: it ends, or the client leaves.
-    for (let sent = 0; ; ) {
+    for (let sent = 0; ;) {
       while (sent < chunks.length) {
         const chunk = chunks[sent] ?? Buffer.alloc(0);
         sent += 1;

@@ -1,0 +1,59 @@
+// `npm run bench`: what makes a deploy fast, measured on the local simulator (issue 6).
+// Prints one table and writes bench/results.json. Needs dist/index.js (npm run build).
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { distEntry } from '../sim/runner.js';
+import { nowMs } from './clock.js';
+import { measureColdStart } from './cold-start.js';
+import { measureDetection } from './detection.js';
+import { describeMachine, machineInfo } from './machine.js';
+import { formatSections } from './report.js';
+import { measureRollbackLatency } from './rollback-latency.js';
+import type { Section } from './section.js';
+import { measureUpload } from './upload.js';
+import { measureVerdictLatency } from './verdict-latency.js';
+import { measureZeroDowntime } from './zero-downtime.js';
+
+const resultsFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
+
+const MEASURES: ReadonlyArray<() => Promise<Section>> = [
+  async () => ({ title: '1. Cold start', results: await measureColdStart() }),
+  async () => ({ title: '2. Verdict latency vs ideal', results: await measureVerdictLatency() }),
+  async () => ({ title: '3. Failure to rollback', results: await measureRollbackLatency() }),
+  measureDetection,
+  measureUpload,
+  measureZeroDowntime,
+];
+
+async function main(): Promise<number> {
+  if (!existsSync(distEntry)) {
+    console.error(`${distEntry} is missing: run npm run build first.`);
+    return 1;
+  }
+  const machine = machineInfo();
+  console.log('guarded-deploy bench (local simulator; medians of >= 5 runs unless noted)');
+  for (const line of describeMachine(machine)) console.log(line);
+  const started = nowMs();
+  const sections: Section[] = [];
+  for (const measure of MEASURES) {
+    const sectionStarted = nowMs();
+    const section = await measure();
+    sections.push(section);
+    const seconds = ((nowMs() - sectionStarted) / 1000).toFixed(1);
+    console.log(`... ${section.title} done in ${seconds} s`);
+  }
+  for (const line of formatSections(sections)) console.log(line);
+  const results = sections.flatMap((section) => section.results);
+  const unmet = results.filter((result) => result.met === false);
+  const total = ((nowMs() - started) / 1000).toFixed(0);
+  console.log('');
+  console.log(`total: ${total} s; goals not met: ${unmet.length}`);
+  for (const result of unmet) console.log(`  NOT MET: ${result.name} (${result.goal})`);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), resultsFile)}`);
+  return 0;
+}
+
+process.exitCode = await main();
