@@ -105678,8 +105678,9 @@ function getSettings(env = process.env) {
         fail(names/* Input */.pd.ToRelease, toReleaseValue, 'is not a release (v41) or an image reference');
     }
     const environmentValue = read(names/* Input */.pd.Environment);
-    // GitHub environment names: up to 255 characters, no control characters or commas/quotes.
-    if (environmentValue !== '' && !/^[^\x00-\x1f,'"`;]{1,255}$/.test(environmentValue)) {
+    // GitHub environment names: up to 255 characters, no control characters, commas or quotes.
+    const badEnvironmentChar = [...environmentValue].some((char) => char.charCodeAt(0) < 0x20 || ',\'"`;'.includes(char));
+    if (environmentValue !== '' && (badEnvironmentChar || environmentValue.length > 255)) {
         fail(names/* Input */.pd.Environment, environmentValue, 'is not a GitHub environment name');
     }
     const rollbackValue = read(names/* Input */.pd.Rollback);

@@ -23,15 +23,15 @@ import { verifyRelease, type VerifyContext } from './verify-release.js';
 export const SETTLE_TIMEOUT_MS = 15 * 60_000;
 
 export interface FlowDeps {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  createPlatform(settings: Settings): Platform;
-  listJobs(settings: Settings): Promise<JobInfo[]>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  createPlatform: (settings: Settings) => Platform;
+  listJobs: (settings: Settings) => Promise<JobInfo[]>;
   probe: ProbeDeps;
   /** Aborted when the job is cancelled (SIGINT/SIGTERM from the runner). */
   signal: AbortSignal;
   /** The GitHub Deployments client when `environment` is set. */
-  deployments(settings: Settings): GitHubDeployments | undefined;
+  deployments: (settings: Settings) => GitHubDeployments | undefined;
 }
 
 /** The job was cancelled: main stops here and leaves the rollback to the post step. */

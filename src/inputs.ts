@@ -423,8 +423,11 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     fail(Input.ToRelease, toReleaseValue, 'is not a release (v41) or an image reference');
   }
   const environmentValue = read(Input.Environment);
-  // GitHub environment names: up to 255 characters, no control characters or commas/quotes.
-  if (environmentValue !== '' && !/^[^\x00-\x1f,'"`;]{1,255}$/.test(environmentValue)) {
+  // GitHub environment names: up to 255 characters, no control characters, commas or quotes.
+  const badEnvironmentChar = [...environmentValue].some(
+    (char) => char.charCodeAt(0) < 0x20 || ',\'"`;'.includes(char),
+  );
+  if (environmentValue !== '' && (badEnvironmentChar || environmentValue.length > 255)) {
     fail(Input.Environment, environmentValue, 'is not a GitHub environment name');
   }
 

@@ -8,8 +8,8 @@ import { phase, type RunRecord } from './run-record.js';
 import { verifyRelease, type VerifyContext } from './verify-release.js';
 
 export interface RecoverDeps {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export const ROLLBACK_ATTEMPTS = 3;
