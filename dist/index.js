@@ -102128,11 +102128,9 @@ function explain(error, run, path, attempts) {
     const what = `listing the jobs of run ${run.runId} (attempt ${run.attempt})`;
     const detail = (0,errors/* errorMessage */.gJ)(error);
     const fail = (code, message) => new errors/* HttpError */.j$('GET', path, code, undefined, `${what} failed: ${message}`);
-    if ((status === 403 || status === 429) && (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-remaining') === '0') {
-        const reset = (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-reset');
-        const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
-        return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
-    }
+    const limited = (0,github_retry/* rateLimitMessage */.zt)(error, detail);
+    if (limited !== undefined && status !== undefined)
+        return fail(status, limited);
     if (status === 403) {
         return fail(403, `403 ${detail}. The github-token may not read this run's jobs; ` +
             'give the deploy job `permissions: { actions: read, contents: read }`');
@@ -102148,6 +102146,10 @@ function explain(error, run, path, attempts) {
         return fail(status, `${status} ${detail}`);
     return new Error(`${what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`);
 }
+/** Like a 502: retried as a read, reported as what it is when it keeps happening. */
+function unreadable(path) {
+    return Object.assign(new Error(`GitHub API answered ${path} without a complete, readable job list`), { status: 502 });
+}
 function jobsPath(run) {
     const repo = `${encodeURIComponent(run.owner)}/${encodeURIComponent(run.repo)}`;
     return `/repos/${repo}/actions/runs/${run.runId}/attempts/${run.attempt}/jobs`;
@@ -102162,10 +102164,29 @@ async function listOnce(octokit, path, timeoutMs) {
         url: `${path}?per_page=100`,
         request: { signal: AbortSignal.timeout(timeoutMs) },
     });
-    const jobs = await octokit.paginate(timedRequest);
-    if (!Array.isArray(jobs)) {
-        throw new Error(`GitHub API answered ${path} with something other than a job list`);
+    const jobs = [];
+    let expected;
+    try {
+        for await (const page of octokit.paginate.iterator(timedRequest)) {
+            const data = page.data;
+            // A cut or garbled body must not read as "no jobs": that would refuse for the wrong
+            // reason.
+            if (!Array.isArray(data))
+                throw unreadable(path);
+            const total = data.total_count;
+            if (typeof total === 'number')
+                expected ??= total;
+            jobs.push(...data);
+        }
     }
+    catch (error) {
+        // octokit's paging trips over a body that is not JSON with a plain TypeError.
+        if ((0,github_retry/* statusOf */.c2)(error) === undefined)
+            throw unreadable(path);
+        throw error;
+    }
+    if (expected === undefined || jobs.length < expected)
+        throw unreadable(path);
     return jobs.map(toJobInfo);
 }
 /** All jobs of the run attempt (every page). Each attempt at the listing is bounded by
@@ -102181,22 +102202,28 @@ var inputs = __nccwpck_require__(622);
 var recover = __nccwpck_require__(7963);
 // EXTERNAL MODULE: ./lib/run-record.js
 var run_record = __nccwpck_require__(1574);
-// EXTERNAL MODULE: ./lib/verify-release.js
-var verify_release = __nccwpck_require__(8118);
 ;// CONCATENATED MODULE: ./lib/modes.js
 // The two modes that change nothing but the live release: a manual rollback, and a health
 // check of what is live. Neither has a gate or a build.
 
 
 
-
-/** `mode: rollback`: back to `to-release` (or the release before the live one), verified. */
-async function runRollbackMode(settings, deps, record) {
+/** Opens the platform, reads what is live, runs `work`, and always closes the platform. */
+async function withLiveApp(settings, deps, record, work) {
     const platform = deps.createPlatform(settings);
     try {
         const snapshot = await (0,deploy/* takeSnapshot */.W9)(platform, record, deps);
         const context = (0,deploy/* verifyContext */.dR)(settings, platform, snapshot, deps);
         record.healthUrl = context.healthUrl;
+        await work(platform, snapshot, context);
+    }
+    finally {
+        await platform.close();
+    }
+}
+/** `mode: rollback`: back to `to-release` (or the release before the live one), verified. */
+async function runRollbackMode(settings, deps, record) {
+    await withLiveApp(settings, deps, record, async (platform, snapshot, context) => {
         const target = await (0,run_record/* phase */.O)(record, 'find target', deps.now, async (done) => {
             const found = await platform.resolveTarget(settings.toRelease);
             done('ok', `${found.label} (${settings.toRelease === undefined ? 'the one before' : 'asked'})`);
@@ -102212,25 +102239,12 @@ async function runRollbackMode(settings, deps, record) {
             record.result = 'rolled-back';
             record.cause = undefined;
         }
-    }
-    finally {
-        await platform.close();
-    }
+    });
 }
 /** `mode: verify`: the health check (both views) against what is live now. */
 async function runVerifyMode(settings, deps, record) {
-    const platform = deps.createPlatform(settings);
-    try {
-        const snapshot = await (0,deploy/* takeSnapshot */.W9)(platform, record, deps);
-        const context = (0,deploy/* verifyContext */.dR)(settings, platform, snapshot, deps);
-        record.healthUrl = context.healthUrl;
-        const verdict = await (0,run_record/* phase */.O)(record, 'verify', deps.now, async (done) => {
-            const result = await (0,verify_release/* verifyRelease */.V)(context, snapshot.current, true);
-            record.health = result.health;
-            record.instances = result.instances;
-            done(result.healthy ? 'ok' : 'failed', result.reason);
-            return result;
-        });
+    await withLiveApp(settings, deps, record, async (_platform, snapshot, context) => {
+        const verdict = await (0,deploy/* verifyPhase */.Bb)(record, deps, context, snapshot.current);
         if (verdict.healthy) {
             record.result = 'verified';
             record.appState = `${snapshot.current.label} is live and healthy`;
@@ -102240,10 +102254,7 @@ async function runVerifyMode(settings, deps, record) {
             record.cause = `Live release ${snapshot.current.label} is unhealthy: ${verdict.reason}`;
             record.appState = `${snapshot.current.label} is live and UNHEALTHY`;
         }
-    }
-    finally {
-        await platform.close();
-    }
+    });
 }
 
 // EXTERNAL MODULE: ./lib/names.js
@@ -102712,7 +102723,8 @@ class HttpClient {
                         return await consume(response);
                     }
                     catch (error) {
-                        if (error instanceof errors/* HttpError */.j$)
+                        // A garbled answer to a read is read again; to a write, the caller must check.
+                        if (error instanceof errors/* HttpError */.j$ && !attempt.idempotent)
                             throw error;
                         throw new TransportFailure(error);
                     }
@@ -103212,13 +103224,10 @@ class FlyApi {
             return await this.client.request(method, path, options);
         }
         catch (error) {
-            if (error instanceof errors/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
-                const what = error.status === 401
-                    ? 'The Fly Machines API refused the token: check the `api-token` secret'
-                    : `The token has no access to this on ${this.app}: use a deploy token of the app`;
-                throw new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
-            }
-            throw error;
+            throw (0,errors/* withTokenHint */.ng)(error, {
+                refused: 'The Fly Machines API refused the token: check the `api-token` secret',
+                forbidden: `The token has no access to this on ${this.app}: use a deploy token of the app`,
+            });
         }
     }
 }
@@ -104310,13 +104319,10 @@ class HerokuPlatform {
             return await this.client.request(method, apiPath, options);
         }
         catch (error) {
-            if (error instanceof errors/* HttpError */.j$ && (error.status === 401 || error.status === 403)) {
-                const what = error.status === 401
-                    ? 'The Heroku API refused the token: check the `api-token` secret'
-                    : `The token has no access to this on ${this.settings.app}: check the \`api-token\``;
-                throw new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
-            }
-            throw error;
+            throw (0,errors/* withTokenHint */.ng)(error, {
+                refused: 'The Heroku API refused the token: check the `api-token` secret',
+                forbidden: `The token has no access to this on ${this.settings.app}: check the \`api-token\``,
+            });
         }
     }
 }
@@ -104326,7 +104332,11 @@ function heroku_outcomeUnknown(error) {
     return !(error instanceof errors/* HttpError */.j$ && error.status >= 400 && error.status < 500);
 }
 function toRelease(state) {
-    return { id: state.id, label: `v${state.version}` };
+    return {
+        id: state.id,
+        label: `v${state.version}`,
+        ...(state.slugId === undefined ? {} : { content: state.slugId }),
+    };
 }
 function requireObject(value, what) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -104351,6 +104361,7 @@ function parseRelease(body) {
         version: release.version,
         status: release.status,
         current: release.current === true,
+        slugId: typeof release.slug?.id === 'string' ? release.slug.id : undefined,
         outputStreamUrl: typeof release.output_stream_url === 'string' && release.output_stream_url !== ''
             ? release.output_stream_url
             : undefined,
@@ -104509,7 +104520,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   hv: () => (/* binding */ SETTLE_TIMEOUT_MS),
   zt: () => (/* binding */ runDeploy),
   W9: () => (/* binding */ takeSnapshot),
-  dR: () => (/* binding */ verifyContext)
+  dR: () => (/* binding */ verifyContext),
+  Bb: () => (/* binding */ verifyPhase)
 });
 
 // UNUSED EXPORTS: healthUrlFor, throwIfCancelled, untilCancelled
@@ -104663,6 +104675,8 @@ function judgeGate(input) {
 
 // EXTERNAL MODULE: ./lib/deployments.js + 1 modules
 var deployments = __nccwpck_require__(4249);
+// EXTERNAL MODULE: ./lib/platform.js
+var platform = __nccwpck_require__(2480);
 // EXTERNAL MODULE: ./lib/recovery.js
 var recovery = __nccwpck_require__(236);
 // EXTERNAL MODULE: ./lib/recover.js
@@ -104676,6 +104690,7 @@ var verify_release = __nccwpck_require__(8118);
 ;// CONCATENATED MODULE: ./lib/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
 
 
 
@@ -104736,6 +104751,16 @@ async function takeSnapshot(platform, record, deps) {
         core/* notice */.lm(notice, { title: 'guarded-deploy' });
     }
     return snapshot;
+}
+/** The `verify` phase of the timeline: both views of `release`, recorded for the summary. */
+function verifyPhase(record, deps, context, release) {
+    return (0,run_record/* phase */.O)(record, 'verify', deps.now, async (done) => {
+        const result = await (0,verify_release/* verifyRelease */.V)(context, release, true);
+        record.health = result.health;
+        record.instances = result.instances;
+        done(result.healthy ? 'ok' : 'failed', result.reason);
+        return result;
+    });
 }
 /** `mode: deploy`. Fills `record`; throws only for what it did not understand. With
  * `environment` set, a GitHub deployment records it: created first (a missing permission
@@ -104843,13 +104868,7 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
         record.release = release;
         (0,state/* saveRelease */.DR)(release);
         throwIfCancelled(deps.signal, 'the push');
-        const verdict = await (0,run_record/* phase */.O)(record, 'verify', deps.now, async (done) => {
-            const result = await (0,verify_release/* verifyRelease */.V)(context, release, true);
-            record.health = result.health;
-            record.instances = result.instances;
-            done(result.healthy ? 'ok' : 'failed', result.reason);
-            return result;
-        });
+        const verdict = await verifyPhase(record, deps, context, release);
         throwIfCancelled(deps.signal, 'the health check');
         if (verdict.healthy) {
             record.result = 'deployed';
@@ -104879,7 +104898,7 @@ async function deploy_recover(settings, context, target, record, deps, pushStart
         try {
             // A build whose creation had an unknown outcome may still release: wait for it first.
             await context.platform.settle?.(SETTLE_TIMEOUT_MS);
-            previousIsLive = (await context.platform.liveRelease()).id === target.id;
+            previousIsLive = (0,platform/* sameRelease */.O)(await context.platform.liveRelease(), target);
         }
         catch (error) {
             core/* warning */.$e(`Could not read the live release: ${(0,errors/* errorMessage */.gJ)(error)}`);
@@ -105145,11 +105164,9 @@ class GitHubDeployments {
         const status = (0,github_retry/* statusOf */.c2)(error);
         const detail = (0,errors/* errorMessage */.gJ)(error);
         const fail = (code, message) => new errors/* HttpError */.j$(method, path, code, undefined, `${what} failed: ${message}`);
-        if ((status === 403 || status === 429) && (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-remaining') === '0') {
-            const reset = (0,github_retry/* headerOf */.rR)(error, 'x-ratelimit-reset');
-            const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
-            return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
-        }
+        const limited = (0,github_retry/* rateLimitMessage */.zt)(error, detail);
+        if (limited !== undefined && status !== undefined)
+            return fail(status, limited);
         if (status === 403) {
             const accepted = (0,github_retry/* headerOf */.rR)(error, 'x-accepted-github-permissions');
             const needs = accepted === undefined ? '' : ` (GitHub asks for ${accepted})`;
@@ -105186,6 +105203,7 @@ class GitHubDeployments {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   hS: () => (/* binding */ InvalidInputs),
 /* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   ng: () => (/* binding */ withTokenHint),
 /* harmony export */   sH: () => (/* binding */ DeployError)
 /* harmony export */ });
 // One place that narrows `unknown` errors, and the error types the action raises on purpose.
@@ -105230,6 +105248,14 @@ class HttpError extends Error {
         this.errorId = errorId;
     }
 }
+/** A 401/403 from a platform API, re-worded to say what to fix; anything else unchanged. */
+function withTokenHint(error, hints) {
+    if (!(error instanceof HttpError) || (error.status !== 401 && error.status !== 403)) {
+        return error;
+    }
+    const what = error.status === 401 ? hints.refused : hints.forbidden;
+    return new HttpError(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
+}
 /** A step of the deploy failed; `liveChanged` says whether the platform may now serve
  * something other than the release that was live before. */
 class DeployError extends Error {
@@ -105259,7 +105285,8 @@ class InvalidInputs extends Error {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ng: () => (/* binding */ retryRead),
 /* harmony export */   c2: () => (/* binding */ statusOf),
-/* harmony export */   rR: () => (/* binding */ headerOf)
+/* harmony export */   rR: () => (/* binding */ headerOf),
+/* harmony export */   zt: () => (/* binding */ rateLimitMessage)
 /* harmony export */ });
 /* unused harmony exports GITHUB_READ_RETRY, isRetryable */
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
@@ -105289,10 +105316,11 @@ function headerOf(error, name) {
     const value = fieldOf(fieldOf(fieldOf(error, 'response'), 'headers'), name);
     return typeof value === 'string' ? value : undefined;
 }
-/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
+/** octokit reports network failures and timeouts as status 500 too: all worth another try,
+ * and so is a 429 (secondary rate limit), after its Retry-After. */
 function isRetryable(error) {
     const status = statusOf(error);
-    return status !== undefined && status >= 500;
+    return status !== undefined && (status >= 500 || status === 429);
 }
 /**
  * Runs `read` until it succeeds, retrying 5xx and network errors per `policy`. When it gives
@@ -105312,13 +105340,24 @@ async function retryRead(read, explain, policy = GITHUB_READ_RETRY) {
             lastError = error;
             if (!isRetryable(error))
                 break;
-            const decision = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextRetry */ .GL)(attempts, Date.now() - startedAt, policy, undefined);
+            const retryAfter = headerOf(error, 'retry-after');
+            const decision = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .nextRetry */ .GL)(attempts, Date.now() - startedAt, policy, retryAfter === undefined ? undefined : (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfterMs */ .oR)(retryAfter, Date.now()));
             if (!decision.retry)
                 break;
             await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(decision.delayMs);
         }
     }
     throw explain(lastError, attempts);
+}
+/** GitHub's rate-limit answer (403/429 with no requests left), as one line; else undefined. */
+function rateLimitMessage(error, detail) {
+    const status = statusOf(error);
+    if ((status !== 403 && status !== 429) || headerOf(error, 'x-ratelimit-remaining') !== '0') {
+        return undefined;
+    }
+    const reset = headerOf(error, 'x-ratelimit-reset');
+    const when = reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
+    return `GitHub API rate limit exceeded${when}: ${detail}`;
 }
 
 
@@ -105594,13 +105633,19 @@ function getSettings(env = process.env) {
     const fail = (input, value, problem) => {
         problems.push(new errors/* InputError */.dz(input, `${JSON.stringify(value)} ${problem}`));
     };
-    // Each check returns the parsed value or a problem string; problems are collected.
-    function check(input, value, parsed, fallback) {
-        if (typeof parsed === 'string') {
-            fail(input, value, parsed);
-            return fallback;
-        }
-        return parsed;
+    // Reads an input and parses it; a parser returns the value or a problem string, and a
+    // problem is collected (the fallback keeps the rest of the checks going).
+    function parsed(input, parse, fallback) {
+        const value = read(input);
+        const result = parse(value);
+        if (typeof result !== 'string')
+            return result;
+        fail(input, value, result);
+        return fallback;
+    }
+    // The same for an input that may be empty: empty means undefined.
+    function optional(input, parse) {
+        return read(input) === '' ? undefined : parsed(input, parse, undefined);
     }
     const platformValue = read(names/* Input */.pd.Platform);
     let platform = 'heroku';
@@ -105633,39 +105678,22 @@ function getSettings(env = process.env) {
     if (githubToken === '' && mode === 'deploy') {
         problems.push(new errors/* InputError */.dz(names/* Input */.pd.GithubToken, 'is empty; the default is ${{ github.token }}'));
     }
-    const apiUrlValue = read(names/* Input */.pd.ApiUrl);
-    let apiUrl = DEFAULT_API_URL[platform];
-    if (apiUrlValue !== '') {
-        const url = check(names/* Input */.pd.ApiUrl, apiUrlValue, parseHttpUrl(apiUrlValue), undefined);
-        if (url !== undefined)
-            apiUrl = url.toString().replace(/\/+$/, '');
-    }
-    const needsValue = read(names/* Input */.pd.Needs);
-    const needs = needsValue === ''
-        ? undefined
-        : check(names/* Input */.pd.Needs, needsValue, parseNeeds(needsValue), undefined);
-    const healthUrlValue = read(names/* Input */.pd.HealthUrl);
-    const healthUrl = healthUrlValue === ''
-        ? undefined
-        : check(names/* Input */.pd.HealthUrl, healthUrlValue, parseHttpUrl(healthUrlValue), undefined)?.toString();
-    const statusValue = read(names/* Input */.pd.ExpectedStatus);
-    const expectedStatus = check(names/* Input */.pd.ExpectedStatus, statusValue, parseExpectedStatus(statusValue), []);
-    const intervalValue = read(names/* Input */.pd.HealthInterval);
-    const intervalS = check(names/* Input */.pd.HealthInterval, intervalValue, parseSeconds(intervalValue, MAX_INTERVAL_S), NaN);
-    const timeoutValue = read(names/* Input */.pd.HealthTimeout);
-    const timeoutS = check(names/* Input */.pd.HealthTimeout, timeoutValue, parseSeconds(timeoutValue, MAX_TIMEOUT_S), NaN);
+    const urlInput = (input) => optional(input, parseHttpUrl)?.toString();
+    const apiUrl = (urlInput(names/* Input */.pd.ApiUrl) ?? DEFAULT_API_URL[platform]).replace(/\/+$/, '');
+    const needs = optional(names/* Input */.pd.Needs, parseNeeds);
+    const healthUrl = urlInput(names/* Input */.pd.HealthUrl);
+    const expectedStatus = parsed(names/* Input */.pd.ExpectedStatus, parseExpectedStatus, []);
+    const intervalS = parsed(names/* Input */.pd.HealthInterval, (v) => parseSeconds(v, MAX_INTERVAL_S), NaN);
+    const timeoutS = parsed(names/* Input */.pd.HealthTimeout, (v) => parseSeconds(v, MAX_TIMEOUT_S), NaN);
     const thresholdValue = read(names/* Input */.pd.HealthyThreshold);
-    const threshold = check(names/* Input */.pd.HealthyThreshold, thresholdValue, positiveInt(thresholdValue, MAX_THRESHOLD), NaN);
+    const threshold = parsed(names/* Input */.pd.HealthyThreshold, (v) => positiveInt(v, MAX_THRESHOLD), NaN);
     // N consecutive passes on an interval grid need (N-1) intervals: more than the timeout
     // would make a healthy verdict impossible.
     if ((threshold - 1) * intervalS >= timeoutS) {
         fail(names/* Input */.pd.HealthyThreshold, thresholdValue, `needs ${threshold - 1} intervals of ${intervalS} s, which do not fit in ` +
             `health-timeout ${timeoutS} s; lower it or raise health-timeout`);
     }
-    const versionUrlValue = read(names/* Input */.pd.VersionUrl);
-    const versionUrl = versionUrlValue === ''
-        ? undefined
-        : check(names/* Input */.pd.VersionUrl, versionUrlValue, parseHttpUrl(versionUrlValue), undefined)?.toString();
+    const versionUrl = urlInput(names/* Input */.pd.VersionUrl);
     const expectedVersionValue = read(names/* Input */.pd.ExpectedVersion);
     if (expectedVersionValue !== '' && versionUrl === undefined) {
         fail(names/* Input */.pd.ExpectedVersion, expectedVersionValue, 'is set but version-url is empty');
@@ -105683,8 +105711,7 @@ function getSettings(env = process.env) {
     if (environmentValue !== '' && (badEnvironmentChar || environmentValue.length > 255)) {
         fail(names/* Input */.pd.Environment, environmentValue, 'is not a GitHub environment name');
     }
-    const rollbackValue = read(names/* Input */.pd.Rollback);
-    const rollback = check(names/* Input */.pd.Rollback, rollbackValue, parseBoolean(rollbackValue), true);
+    const rollback = parsed(names/* Input */.pd.Rollback, parseBoolean, true);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const sourceDirValue = read(names/* Input */.pd.SourceDir);
     const sourceDir = external_node_path_.resolve(workspace, sourceDirValue === '' ? '.' : sourceDirValue);
@@ -105866,6 +105893,21 @@ const Result = {
 };
 const Modes = ['deploy', 'rollback', 'verify'];
 const Platforms = ['heroku', 'fly'];
+
+
+/***/ }),
+
+/***/ 2480:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ sameRelease)
+/* harmony export */ });
+// The one small interface every platform implements; the deploy flow only talks to this.
+/** Whether `live` serves what `target` served: the same release, or a copy of its content. */
+function sameRelease(live, target) {
+    return live.id === target.id || (live.content !== undefined && live.content === target.content);
+}
 
 
 /***/ }),
@@ -106217,11 +106259,13 @@ async function httpPoll(url, timeoutMs) {
 /* unused harmony export ROLLBACK_ATTEMPTS */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
-/* harmony import */ var _recovery_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(236);
+/* harmony import */ var _platform_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2480);
+/* harmony import */ var _recovery_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(236);
 /* harmony import */ var _run_record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1574);
 /* harmony import */ var _verify_release_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8118);
 // Rollback to a known release and verify it, retried within a budget: the one path every
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
+
 
 
 
@@ -106244,7 +106288,7 @@ async function rollbackAndVerify(context, target, record, deps) {
             restored = await (0,_run_record_js__WEBPACK_IMPORTED_MODULE_3__/* .phase */ .O)(record, 'rollback', deps.now, async (done) => {
                 if (attempt > 1) {
                     const live = await platform.liveRelease();
-                    if (live.id === target.id) {
+                    if ((0,_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .sameRelease */ .O)(live, target)) {
                         done('ok', `attempt ${attempt}: ${target.label} was live already`);
                         return live;
                     }
@@ -106295,7 +106339,7 @@ function reportRollback(record, context, target, outcome, cause) {
     }
     const { settings } = context;
     record.result = 'failed';
-    record.recovery = (0,_recovery_js__WEBPACK_IMPORTED_MODULE_4__/* .recoveryCommand */ .V)(settings.platform, settings.app, target);
+    record.recovery = (0,_recovery_js__WEBPACK_IMPORTED_MODULE_5__/* .recoveryCommand */ .V)(settings.platform, settings.app, target);
     record.appState = 'THE APP MAY BE DOWN';
     record.cause =
         `${cause}; ROLLBACK TO ${target.label} FAILED: ${outcome.error}. ` +

@@ -11,13 +11,13 @@ import {
   runLogUrl,
 } from './deployments.js';
 import type { Settings } from './inputs.js';
-import type { Platform, Release, Snapshot } from './platform.js';
+import { type Platform, type Release, sameRelease, type Snapshot } from './platform.js';
 import type { ProbeDeps } from './probe.js';
 import { recoveryCommand } from './recovery.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { saveRelease, saveStage, saveTarget } from './state.js';
-import { verifyRelease, type VerifyContext } from './verify-release.js';
+import { type Verdict, verifyRelease, type VerifyContext } from './verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
 export const SETTLE_TIMEOUT_MS = 15 * 60_000;
@@ -97,6 +97,22 @@ export async function takeSnapshot(
     core.notice(notice, { title: 'guarded-deploy' });
   }
   return snapshot;
+}
+
+/** The `verify` phase of the timeline: both views of `release`, recorded for the summary. */
+export function verifyPhase(
+  record: RunRecord,
+  deps: FlowDeps,
+  context: VerifyContext,
+  release: Release,
+): Promise<Verdict> {
+  return phase(record, 'verify', deps.now, async (done) => {
+    const result = await verifyRelease(context, release, true);
+    record.health = result.health;
+    record.instances = result.instances;
+    done(result.healthy ? 'ok' : 'failed', result.reason);
+    return result;
+  });
 }
 
 /** `mode: deploy`. Fills `record`; throws only for what it did not understand. With
@@ -236,13 +252,7 @@ async function deployWith(
     record.release = release;
     saveRelease(release);
     throwIfCancelled(deps.signal, 'the push');
-    const verdict = await phase(record, 'verify', deps.now, async (done) => {
-      const result = await verifyRelease(context, release, true);
-      record.health = result.health;
-      record.instances = result.instances;
-      done(result.healthy ? 'ok' : 'failed', result.reason);
-      return result;
-    });
+    const verdict = await verifyPhase(record, deps, context, release);
     throwIfCancelled(deps.signal, 'the health check');
     if (verdict.healthy) {
       record.result = 'deployed';
@@ -277,7 +287,7 @@ async function recover(
     try {
       // A build whose creation had an unknown outcome may still release: wait for it first.
       await context.platform.settle?.(SETTLE_TIMEOUT_MS);
-      previousIsLive = (await context.platform.liveRelease()).id === target.id;
+      previousIsLive = sameRelease(await context.platform.liveRelease(), target);
     } catch (error) {
       core.warning(`Could not read the live release: ${errorMessage(error)}`);
     }

@@ -1,7 +1,7 @@
 // Records the deploy as a GitHub deployment of an environment, with statuses as it goes.
 import { errorMessage, HttpError } from './errors.js';
 import type { GitHubClient } from './github-jobs.js';
-import { headerOf, retryRead, statusOf } from './github-retry.js';
+import { headerOf, rateLimitMessage, retryRead, statusOf } from './github-retry.js';
 import { plannedStatuses, statusDescription } from './deployments-plan.js';
 import type { DeploymentState, OutcomeFacts } from './deployments-plan.js';
 import type { PlatformName, ResultValue } from './names.js';
@@ -240,12 +240,8 @@ export class GitHubDeployments {
     const detail = errorMessage(error);
     const fail = (code: number, message: string): HttpError =>
       new HttpError(method, path, code, undefined, `${what} failed: ${message}`);
-    if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
-      const reset = headerOf(error, 'x-ratelimit-reset');
-      const when =
-        reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
-      return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
-    }
+    const limited = rateLimitMessage(error, detail);
+    if (limited !== undefined && status !== undefined) return fail(status, limited);
     if (status === 403) {
       const accepted = headerOf(error, 'x-accepted-github-permissions');
       const needs = accepted === undefined ? '' : ` (GitHub asks for ${accepted})`;

@@ -41,6 +41,24 @@ export class HttpError extends Error {
   }
 }
 
+/** A 401/403 from a platform API, re-worded to say what to fix; anything else unchanged. */
+export function withTokenHint(
+  error: unknown,
+  hints: { readonly refused: string; readonly forbidden: string },
+): unknown {
+  if (!(error instanceof HttpError) || (error.status !== 401 && error.status !== 403)) {
+    return error;
+  }
+  const what = error.status === 401 ? hints.refused : hints.forbidden;
+  return new HttpError(
+    error.method,
+    error.url,
+    error.status,
+    error.errorId,
+    `${what}. ${error.message}`,
+  );
+}
+
 /** A step of the deploy failed; `liveChanged` says whether the platform may now serve
  * something other than the release that was live before. */
 export class DeployError extends Error {

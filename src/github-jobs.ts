@@ -2,7 +2,7 @@
 import type { getOctokit } from '@actions/github';
 import { errorMessage, HttpError } from './errors.js';
 import type { JobInfo } from './gate.js';
-import { headerOf, retryRead, statusOf } from './github-retry.js';
+import { rateLimitMessage, retryRead, statusOf } from './github-retry.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -45,12 +45,8 @@ function explain(error: unknown, run: RunRef, path: string, attempts: number): E
   const detail = errorMessage(error);
   const fail = (code: number, message: string): HttpError =>
     new HttpError('GET', path, code, undefined, `${what} failed: ${message}`);
-  if ((status === 403 || status === 429) && headerOf(error, 'x-ratelimit-remaining') === '0') {
-    const reset = headerOf(error, 'x-ratelimit-reset');
-    const when =
-      reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
-    return fail(status, `GitHub API rate limit exceeded${when}: ${detail}`);
-  }
+  const limited = rateLimitMessage(error, detail);
+  if (limited !== undefined && status !== undefined) return fail(status, limited);
   if (status === 403) {
     return fail(
       403,
@@ -74,6 +70,14 @@ function explain(error: unknown, run: RunRef, path: string, attempts: number): E
   );
 }
 
+/** Like a 502: retried as a read, reported as what it is when it keeps happening. */
+function unreadable(path: string): Error {
+  return Object.assign(
+    new Error(`GitHub API answered ${path} without a complete, readable job list`),
+    { status: 502 },
+  );
+}
+
 function jobsPath(run: RunRef): string {
   const repo = `${encodeURIComponent(run.owner)}/${encodeURIComponent(run.repo)}`;
   return `/repos/${repo}/actions/runs/${run.runId}/attempts/${run.attempt}/jobs`;
@@ -93,10 +97,24 @@ async function listOnce(
     url: `${path}?per_page=100`,
     request: { signal: AbortSignal.timeout(timeoutMs) },
   });
-  const jobs: unknown = await octokit.paginate(timedRequest);
-  if (!Array.isArray(jobs)) {
-    throw new Error(`GitHub API answered ${path} with something other than a job list`);
+  const jobs: unknown[] = [];
+  let expected: number | undefined;
+  try {
+    for await (const page of octokit.paginate.iterator(timedRequest)) {
+      const data: unknown = page.data;
+      // A cut or garbled body must not read as "no jobs": that would refuse for the wrong
+      // reason.
+      if (!Array.isArray(data)) throw unreadable(path);
+      const total: unknown = (data as { total_count?: unknown }).total_count;
+      if (typeof total === 'number') expected ??= total;
+      jobs.push(...(data as unknown[]));
+    }
+  } catch (error) {
+    // octokit's paging trips over a body that is not JSON with a plain TypeError.
+    if (statusOf(error) === undefined) throw unreadable(path);
+    throw error;
   }
+  if (expected === undefined || jobs.length < expected) throw unreadable(path);
   return jobs.map(toJobInfo);
 }
 

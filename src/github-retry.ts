@@ -1,6 +1,6 @@
 // Retrying idempotent GitHub API reads through octokit, shared by every module that calls GitHub.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nextRetry } from './retry.js';
+import { nextRetry, parseRetryAfterMs } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 
 /** GET is idempotent, so a read that hit a 5xx or a network error is simply done again. */
@@ -29,10 +29,11 @@ export function headerOf(error: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** octokit reports network failures and timeouts as status 500 too: all worth another try. */
+/** octokit reports network failures and timeouts as status 500 too: all worth another try,
+ * and so is a 429 (secondary rate limit), after its Retry-After. */
 export function isRetryable(error: unknown): boolean {
   const status = statusOf(error);
-  return status !== undefined && status >= 500;
+  return status !== undefined && (status >= 500 || status === 429);
 }
 
 /**
@@ -55,10 +56,28 @@ export async function retryRead<T>(
     } catch (error) {
       lastError = error;
       if (!isRetryable(error)) break;
-      const decision = nextRetry(attempts, Date.now() - startedAt, policy, undefined);
+      const retryAfter = headerOf(error, 'retry-after');
+      const decision = nextRetry(
+        attempts,
+        Date.now() - startedAt,
+        policy,
+        retryAfter === undefined ? undefined : parseRetryAfterMs(retryAfter, Date.now()),
+      );
       if (!decision.retry) break;
       await sleep(decision.delayMs);
     }
   }
   throw explain(lastError, attempts);
+}
+
+/** GitHub's rate-limit answer (403/429 with no requests left), as one line; else undefined. */
+export function rateLimitMessage(error: unknown, detail: string): string | undefined {
+  const status = statusOf(error);
+  if ((status !== 403 && status !== 429) || headerOf(error, 'x-ratelimit-remaining') !== '0') {
+    return undefined;
+  }
+  const reset = headerOf(error, 'x-ratelimit-reset');
+  const when =
+    reset === undefined ? '' : ` (resets at ${new Date(Number(reset) * 1000).toISOString()})`;
+  return `GitHub API rate limit exceeded${when}: ${detail}`;
 }

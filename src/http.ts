@@ -285,7 +285,8 @@ export class HttpClient {
           try {
             return await consume(response);
           } catch (error) {
-            if (error instanceof HttpError) throw error;
+            // A garbled answer to a read is read again; to a write, the caller must check.
+            if (error instanceof HttpError && !attempt.idempotent) throw error;
             throw new TransportFailure(error);
           }
         }

@@ -282,13 +282,18 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const fail = (input: InputName, value: string, problem: string): void => {
     problems.push(new InputError(input, `${JSON.stringify(value)} ${problem}`));
   };
-  // Each check returns the parsed value or a problem string; problems are collected.
-  function check<T>(input: InputName, value: string, parsed: T | string, fallback: T): T {
-    if (typeof parsed === 'string') {
-      fail(input, value, parsed);
-      return fallback;
-    }
-    return parsed;
+  // Reads an input and parses it; a parser returns the value or a problem string, and a
+  // problem is collected (the fallback keeps the rest of the checks going).
+  function parsed<T>(input: InputName, parse: (value: string) => T | string, fallback: T): T {
+    const value = read(input);
+    const result = parse(value);
+    if (typeof result !== 'string') return result;
+    fail(input, value, result);
+    return fallback;
+  }
+  // The same for an input that may be empty: empty means undefined.
+  function optional<T>(input: InputName, parse: (value: string) => T | string): T | undefined {
+    return read(input) === '' ? undefined : parsed<T | undefined>(input, parse, undefined);
   }
 
   const platformValue = read(Input.Platform);
@@ -328,68 +333,16 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
-  const apiUrlValue = read(Input.ApiUrl);
-  let apiUrl = DEFAULT_API_URL[platform];
-  if (apiUrlValue !== '') {
-    const url = check<URL | undefined>(
-      Input.ApiUrl,
-      apiUrlValue,
-      parseHttpUrl(apiUrlValue),
-      undefined,
-    );
-    if (url !== undefined) apiUrl = url.toString().replace(/\/+$/, '');
-  }
-
-  const needsValue = read(Input.Needs);
-  const needs =
-    needsValue === ''
-      ? undefined
-      : check<Record<string, NeedsEntry> | undefined>(
-          Input.Needs,
-          needsValue,
-          parseNeeds(needsValue),
-          undefined,
-        );
-
-  const healthUrlValue = read(Input.HealthUrl);
-  const healthUrl =
-    healthUrlValue === ''
-      ? undefined
-      : check<URL | undefined>(
-          Input.HealthUrl,
-          healthUrlValue,
-          parseHttpUrl(healthUrlValue),
-          undefined,
-        )?.toString();
-
-  const statusValue = read(Input.ExpectedStatus);
-  const expectedStatus = check(
-    Input.ExpectedStatus,
-    statusValue,
-    parseExpectedStatus(statusValue),
-    [],
-  );
-  const intervalValue = read(Input.HealthInterval);
-  const intervalS = check(
-    Input.HealthInterval,
-    intervalValue,
-    parseSeconds(intervalValue, MAX_INTERVAL_S),
-    NaN,
-  );
-  const timeoutValue = read(Input.HealthTimeout);
-  const timeoutS = check(
-    Input.HealthTimeout,
-    timeoutValue,
-    parseSeconds(timeoutValue, MAX_TIMEOUT_S),
-    NaN,
-  );
+  const urlInput = (input: InputName): string | undefined =>
+    optional(input, parseHttpUrl)?.toString();
+  const apiUrl = (urlInput(Input.ApiUrl) ?? DEFAULT_API_URL[platform]).replace(/\/+$/, '');
+  const needs = optional(Input.Needs, parseNeeds);
+  const healthUrl = urlInput(Input.HealthUrl);
+  const expectedStatus = parsed(Input.ExpectedStatus, parseExpectedStatus, []);
+  const intervalS = parsed(Input.HealthInterval, (v) => parseSeconds(v, MAX_INTERVAL_S), NaN);
+  const timeoutS = parsed(Input.HealthTimeout, (v) => parseSeconds(v, MAX_TIMEOUT_S), NaN);
   const thresholdValue = read(Input.HealthyThreshold);
-  const threshold = check(
-    Input.HealthyThreshold,
-    thresholdValue,
-    positiveInt(thresholdValue, MAX_THRESHOLD),
-    NaN,
-  );
+  const threshold = parsed(Input.HealthyThreshold, (v) => positiveInt(v, MAX_THRESHOLD), NaN);
   // N consecutive passes on an interval grid need (N-1) intervals: more than the timeout
   // would make a healthy verdict impossible.
   if ((threshold - 1) * intervalS >= timeoutS) {
@@ -401,16 +354,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
-  const versionUrlValue = read(Input.VersionUrl);
-  const versionUrl =
-    versionUrlValue === ''
-      ? undefined
-      : check<URL | undefined>(
-          Input.VersionUrl,
-          versionUrlValue,
-          parseHttpUrl(versionUrlValue),
-          undefined,
-        )?.toString();
+  const versionUrl = urlInput(Input.VersionUrl);
   const expectedVersionValue = read(Input.ExpectedVersion);
   if (expectedVersionValue !== '' && versionUrl === undefined) {
     fail(Input.ExpectedVersion, expectedVersionValue, 'is set but version-url is empty');
@@ -431,8 +375,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     fail(Input.Environment, environmentValue, 'is not a GitHub environment name');
   }
 
-  const rollbackValue = read(Input.Rollback);
-  const rollback = check(Input.Rollback, rollbackValue, parseBoolean(rollbackValue), true);
+  const rollback = parsed(Input.Rollback, parseBoolean, true);
 
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const sourceDirValue = read(Input.SourceDir);

@@ -1,10 +1,29 @@
 // The two modes that change nothing but the live release: a manual rollback, and a health
 // check of what is live. Neither has a gate or a build.
-import { Cancelled, type FlowDeps, takeSnapshot, verifyContext } from './deploy.js';
+import { Cancelled, type FlowDeps, takeSnapshot, verifyContext, verifyPhase } from './deploy.js';
 import type { Settings } from './inputs.js';
+import type { Platform, Snapshot } from './platform.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
-import { verifyRelease } from './verify-release.js';
+import type { VerifyContext } from './verify-release.js';
+
+/** Opens the platform, reads what is live, runs `work`, and always closes the platform. */
+async function withLiveApp(
+  settings: Settings,
+  deps: FlowDeps,
+  record: RunRecord,
+  work: (platform: Platform, snapshot: Snapshot, context: VerifyContext) => Promise<void>,
+): Promise<void> {
+  const platform = deps.createPlatform(settings);
+  try {
+    const snapshot = await takeSnapshot(platform, record, deps);
+    const context = verifyContext(settings, platform, snapshot, deps);
+    record.healthUrl = context.healthUrl;
+    await work(platform, snapshot, context);
+  } finally {
+    await platform.close();
+  }
+}
 
 /** `mode: rollback`: back to `to-release` (or the release before the live one), verified. */
 export async function runRollbackMode(
@@ -12,11 +31,7 @@ export async function runRollbackMode(
   deps: FlowDeps,
   record: RunRecord,
 ): Promise<void> {
-  const platform = deps.createPlatform(settings);
-  try {
-    const snapshot = await takeSnapshot(platform, record, deps);
-    const context = verifyContext(settings, platform, snapshot, deps);
-    record.healthUrl = context.healthUrl;
+  await withLiveApp(settings, deps, record, async (platform, snapshot, context) => {
     const target = await phase(record, 'find target', deps.now, async (done) => {
       const found = await platform.resolveTarget(settings.toRelease);
       done(
@@ -34,9 +49,7 @@ export async function runRollbackMode(
       record.result = 'rolled-back';
       record.cause = undefined;
     }
-  } finally {
-    await platform.close();
-  }
+  });
 }
 
 /** `mode: verify`: the health check (both views) against what is live now. */
@@ -45,18 +58,8 @@ export async function runVerifyMode(
   deps: FlowDeps,
   record: RunRecord,
 ): Promise<void> {
-  const platform = deps.createPlatform(settings);
-  try {
-    const snapshot = await takeSnapshot(platform, record, deps);
-    const context = verifyContext(settings, platform, snapshot, deps);
-    record.healthUrl = context.healthUrl;
-    const verdict = await phase(record, 'verify', deps.now, async (done) => {
-      const result = await verifyRelease(context, snapshot.current, true);
-      record.health = result.health;
-      record.instances = result.instances;
-      done(result.healthy ? 'ok' : 'failed', result.reason);
-      return result;
-    });
+  await withLiveApp(settings, deps, record, async (_platform, snapshot, context) => {
+    const verdict = await verifyPhase(record, deps, context, snapshot.current);
     if (verdict.healthy) {
       record.result = 'verified';
       record.appState = `${snapshot.current.label} is live and healthy`;
@@ -65,7 +68,5 @@ export async function runVerifyMode(
       record.cause = `Live release ${snapshot.current.label} is unhealthy: ${verdict.reason}`;
       record.appState = `${snapshot.current.label} is live and UNHEALTHY`;
     }
-  } finally {
-    await platform.close();
-  }
+  });
 }

@@ -6,6 +6,14 @@ export interface Release {
   readonly id: string;
   /** What people call it (Heroku: `v42`; Fly: `v7`). */
   readonly label: string;
+  /** What it runs, when the platform says (Heroku: the slug id): a rollback makes a new
+   * release of the same content, and that counts as the target being live. */
+  readonly content?: string;
+}
+
+/** Whether `live` serves what `target` served: the same release, or a copy of its content. */
+export function sameRelease(live: Release, target: Release): boolean {
+  return live.id === target.id || (live.content !== undefined && live.content === target.content);
 }
 
 /** What is live before the deploy: the rollback target, read before anything changes. */

@@ -2,7 +2,7 @@
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
 import * as core from '@actions/core';
 import { errorMessage, firstLine } from './errors.js';
-import type { Release } from './platform.js';
+import { type Release, sameRelease } from './platform.js';
 import { recoveryCommand } from './recovery.js';
 import { phase, type RunRecord } from './run-record.js';
 import { verifyRelease, type VerifyContext } from './verify-release.js';
@@ -39,7 +39,7 @@ export async function rollbackAndVerify(
       restored = await phase(record, 'rollback', deps.now, async (done) => {
         if (attempt > 1) {
           const live = await platform.liveRelease();
-          if (live.id === target.id) {
+          if (sameRelease(live, target)) {
             done('ok', `attempt ${attempt}: ${target.label} was live already`);
             return live;
           }

@@ -353,6 +353,22 @@ describe('listRunJobs', () => {
           const timer = setTimeout(() => sendJson(res, 200, { total_count: 2, jobs: [] }), 3_000);
           res.on('close', () => clearTimeout(timer));
         }
+      } else if (path === '/repos/o/r/actions/runs/45/attempts/1/jobs') {
+        // A garbled answer, then a 429 with Retry-After, then the real list.
+        if (failuresLeft === 2) {
+          failuresLeft -= 1;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"total_count": 1, "jobs": [{"na');
+        } else if (failuresLeft === 1) {
+          failuresLeft -= 1;
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+          res.end('{"message":"You have exceeded a secondary rate limit"}');
+        } else {
+          sendJson(res, 200, { total_count: 1, jobs: [apiJob('test', 'success')] });
+        }
+      } else if (path === '/repos/o/r/actions/runs/46/attempts/1/jobs') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('not json at all');
       } else if (path === '/repos/o/r/actions/runs/403/attempts/1/jobs') {
         sendJson(res, 403, { message: 'Resource not accessible by integration' });
       } else if (path === '/repos/o/r/actions/runs/401/attempts/1/jobs') {
@@ -414,6 +430,22 @@ describe('listRunJobs', () => {
     const jobs = await listRunJobs(octokit, run, 5000);
     expect(jobs.map((job) => job.name)).toEqual(['test']);
     expect(seen).toHaveLength(2);
+  });
+
+  it('retries a garbled body and a 429, never reading them as an empty run', async () => {
+    failuresLeft = 2;
+    const run = { owner: 'o', repo: 'r', runId: 45, attempt: 1 };
+    const jobs = await listRunJobs(octokit, run, 5000);
+    expect(jobs.map((job) => job.name)).toEqual(['test']);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('fails, rather than refusing for "no jobs", when the body stays unreadable', async () => {
+    const run = { owner: 'o', repo: 'r', runId: 46, attempt: 1 };
+    await expect(listRunJobs(octokit, run, 5000)).rejects.toThrow(
+      /without a complete, readable job list/,
+    );
+    expect(seen).toHaveLength(3);
   });
 
   it('gives up after three 500s', async () => {

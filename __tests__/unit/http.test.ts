@@ -232,11 +232,18 @@ describe('JSON requests (MockAgent)', () => {
     expect(everything).not.toContain(token);
   });
 
-  it('reports a success body that is not JSON', async () => {
+  it('reads a garbled answer to a GET again', async () => {
     agent.get(api).intercept({ path: '/apps/foo', method: 'GET' }).reply(200, '<html>');
-    const error = await failure(client().get('/apps/foo'));
+    agent.get(api).intercept({ path: '/apps/foo', method: 'GET' }).reply(200, { name: 'foo' });
+    const response = await client().get('/apps/foo');
+    expect(response.body).toEqual({ name: 'foo' });
+  });
+
+  it('reports a garbled answer to a POST, once, without repeating the POST', async () => {
+    agent.get(api).intercept({ path: '/apps/foo/builds', method: 'POST' }).reply(201, '<html>');
+    const error = await failure(client().post('/apps/foo/builds', { body: {} }));
     expect(error.message).toBe(
-      'Heroku API answered 200 with a body that is not JSON (GET /apps/foo)',
+      'Heroku API answered 201 with a body that is not JSON (POST /apps/foo/builds)',
     );
   });
 });

@@ -1,7 +1,7 @@
 // The Fly Machines API calls the platform makes, paced like Fly's limits ask (about one request
 // per second per machine and action, burst 3), with leases, waits and the app-level reads.
 
-import { HttpError } from '../errors.js';
+import { HttpError, withTokenHint } from '../errors.js';
 import type { HttpClient, HttpMethod, JsonRequestOptions, JsonResponse } from '../http.js';
 import { asRecord, parseMachine, parseMachineList } from './fly-machine.js';
 import type { FlyMachine } from './fly-machine.js';
@@ -204,20 +204,10 @@ export class FlyApi {
     try {
       return await this.client.request(method, path, options);
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-        const what =
-          error.status === 401
-            ? 'The Fly Machines API refused the token: check the `api-token` secret'
-            : `The token has no access to this on ${this.app}: use a deploy token of the app`;
-        throw new HttpError(
-          error.method,
-          error.url,
-          error.status,
-          error.errorId,
-          `${what}. ${error.message}`,
-        );
-      }
-      throw error;
+      throw withTokenHint(error, {
+        refused: 'The Fly Machines API refused the token: check the `api-token` secret',
+        forbidden: `The token has no access to this on ${this.app}: use a deploy token of the app`,
+      });
     }
   }
 }

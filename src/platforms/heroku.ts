@@ -16,7 +16,7 @@ import type {
 import type { Dispatcher } from 'undici';
 import { createSourceArchive } from '../archive.js';
 import type { SourceArchive } from '../archive.js';
-import { DeployError, HttpError, errorMessage } from '../errors.js';
+import { DeployError, HttpError, errorMessage, withTokenHint } from '../errors.js';
 import { HttpClient } from '../http.js';
 import type { JsonRequestOptions, JsonResponse } from '../http.js';
 import type {
@@ -88,6 +88,7 @@ interface ReleaseState {
   readonly status: 'pending' | 'succeeded' | 'failed' | undefined;
   readonly current: boolean;
   readonly outputStreamUrl: string | undefined;
+  readonly slugId: string | undefined;
 }
 
 interface BuildState {
@@ -499,20 +500,10 @@ export class HerokuPlatform implements Platform {
     try {
       return await this.client.request(method, apiPath, options);
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-        const what =
-          error.status === 401
-            ? 'The Heroku API refused the token: check the `api-token` secret'
-            : `The token has no access to this on ${this.settings.app}: check the \`api-token\``;
-        throw new HttpError(
-          error.method,
-          error.url,
-          error.status,
-          error.errorId,
-          `${what}. ${error.message}`,
-        );
-      }
-      throw error;
+      throw withTokenHint(error, {
+        refused: 'The Heroku API refused the token: check the `api-token` secret',
+        forbidden: `The token has no access to this on ${this.settings.app}: check the \`api-token\``,
+      });
     }
   }
 }
@@ -524,7 +515,11 @@ function outcomeUnknown(error: unknown): boolean {
 }
 
 function toRelease(state: ReleaseState): Release {
-  return { id: state.id, label: `v${state.version}` };
+  return {
+    id: state.id,
+    label: `v${state.version}`,
+    ...(state.slugId === undefined ? {} : { content: state.slugId }),
+  };
 }
 
 function requireObject<T>(value: unknown, what: string): T {
@@ -554,6 +549,7 @@ function parseRelease(body: unknown): ReleaseState {
     version: release.version,
     status: release.status,
     current: release.current === true,
+    slugId: typeof release.slug?.id === 'string' ? release.slug.id : undefined,
     outputStreamUrl:
       typeof release.output_stream_url === 'string' && release.output_stream_url !== ''
         ? release.output_stream_url
