@@ -79,6 +79,11 @@ export interface FlySim extends FaultHooks {
   publicUrl(app: string): string;
   /** The port a running machine's process listens on (to reach it past the proxy). */
   machinePort(app: string, machineId: string): number | undefined;
+  /** Faults for requests to the app's public URL (its fly-proxy), e.g. the health endpoint. */
+  proxyFaults(app: string): FaultHooks;
+  /** Ends every lease held on the app's machines (one a faulted release left behind); the ids
+   * of the machines that had one. */
+  dropLeases(app: string): string[];
 }
 
 export interface FlySimOptions {
@@ -189,6 +194,12 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
     publicUrl: (name) => appNamed(name).proxy.url,
     machinePort: (name, machineId) =>
       appNamed(name).machines.find((machine) => machine.id === machineId)?.port,
+    proxyFaults: (name) => appNamed(name).proxy.faults,
+    dropLeases(name) {
+      const held = appNamed(name).machines.filter((machine) => machine.leaseActive());
+      for (const machine of held) machine.lease = undefined;
+      return held.map((machine) => machine.id);
+    },
   };
 
   return {

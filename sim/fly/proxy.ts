@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { applyFault, FaultBook } from '../heroku/faults.js';
 import type { FlyMachine } from './machine.js';
 
 const UPSTREAM_TIMEOUT_MS = 30_000;
@@ -12,6 +13,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upg
 export class FlyProxy {
   private next = 0;
   private readonly agent = new http.Agent({ keepAlive: true });
+  /** Faults for requests to the app's public URL (e.g. its health endpoint). */
+  readonly faults = new FaultBook();
 
   private constructor(
     private readonly server: http.Server,
@@ -31,7 +34,7 @@ export class FlyProxy {
     });
     const { port } = server.address() as AddressInfo;
     const proxy = new FlyProxy(server, `http://127.0.0.1:${port}/`, machines, log);
-    server.on('request', (req, res) => proxy.handle(req, res));
+    server.on('request', (req, res) => void proxy.handle(req, res));
     return proxy;
   }
 
@@ -52,7 +55,15 @@ export class FlyProxy {
     return machine;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const pathname = new URL(req.url ?? '/', this.url).pathname;
+    const fault = this.faults.take(req.method ?? 'GET', pathname);
+    try {
+      if (fault && (await applyFault(fault, req, res))) return;
+    } catch {
+      res.destroy();
+      return;
+    }
     // The body is buffered so a request can be retried on another machine.
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

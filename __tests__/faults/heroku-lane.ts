@@ -1,0 +1,307 @@
+// The Heroku lane of the fault harness: one simulator, one app with a live release, a git
+// checkout to ship from, and the call sites of a Heroku deploy where faults are armed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createHerokuPlatform, type HerokuDeps } from '../../src/platforms/heroku.js';
+import { ROLLBACK_ATTEMPTS } from '../../src/recover.js';
+import { type AppConfig, type AppRepo, createAppRepo } from '../../sim/app-repo.js';
+import { startSimulator, type Simulator } from '../../sim/index.js';
+import type { RecordedRequest, RunKey } from '../../sim/types.js';
+import { faultShape } from './fault-kinds.js';
+import {
+  type CallSite,
+  type CaseReport,
+  type CaseSpec,
+  checkInvariant,
+  deploySettings,
+  flowDeps,
+  type Lane,
+  outcomeOf,
+  POLL_INTERVALS_MS,
+  type ReleaseBehaviour,
+  RETRY,
+  runFlow,
+  shortTimeoutDispatcher,
+  type Truth,
+} from './harness.js';
+
+const HEROKU_TOKEN = 'hk-faults-token';
+const GITHUB_TOKEN = 'ghs_faultsToken';
+const RUNNER = 'GitHub Actions 3';
+/** A build, its release and the router switch take well under this on the simulator. */
+const SETTLE_MS = 20_000;
+
+type Target = 'heroku' | 'github' | 'router';
+
+interface HerokuSite extends CallSite {
+  readonly target: Target;
+}
+
+function herokuCallSites(app: string): HerokuSite[] {
+  const appPath = `/apps/${app}`;
+  const site = (
+    name: string,
+    target: Target,
+    method: string,
+    pattern: string,
+    afterPush: boolean,
+  ): HerokuSite => ({ name, target, method, path: new RegExp(`^${pattern}$`), afterPush });
+  return [
+    site(
+      'github jobs',
+      'github',
+      'GET',
+      '/repos/[^/]+/[^/]+/actions/runs/\\d+/attempts/\\d+/jobs',
+      false,
+    ),
+    site('GET app', 'heroku', 'GET', appPath, false),
+    site('preboot feature', 'heroku', 'GET', `${appPath}/features/preboot`, false),
+    site('releases list', 'heroku', 'GET', `${appPath}/releases`, true),
+    site('POST sources', 'heroku', 'POST', '/sources', false),
+    site('blob PUT', 'heroku', 'PUT', '/blobs/[0-9a-f-]+', false),
+    site('POST builds', 'heroku', 'POST', `${appPath}/builds`, false),
+    site('build poll', 'heroku', 'GET', `${appPath}/builds/[^/]+`, false),
+    site('output stream', 'heroku', 'GET', '/streams/builds/[^/]+', false),
+    site('release poll', 'heroku', 'GET', `${appPath}/releases/[^/]+`, false),
+    site('rollback', 'heroku', 'POST', `${appPath}/releases`, true),
+    site('dynos', 'heroku', 'GET', `${appPath}/dynos`, true),
+    site('health', 'router', 'GET', '/health', true),
+    site('builds list', 'heroku', 'GET', `${appPath}/builds`, true),
+  ];
+}
+
+function appConfig(version: string, behaviour: ReleaseBehaviour): AppConfig {
+  switch (behaviour) {
+    case 'healthy':
+      return { version };
+    case 'slow':
+      return { version, startupDelayMs: 300 };
+    case 'broken':
+      return { version, healthStatus: 500, healthBody: 'database unreachable' };
+    case 'crashing':
+      // Exits before it ever listens: the dyno crashes at boot.
+      return { version, startupDelayMs: 50, crashAfterMs: 0 };
+  }
+}
+
+async function fetchText(url: string): Promise<{ status: number; text: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    return { status: response.status, text: (await response.text()).trim() };
+  } catch {
+    return { status: 0, text: '' };
+  }
+}
+
+/** Writes repeated without the platform saying it did not act (429), or without reading
+ * what is live in between, would do the work twice. */
+export function blindRepeats(requests: readonly RecordedRequest[], app: string): string[] {
+  const problems: string[] = [];
+  const writes: Array<{ name: string; path: RegExp; check?: RegExp }> = [
+    { name: 'POST /sources', path: /^\/sources$/ },
+    { name: 'POST builds', path: new RegExp(`^/apps/${app}/builds$`) },
+    {
+      name: 'rollback',
+      path: new RegExp(`^/apps/${app}/releases$`),
+      check: new RegExp(`^/apps/${app}/releases(\\?|$)`),
+    },
+  ];
+  for (const write of writes) {
+    let previous: RecordedRequest | undefined;
+    let readSince = false;
+    for (const request of requests) {
+      const pathname = request.path.split('?')[0] ?? '';
+      if (request.method === 'GET' && write.check?.test(pathname)) readSince = true;
+      if (request.method !== 'POST' || !write.path.test(pathname)) continue;
+      if (previous !== undefined && previous.status !== 429 && !readSince) {
+        problems.push(`${write.name} repeated after a ${previous.status} without reading first`);
+      }
+      previous = request;
+      readSince = false;
+    }
+  }
+  return problems;
+}
+
+/** Faults enough to fail every rollback attempt: each attempt makes one rollback POST
+ * (not repeated on a 5xx, a reset or a lost answer) and, after the first, reads the live
+ * release (retried RETRY.attempts times). */
+function rollbackExhausted(spec: CaseSpec): boolean {
+  const armed = (site: string): number =>
+    spec.faults.filter((f) => f.site === site).reduce((sum, f) => sum + f.times, 0);
+  return armed('rollback') + armed('releases list') >= ROLLBACK_ATTEMPTS;
+}
+
+let laneCounter = 0;
+
+export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulator }> {
+  laneCounter += 1;
+  const name = `faults-${laneCounter}`;
+  const app = `lane-${laneCounter}-app`;
+  const sim = await startSimulator({ herokuToken: HEROKU_TOKEN, githubToken: GITHUB_TOKEN });
+  let repo: AppRepo | undefined;
+  let tempRoot: string | undefined;
+  const http = shortTimeoutDispatcher();
+  try {
+    repo = await createAppRepo();
+    tempRoot = await mkdtemp(path.join(os.tmpdir(), 'gd-faults-lane-'));
+    await sim.heroku.createApp(app);
+    await repo.commit({ version: `${name}-initial` });
+    await sim.heroku.seedRelease(app, repo.dir);
+  } catch (error) {
+    await sim.stop();
+    await http.close();
+    await repo?.remove();
+    throw error;
+  }
+  const checkout = repo;
+  const temp = tempRoot;
+  const webUrl = sim.heroku.state(app).webUrl;
+  const run: RunKey = { owner: 'acme', repo: 'shop', runId: 7000 + laneCounter, attempt: 1 };
+  sim.github.setJobs(run, [
+    { name: 'test', status: 'completed', conclusion: 'success' },
+    { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER },
+  ]);
+  const sites = herokuCallSites(app);
+  const herokuDeps: Partial<HerokuDeps> = {
+    dispatcher: http.dispatcher,
+    pollIntervalsMs: POLL_INTERVALS_MS,
+    maxPolls: 1_000,
+    buildTimeoutMs: SETTLE_MS,
+    releaseTimeoutMs: SETTLE_MS,
+    retry: RETRY,
+    debug: () => undefined,
+    tempRoot: temp,
+  };
+
+  const hooks = (target: Target) =>
+    target === 'github'
+      ? sim.github
+      : target === 'router'
+        ? sim.heroku.routerFaults(app)
+        : sim.heroku;
+
+  const readTruth = async (before: Truth | undefined): Promise<Truth> => {
+    const state = sim.heroku.state(app);
+    const current = state.releases.find((release) => release.current);
+    if (!current) throw new Error(`${app} has no current release`);
+    const [version, health] = await Promise.all([
+      fetchText(new URL('/version', webUrl).href),
+      fetchText(new URL('/health', webUrl).href),
+    ]);
+    return {
+      release: { id: current.id, label: `v${current.version}` },
+      code: version.status === 200 ? version.text : '',
+      healthy: health.status === 200,
+      restoresBefore:
+        before !== undefined && current.description === `Rollback to ${before.release.label}`,
+    };
+  };
+
+  /** Waits (bounded) until no build or release is pending and the router answers, so a
+   * build the run lost track of has released before the truth is read. */
+  const settle = async (): Promise<void> => {
+    const deadline = Date.now() + SETTLE_MS;
+    while (Date.now() < deadline) {
+      const state = sim.heroku.state(app);
+      const busy =
+        state.builds.some((build) => build.status === 'pending') ||
+        state.releases.some((release) => release.status === 'pending');
+      if (!busy && (await fetchText(new URL('/version', webUrl).href)).status === 200) {
+        // A release that just became current may still be switching the router: look again.
+        await sleep(100);
+        if ((await fetchText(new URL('/version', webUrl).href)).status === 200) return;
+      }
+      await sleep(50);
+    }
+  };
+
+  let caseCounter = 0;
+  return {
+    platform: 'heroku',
+    callSites: sites,
+    sim,
+    async runCase(spec: CaseSpec): Promise<CaseReport> {
+      const started = Date.now();
+      caseCounter += 1;
+      const before = await readTruth(undefined);
+      const buildsBefore = sim.heroku.state(app).builds.length;
+      const newCode = `${name}-case-${caseCounter}`;
+      const sha = await checkout.commit(appConfig(newCode, spec.release));
+      const firstRequest = sim.requests.length;
+      for (const planned of spec.faults) {
+        const found = sites.find((candidate) => candidate.name === planned.site);
+        if (!found) throw new Error(`no call site named ${planned.site}`);
+        hooks(found.target).inject({
+          method: found.method,
+          path: found.path,
+          times: planned.times,
+          ...faultShape(planned.kind),
+        });
+      }
+      const settings = deploySettings({
+        platform: 'heroku',
+        app,
+        apiUrl: sim.herokuApiUrl,
+        apiToken: HEROKU_TOKEN,
+        githubApiUrl: sim.githubApiUrl,
+        githubToken: GITHUB_TOKEN,
+        run,
+        sha,
+        sourceDir: checkout.dir,
+        runnerName: RUNNER,
+      });
+      const deps = flowDeps((given) => createHerokuPlatform(given, herokuDeps));
+      let flow;
+      try {
+        flow = await runFlow(settings, deps);
+      } finally {
+        for (const target of ['heroku', 'github', 'router'] as const) hooks(target).clear();
+      }
+      await settle();
+      const after = await readTruth(before);
+      const requests = sim.requests
+        .slice(firstRequest)
+        .filter((request) => request.api !== 'github');
+      const violations = [
+        ...checkInvariant({
+          ...flow,
+          before,
+          after,
+          newCode,
+          release: spec.release,
+          rollbackExhausted: rollbackExhausted(spec),
+        }),
+        ...blindRepeats(requests, app),
+      ];
+      const builds = sim.heroku.state(app).builds.length - buildsBefore;
+      if (builds > 1) violations.push(`${builds} builds were created for one deploy`);
+      if (!after.healthy) {
+        // Only after an accepted "THE APP MAY BE DOWN" (or a violation): the next case must
+        // start from a healthy live release again.
+        await checkout.commit({ version: `${newCode}-repaired` });
+        await sim.heroku.seedRelease(app, checkout.dir, { description: 'Repair' });
+        await settle();
+      }
+      return {
+        spec,
+        record: flow.record,
+        summary: flow.summary,
+        before,
+        after,
+        newCode,
+        outcome: outcomeOf(flow.record, before, after),
+        violations,
+        ms: Date.now() - started,
+      };
+    },
+    async close() {
+      await sim.stop();
+      await http.close();
+      await checkout.remove();
+      await rm(temp, { recursive: true, force: true });
+    },
+  };
+}
