@@ -2,9 +2,9 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cancelled, type FlowDeps, runDeploy } from './deploy.js';
+import { type FlowDeps, runDeploy } from './deploy.js';
 import { GitHubDeployments } from './deployments.js';
-import { errorMessage, firstLine, InvalidInputs } from './errors.js';
+import { Cancelled, errorMessage, firstLine, InvalidInputs } from './errors.js';
 import { listRunJobs } from './github-jobs.js';
 import { getSettings, type Settings } from './inputs.js';
 import { runRollbackMode, runVerifyMode } from './modes.js';

@@ -2,7 +2,7 @@
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 import * as core from '@actions/core';
 import { decideAfterFailure } from './decide.js';
-import { DeployError, errorMessage, firstLine } from './errors.js';
+import { Cancelled, DeployError, errorMessage, firstLine } from './errors.js';
 import { type JobInfo, judgeGate } from './gate.js';
 import {
   type Deployment,
@@ -32,11 +32,6 @@ export interface FlowDeps {
   signal: AbortSignal;
   /** The GitHub Deployments client when `environment` is set. */
   deployments: (settings: Settings) => GitHubDeployments | undefined;
-}
-
-/** The job was cancelled: main stops here and leaves the rollback to the post step. */
-export class Cancelled extends Error {
-  override readonly name = 'Cancelled';
 }
 
 export function throwIfCancelled(signal: AbortSignal, where: string): void {

@@ -78,3 +78,8 @@ export class InvalidInputs extends Error {
     super(problems.map((problem) => problem.message).join('; '));
   }
 }
+
+/** The job was cancelled: main stops here and leaves the rollback to the post step. */
+export class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+}

@@ -1,9 +1,10 @@
 // Reads every `with:` input and the runner's environment into one typed settings object.
 // All validation lives here and runs before any side effect; every problem is reported at once.
 import * as core from '@actions/core';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseShellWords } from 'shell-quote';
+import { parse as parseToml } from 'smol-toml';
 import { InputError, InvalidInputs } from './errors.js';
 import type { NeedsEntry } from './gate.js';
 import type { HealthCriteria, StatusRange } from './health.js';
@@ -432,6 +433,17 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/** `[deploy] strategy` of a fly.toml, when it can be read; flyctl reports its own errors. */
+function deployStrategy(file: string): string | undefined {
+  try {
+    const config: unknown = parseToml(readFileSync(file, 'utf8'));
+    const deploy = (config as { deploy?: { strategy?: unknown } }).deploy;
+    return typeof deploy?.strategy === 'string' ? deploy.strategy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readFlyInputs(
   read: (name: InputName) => string,
   env: NodeJS.ProcessEnv,
@@ -448,14 +460,24 @@ function readFlyInputs(
       fail(Input.FlyConfig, configValue, `is not a readable file (${flyConfig})`);
     }
   }
+  const argsValue = read(Input.FlyctlArgs);
+  const parsedArgs = parseFlyctlArgs(argsValue);
+  if (typeof parsedArgs === 'string') fail(Input.FlyctlArgs, argsValue, parsedArgs);
+  const overridesStrategy =
+    typeof parsedArgs !== 'string' && parsedArgs.some((arg) => arg.startsWith('--strategy'));
+  if (!overridesStrategy && deployStrategy(flyConfig) === 'immediate') {
+    fail(
+      Input.FlyConfig,
+      configValue,
+      "sets [deploy] strategy = 'immediate', which exits 0 on a broken app; use rolling, " +
+        'canary or bluegreen (or --strategy in flyctl-args)',
+    );
+  }
   const imageValue = read(Input.Image);
   // An image reference: registry/name[:tag][@sha256:digest], no spaces or shell syntax.
   if (imageValue !== '' && !/^[a-z0-9][a-z0-9._\-/:@]*$/.test(imageValue)) {
     fail(Input.Image, imageValue, 'is not an image reference like registry.fly.io/app:tag');
   }
-  const argsValue = read(Input.FlyctlArgs);
-  const parsedArgs = parseFlyctlArgs(argsValue);
-  if (typeof parsedArgs === 'string') fail(Input.FlyctlArgs, argsValue, parsedArgs);
   const flyctlPath = findOnPath(['flyctl', 'fly'], env.PATH ?? '');
   if (flyctlPath === undefined) {
     fail(

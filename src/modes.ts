@@ -1,6 +1,7 @@
 // The two modes that change nothing but the live release: a manual rollback, and a health
 // check of what is live. Neither has a gate or a build.
-import { Cancelled, type FlowDeps, takeSnapshot, verifyContext, verifyPhase } from './deploy.js';
+import { type FlowDeps, takeSnapshot, verifyContext, verifyPhase } from './deploy.js';
+import { Cancelled } from './errors.js';
 import type { Settings } from './inputs.js';
 import type { Platform, Snapshot } from './platform.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';

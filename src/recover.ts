@@ -1,7 +1,7 @@
 // Rollback to a known release and verify it, retried within a budget: the one path every
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
 import * as core from '@actions/core';
-import { errorMessage, firstLine } from './errors.js';
+import { Cancelled, errorMessage, firstLine } from './errors.js';
 import { type Release, sameRelease } from './platform.js';
 import { recoveryCommand } from './recovery.js';
 import { phase, type RunRecord } from './run-record.js';
@@ -20,9 +20,8 @@ export type RecoverOutcome =
   | { readonly ok: false; readonly error: string };
 
 /**
- * Makes `target` live again and verifies it. A failed attempt is retried (up to
- * ROLLBACK_ATTEMPTS) only after reading what is live: the rollback write is never repeated
- * when the target is live already. An unhealthy restored release is not retried: the same
+ * Makes `target` live again and verifies it, retried up to ROLLBACK_ATTEMPTS. Each attempt
+ * reads what is live first: the rollback write is never sent when the target is live. An unhealthy restored release is not retried: the same
  * release would be just as unhealthy.
  */
 export async function rollbackAndVerify(
@@ -37,12 +36,11 @@ export async function rollbackAndVerify(
     let restored: Release;
     try {
       restored = await phase(record, 'rollback', deps.now, async (done) => {
-        if (attempt > 1) {
-          const live = await platform.liveRelease();
-          if (sameRelease(live, target)) {
-            done('ok', `attempt ${attempt}: ${target.label} was live already`);
-            return live;
-          }
+        // Read before writing: an earlier attempt, or a cancelled main, may have done it.
+        const live = await platform.liveRelease();
+        if (sameRelease(live, target)) {
+          done('ok', `attempt ${attempt}: ${target.label} was live already`);
+          return live;
         }
         const release = await core.group(`Rollback to ${target.label}`, () =>
           platform.rollback(target, (line) => core.info(line)),
@@ -55,11 +53,15 @@ export async function rollbackAndVerify(
       core.warning(`Rollback attempt ${attempt} of ${ROLLBACK_ATTEMPTS} failed: ${lastError}`, {
         title: 'Rollback attempt failed',
       });
-      if (context.signal.aborted) break;
+      if (context.signal.aborted) {
+        throw new Cancelled('The job was cancelled during the rollback');
+      }
       if (attempt < ROLLBACK_ATTEMPTS) await deps.sleep(RETRY_DELAY_MS * attempt);
       continue;
     }
     record.rollbackRelease = restored;
+    // A cancelled job hands the verification to the post step rather than judge it aborted.
+    if (context.signal.aborted) throw new Cancelled('The job was cancelled during the rollback');
     const verdict = await phase(record, 'verify rollback', deps.now, async (done) => {
       const result = await verifyRelease(context, restored, false);
       record.rollbackHealth = result.health;

@@ -36,8 +36,9 @@ function parseRelease(text: string): Release | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return undefined;
-    const { id, label } = value as { id?: unknown; label?: unknown };
-    return typeof id === 'string' && typeof label === 'string' ? { id, label } : undefined;
+    const { id, label, content } = value as { id?: unknown; label?: unknown; content?: unknown };
+    if (typeof id !== 'string' || typeof label !== 'string') return undefined;
+    return typeof content === 'string' ? { id, label, content } : { id, label };
   } catch {
     return undefined;
   }

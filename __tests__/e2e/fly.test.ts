@@ -1,7 +1,7 @@
 // dist/index.js with platform: fly against the simulated Machines API and the flyctl stand-in.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FLYCTL_DIR, type FlyScenario } from '../../sim/fly-scenario.js';
+import { FLYCTL_DIR, type FlyScenario, flyToml } from '../../sim/fly-scenario.js';
 import { expectReported } from '../helpers/assert-run.js';
 import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
 
@@ -91,6 +91,22 @@ describe('fly deploy', () => {
     expect(result.annotations.map((a) => a.message).join('\n')).toContain(
       'uses: superfly/flyctl-actions/setup-flyctl@master',
     );
+    expect(scenario.sim.requests).toEqual([]);
+  });
+});
+
+describe('fly inputs', () => {
+  it("refuses a fly.toml with the 'immediate' strategy before any call", async () => {
+    scenario = await scenarios.start();
+    const result = await scenario.deploy(
+      { version: 'x' },
+      {},
+      {
+        'fly.toml': flyToml(scenario.app, 'immediate'),
+      },
+    );
+    expectReported(result, 'failed');
+    expect(result.annotations[0]?.message).toMatch(/Input 'fly-config'.*immediate/);
     expect(scenario.sim.requests).toEqual([]);
   });
 });

@@ -48,6 +48,35 @@ describe('heroku cancellation', () => {
     expect(state.builds.every((build) => build.status !== 'pending')).toBe(true);
   });
 
+  it('cancelled before the push: nothing changed, the post step does nothing', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const main = await scenario.deploy({ version: 'never' }, SLOW, undefined, {
+      cancel: { afterLine: /^::add-mask::/ },
+    });
+    expect(main.signalsSent).toEqual(['SIGINT']);
+    expect(main.exitCode).not.toBe(0);
+    expect(main.state.stage).toBeUndefined();
+    const post = await main.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toMatch(/nothing to roll back/);
+    expect(herokuCalls(scenario.sim, 'POST', /./)).toBe(0);
+    expect(await scenario.liveVersion()).toBe('good');
+  });
+
+  it('cancelled during the rollback: post finishes it without a second rollback', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const main = await scenario.deploy({ version: 'bad', healthStatus: 500 }, {}, undefined, {
+      cancel: { afterLine: /^Rolling back/ },
+    });
+    expect(main.signalsSent).toEqual(['SIGINT']);
+    expect(main.state.stage).toBe('deploying');
+    const post = await main.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(await scenario.liveVersion()).toBe('good');
+    // The rollback main started went through; post verified it and did not repeat it.
+    expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
+  });
+
   it('a finished deploy leaves the post step nothing to do', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const main = await scenario.deploy({ version: 'new' });

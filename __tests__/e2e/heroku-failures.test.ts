@@ -1,6 +1,8 @@
 // dist/index.js against the simulated Heroku: failures before anything new is live.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../sim/scenario.js';
+import { GITHUB_TOKEN, HEROKU_TOKEN, type Scenario } from '../../sim/scenario.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
 import {
   expectContractKept,
@@ -60,5 +62,37 @@ describe('heroku failures', () => {
     expectReported(result, 'failed');
     expect(herokuCalls(scenario.sim, 'POST', /\/builds$/)).toBe(1);
     expect(await scenario.liveVersion()).toBe('good');
+  });
+});
+
+describe('health endpoint manners', () => {
+  it('never follows a redirect to another host and never sends a token to the app', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const seen: http.IncomingHttpHeaders[] = [];
+    const app = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(302, { location: 'https://elsewhere.example/health' }).end();
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (app.address() as AddressInfo).port;
+      const result = await scenario.deploy(
+        { version: 'new' },
+        { 'health-url': `http://127.0.0.1:${port}/health` },
+      );
+      // The rollback is judged by the same URL, so it cannot pass either: red, in capitals.
+      expectReported(result, 'failed');
+      expect(result.annotations.at(-1)?.message).toMatch(/ROLLBACK TO v\d+ FAILED/);
+      expect(result.stdout).toMatch(/redirect to https:\/\/elsewhere\.example\/health/);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const headers of seen) {
+        expect(headers.authorization).toBeUndefined();
+        expect(JSON.stringify(headers)).not.toContain(HEROKU_TOKEN);
+        expect(JSON.stringify(headers)).not.toContain(GITHUB_TOKEN);
+      }
+    } finally {
+      app.closeAllConnections();
+      await new Promise<void>((resolve) => app.close(() => resolve()));
+    }
   });
 });
