@@ -1,9 +1,11 @@
 // Measure 5: shipping a large committed tree to the simulator's blob store. The action's path
 // (git archive to a file, SHA-256, POST /sources, PUT) against `git archive` + `curl -T` on the
 // same tree, and the action's peak RSS while it does so. The build is refused by an injected
-// 422 so each run ends right after the upload.
+// 422 so each run ends right after the upload. Both paths run the very same `git archive`
+// command on the same commit, so it runs once per run: inside the action, timed from /proc,
+// and the baseline adds its own `curl -T` of the same bytes to that run's archive time.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +14,7 @@ import { HEROKU_TOKEN, startScenario } from '../sim/scenario.js';
 import type { Scenario } from '../sim/scenario.js';
 import type { RecordedRequest } from '../sim/types.js';
 import { nowMs } from './clock.js';
-import { watchPeakRss } from './peak-rss.js';
+import { watchProcess } from './process-watch.js';
 import type { Section } from './section.js';
 import { createSourceTree } from './source-tree.js';
 import type { SourceTree } from './source-tree.js';
@@ -48,7 +50,33 @@ function blobPut(requests: readonly RecordedRequest[]): RecordedRequest {
   return put;
 }
 
-async function actionUpload(scenario: Scenario, tree: SourceTree) {
+interface ActionUpload {
+  readonly timing: UploadTiming;
+  /** Lifetime of the action's `git archive` child, ms. */
+  readonly archiveMs: number;
+  readonly peakRssBytes: number;
+}
+
+/** Hard-links the archive `git archive -o <file>` wrote to `keepAs` (the action deletes its
+ * own copy when it ends). */
+async function keepArchive(argv: readonly string[], keepAs: string): Promise<void> {
+  const file = argv[argv.indexOf('-o') + 1];
+  if (!argv.includes('-o') || file === undefined) {
+    throw new Error(`git archive ran without -o: ${argv.join(' ')}`);
+  }
+  try {
+    await link(file, keepAs);
+  } catch {
+    await copyFile(file, keepAs); // another file system
+  }
+}
+
+/** `keepAs`: where to keep the archive the action built (for the baseline's curl). */
+async function actionUpload(
+  scenario: Scenario,
+  tree: SourceTree,
+  keepAs: string | undefined,
+): Promise<ActionUpload> {
   scenario.sim.heroku.inject({
     method: 'POST',
     path: /^\/apps\/[^/]+\/builds$/,
@@ -59,20 +87,33 @@ async function actionUpload(scenario: Scenario, tree: SourceTree) {
     checkout: { dir: tree.dir, sha: tree.sha },
     timeoutMs: 10 * 60_000,
   });
-  const [timed, peakRssBytes] = await Promise.all([running, watchPeakRss(distEntry, running)]);
+  // The workspace tells this action run apart from those of a measure running alongside.
+  const [timed, watch] = await Promise.all([
+    running,
+    watchProcess(
+      { needle: distEntry, cwd: tree.dir },
+      { needle: '\0archive\0' },
+      running,
+      keepAs === undefined ? undefined : (span) => keepArchive(span.argv, keepAs),
+    ),
+  ]);
   scenario.sim.heroku.clear();
   const start = findLine(timed.lines, /^::group::Build and release of /);
   const uploaded = findLine(timed.lines, /^Uploaded the source$/);
   if (start < 0 || uploaded < 0)
     throw new Error(`upload did not happen: ${describeFailure(timed)}`);
+  if (!watch.child) throw new Error('the git archive run by the action was not seen in /proc');
   const put = blobPut(timed.requests);
   const uploadedAt = timed.lines[uploaded]?.at ?? Number.NaN;
-  const timing: UploadTiming = {
-    totalMs: uploadedAt - (timed.lines[start]?.at ?? Number.NaN),
-    uploadMs: uploadedAt - (put.receivedAt ?? Number.NaN),
-    archiveBytes: Number(put.headers['content-length']),
+  return {
+    timing: {
+      totalMs: uploadedAt - (timed.lines[start]?.at ?? Number.NaN),
+      uploadMs: uploadedAt - (put.receivedAt ?? Number.NaN),
+      archiveBytes: Number(put.headers['content-length']),
+    },
+    archiveMs: watch.child.endedAt - watch.child.startedAt,
+    peakRssBytes: watch.peakRssBytes,
   };
-  return { timing, peakRssBytes };
 }
 
 async function putUrl(scenario: Scenario): Promise<string> {
@@ -89,27 +130,25 @@ async function putUrl(scenario: Scenario): Promise<string> {
   return url;
 }
 
-/** The baseline: `git archive` to a file, then `curl -T`. (Piping git archive into
- * `curl -T -` sends no Content-Length, which a presigned S3 PUT refuses with 411.) */
-async function curlUpload(scenario: Scenario, tree: SourceTree): Promise<UploadTiming> {
+/** The baseline's upload: `curl -T` of the archive to a fresh presigned URL; its `git archive`
+ * is the run's own, timed inside the action (same command, same commit, same bytes). (Piping
+ * git archive into `curl -T -` sends no Content-Length, which a presigned S3 PUT refuses.) */
+async function curlUpload(
+  scenario: Scenario,
+  archive: string,
+  archiveMs: number,
+): Promise<UploadTiming> {
   const url = await putUrl(scenario);
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'gd-bench-curl-'));
-  try {
-    const archive = path.join(temp, 'source.tar.gz');
-    const firstRequest = scenario.sim.requests.length;
-    const started = nowMs();
-    await run('git', ['archive', '--format=tar.gz', '-o', archive, tree.sha], { cwd: tree.dir });
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', archive, url]);
-    const ended = nowMs();
-    const put = blobPut(scenario.sim.requests.slice(firstRequest));
-    return {
-      totalMs: ended - started,
-      uploadMs: ended - (put.receivedAt ?? Number.NaN),
-      archiveBytes: (await stat(archive)).size,
-    };
-  } finally {
-    await rm(temp, { recursive: true, force: true });
-  }
+  const firstRequest = scenario.sim.requests.length;
+  const started = nowMs();
+  await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', archive, url]);
+  const ended = nowMs();
+  const put = blobPut(scenario.sim.requests.slice(firstRequest));
+  return {
+    totalMs: archiveMs + (ended - started),
+    uploadMs: ended - (put.receivedAt ?? Number.NaN),
+    archiveBytes: (await stat(archive)).size,
+  };
 }
 
 export async function measureUpload(): Promise<Section> {
@@ -117,30 +156,46 @@ export async function measureUpload(): Promise<Section> {
   const treeStarted = nowMs();
   const tree = await createSourceTree(megabytes * MB);
   const treeSeconds = (nowMs() - treeStarted) / 1000;
-  const scenario = await startScenario({ app: 'bench-upload' });
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'gd-bench-curl-'));
+  const archive = path.join(temp, 'source.tar.gz');
   const ours: UploadTiming[] = [];
   const theirs: UploadTiming[] = [];
+  const archiveMs: number[] = [];
   const peaks: number[] = [];
+  let scenario: Scenario | undefined;
   try {
+    scenario = await startScenario({ app: 'bench-upload' });
     for (let index = 0; index < RUNS; index += 1) {
-      const { timing, peakRssBytes } = await actionUpload(scenario, tree);
-      ours.push(timing);
-      peaks.push(peakRssBytes / MB);
-      theirs.push(await curlUpload(scenario, tree));
+      // The bytes the action archived, kept once for curl (outside every timing).
+      const action = await actionUpload(scenario, tree, index === 0 ? archive : undefined);
+      ours.push(action.timing);
+      archiveMs.push(action.archiveMs);
+      peaks.push(action.peakRssBytes / MB);
+      theirs.push(await curlUpload(scenario, archive, action.archiveMs));
     }
   } finally {
-    await scenario.close();
+    await scenario?.close();
+    await rm(temp, { recursive: true, force: true });
     await tree.remove();
   }
-  const treeRate = (timing: UploadTiming): number => tree.bytes / MB / (timing.totalMs / 1000);
+  const treeRate = (ms: number): number => tree.bytes / MB / (ms / 1000);
   const wireRate = (timing: UploadTiming): number =>
     timing.archiveBytes / MB / (timing.uploadMs / 1000);
   const archiveMb = (ours[0]?.archiveBytes ?? Number.NaN) / MB;
   return {
     title: `5. Source upload (${megabytes} MB tree)`,
     results: [
-      summarize('upload: action, archive+upload (tree MB/s)', 'MB/s', ours.map(treeRate)),
-      summarize('upload: git archive + curl -T (tree MB/s)', 'MB/s', theirs.map(treeRate)),
+      summarize(
+        'upload: action, archive+upload (tree MB/s)',
+        'MB/s',
+        ours.map((timing) => treeRate(timing.totalMs)),
+      ),
+      summarize(
+        'upload: git archive + curl -T (tree MB/s)',
+        'MB/s',
+        theirs.map((timing) => treeRate(timing.totalMs)),
+      ),
+      summarize('upload: git archive alone (tree MB/s)', 'MB/s', archiveMs.map(treeRate)),
       summarize('upload: action, PUT only (archive MB/s)', 'MB/s', ours.map(wireRate)),
       summarize('upload: curl -T, PUT only (archive MB/s)', 'MB/s', theirs.map(wireRate)),
       summarize('upload: action peak RSS (VmHWM)', 'MB', peaks, { op: '<', value: 150, on: 'max' }),
@@ -149,6 +204,8 @@ export async function measureUpload(): Promise<Section> {
       `Tree: ${(tree.bytes / MB).toFixed(0)} MB in ${tree.files} files (half text, half random),` +
         ` archive ${archiveMb.toFixed(0)} MB;`,
       `generating + committing it took ${treeSeconds.toFixed(1)} s. BENCH_UPLOAD_MB sets the size.`,
+      'git archive (--format=tar.gz, the same command in both paths) runs once per run, inside',
+      "the action; the baseline's time is that run's git archive + its own curl -T of the bytes.",
       'Peak RSS is the action process only (the git archive child is not counted).',
     ],
   };

@@ -1,59 +1,16 @@
-// Measure 6: steady traffic (autocannon, 127.0.0.1, bounded) on the app's router through a
+// Measure 6, Heroku half: steady traffic (autocannon, 127.0.0.1, bounded) on the app's router through a
 // deploy by the action and through a rollback, with Heroku preboot on and, for contrast, off.
-import autocannon from 'autocannon';
-import type { Result } from 'autocannon';
 import { HEROKU_TOKEN, startScenario } from '../sim/scenario.js';
 import type { Scenario } from '../sim/scenario.js';
 import { sleep } from './clock.js';
+import { LOAD, loadRows, underLoad } from './load.js';
+import type { LoadSample } from './load.js';
 import type { Section } from './section.js';
 import type { BenchResult } from './stats.js';
-import { summarize } from './stats.js';
 import { describeFailure, runTimed } from './timed-run.js';
 
 const RUNS = 5;
-// No rate limit: autocannon's limiter sends each second's quota in one burst, which would
-// leave most of each second unobserved.
-const LOAD = { connections: 2 } as const;
-/** A hard stop for one load window; each phase takes a few seconds. */
-const MAX_LOAD_SECONDS = 60;
-/** Traffic keeps going this long after the switch, to catch a late gap. */
-const TAIL_MS = 300;
 const SWITCH_DEADLINE_MS = 30_000;
-
-interface LoadSample {
-  readonly requests: number;
-  readonly errors: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-}
-
-/** Runs `work` under load; the load stops TAIL_MS after `work` settles. */
-async function underLoad(url: string, work: () => Promise<void>): Promise<LoadSample> {
-  let instance: autocannon.Instance | undefined;
-  const finished = new Promise<Result>((resolve, reject) => {
-    instance = autocannon(
-      { url, ...LOAD, duration: MAX_LOAD_SECONDS },
-      (error: unknown, result: Result) => (error ? reject(toError(error)) : resolve(result)),
-    );
-  });
-  try {
-    await work();
-    await sleep(TAIL_MS);
-  } finally {
-    instance?.stop();
-  }
-  const result = await finished;
-  return {
-    requests: result.requests.total,
-    errors: result.non2xx + result.errors,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-  };
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
 
 function currentReleaseId(scenario: Scenario): string {
   const current = scenario.sim.heroku.state(scenario.app).releases.find((r) => r.current);
@@ -117,36 +74,16 @@ async function measureMode(preboot: boolean): Promise<BenchResult[]> {
   const mode = preboot ? 'preboot' : 'no preboot';
   // Zero errors is the goal with preboot only; without it a gap is expected.
   const goal = preboot ? ({ op: '<=', value: 0, on: 'max' } as const) : undefined;
-  const rows = (phase: string, samples: readonly LoadSample[]): BenchResult[] => [
-    summarize(
-      `zero downtime, ${mode}, ${phase}: requests`,
-      'count',
-      samples.map((s) => s.requests),
-    ),
-    summarize(
-      `zero downtime, ${mode}, ${phase}: errors`,
-      'count',
-      samples.map((s) => s.errors),
-      goal,
-    ),
-    summarize(
-      `zero downtime, ${mode}, ${phase}: p99 latency`,
-      'ms',
-      samples.map((s) => s.p99Ms),
-    ),
-    summarize(
-      `zero downtime, ${mode}, ${phase}: max latency`,
-      'ms',
-      samples.map((s) => s.maxMs),
-    ),
+  return [
+    ...loadRows(`zero downtime, ${mode}, deploy`, deploys, goal),
+    ...loadRows(`zero downtime, ${mode}, rollback`, rollbacks, goal),
   ];
-  return [...rows('deploy', deploys), ...rows('rollback', rollbacks)];
 }
 
 export async function measureZeroDowntime(): Promise<Section> {
   const results = [...(await measureMode(true)), ...(await measureMode(false))];
   return {
-    title: '6. Zero downtime during deploy and rollback',
+    title: '6a. Zero downtime during deploy and rollback, Heroku',
     results,
     notes: [
       `Load: autocannon, ${LOAD.connections} connections back to back, GET / on the app ` +

@@ -1,6 +1,7 @@
 // The Fly Machines API calls the platform makes, paced like Fly's limits ask (about one request
 // per second per machine and action, burst 3), with leases, waits and the app-level reads.
 
+import { randomUUID } from 'node:crypto';
 import { HttpError, withTokenHint } from '../errors.js';
 import type { HttpClient, HttpMethod, JsonRequestOptions, JsonResponse } from '../http.js';
 import { asRecord, parseMachine, parseMachineList } from './fly-machine.js';
@@ -48,6 +49,13 @@ class Pacer {
 export class FlyApi {
   private readonly pacer: Pacer;
   private readonly appPath: string;
+  /** Names this client's leases, so one whose grant answer was lost can be taken back. */
+  private readonly leaseDescription = `guarded-deploy rollback ${randomUUID().slice(0, 8)}`;
+  /** Machines whose lease request failed without saying whether the lease was granted. */
+  private readonly uncertainLeases = new Set<string>();
+  /** Nonces of the leases this client was granted and has not given back (a release or a
+   * destroy that failed): a later attempt goes on with them instead of waiting on itself. */
+  private readonly heldLeases = new Map<string, string>();
 
   constructor(
     private readonly client: HttpClient,
@@ -92,12 +100,24 @@ export class FlyApi {
       await this.pacer.take(`${id}:lease`);
       try {
         const response = await this.call('POST', `${this.machinePath(id)}/lease`, {
-          body: { ttl: ttlSeconds, description: 'guarded-deploy rollback' },
+          body: { ttl: ttlSeconds, description: this.leaseDescription },
         });
-        return leaseNonce(response.body, id);
+        const nonce = leaseNonce(response.body, id);
+        this.heldLeases.set(id, nonce);
+        return nonce;
       } catch (error) {
         const held = error instanceof HttpError && error.status === 409;
-        if (!held) throw error;
+        if (!held) {
+          if (!(error instanceof HttpError) || error.status < 400 || error.status >= 500) {
+            this.uncertainLeases.add(id);
+          }
+          throw error;
+        }
+        // Held by us when an earlier grant's answer was lost (timeout, garbled body).
+        const own =
+          this.heldLeases.get(id) ??
+          (this.uncertainLeases.has(id) ? await this.ownLeaseNonce(id) : undefined);
+        if (own !== undefined) return own;
         if (attempt >= this.timing.leaseAttempts) {
           throw new Error(
             `machine ${id} is leased by someone else (another deploy or \`fly\` command?); ` +
@@ -114,6 +134,7 @@ export class FlyApi {
     await this.call('DELETE', `${this.machinePath(id)}/lease`, {
       headers: { 'fly-machine-lease-nonce': nonce },
     });
+    this.heldLeases.delete(id);
   }
 
   /** Replaces the machine's whole config (Fly does not merge); the machine as answered. */
@@ -145,9 +166,9 @@ export class FlyApi {
         headers: { 'fly-machine-lease-nonce': nonce },
       });
     } catch (error) {
-      if (error instanceof HttpError && error.status === 404) return;
-      throw error;
+      if (!(error instanceof HttpError && error.status === 404)) throw error;
     }
+    this.heldLeases.delete(id);
   }
 
   /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
@@ -189,6 +210,22 @@ export class FlyApi {
     }
     // Version ids are ULIDs: sorting them sorts by time.
     return versions.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
+  }
+
+  /** The nonce of the lease held on `id` when this client took it, else undefined. */
+  private async ownLeaseNonce(id: string): Promise<string | undefined> {
+    let body: unknown;
+    try {
+      ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
+    } catch {
+      return undefined;
+    }
+    const lease = asRecord(body);
+    const data = asRecord(lease?.data) ?? lease;
+    const nonce = data?.nonce;
+    return data?.description === this.leaseDescription && typeof nonce === 'string' && nonce !== ''
+      ? nonce
+      : undefined;
   }
 
   private machinePath(id: string): string {

@@ -229,3 +229,16 @@ function stringMap(value: unknown): Record<string, string> {
   }
   return result;
 }
+
+/** How many health checks a machine config declares (top-level `checks` and the checks of
+ * its `services`): with none, there is nothing to wait for. */
+export function declaredChecks(config: Readonly<Record<string, unknown>>): number {
+  const top = config.checks;
+  let count = typeof top === 'object' && top !== null ? Object.keys(top).length : 0;
+  const services = Array.isArray(config.services) ? (config.services as unknown[]) : [];
+  for (const service of services) {
+    const checks = (service as { checks?: unknown } | null)?.checks;
+    if (Array.isArray(checks)) count += checks.length;
+  }
+  return count;
+}

@@ -22,6 +22,7 @@ import type { RetryPolicy } from '../retry.js';
 import { FlyApi } from './fly-api.js';
 import {
   asRecord,
+  declaredChecks,
   displayImage,
   groupByImage,
   instanceOf,
@@ -424,7 +425,13 @@ export class FlyPlatform implements Platform {
       }
     }
     const known = new Set(before.map((machine) => machine.id));
-    for (const extra of current.filter((machine) => !known.has(machine.id))) {
+    const extras = current.filter((machine) => !known.has(machine.id));
+    if (failures.length > 0 && extras.length > 0) {
+      // A machine did not come back: the deploy's machines may be all that serves now.
+      log(`Keeping ${extras.map((machine) => machine.id).join(', ')} until every machine is back`);
+      return failures;
+    }
+    for (const extra of extras) {
       try {
         await this.destroyMachine(extra, log);
       } catch (error) {
@@ -482,6 +489,7 @@ export class FlyPlatform implements Platform {
       if (!isRestored(after)) {
         throw new Error(`started, but runs ${displayImage(after)} instead`);
       }
+      await this.waitChecksPassing(after, log);
       log(`${machine.id} (${machine.region}): started on ${displayImage(after)}`);
     } finally {
       try {
@@ -520,6 +528,26 @@ export class FlyPlatform implements Platform {
     }
   }
 
+  /** Until the machine's checks all pass: only then does the proxy send it traffic, so the
+   * next machine is touched (or the deploy's machines destroyed) only after it can serve. */
+  private async waitChecksPassing(machine: FlyMachine, log: LogLine): Promise<void> {
+    if (declaredChecks(machine.config) === 0) return;
+    const deadline = this.deps.now() + this.deps.machineWaitMs;
+    let seen = machine;
+    for (let count = 0; count < this.deps.maxPolls; count += 1) {
+      const passing = seen.checks.filter((check) => check.status === 'passing').length;
+      if (seen.checks.length > 0 && passing === seen.checks.length) return;
+      if (this.deps.now() >= deadline) {
+        throw new Error(
+          `started, but its checks are not passing (${passing}/${seen.checks.length})`,
+        );
+      }
+      if (count === 0) log(`${machine.id} (${machine.region}): waiting for its checks to pass`);
+      await this.deps.sleep(this.deps.pollIntervalsMs[0] ?? 1_000);
+      seen = await this.api.getMachine(machine.id);
+    }
+  }
+
   /** A snapshotted machine the deploy destroyed (blue-green) comes back with its config. */
   private async recreate(
     old: FlyMachine,
@@ -549,6 +577,7 @@ export class FlyPlatform implements Platform {
     );
     const after = await this.api.getMachine(created.id);
     if (!sameImage(after, old)) throw new Error(`recreated as ${created.id} on the wrong image`);
+    await this.waitChecksPassing(after, log);
     log(`${old.id} (${old.region}): was destroyed by the deploy; recreated as ${created.id}`);
   }
 

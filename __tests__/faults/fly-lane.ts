@@ -1,0 +1,630 @@
+// The Fly.io lane of the fault harness: one simulator, one app with machines in two regions
+// running a release, a git checkout with a fly.toml, the real flyctl stand-in, and the call
+// sites of a Fly deploy where faults are armed. Faults on the Machines API are armed in two
+// phases around flyctl, so they hit the action's own calls (flyctl failing is its own axis).
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCli } from '../../src/cli.js';
+import type { Settings } from '../../src/inputs.js';
+import type { Release } from '../../src/platform.js';
+import { createFlyPlatform, type FlyDeps } from '../../src/platforms/fly.js';
+import { ROLLBACK_ATTEMPTS } from '../../src/recover.js';
+import type { RunRecord } from '../../src/run-record.js';
+import { type AppConfig, type AppRepo, createAppRepo } from '../../sim/app-repo.js';
+import { FLYCTL_DIR, FLY_TOKEN, flyToml } from '../../sim/fly-scenario.js';
+import { authorizationFor } from '../../sim/fly/token.js';
+import { type FlyMachineState, startSimulator, type Simulator } from '../../sim/index.js';
+import type { Fault, FaultHooks, RunKey } from '../../sim/types.js';
+import { CLIENT_TIMEOUT_MS, type FaultKind, faultShape } from './fault-kinds.js';
+import {
+  type CallSite,
+  type CaseReport,
+  type CaseSpec,
+  checkInvariant,
+  deploySettings,
+  flowDeps,
+  type Lane,
+  outcomeOf,
+  POLL_INTERVALS_MS,
+  type ReleaseBehaviour,
+  RETRY,
+  runFlow,
+  shortTimeoutDispatcher,
+  type Truth,
+} from './harness.js';
+
+const GITHUB_TOKEN = 'ghs_flyFaultsToken';
+const RUNNER = 'GitHub Actions 5';
+/** What the lane's health check requires in the body; a 'broken' release on the bluegreen
+ * lane answers 200 without it (Fly's machine checks pass, the action's check does not). */
+const CHECK_STRING = '"status":"ok"';
+/** One machine wait asks Fly to hold the answer this long (seconds) before its 408. */
+const WAIT_SECONDS = 1;
+/** The client's limit for a machine wait: the server-side wait plus the usual margin. */
+const WAIT_LIMIT_MS = WAIT_SECONDS * 1000 + CLIENT_TIMEOUT_MS;
+/** A hang of a machine wait must outlast its longer limit. */
+const WAIT_HANG_MS = WAIT_LIMIT_MS + 300;
+/** flyctl's wait for machine checks (fly.toml `wait_timeout`): short, so a broken release
+ * makes flyctl give up quickly. */
+const FLYCTL_WAIT_TIMEOUT = '1s';
+const SETTLE_MS = 10_000;
+const HEALTHY_WAIT_MS = 3_000;
+const MAX_FLOW_SLEEP_MS = 50;
+
+export type FlyStrategy = 'rolling' | 'canary' | 'bluegreen';
+
+/** How flyctl itself behaves (the stand-in's knobs). */
+export const FLYCTL_MODES = ['ok', 'fails-early', 'fails-midway', 'stale-machine'] as const;
+export type FlyctlMode = (typeof FLYCTL_MODES)[number];
+
+export interface FlyCaseSpec extends CaseSpec {
+  readonly flyctl?: FlyctlMode;
+}
+
+type Target = 'fly' | 'github' | 'proxy';
+
+export interface FlySite extends CallSite {
+  readonly target: Target;
+}
+
+export interface FlyLane extends Lane {
+  readonly sim: Simulator;
+  readonly strategy: FlyStrategy;
+  runFlyCase(spec: FlyCaseSpec): Promise<CaseReport>;
+}
+
+export interface FlyLaneOptions {
+  readonly strategy?: FlyStrategy;
+  /** App machines, spread over ams and fra; default 2. */
+  readonly machines?: number;
+}
+
+function flyCallSites(app: string): FlySite[] {
+  const appPath = `/v1/apps/${app}`;
+  const machine = `${appPath}/machines/[^/]+`;
+  const site = (
+    name: string,
+    target: Target,
+    method: string,
+    pattern: string,
+    afterPush: boolean,
+  ): FlySite => ({ name, target, method, path: new RegExp(`^${pattern}$`), afterPush });
+  return [
+    site(
+      'github jobs',
+      'github',
+      'GET',
+      '/repos/[^/]+/[^/]+/actions/runs/\\d+/attempts/\\d+/jobs',
+      false,
+    ),
+    site('GET app', 'fly', 'GET', appPath, false),
+    site('machines list (snapshot)', 'fly', 'GET', `${appPath}/machines`, false),
+    site('machines list', 'fly', 'GET', `${appPath}/machines`, true),
+    site('machine get', 'fly', 'GET', machine, true),
+    site('lease', 'fly', 'POST', `${machine}/lease`, true),
+    site('lease release', 'fly', 'DELETE', `${machine}/lease`, true),
+    site('machine update', 'fly', 'POST', machine, true),
+    site('wait', 'fly', 'GET', `${machine}/wait`, true),
+    site('machine destroy', 'fly', 'DELETE', machine, true),
+    site('machine create', 'fly', 'POST', `${appPath}/machines`, true),
+    site('health', 'proxy', 'GET', '/health', true),
+  ];
+}
+
+function appConfig(version: string, behaviour: ReleaseBehaviour, strategy: FlyStrategy): AppConfig {
+  switch (behaviour) {
+    case 'healthy':
+      return { version };
+    case 'slow':
+      return { version, startupDelayMs: 300 };
+    case 'broken':
+      // Blue/green only goes live once Fly's checks pass: break what only the action checks.
+      return strategy === 'bluegreen'
+        ? { version, healthBody: '{"status":"degraded"}' }
+        : { version, healthStatus: 500, healthBody: 'database unreachable' };
+    case 'crashing':
+      return { version, startupDelayMs: 50, crashAfterMs: 0 };
+  }
+}
+
+function flyctlEnv(mode: FlyctlMode): Record<string, string> {
+  switch (mode) {
+    case 'ok':
+      return {};
+    case 'fails-early':
+      return { FLY_SIM_FAIL_AFTER_MACHINES: '0' };
+    case 'fails-midway':
+      return { FLY_SIM_FAIL_AFTER_MACHINES: '1' };
+    case 'stale-machine':
+      return { FLY_SIM_STAY_ON_OLD_IMAGE: '1' };
+  }
+}
+
+async function fetchText(url: string): Promise<{ status: number; text: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    return { status: response.status, text: (await response.text()).trim() };
+  } catch {
+    return { status: 0, text: '' };
+  }
+}
+
+/** A path pattern that counts the requests it matched: the simulator tests a fault's pattern
+ * only while the fault has uses left, and uses one per match, so this counts faults dealt. */
+class CountingPattern extends RegExp {
+  dealt = 0;
+
+  override test(value: string): boolean {
+    const matched = super.test(value);
+    if (matched) this.dealt += 1;
+    return matched;
+  }
+}
+
+interface ArmedFault {
+  readonly site: FlySite;
+  readonly kind: FaultKind;
+  readonly times: number;
+  readonly pattern: CountingPattern;
+}
+
+/**
+ * Could the faults dealt after the push have defeated every rollback attempt? Each failed
+ * attempt needs at least one fault on a write the action does not repeat (a lease, an update,
+ * a create, a destroy), or three on a read or a 429 (retried RETRY.attempts times); a slow
+ * trickle fails nothing and a lease that is not given back only leaves a warning.
+ */
+export function rollbackExhausted(armed: readonly ArmedFault[]): boolean {
+  let weight = 0;
+  for (const fault of armed) {
+    const { site, kind } = fault;
+    if (!site.afterPush || site.target !== 'fly' || kind === 'trickle') continue;
+    if (site.name === 'lease release') continue;
+    const repeated = site.method === 'GET' || kind === '429';
+    weight += fault.pattern.dealt / (repeated ? RETRY.attempts : 1);
+  }
+  return weight >= ROLLBACK_ATTEMPTS;
+}
+
+/** The id a release gets in a lane's verdicts: its digest (the action names one release by
+ * a tag ref or a repository ref, both pinned to the same digest). */
+function digestId(id: string): string {
+  if (id.startsWith('mixed:')) {
+    return `mixed:${id
+      .slice('mixed:'.length)
+      .split('+')
+      .map((part) => digestId(part))
+      .sort()
+      .join('+')}`;
+  }
+  return /@(sha256:[0-9a-f]{64})$/.exec(id)?.[1] ?? id;
+}
+
+function byDigest(record: RunRecord): RunRecord {
+  const pin = (release: Release | undefined): Release | undefined =>
+    release === undefined ? undefined : { ...release, id: digestId(release.id) };
+  return {
+    ...record,
+    previous: pin(record.previous),
+    release: pin(record.release),
+    rollbackRelease: pin(record.rollbackRelease),
+  };
+}
+
+function isAppMachine(machine: FlyMachineState): boolean {
+  return (
+    machine.metadata.fly_platform_version === 'v2' &&
+    machine.state !== 'destroyed' &&
+    machine.state !== 'destroying'
+  );
+}
+
+function machineHealthy(machine: FlyMachineState): boolean {
+  return (
+    machine.state === 'started' &&
+    machine.checks.length > 0 &&
+    machine.checks.every((check) => check.status === 'passing')
+  );
+}
+
+/** Truth plus what only Fly has: every machine on its own. */
+interface FlyTruth extends Truth {
+  readonly machines: readonly FlyMachineState[];
+  /** Per machine /version, asked past the proxy. */
+  readonly versions: readonly string[];
+}
+
+let laneCounter = 0;
+
+export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLane> {
+  laneCounter += 1;
+  const strategy = options.strategy ?? 'rolling';
+  const machineCount = options.machines ?? 2;
+  const name = `fly-faults-${laneCounter}`;
+  const app = `fly-lane-${laneCounter}`;
+  const sim = await startSimulator({
+    flyToken: FLY_TOKEN,
+    githubToken: GITHUB_TOKEN,
+    // The action paces itself by Fly's limits with the clock the lane shortens: no 429s
+    // other than the ones a schedule injects.
+    flyRateLimit: false,
+  });
+  let repo: AppRepo | undefined;
+  let publicUrl = '';
+  const http = shortTimeoutDispatcher((requestPath) =>
+    /\/machines\/[^/]+\/wait(\?|$)/.test(requestPath) ? WAIT_LIMIT_MS : CLIENT_TIMEOUT_MS,
+  );
+  const toml = flyToml(app, strategy).replace(
+    /wait_timeout = "[^"]*"/,
+    `wait_timeout = "${FLYCTL_WAIT_TIMEOUT}"`,
+  );
+  try {
+    repo = await createAppRepo();
+    ({ publicUrl } = await sim.fly.createApp(app, {
+      regions: ['ams', 'fra'],
+      machines: machineCount,
+      bluegreen: strategy === 'bluegreen',
+    }));
+    await repo.commit({ version: `${name}-initial` }, { 'fly.toml': toml });
+    await sim.fly.seedRelease(app, repo.dir);
+  } catch (error) {
+    await sim.stop();
+    await http.close();
+    await repo?.remove();
+    throw error;
+  }
+  const checkout = repo;
+  const run: RunKey = { owner: 'acme', repo: 'shop', runId: 9000 + laneCounter, attempt: 1 };
+  sim.github.setJobs(run, [
+    { name: 'test', status: 'completed', conclusion: 'success' },
+    { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER },
+  ]);
+  const sites = flyCallSites(app);
+  const flyctlPath = path.join(FLYCTL_DIR, 'flyctl');
+  const flyConfig = path.join(checkout.dir, 'fly.toml');
+  const hooks = (target: Target): FaultHooks =>
+    target === 'github' ? sim.github : target === 'proxy' ? sim.fly.proxyFaults(app) : sim.fly;
+  const clearAll = (): void => {
+    for (const target of ['fly', 'github', 'proxy'] as const) hooks(target).clear();
+  };
+
+  const appMachines = (): FlyMachineState[] => sim.fly.state(app).machines.filter(isAppMachine);
+
+  const machineVersion = async (id: string): Promise<string> => {
+    const port = sim.fly.machinePort(app, id);
+    if (port === undefined) return '';
+    const answer = await fetchText(`http://127.0.0.1:${port}/version`);
+    return answer.status === 200 ? answer.text : '';
+  };
+
+  const readTruth = async (): Promise<FlyTruth> => {
+    const machines = appMachines();
+    const digests = [...new Set(machines.map((machine) => machine.digest))].sort();
+    const versions = await Promise.all(machines.map((machine) => machineVersion(machine.id)));
+    const labels = [
+      ...new Set(machines.map((machine) => `v${machine.metadata.fly_release_version ?? '?'}`)),
+    ];
+    const health = await fetchText(new URL('/health', publicUrl).href);
+    const codes = [...new Set(versions)].sort();
+    return {
+      release: {
+        id: digests.length === 1 ? (digests[0] ?? '') : `mixed:${digests.join('+')}`,
+        label: labels.join('+'),
+      },
+      // One code when every machine serves the same one; a mix never equals either side.
+      code: codes.length === 1 && codes[0] !== '' ? (codes[0] ?? '') : codes.join('+'),
+      healthy: health.status === 200 && health.text.includes(CHECK_STRING),
+      // A Fly rollback puts the very image back: the release id itself says it.
+      restoresBefore: false,
+      machines,
+      versions,
+    };
+  };
+
+  /** Waits (bounded) until no machine is between states, then a little for checks to pass. */
+  const settle = async (): Promise<void> => {
+    const resting = new Set(['started', 'stopped', 'failed', 'suspended']);
+    const deadline = Date.now() + SETTLE_MS;
+    while (Date.now() < deadline) {
+      if (appMachines().every((machine) => resting.has(machine.state))) break;
+      await sleep(50);
+    }
+    const healthyBy = Date.now() + HEALTHY_WAIT_MS;
+    while (Date.now() < healthyBy && !appMachines().every(machineHealthy)) await sleep(50);
+  };
+
+  /** A Machines API call of the lane itself (never faulted: faults are cleared first). */
+  const api = async (method: string, rest: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${sim.flyApiUrl}/v1/apps/${app}${rest}`, {
+      method,
+      headers: { authorization: authorizationFor(FLY_TOKEN), 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) throw new Error(`${method} ${rest} answered ${response.status}`);
+    const answer: unknown = await response.json();
+    return answer;
+  };
+
+  /** A healthy release on every machine again (after an accepted "THE APP MAY BE DOWN" or a
+   * violation), by a plain flyctl deploy, the way a user would recover. */
+  const repair = async (label: string): Promise<void> => {
+    clearAll();
+    sim.fly.dropLeases(app);
+    for (const machine of appMachines().slice(machineCount)) {
+      await api('DELETE', `/machines/${machine.id}?force=true`);
+    }
+    await checkout.commit({ version: label }, { 'fly.toml': toml });
+    const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
+      cwd: checkout.dir,
+      env: { FLY_API_TOKEN: FLY_TOKEN, FLY_SIM_API_URL: sim.flyApiUrl },
+      timeoutMs: 60_000,
+      graceMs: 1_000,
+      onLine: () => undefined,
+    }).result;
+    if (result.exitCode !== 0) throw new Error(`repair deploy of ${app} failed`);
+    // flyctl launches one machine for an app that has none: clone it up to the lane's count.
+    const machines = await api('GET', '/machines');
+    const model = Array.isArray(machines) ? (machines[0] as { config?: unknown }) : undefined;
+    for (let index = appMachines().length; index < machineCount; index += 1) {
+      await api('POST', '/machines', {
+        config: model?.config,
+        region: index % 2 === 0 ? 'ams' : 'fra',
+      });
+    }
+    await settle();
+  };
+
+  let caseCounter = 0;
+
+  const runFlyCase = async (spec: FlyCaseSpec): Promise<CaseReport> => {
+    const started = Date.now();
+    caseCounter += 1;
+    const newCode = `${name}-case-${caseCounter}`;
+    let before = await readTruth();
+    if (before.machines.length !== machineCount || !before.machines.every(machineHealthy)) {
+      await repair(`${newCode}-baseline`);
+      before = await readTruth();
+    }
+    const sha = await checkout.commit(appConfig(newCode, spec.release, strategy), {
+      'fly.toml': toml,
+    });
+    const firstRequest = sim.flyRequests.length;
+    const armed: ArmedFault[] = spec.faults.map((planned) => {
+      const site = sites.find((candidate) => candidate.name === planned.site);
+      if (!site) throw new Error(`no call site named ${planned.site}`);
+      return {
+        site,
+        kind: planned.kind,
+        times: planned.times,
+        pattern: new CountingPattern(site.path.source),
+      };
+    });
+    const arm = (afterPush: boolean): void => {
+      for (const fault of armed.filter((entry) => entry.site.afterPush === afterPush)) {
+        const shape = faultShape(fault.kind);
+        const inject: Fault = {
+          method: fault.site.method,
+          path: fault.pattern,
+          times: fault.times,
+          ...shape,
+          ...(fault.kind === 'hang' && fault.site.name === 'wait' ? { delayMs: WAIT_HANG_MS } : {}),
+        };
+        hooks(fault.site.target).inject(inject);
+      }
+    };
+    arm(false);
+    const flyDeps: Partial<FlyDeps> = {
+      dispatcher: http.dispatcher,
+      sleep: (ms) => sleep(Math.min(ms, MAX_FLOW_SLEEP_MS)),
+      pollIntervalsMs: POLL_INTERVALS_MS,
+      maxPolls: 1_000,
+      deployTimeoutMs: 60_000,
+      stopGraceMs: 1_000,
+      machineWaitMs: 8_000,
+      waitRequestSeconds: WAIT_SECONDS,
+      leaseAttempts: 3,
+      leaseRetryMs: 50,
+      retry: RETRY,
+      debug: () => undefined,
+      watchSignals: () => () => undefined,
+      // The real stand-in, with this lane's simulator; the faults of the first phase are
+      // over when flyctl starts, those of the second are armed when it is done.
+      async runFlyctl(command, args, cliOptions) {
+        clearAll();
+        try {
+          return await startCli(command, args, {
+            ...cliOptions,
+            env: {
+              ...cliOptions.env,
+              FLY_SIM_API_URL: sim.flyApiUrl,
+              GITHUB_SHA: sha,
+              ...flyctlEnv(spec.flyctl ?? 'ok'),
+            },
+          }).result;
+        } finally {
+          arm(true);
+        }
+      },
+    };
+    const settings: Settings = {
+      ...deploySettings({
+        platform: 'fly',
+        app,
+        apiUrl: sim.flyApiUrl,
+        apiToken: FLY_TOKEN,
+        githubApiUrl: sim.githubApiUrl,
+        githubToken: GITHUB_TOKEN,
+        run,
+        sha,
+        sourceDir: checkout.dir,
+        runnerName: RUNNER,
+      }),
+      healthUrl: new URL('/health', publicUrl).href,
+      fly: { flyConfig, image: undefined, flyctlArgs: [], flyctlPath },
+    };
+    const withCheck: Settings = {
+      ...settings,
+      health: {
+        ...settings.health,
+        criteria: { ...settings.health.criteria, checkString: CHECK_STRING },
+      },
+    };
+    const deps = flowDeps((given) => {
+      if (given.fly === undefined) throw new Error('fly settings missing');
+      return createFlyPlatform({ ...given, ...given.fly }, flyDeps);
+    });
+    let flow;
+    try {
+      flow = await runFlow(withCheck, deps);
+    } finally {
+      clearAll();
+    }
+    await settle();
+    const after = await readTruth();
+    const leftLeases = sim.fly.dropLeases(app);
+    const exhausted = rollbackExhausted(armed);
+    const violations = [
+      ...checkInvariant({
+        record: byDigest(flow.record),
+        summary: flow.summary,
+        before,
+        after,
+        newCode,
+        release: spec.release,
+        rollbackExhausted: exhausted,
+      }),
+      ...flyChecks({ record: flow.record, before, after, newCode, exhausted, machineCount }),
+      ...blindRepeats(sim.flyRequests.slice(firstRequest), app, withCheck.userAgent),
+    ];
+    // (Blue/green replaces machines: the stand-in's knobs do not apply there.)
+    if (
+      spec.flyctl === 'stale-machine' &&
+      strategy !== 'bluegreen' &&
+      flow.record.result === 'deployed'
+    ) {
+      violations.push('flyctl left a machine on the old image, yet the run says deployed');
+    }
+    if (!after.healthy || !after.machines.every(machineHealthy) || violations.length > 0) {
+      await repair(`${newCode}-repaired`);
+    }
+    return {
+      spec,
+      record: flow.record,
+      summary: flow.summary,
+      before,
+      after,
+      newCode,
+      outcome: outcomeOf(byDigest(flow.record), before, after),
+      violations: [
+        ...violations,
+        ...(leftLeases.length > 0 && violations.length > 0
+          ? [`(leases left held on ${leftLeases.join(', ')})`]
+          : []),
+      ],
+      ms: Date.now() - started,
+    };
+  };
+
+  return {
+    platform: 'fly',
+    callSites: sites,
+    sim,
+    strategy,
+    runFlyCase,
+    runCase: (spec) => runFlyCase(spec),
+    async close() {
+      await sim.stop();
+      await http.close();
+      await checkout.remove();
+    },
+  };
+}
+
+/** What the shared invariant cannot see on Fly: each machine on its own. */
+function flyChecks(input: {
+  readonly record: RunRecord;
+  readonly before: FlyTruth;
+  readonly after: FlyTruth;
+  readonly newCode: string;
+  readonly exhausted: boolean;
+  readonly machineCount: number;
+}): string[] {
+  const { record, before, after, newCode } = input;
+  const problems: string[] = [];
+  const mayBeDown =
+    input.exhausted && record.appState === 'THE APP MAY BE DOWN' && record.recovery !== undefined;
+  if (after.machines.length !== input.machineCount && !mayBeDown) {
+    const list = after.machines.map((machine) => `${machine.id} ${machine.state}`).join(', ');
+    problems.push(`${after.machines.length} app machines after the run: ${list}`);
+  }
+  const wanted = record.result === 'deployed' ? newCode : before.code;
+  const off = after.machines.filter((_, index) => after.versions[index] !== wanted);
+  if (off.length > 0 && !mayBeDown) {
+    problems.push(
+      `machines not on '${wanted}': ` +
+        off.map((m) => `${m.id} (${m.region}) ${m.state} '${m.digest.slice(7, 19)}'`).join(', '),
+    );
+  }
+  if (!mayBeDown && !after.machines.every(machineHealthy)) {
+    problems.push(
+      `machines not started with passing checks: ` +
+        after.machines
+          .filter((machine) => !machineHealthy(machine))
+          .map((m) => `${m.id} ${m.state} ${m.checks.map((c) => c.status).join('/')}`)
+          .join(', '),
+    );
+  }
+  if (record.result !== 'deployed') {
+    const beforeDigests = new Set(before.machines.map((machine) => machine.digest));
+    const strays = after.machines.filter((machine) => !beforeDigests.has(machine.digest));
+    if (strays.length > 0 && !mayBeDown) {
+      problems.push(`not deployed, yet ${strays.map((m) => m.id).join(', ')} run another image`);
+    }
+  }
+  return problems;
+}
+
+/** Writes of the action repeated without a read in between: an update of a machine sent
+ * again without reading that machine (or the list), a machine created again in a region
+ * without listing the machines. A 429 says the write was not done: repeating it is fine. */
+export function blindRepeats(
+  requests: ReadonlyArray<{
+    readonly method: string;
+    readonly path: string;
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: unknown;
+  }>,
+  app: string,
+  userAgent: string,
+): string[] {
+  const problems: string[] = [];
+  const machinePath = new RegExp(`^/v1/apps/${app}/machines/([^/?]+)$`);
+  const listPath = new RegExp(`^/v1/apps/${app}/machines$`);
+  /** Writes not followed by a read yet, and the status they got. */
+  const unread = new Map<string, number>();
+  for (const request of requests) {
+    if (request.headers['user-agent'] !== userAgent) continue;
+    const pathname = request.path.split('?')[0] ?? '';
+    const machine = machinePath.exec(pathname)?.[1];
+    const list = listPath.test(pathname);
+    if (request.method === 'GET') {
+      if (list) unread.clear();
+      else if (machine !== undefined) unread.delete(machine);
+      continue;
+    }
+    // Creates of machines in different regions are different writes.
+    const region = (request.body as { region?: unknown } | undefined)?.region;
+    const key =
+      request.method !== 'POST' ? undefined : list ? `create in ${String(region)}` : machine;
+    if (key === undefined) continue;
+    const previous = unread.get(key);
+    if (previous !== undefined && previous !== 429) {
+      const what = list ? `machine ${key}` : `update of ${key}`;
+      problems.push(`${what} repeated after a ${previous} without reading first`);
+    }
+    unread.set(key, request.status);
+  }
+  return problems;
+}

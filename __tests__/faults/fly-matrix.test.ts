@@ -1,0 +1,178 @@
+// Every call site of a Fly deploy × every fault, with a healthy release (where the site is
+// reached on a good deploy) and a broken one (where the site is reached after the push): the
+// invariant holds in each case. Plus flyctl itself failing early, midway, or reporting
+// success while a machine kept the old image.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
+import {
+  type FlyCaseSpec,
+  type FlyLane,
+  type FlyStrategy,
+  FLYCTL_MODES,
+  startFlyLane,
+} from './fly-lane.js';
+import { type CaseReport, runOnLanes, silenceActionsCore } from './harness.js';
+import { type MatrixCell, renderMatrix } from './matrix-table.js';
+
+/** Lanes per deploy strategy: rolling for most sites; canary leaves a machine behind when it
+ * fails (the rollback destroys it); blue/green replaces every machine (the rollback creates
+ * them again). */
+const LANES: Readonly<Record<FlyStrategy, number>> = { rolling: 4, canary: 1, bluegreen: 1 };
+/** Sites a healthy deploy reaches; the others only the rollback path reaches. */
+const REACHED_WHEN_HEALTHY = [
+  'github jobs',
+  'GET app',
+  'machines list (snapshot)',
+  'machines list',
+  'health',
+];
+const STRATEGY_OF_SITE: Readonly<Record<string, FlyStrategy>> = {
+  'machine destroy': 'canary',
+  'machine create': 'bluegreen',
+};
+/** Faults a retried idempotent read absorbs when they happen once. */
+const RETRIED: readonly FaultKind[] = ['500', '502', '503', '429', 'reset', 'hang', 'trickle'];
+
+const lanes = new Map<FlyStrategy, FlyLane[]>();
+let core: Awaited<ReturnType<typeof silenceActionsCore>>;
+/** Printed once @actions/core no longer swallows stdout. */
+let table = '';
+
+beforeAll(async () => {
+  core = await silenceActionsCore();
+  for (const [strategy, count] of Object.entries(LANES) as Array<[FlyStrategy, number]>) {
+    lanes.set(
+      strategy,
+      await Promise.all(Array.from({ length: count }, () => startFlyLane({ strategy }))),
+    );
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await core.restore();
+  if (table !== '') console.log(table);
+  await Promise.all([...lanes.values()].flat().map((lane) => lane.close()));
+});
+
+function describeFailure(report: CaseReport): string {
+  const spec = report.spec as FlyCaseSpec;
+  const faults = spec.faults.map((f) => `${f.site} ${f.kind} ×${f.times}`).join(', ');
+  return (
+    `[${spec.release}; flyctl ${spec.flyctl ?? 'ok'}; ${faults || 'no faults'}] -> ` +
+    `${report.outcome}: ${report.violations.join('; ')} (cause: ${report.record.cause ?? '-'})`
+  );
+}
+
+interface MatrixCase {
+  readonly site: string;
+  readonly kind: FaultKind | undefined;
+  readonly strategy: FlyStrategy;
+  readonly spec: FlyCaseSpec;
+}
+
+/** Runs each case on a lane of its strategy, the strategies side by side. */
+async function runAll(cases: readonly MatrixCase[]): Promise<Map<MatrixCase, CaseReport>> {
+  const reports = new Map<MatrixCase, CaseReport>();
+  await Promise.all(
+    [...lanes].map(async ([strategy, mine]) => {
+      const todo = cases.filter((c) => c.strategy === strategy);
+      const done = await runOnLanes(mine, todo, (lane, c) => (lane as FlyLane).runFlyCase(c.spec));
+      todo.forEach((c, index) => {
+        const report = done[index];
+        if (report) reports.set(c, report);
+      });
+    }),
+  );
+  return reports;
+}
+
+describe('Fly fault matrix', () => {
+  it('keeps the invariant at every call site for every fault, and when flyctl fails', async () => {
+    const sites = lanes.get('rolling')?.[0]?.callSites ?? [];
+    const cases: MatrixCase[] = [];
+    for (const site of sites) {
+      const strategy = STRATEGY_OF_SITE[site.name] ?? 'rolling';
+      for (const kind of FAULT_KINDS) {
+        if (REACHED_WHEN_HEALTHY.includes(site.name)) {
+          const faults = [{ site: site.name, kind, times: 1 }];
+          cases.push({ site: site.name, kind, strategy, spec: { release: 'healthy', faults } });
+        }
+        if (site.afterPush) {
+          // A broken release takes the rollback path: hit it twice there.
+          const faults = [{ site: site.name, kind, times: 2 }];
+          cases.push({ site: site.name, kind, strategy, spec: { release: 'broken', faults } });
+        }
+      }
+    }
+    for (const mode of FLYCTL_MODES.filter((m) => m !== 'ok')) {
+      const spec: FlyCaseSpec = { release: 'healthy', faults: [], flyctl: mode };
+      cases.push({ site: `flyctl ${mode}`, kind: undefined, strategy: 'rolling', spec });
+    }
+    const reports = await runAll(cases);
+    const outputs = await core.outputs();
+    const all = [...reports.values()];
+
+    const cells: MatrixCell[] = [];
+    for (const site of sites) {
+      for (const kind of FAULT_KINDS) {
+        const mine = cases.filter((c) => c.site === site.name && c.kind === kind);
+        const outcome = (release: string): string | undefined => {
+          const found = mine.find((c) => c.spec.release === release);
+          return found === undefined ? undefined : (reports.get(found)?.outcome ?? '?');
+        };
+        cells.push({
+          site: site.name,
+          kind,
+          healthy: outcome('healthy') ?? 'not reached',
+          broken: outcome('broken'),
+          violations: mine.reduce((sum, c) => sum + (reports.get(c)?.violations.length ?? 0), 0),
+        });
+      }
+    }
+    const flyctlRows = cases
+      .filter((c) => c.kind === undefined)
+      .map((c) => `${c.site}: ${reports.get(c)?.outcome ?? '?'}`);
+    const slowest = Math.max(...all.map((r) => r.ms));
+    table = [
+      renderMatrix(
+        sites.map((s) => s.name),
+        FAULT_KINDS,
+        cells,
+      ),
+      `flyctl itself (healthy release): ${flyctlRows.join(', ')}`,
+      `${all.length} cases, slowest ${slowest} ms`,
+    ].join('\n');
+
+    expect(all.length).toBe(cases.length);
+    expect(all.filter((r) => r.violations.length > 0).map(describeFailure)).toEqual([]);
+    // Every run wrote its outputs, the result among them.
+    const written = [...outputs.matchAll(/^result<<(\S+)\n(.*)\n\1$/gm)].map((m) => m[2]);
+    expect(written.sort()).toEqual(all.map((r) => r.record.result).sort());
+    // A fault once on an idempotent read is retried away: the deploy goes through.
+    const notRetried = cases.filter((c) => {
+      const read = c.site !== 'github jobs' || c.kind !== '429';
+      return (
+        c.spec.release === 'healthy' &&
+        c.kind !== undefined &&
+        REACHED_WHEN_HEALTHY.includes(c.site) &&
+        read &&
+        RETRIED.includes(c.kind) &&
+        reports.get(c)?.outcome !== 'deployed'
+      );
+    });
+    expect(notRetried.map((c) => describeFailure(reports.get(c) as CaseReport))).toEqual([]);
+    // Two faults on the rollback path of a broken release: the three rollback attempts still
+    // put every machine back, verified.
+    const notRestored = cases.filter(
+      (c) => c.spec.release === 'broken' && reports.get(c)?.outcome !== 'rolled-back',
+    );
+    expect(notRestored.map((c) => describeFailure(reports.get(c) as CaseReport))).toEqual([]);
+    // flyctl failing before any machine changed needs no rollback; midway, or reporting
+    // success with a machine left on the old image, it does.
+    const byMode = (mode: string): string | undefined =>
+      reports.get(cases.find((c) => c.site === `flyctl ${mode}`) as MatrixCase)?.outcome;
+    expect(byMode('fails-early')).toBe('failed-untouched');
+    expect(byMode('fails-midway')).toBe('rolled-back');
+    expect(byMode('stale-machine')).toBe('rolled-back');
+  }, 600_000);
+});
