@@ -104399,7 +104399,8 @@ class HerokuPlatform {
         catch (error) {
             throw (0,errors/* withTokenHint */.ng)(error, {
                 refused: 'The Heroku API refused the token: check the `api-token` secret',
-                forbidden: `The token has no access to this on ${this.settings.app}: check the \`api-token\``,
+                forbidden: `The token has no access to this on ${this.settings.app}: ` +
+                    'check the `api-token` secret',
             });
         }
     }
@@ -107685,8 +107686,8 @@ const ROLLBACK_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 2_000;
 /**
  * Makes `target` live again and verifies it, retried up to ROLLBACK_ATTEMPTS. Each attempt
- * reads what is live first: the rollback write is never sent when the target is live. An unhealthy restored release is not retried: the same
- * release would be just as unhealthy.
+ * reads what is live first: the rollback write is never sent when the target is live. An
+ * unhealthy restored release is not retried: the same release would be just as unhealthy.
  */
 async function rollbackAndVerify(context, target, record, deps) {
     const { platform } = context;

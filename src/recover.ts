@@ -21,8 +21,8 @@ export type RecoverOutcome =
 
 /**
  * Makes `target` live again and verifies it, retried up to ROLLBACK_ATTEMPTS. Each attempt
- * reads what is live first: the rollback write is never sent when the target is live. An unhealthy restored release is not retried: the same
- * release would be just as unhealthy.
+ * reads what is live first: the rollback write is never sent when the target is live. An
+ * unhealthy restored release is not retried: the same release would be just as unhealthy.
  */
 export async function rollbackAndVerify(
   context: VerifyContext,

@@ -502,7 +502,9 @@ export class HerokuPlatform implements Platform {
     } catch (error) {
       throw withTokenHint(error, {
         refused: 'The Heroku API refused the token: check the `api-token` secret',
-        forbidden: `The token has no access to this on ${this.settings.app}: check the \`api-token\``,
+        forbidden:
+          `The token has no access to this on ${this.settings.app}: ` +
+          'check the `api-token` secret',
       });
     }
   }
