@@ -346,6 +346,15 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     return answer;
   };
 
+  /** The lane's machines, all of them started with passing checks, on one image serving one
+   * code, and the app's /health passing: the only state a case may start from. */
+  const restingClean = (truth: FlyTruth): boolean =>
+    truth.machines.length === machineCount &&
+    truth.machines.every(machineHealthy) &&
+    !truth.release.id.startsWith('mixed:') &&
+    truth.versions.every((version) => version !== '' && version === truth.code) &&
+    truth.healthy;
+
   /** A healthy release on every machine again (after an accepted "THE APP MAY BE DOWN" or a
    * violation), by a plain flyctl deploy, the way a user would recover. */
   const repair = async (label: string): Promise<void> => {
@@ -382,9 +391,18 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     caseCounter += 1;
     const newCode = `${name}-case-${caseCounter}`;
     let before = await readTruth();
-    if (before.machines.length !== machineCount || !before.machines.every(machineHealthy)) {
+    if (!restingClean(before)) {
       await repair(`${newCode}-baseline`);
+      // The proxy may lag the machines' checks by a poll: re-read a few times.
       before = await readTruth();
+      for (let reread = 0; reread < 20 && !restingClean(before); reread += 1) {
+        await sleep(100);
+        before = await readTruth();
+      }
+      // Judging a case against a state that is not one verified release proves nothing.
+      if (!restingClean(before)) {
+        throw new Error(`lane ${name} could not restore one healthy release: ${before.code}`);
+      }
     }
     const sha = await checkout.commit(appConfig(newCode, spec.release, strategy), {
       'fly.toml': toml,
@@ -505,7 +523,13 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     ) {
       violations.push('flyctl left a machine on the old image, yet the run says deployed');
     }
-    if (!after.healthy || !after.machines.every(machineHealthy) || violations.length > 0) {
+    // An accepted "THE APP MAY BE DOWN" may leave healthy machines on mixed images: the next
+    // case must not start from there.
+    if (
+      !restingClean(after) ||
+      flow.record.appState === 'THE APP MAY BE DOWN' ||
+      violations.length > 0
+    ) {
       await repair(`${newCode}-repaired`);
     }
     return {

@@ -175,4 +175,23 @@ describe('Fly fault matrix', () => {
     expect(byMode('fails-midway')).toBe('rolled-back');
     expect(byMode('stale-machine')).toBe('rolled-back');
   }, 600_000);
+
+  it('starts the next case from one release after a rollback defeated on healthy machines', async () => {
+    const lane = lanes.get('rolling')?.[0];
+    if (lane === undefined) throw new Error('no rolling lane');
+    // flyctl moves one machine to a healthy release, then every rollback attempt loses its
+    // lease: the run says THE APP MAY BE DOWN, and the machines are healthy on two images.
+    const defeated = await lane.runFlyCase({
+      release: 'healthy',
+      faults: [{ site: 'lease', kind: '503', times: 3 }],
+      flyctl: 'fails-midway',
+    });
+    expect(defeated.violations).toEqual([]);
+    expect(defeated.outcome).toBe('failed-app-may-be-down');
+    expect(defeated.after.release.id).toMatch(/^mixed:/);
+    const next = await lane.runFlyCase({ release: 'broken', faults: [], flyctl: 'ok' });
+    expect(next.before.release.id).not.toMatch(/^mixed:/);
+    expect(next.violations).toEqual([]);
+    expect(next.outcome).toBe('rolled-back');
+  }, 120_000);
 });
