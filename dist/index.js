@@ -102946,6 +102946,8 @@ function groupByImage(machines) {
 }
 /** What the machines run as one Release; a mix gets an id that names every image in it, so
  * it never equals the id of any single release. */
+/** Prefix of the id of a release that is several images at once. */
+const MIXED = 'mixed:';
 function releaseOf(machines) {
     const groups = groupByImage(machines);
     const first = groups[0];
@@ -102954,7 +102956,7 @@ function releaseOf(machines) {
     if (groups.length === 1)
         return { id: first[0]?.image ?? '', label: labelOf(first) };
     return {
-        id: `mixed:${groups.map((group) => group[0]?.image ?? '').join('+')}`,
+        id: `${MIXED}${groups.map((group) => group[0]?.image ?? '').join('+')}`,
         label: `mixed (${groups.map((group) => `${labelOf(group)} on ${group.length}`).join(', ')})`,
     };
 }
@@ -102964,6 +102966,14 @@ function releaseOf(machines) {
 function runsRelease(machine, release, hint) {
     if (machine.image === release.id)
         return true;
+    // A mixed release (an app that started on several images and was restored so): a machine
+    // runs it when it runs one of its images; the rollback checked each machine's own image.
+    if (release.id.startsWith(MIXED)) {
+        return release.id
+            .slice(MIXED.length)
+            .split('+')
+            .some((image) => runsRelease(machine, { id: image, label: release.label }, undefined));
+    }
     const wanted = digestOf(release.id);
     if (wanted !== undefined && machine.digest !== undefined)
         return machine.digest === wanted;

@@ -105,13 +105,16 @@ export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
 
 /** What the machines run as one Release; a mix gets an id that names every image in it, so
  * it never equals the id of any single release. */
+/** Prefix of the id of a release that is several images at once. */
+const MIXED = 'mixed:';
+
 export function releaseOf(machines: readonly FlyMachine[]): Release {
   const groups = groupByImage(machines);
   const first = groups[0];
   if (first === undefined) throw new Error('no app machine to read a release from');
   if (groups.length === 1) return { id: first[0]?.image ?? '', label: labelOf(first) };
   return {
-    id: `mixed:${groups.map((group) => group[0]?.image ?? '').join('+')}`,
+    id: `${MIXED}${groups.map((group) => group[0]?.image ?? '').join('+')}`,
     label: `mixed (${groups.map((group) => `${labelOf(group)} on ${group.length}`).join(', ')})`,
   };
 }
@@ -132,6 +135,14 @@ export function runsRelease(
   hint: ReleaseHint | undefined,
 ): boolean {
   if (machine.image === release.id) return true;
+  // A mixed release (an app that started on several images and was restored so): a machine
+  // runs it when it runs one of its images; the rollback checked each machine's own image.
+  if (release.id.startsWith(MIXED)) {
+    return release.id
+      .slice(MIXED.length)
+      .split('+')
+      .some((image) => runsRelease(machine, { id: image, label: release.label }, undefined));
+  }
   const wanted = digestOf(release.id);
   if (wanted !== undefined && machine.digest !== undefined) return machine.digest === wanted;
   if (hint?.imageLabel !== undefined && machine.tag !== undefined) {
