@@ -16,6 +16,7 @@ import {
   type CaseSpec,
   checkInvariant,
   deploySettings,
+  healthTimeoutFor,
   flowDeps,
   type Lane,
   outcomeOf,
@@ -252,6 +253,7 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
         sha,
         sourceDir: checkout.dir,
         runnerName: RUNNER,
+        healthTimeoutMs: healthTimeoutFor(spec.release),
       });
       const deps = flowDeps((given) => createHerokuPlatform(given, herokuDeps));
       let flow;
