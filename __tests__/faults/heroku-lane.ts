@@ -16,7 +16,6 @@ import {
   type CaseSpec,
   checkInvariant,
   deploySettings,
-  healthTimeoutFor,
   flowDeps,
   type Lane,
   outcomeOf,
@@ -253,7 +252,6 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
         sha,
         sourceDir: checkout.dir,
         runnerName: RUNNER,
-        healthTimeoutMs: healthTimeoutFor(spec.release),
       });
       const deps = flowDeps((given) => createHerokuPlatform(given, herokuDeps));
       let flow;
