@@ -10,7 +10,13 @@ import { type AppConfig, type AppRepo, createAppRepo } from './app-repo.js';
 import type { FlyAppState, RateLimitOptions } from './fly/index.js';
 import { startSimulator, type Simulator } from './index.js';
 import { type RunResult, repoRoot, runAction } from './runner.js';
-import { FAST_HEALTH, GITHUB_TOKEN, type ScenarioRunOptions } from './scenario.js';
+import {
+  FAST_HEALTH,
+  GITHUB_TOKEN,
+  RUNNER_NAME,
+  runnerGithub,
+  type ScenarioRunOptions,
+} from './scenario.js';
 import type { RunKey, SimJob } from './types.js';
 
 /** A fake org deploy token in the form `fly tokens create deploy` prints. */
@@ -101,7 +107,7 @@ export async function startFlyScenario(options: FlyScenarioOptions = {}): Promis
     const setJobs = (jobs: readonly SimJob[]): void => sim.github.setJobs(run, jobs);
     setJobs([
       { name: 'test', status: 'completed', conclusion: 'success' },
-      { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: 'GitHub Actions 7' },
+      { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER_NAME },
     ]);
     const results: RunResult[] = [];
     return {
@@ -124,16 +130,7 @@ export async function startFlyScenario(options: FlyScenarioOptions = {}): Promis
             ...FAST_HEALTH,
             ...inputs,
           },
-          github: {
-            apiUrl: sim.githubApiUrl,
-            token: GITHUB_TOKEN,
-            repository: `${run.owner}/${run.repo}`,
-            runId: run.runId,
-            attempt: run.attempt,
-            sha,
-            workspace: repo.dir,
-            runnerName: 'GitHub Actions 7',
-          },
+          github: runnerGithub(sim, run, sha, repo.dir),
           extraEnv: {
             PATH: `${FLYCTL_DIR}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
             FLY_SIM_API_URL: sim.flyApiUrl,

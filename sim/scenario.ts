@@ -12,6 +12,8 @@ import type { RunKey, SimJob } from './types.js';
 
 export const HEROKU_TOKEN = 'hk-sim-3f9c2a7e-token';
 export const GITHUB_TOKEN = 'ghs_simGithubToken0123456789';
+/** RUNNER_NAME of the simulated deploy job, also its runner in the jobs listing. */
+export const RUNNER_NAME = 'GitHub Actions 7';
 
 /** Health settings that keep a scenario quick while keeping the same logic. */
 export const FAST_HEALTH = {
@@ -57,6 +59,25 @@ export interface ScenarioOptions {
   readonly initial?: AppConfig;
 }
 
+/** The GITHUB_* side of a scenario's run: the simulated API, this run, the checkout. */
+export function runnerGithub(
+  sim: Simulator,
+  run: RunKey,
+  sha: string,
+  workspace: string,
+): RunOptions['github'] {
+  return {
+    apiUrl: sim.githubApiUrl,
+    token: GITHUB_TOKEN,
+    repository: `${run.owner}/${run.repo}`,
+    runId: run.runId,
+    attempt: run.attempt,
+    sha,
+    workspace,
+    runnerName: RUNNER_NAME,
+  };
+}
+
 let runCounter = 1000;
 
 export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
@@ -97,22 +118,13 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
             ...FAST_HEALTH,
             ...inputs,
           },
-          github: {
-            apiUrl: sim.githubApiUrl,
-            token: GITHUB_TOKEN,
-            repository: `${run.owner}/${run.repo}`,
-            runId: run.runId,
-            attempt: run.attempt,
-            sha,
-            workspace: repo.dir,
-            runnerName: 'GitHub Actions 7',
-          },
+          github: runnerGithub(sim, run, sha, repo.dir),
           ...runOptions,
         }),
       );
     setJobs([
       { name: 'test', status: 'completed', conclusion: 'success' },
-      { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: 'GitHub Actions 7' },
+      { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER_NAME },
     ]);
     return {
       sim,
