@@ -2,19 +2,19 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type FlowDeps, runDeploy } from './deploy.js';
-import { GitHubDeployments } from './deployments.js';
-import { Cancelled, errorMessage, firstLine, InvalidInputs } from './errors.js';
-import { listRunJobs } from './github-jobs.js';
-import { getSettings, type Settings } from './inputs.js';
-import { runRollbackMode, runVerifyMode } from './modes.js';
-import { Input, type ResultValue, State } from './names.js';
-import type { Platform } from './platform.js';
-import { createFlyPlatform } from './platforms/fly.js';
-import { createHerokuPlatform } from './platforms/heroku.js';
-import { liveProbeDeps } from './probe.js';
-import { renderSummary, writeOutputs } from './report.js';
-import { newRunRecord } from './run-record.js';
+import { type FlowDeps, runDeploy } from './flow/deploy.js';
+import { GitHubDeployments } from './report/deployments.js';
+import { Cancelled, errorMessage, firstLine, InvalidInputs } from './io/errors.js';
+import { listRunJobs } from './gate/github-jobs.js';
+import { getSettings, type Settings } from './settings/inputs.js';
+import { runRollbackMode, runVerifyMode } from './flow/modes.js';
+import { Input, type ResultValue, State } from './settings/names.js';
+import type { Platform } from './platforms/platform.js';
+import { createFlyPlatform } from './platforms/fly/fly.js';
+import { createHerokuPlatform } from './platforms/heroku/heroku.js';
+import { liveProbeDeps } from './verify/probe.js';
+import { renderSummary, writeOutputs } from './report/summary.js';
+import { newRunRecord } from './flow/run-record.js';
 
 const GITHUB_TIMEOUT_MS = 30_000;
 

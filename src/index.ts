@@ -2,7 +2,7 @@
 // left its mark in the saved state, as the post step.
 import { getState } from '@actions/core';
 import { main } from './main.js';
-import { State } from './names.js';
+import { State } from './settings/names.js';
 import { post } from './post.js';
 
 if (getState(State.IsPost) === 'true') await post();

@@ -3,13 +3,13 @@
 // verify it. Runs in a fresh process with the same inputs.
 import * as core from '@actions/core';
 import { cancellationSignal, realDeps } from './action.js';
-import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './deploy.js';
-import { errorMessage, firstLine } from './errors.js';
-import { getSettings } from './inputs.js';
-import { reportRollback, rollbackAndVerify } from './recover.js';
-import { renderSummary } from './report.js';
-import { newRunRecord } from './run-record.js';
-import { loadState, saveStage } from './state.js';
+import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './flow/deploy.js';
+import { errorMessage, firstLine } from './io/errors.js';
+import { getSettings } from './settings/inputs.js';
+import { reportRollback, rollbackAndVerify } from './flow/recover.js';
+import { renderSummary } from './report/summary.js';
+import { newRunRecord } from './flow/run-record.js';
+import { loadState, saveStage } from './flow/state.js';
 
 export async function runPost(deps: FlowDeps): Promise<void> {
   const state = loadState();

@@ -4,12 +4,12 @@
 // phases around flyctl, so they hit the action's own calls (flyctl failing is its own axis).
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCli } from '../../src/cli.js';
-import type { Settings } from '../../src/inputs.js';
-import type { Release } from '../../src/platform.js';
-import { createFlyPlatform, type FlyDeps } from '../../src/platforms/fly.js';
-import { ROLLBACK_ATTEMPTS } from '../../src/recover.js';
-import type { RunRecord } from '../../src/run-record.js';
+import { startCli } from '../../src/io/child-process.js';
+import type { Settings } from '../../src/settings/inputs.js';
+import type { Release } from '../../src/platforms/platform.js';
+import { createFlyPlatform, type FlyDeps } from '../../src/platforms/fly/fly.js';
+import { ROLLBACK_ATTEMPTS } from '../../src/flow/recover.js';
+import type { RunRecord } from '../../src/flow/run-record.js';
 import { type AppConfig, type AppRepo, createAppRepo } from '../../sim/app-repo.js';
 import { FLYCTL_DIR, FLY_TOKEN, flyToml } from '../../sim/fly-scenario.js';
 import { authorizationFor } from '../../sim/fly/token.js';

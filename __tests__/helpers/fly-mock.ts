@@ -3,8 +3,8 @@
 
 import { MockAgent } from 'undici';
 import type { Interceptable, MockCallHistoryLog } from 'undici';
-import type { FlySettings } from '../../src/platform.js';
-import type { FlyDeps } from '../../src/platforms/fly.js';
+import type { FlySettings } from '../../src/platforms/platform.js';
+import type { FlyDeps } from '../../src/platforms/fly/fly.js';
 
 export const flyApiUrl = 'https://api.machines.test';
 export const flyApp = 'demo';

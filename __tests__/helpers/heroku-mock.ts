@@ -3,8 +3,8 @@
 
 import { MockAgent } from 'undici';
 import type { Interceptable, MockCallHistoryLog } from 'undici';
-import type { HerokuDeps } from '../../src/platforms/heroku.js';
-import type { PlatformSettings } from '../../src/platform.js';
+import type { HerokuDeps } from '../../src/platforms/heroku/heroku.js';
+import type { PlatformSettings } from '../../src/platforms/platform.js';
 
 export const apiUrl = 'https://api.heroku.test';
 export const outputOrigin = 'https://output.heroku.test';

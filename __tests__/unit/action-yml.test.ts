@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Input, Output } from '../../src/names.js';
+import { Input, Output } from '../../src/settings/names.js';
 import { readActionYaml, repoRoot } from '../../sim/runner.js';
 
 describe('action.yml', () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { list } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSourceArchive } from '../../src/archive.js';
-import { CliError, runCli } from '../../src/cli.js';
+import { createSourceArchive } from '../../src/io/archive.js';
+import { CliError, runCli } from '../../src/io/child-process.js';
 import { createTempRepo } from '../helpers/heroku-git.js';
 import type { TempRepo } from '../helpers/heroku-git.js';
 

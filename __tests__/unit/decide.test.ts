@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAfterFailure, type FailureFacts } from '../../src/decide.js';
+import { decideAfterFailure, type FailureFacts } from '../../src/flow/decide.js';
 
 describe('decideAfterFailure', () => {
   const table: Array<[string, FailureFacts, string]> = [

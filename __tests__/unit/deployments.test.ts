@@ -8,10 +8,10 @@ import {
   plannedStatuses,
   runLogUrl,
   statusDescription,
-} from '../../src/deployments.js';
-import type { Deployment, NewDeployment } from '../../src/deployments.js';
-import { Result } from '../../src/names.js';
-import type { ResultValue } from '../../src/names.js';
+} from '../../src/report/deployments.js';
+import type { Deployment, NewDeployment } from '../../src/report/deployments.js';
+import { Result } from '../../src/settings/names.js';
+import type { ResultValue } from '../../src/settings/names.js';
 import { startGitHubSim } from '../../sim/github/index.js';
 import type { GitHubSimHandle } from '../../sim/github/index.js';
 

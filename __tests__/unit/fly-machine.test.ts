@@ -4,7 +4,7 @@ import {
   parseMachine,
   releaseOf,
   runsRelease,
-} from '../../src/platforms/fly-machine.js';
+} from '../../src/platforms/fly/machine.js';
 
 function machine(id: string, digest: string): ReturnType<typeof parseMachine> {
   return parseMachine({

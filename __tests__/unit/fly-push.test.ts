@@ -2,12 +2,12 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli.js';
-import type { StartCliOptions, StartCliResult } from '../../src/cli.js';
-import { DeployError } from '../../src/errors.js';
-import type { FlySettings, Platform } from '../../src/platform.js';
-import { createFlyPlatform } from '../../src/platforms/fly.js';
-import type { FlyDeps } from '../../src/platforms/fly.js';
+import { CliError } from '../../src/io/child-process.js';
+import type { StartCliOptions, StartCliResult } from '../../src/io/child-process.js';
+import { DeployError } from '../../src/io/errors.js';
+import type { FlySettings, Platform } from '../../src/platforms/platform.js';
+import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
+import type { FlyDeps } from '../../src/platforms/fly/fly.js';
 import {
   appPath,
   createFlyMock,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeployError } from '../../src/errors.js';
-import type { Platform, Release } from '../../src/platform.js';
-import { createFlyPlatform } from '../../src/platforms/fly.js';
-import type { FlyDeps } from '../../src/platforms/fly.js';
+import { DeployError } from '../../src/io/errors.js';
+import type { Platform, Release } from '../../src/platforms/platform.js';
+import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
+import type { FlyDeps } from '../../src/platforms/fly/fly.js';
 import {
   appPath,
   createFlyMock,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlyToken } from '../../src/fly-token.js';
+import { parseFlyToken } from '../../src/platforms/fly/token.js';
 
 describe('parseFlyToken', () => {
   it('sends macaroons as FlyV1 with every part, whatever prefix the user pasted', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/errors.js';
-import type { Platform } from '../../src/platform.js';
-import { createFlyPlatform } from '../../src/platforms/fly.js';
+import { HttpError } from '../../src/io/errors.js';
+import type { Platform } from '../../src/platforms/platform.js';
+import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
 import {
   appPath,
   createFlyMock,

@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/errors.js';
-import { globToRegExp, judgeGate } from '../../src/gate.js';
-import type { JobInfo, NeedsEntry } from '../../src/gate.js';
-import { listRunJobs } from '../../src/github-jobs.js';
-import type { GitHubClient } from '../../src/github-jobs.js';
+import { HttpError } from '../../src/io/errors.js';
+import { globToRegExp, judgeGate } from '../../src/gate/gate.js';
+import type { JobInfo, NeedsEntry } from '../../src/gate/gate.js';
+import { listRunJobs } from '../../src/gate/github-jobs.js';
+import type { GitHubClient } from '../../src/gate/github-jobs.js';
 
 const SELF_RUNNER = 'GitHub Actions 7';
 

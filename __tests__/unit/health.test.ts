@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatStatusRanges, judgePoll, nextHealth } from '../../src/health.js';
+import { formatStatusRanges, judgePoll, nextHealth } from '../../src/verify/health.js';
 import type {
   HealthCriteria,
   HealthState,
   HealthVerdict,
   PollResult,
   StatusRange,
-} from '../../src/health.js';
+} from '../../src/verify/health.js';
 
 const OK_RANGE: StatusRange[] = [{ min: 200, max: 299 }];
 const criteria: HealthCriteria = { expectedStatus: OK_RANGE, checkString: '' };

@@ -3,9 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeployError, HttpError } from '../../src/errors.js';
-import { createHerokuPlatform } from '../../src/platforms/heroku.js';
-import type { HerokuPlatform } from '../../src/platforms/heroku.js';
+import { DeployError, HttpError } from '../../src/io/errors.js';
+import { createHerokuPlatform } from '../../src/platforms/heroku/heroku.js';
+import type { HerokuPlatform } from '../../src/platforms/heroku/heroku.js';
 import { createTempRepo } from '../helpers/heroku-git.js';
 import type { TempRepo } from '../helpers/heroku-git.js';
 import {

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/errors.js';
-import { HttpClient } from '../../src/http.js';
-import type { HttpClientOptions } from '../../src/http.js';
-import type { RetryPolicy } from '../../src/retry.js';
+import { HttpError } from '../../src/io/errors.js';
+import { HttpClient } from '../../src/io/http.js';
+import type { HttpClientOptions } from '../../src/io/http.js';
+import type { RetryPolicy } from '../../src/io/retry.js';
 import { startTestServer } from '../helpers/http-server.js';
 import type { TestServer } from '../helpers/http-server.js';
 

@@ -2,15 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputs } from '../../src/errors.js';
+import { InvalidInputs } from '../../src/io/errors.js';
 import {
   getSettings,
   parseExpectedStatus,
   parseJobList,
   parseNeeds,
   parseSeconds,
-} from '../../src/inputs.js';
-import { Input, type InputName } from '../../src/names.js';
+} from '../../src/settings/inputs.js';
+import { Input, type InputName } from '../../src/settings/names.js';
 import { readActionYaml } from '../../sim/runner.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'gd-inputs-'));

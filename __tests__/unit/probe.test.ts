@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PollResult } from '../../src/health.js';
-import { httpPoll, waitForHealthy } from '../../src/probe.js';
-import type { ProbeDeps, ProbeSettings } from '../../src/probe.js';
+import type { PollResult } from '../../src/verify/health.js';
+import { httpPoll, waitForHealthy } from '../../src/verify/probe.js';
+import type { ProbeDeps, ProbeSettings } from '../../src/verify/probe.js';
 
 const URL_UNDER_TEST = 'https://app.example/health';
 

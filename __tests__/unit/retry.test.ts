@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, nextRetry, parseRetryAfterMs } from '../../src/retry.js';
-import type { RetryPolicy } from '../../src/retry.js';
+import { backoffDelayMs, nextRetry, parseRetryAfterMs } from '../../src/io/retry.js';
+import type { RetryPolicy } from '../../src/io/retry.js';
 
 const policy: RetryPolicy = { attempts: 4, baseMs: 100, maxMs: 1_000, budgetMs: 5_000 };
 const now = Date.parse('2026-01-01T00:00:00Z');

@@ -1,8 +1,8 @@
 // Turns the run record into the job summary (markdown) and the step outputs.
 import * as core from '@actions/core';
-import { Output } from './names.js';
-import type { HealthReport } from './probe.js';
-import type { RunRecord } from './run-record.js';
+import { Output } from '../settings/names.js';
+import type { HealthReport } from '../verify/probe.js';
+import type { RunRecord } from '../flow/run-record.js';
 
 const HEADLINE: Record<string, string> = {
   deployed: 'DEPLOYED',

@@ -1,8 +1,8 @@
 // What main leaves for the post step (core.saveState): enough to finish a rollback that a
 // cancellation cut short. Written before each step that touches the platform.
 import * as core from '@actions/core';
-import { State } from './names.js';
-import type { Release } from './platform.js';
+import { State } from '../settings/names.js';
+import type { Release } from '../platforms/platform.js';
 
 /**
  * Where main was. `deploying`: the platform may have changed and nothing is verified yet —

@@ -1,11 +1,11 @@
 // Rollback to a known release and verify it, retried within a budget: the one path every
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
 import * as core from '@actions/core';
-import { Cancelled, errorMessage, firstLine } from './errors.js';
-import { type Release, sameRelease } from './platform.js';
-import { recoveryCommand } from './recovery.js';
+import { Cancelled, errorMessage, firstLine } from '../io/errors.js';
+import type { PlatformName } from '../settings/names.js';
+import { type Release, sameRelease } from '../platforms/platform.js';
 import { phase, type RunRecord } from './run-record.js';
-import { verifyRelease, type VerifyContext } from './verify-release.js';
+import { verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 export interface RecoverDeps {
   now: () => number;
@@ -102,4 +102,14 @@ export function reportRollback(
   record.cause =
     `${cause}; ROLLBACK TO ${target.label} FAILED: ${outcome.error}. ` +
     `THE APP MAY BE DOWN. Recover by hand: ${record.recovery}`;
+}
+
+// The exact command a person runs to put the app back by hand when the action could not.
+export function recoveryCommand(platform: PlatformName, app: string, target: Release): string {
+  switch (platform) {
+    case 'heroku':
+      return `heroku releases:rollback ${target.label} --app ${app}`;
+    case 'fly':
+      return `fly deploy --app ${app} --image ${target.id}`;
+  }
 }

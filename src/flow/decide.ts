@@ -1,5 +1,5 @@
 // What to do after something went wrong: a pure decision over what is known, tested by table.
-import type { ResultValue } from './names.js';
+import type { ResultValue } from '../settings/names.js';
 
 export interface FailureFacts {
   /** The push was started: the platform may have changed. */

@@ -1,7 +1,7 @@
 // Retrying idempotent GitHub API reads through octokit, shared by every module that calls GitHub.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nextRetry, parseRetryAfterMs } from './retry.js';
-import type { RetryPolicy } from './retry.js';
+import { nextRetry, parseRetryAfterMs } from '../io/retry.js';
+import type { RetryPolicy } from '../io/retry.js';
 
 /** GET is idempotent, so a read that hit a 5xx or a network error is simply done again. */
 export const GITHUB_READ_RETRY: RetryPolicy = {

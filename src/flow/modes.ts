@@ -1,12 +1,12 @@
 // The two modes that change nothing but the live release: a manual rollback, and a health
 // check of what is live. Neither has a gate or a build.
 import { type FlowDeps, takeSnapshot, verifyContext, verifyPhase } from './deploy.js';
-import { Cancelled } from './errors.js';
-import type { Settings } from './inputs.js';
-import type { Platform, Snapshot } from './platform.js';
+import { Cancelled } from '../io/errors.js';
+import type { Settings } from '../settings/inputs.js';
+import type { Platform, Snapshot } from '../platforms/platform.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
-import type { VerifyContext } from './verify-release.js';
+import type { VerifyContext } from '../verify/verify-release.js';
 
 /** Opens the platform, reads what is live, runs `work`, and always closes the platform. */
 async function withLiveApp(

@@ -1,9 +1,9 @@
 // Everything the run learns, filled in as it goes, so outputs and the summary can be
 // written from whatever point the run stopped at, including a crash.
-import type { GateVerdict } from './gate.js';
-import type { ResultValue } from './names.js';
-import type { InstanceReport, Release } from './platform.js';
-import type { HealthReport } from './probe.js';
+import type { GateVerdict } from '../gate/gate.js';
+import type { ResultValue } from '../settings/names.js';
+import type { InstanceReport, Release } from '../platforms/platform.js';
+import type { HealthReport } from '../verify/probe.js';
 
 export type PhaseOutcome = 'ok' | 'failed' | 'refused' | 'skipped';
 

@@ -2,10 +2,10 @@
 // per second per machine and action, burst 3), with leases, waits and the app-level reads.
 
 import { randomUUID } from 'node:crypto';
-import { HttpError, withTokenHint } from '../errors.js';
-import type { HttpClient, HttpMethod, JsonRequestOptions, JsonResponse } from '../http.js';
-import { asRecord, parseMachine, parseMachineList } from './fly-machine.js';
-import type { FlyMachine } from './fly-machine.js';
+import { HttpError, withTokenHint } from '../../io/errors.js';
+import type { HttpClient, HttpMethod, JsonRequestOptions, JsonResponse } from '../../io/http.js';
+import { asRecord, parseMachine, parseMachineList } from './machine.js';
+import type { FlyMachine } from './machine.js';
 
 export interface FlyApiTiming {
   readonly sleep: (ms: number) => Promise<void>;

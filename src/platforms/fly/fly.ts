@@ -4,11 +4,11 @@
 
 import { debug as coreDebug } from '@actions/core';
 import type { Dispatcher } from 'undici';
-import { abortOnProcessSignals, startCli } from '../cli.js';
-import type { StartCliOptions, StartCliResult } from '../cli.js';
-import { DeployError, HttpError, errorMessage } from '../errors.js';
-import { parseFlyToken } from '../fly-token.js';
-import { HttpClient } from '../http.js';
+import { abortOnProcessSignals, startCli } from '../../io/child-process.js';
+import type { StartCliOptions, StartCliResult } from '../../io/child-process.js';
+import { DeployError, HttpError, errorMessage } from '../../io/errors.js';
+import { parseFlyToken } from './token.js';
+import { HttpClient } from '../../io/http.js';
 import type {
   FlySettings,
   InstanceReport,
@@ -17,9 +17,9 @@ import type {
   Release,
   Snapshot,
 } from '../platform.js';
-import { defaultRetryPolicy } from '../retry.js';
-import type { RetryPolicy } from '../retry.js';
-import { FlyApi } from './fly-api.js';
+import { defaultRetryPolicy } from '../../io/retry.js';
+import type { RetryPolicy } from '../../io/retry.js';
+import { FlyApi } from './api.js';
 import {
   asRecord,
   declaredChecks,
@@ -31,9 +31,9 @@ import {
   runsRelease,
   sameImage,
   tagOf,
-} from './fly-machine.js';
-import type { FlyMachine, ReleaseHint } from './fly-machine.js';
-import { deployArgs, describeExit, findReleaseLine, imageLabelFor } from './fly-push.js';
+} from './machine.js';
+import type { FlyMachine, ReleaseHint } from './machine.js';
+import { deployArgs, describeExit, findReleaseLine, imageLabelFor } from './push.js';
 
 export interface FlyDeps {
   readonly sleep: (ms: number) => Promise<void>;

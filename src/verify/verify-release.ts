@@ -1,8 +1,8 @@
 // Is a release healthy? Both views: the public health URL (and version URL) polled until
 // the threshold, then the platform's own view of every instance.
 import * as core from '@actions/core';
-import type { Settings } from './inputs.js';
-import type { InstanceReport, Platform, Release } from './platform.js';
+import type { Settings } from '../settings/inputs.js';
+import type { InstanceReport, Platform, Release } from '../platforms/platform.js';
 import { type HealthReport, type ProbeDeps, waitForHealthy } from './probe.js';
 
 export interface Verdict {

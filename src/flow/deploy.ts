@@ -2,22 +2,22 @@
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 import * as core from '@actions/core';
 import { decideAfterFailure } from './decide.js';
-import { Cancelled, DeployError, errorMessage, firstLine } from './errors.js';
-import { type JobInfo, judgeGate } from './gate.js';
+import { Cancelled, DeployError, errorMessage, firstLine } from '../io/errors.js';
+import { type JobInfo, judgeGate } from '../gate/gate.js';
 import {
   type Deployment,
   type GitHubDeployments,
   looksLikeProduction,
   runLogUrl,
-} from './deployments.js';
-import type { Settings } from './inputs.js';
-import { type Platform, type Release, sameRelease, type Snapshot } from './platform.js';
-import type { ProbeDeps } from './probe.js';
-import { recoveryCommand } from './recovery.js';
+} from '../report/deployments.js';
+import type { Settings } from '../settings/inputs.js';
+import { type Platform, type Release, sameRelease, type Snapshot } from '../platforms/platform.js';
+import type { ProbeDeps } from '../verify/probe.js';
+import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { saveRelease, saveStage, saveTarget } from './state.js';
-import { type Verdict, verifyRelease, type VerifyContext } from './verify-release.js';
+import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
 export const SETTLE_TIMEOUT_MS = 15 * 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, renderSummary } from '../../src/report.js';
-import { newRunRecord } from '../../src/run-record.js';
+import { quantile, renderSummary } from '../../src/report/summary.js';
+import { newRunRecord } from '../../src/flow/run-record.js';
 
 describe('quantile', () => {
   it.each([

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError, lastLines, runCli } from './cli.js';
+import { CliError, lastLines, runCli } from './child-process.js';
 
 export interface SourceArchive {
   /** Absolute path of the .tar.gz inside the temp dir given. */

@@ -1,6 +1,6 @@
 // Lists the jobs of this workflow run attempt from the GitHub API, for the test gate.
 import type { getOctokit } from '@actions/github';
-import { errorMessage, HttpError } from './errors.js';
+import { errorMessage, HttpError } from '../io/errors.js';
 import type { JobInfo } from './gate.js';
 import { rateLimitMessage, retryRead, statusOf } from './github-retry.js';
 

@@ -14,11 +14,11 @@ import type {
   Source,
 } from '@heroku-cli/schema';
 import type { Dispatcher } from 'undici';
-import { createSourceArchive } from '../archive.js';
-import type { SourceArchive } from '../archive.js';
-import { DeployError, HttpError, errorMessage, withTokenHint } from '../errors.js';
-import { HttpClient } from '../http.js';
-import type { JsonRequestOptions, JsonResponse } from '../http.js';
+import { createSourceArchive } from '../../io/archive.js';
+import type { SourceArchive } from '../../io/archive.js';
+import { DeployError, HttpError, errorMessage, withTokenHint } from '../../io/errors.js';
+import { HttpClient } from '../../io/http.js';
+import type { JsonRequestOptions, JsonResponse } from '../../io/http.js';
 import type {
   InstanceReport,
   InstanceState,
@@ -28,8 +28,8 @@ import type {
   Release,
   Snapshot,
 } from '../platform.js';
-import { defaultRetryPolicy } from '../retry.js';
-import type { RetryPolicy } from '../retry.js';
+import { defaultRetryPolicy } from '../../io/retry.js';
+import type { RetryPolicy } from '../../io/retry.js';
 
 export interface HerokuDeps {
   readonly sleep: (ms: number) => Promise<void>;

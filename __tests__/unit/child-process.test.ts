@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliError, abortOnProcessSignals, startCli } from '../../src/cli.js';
-import type { CliHandle, StartCliOptions } from '../../src/cli.js';
+import { CliError, abortOnProcessSignals, startCli } from '../../src/io/child-process.js';
+import type { CliHandle, StartCliOptions } from '../../src/io/child-process.js';
 
 const node = process.execPath;
 const started: CliHandle[] = [];

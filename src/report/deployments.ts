@@ -1,10 +1,10 @@
 // Records the deploy as a GitHub deployment of an environment, with statuses as it goes.
-import { errorMessage, HttpError } from './errors.js';
-import type { GitHubClient } from './github-jobs.js';
-import { headerOf, rateLimitMessage, retryRead, statusOf } from './github-retry.js';
+import { errorMessage, HttpError } from '../io/errors.js';
+import type { GitHubClient } from '../gate/github-jobs.js';
+import { headerOf, rateLimitMessage, retryRead, statusOf } from '../gate/github-retry.js';
 import { plannedStatuses, statusDescription } from './deployments-plan.js';
 import type { DeploymentState, OutcomeFacts } from './deployments-plan.js';
-import type { PlatformName, ResultValue } from './names.js';
+import type { PlatformName, ResultValue } from '../settings/names.js';
 
 export type { DeploymentState, OutcomeFacts, RunLocation } from './deployments-plan.js';
 export { plannedStatuses, runLogUrl, statusDescription } from './deployments-plan.js';

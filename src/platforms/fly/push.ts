@@ -1,7 +1,7 @@
 // `flyctl deploy` as the action runs it: the exact arguments, the environment that carries the
 // token, the release line flyctl prints, and what each way of failing means for the app.
 
-import { asRecord } from './fly-machine.js';
+import { asRecord } from './machine.js';
 
 export interface DeployCommand {
   readonly app: string;

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../io/errors.js';
 import { judgePoll, nextHealth } from './health.js';
 import type { HealthCriteria, HealthState, PollJudgement, PollResult } from './health.js';
 

@@ -1,6 +1,6 @@
 // What a GitHub deployment records for each outcome of the action: pure decisions and texts.
-import { Result } from './names.js';
-import type { ResultValue } from './names.js';
+import { Result } from '../settings/names.js';
+import type { ResultValue } from '../settings/names.js';
 
 /** The deployment status states the action posts. */
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';

@@ -5,9 +5,9 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseShellWords } from 'shell-quote';
 import { parse as parseToml } from 'smol-toml';
-import { InputError, InvalidInputs } from './errors.js';
-import type { NeedsEntry } from './gate.js';
-import type { HealthCriteria, StatusRange } from './health.js';
+import { InputError, InvalidInputs } from '../io/errors.js';
+import type { NeedsEntry } from '../gate/gate.js';
+import type { HealthCriteria, StatusRange } from '../verify/health.js';
 import {
   Input,
   type InputName,
@@ -16,7 +16,7 @@ import {
   Platforms,
   type PlatformName,
 } from './names.js';
-import { USER_AGENT } from './version.js';
+import { USER_AGENT } from '../io/version.js';
 
 /** A second endpoint every poll also reads: the answer must come from the new release. */
 export interface VersionCheck {
