@@ -8,12 +8,9 @@ import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv-draft-0
 import addFormats from 'ajv-formats';
 
 const SCHEMA_ID = 'http://api.heroku.com/schema';
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export const HEROKU_SCHEMA_PATH = path.resolve(
-  repoRoot,
-  '..',
-  'shared',
+// The repository's own copy (see specs/README.md): nothing is read from outside the repository.
+export const HEROKU_SCHEMA_PATH = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
   'specs',
   'heroku-platform-api-schema.json',
 );

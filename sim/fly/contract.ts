@@ -9,12 +9,11 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 const DOCUMENT_ID = 'https://api.machines.dev/openapi.json';
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
+// The repository's own copy (see sim/contract/specs/README.md), never a path outside it.
 export const FLY_OPENAPI_PATH = path.resolve(
-  repoRoot,
+  path.dirname(fileURLToPath(import.meta.url)),
   '..',
-  'shared',
+  'contract',
   'specs',
   'fly-machines-openapi.json',
 );
