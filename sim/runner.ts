@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { actionNode } from './action-node.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const distEntry = path.join(repoRoot, 'dist', 'index.js');
@@ -14,6 +15,7 @@ export const distEntry = path.join(repoRoot, 'dist', 'index.js');
 interface ActionYaml {
   inputs: Record<string, { required?: boolean; default?: string }>;
   outputs: Record<string, { description: string }>;
+  runs: { using: string };
 }
 
 export async function readActionYaml(): Promise<ActionYaml> {
@@ -155,8 +157,10 @@ async function runStep(
   for (const [name, value] of Object.entries(savedState)) env[`STATE_${name}`] = value;
   Object.assign(env, options.extraEnv);
 
+  // The runtime action.yml names (node24), never the tests' own Node: see action-node.ts.
+  const node = await actionNode(action.runs.using, repoRoot);
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [distEntry], {
+  const child = spawn(node, [distEntry], {
     cwd: options.github.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
