@@ -1,18 +1,71 @@
-// `npm run sim [app-name]`: runs the platform simulator with one app until Ctrl-C, for trying
-// the action (or curl) against it by hand.
-import { startSimulator } from './index.js';
+// `npm run sim [app-name] [--verbose] [--env-file FILE] [--run OWNER/REPO/RUN_ID:JOB,...]`:
+// runs the platform simulator with one Heroku app until Ctrl-C or SIGTERM, for trying the
+// action (or curl) against it by hand, or from a CI job that starts it in the background.
+//   --env-file FILE  once everything listens, writes NAME=value lines (the GITHUB_ENV format)
+//                    with the URLs, tokens, app and pid, all at once: wait for the file.
+//   --run ...        declares attempt 1 of a workflow run on the simulated GitHub API whose
+//                    listed jobs concluded success, so the action's test gate can pass.
+import { rename, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_FLY_TOKEN, startSimulator } from './index.js';
+import type { RunKey, SimJob } from './types.js';
 
-const appName = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'demo-app';
-const verbose = process.argv.includes('--verbose');
+const HEROKU_TOKEN = 'sim-heroku-token';
+const GITHUB_TOKEN = 'sim-github-token';
 
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    verbose: { type: 'boolean', default: false },
+    'env-file': { type: 'string' },
+    run: { type: 'string' },
+  },
+});
+const appName = positionals[0] ?? 'demo-app';
+
+/** `acme/shop/1234:check,lint` → the run and its successful jobs. */
+function parseRun(text: string): { run: RunKey; jobs: SimJob[] } {
+  const match = /^([\w.-]+)\/([\w.-]+)\/(\d+):(.+)$/.exec(text);
+  if (!match) throw new Error(`--run '${text}': expected OWNER/REPO/RUN_ID:JOB[,JOB...]`);
+  const [, owner = '', repo = '', runId = '', names = ''] = match;
+  const jobs = names
+    .split(',')
+    .map((name): SimJob => ({ name: name.trim(), status: 'completed', conclusion: 'success' }));
+  return { run: { owner, repo, runId: Number(runId), attempt: 1 }, jobs };
+}
+
+const declaredRun = values.run === undefined ? undefined : parseRun(values.run);
 const sim = await startSimulator({
-  log: verbose ? (line) => console.log(`[sim] ${line}`) : undefined,
+  herokuToken: HEROKU_TOKEN,
+  githubToken: GITHUB_TOKEN,
+  log: values.verbose ? (line) => console.log(`[sim] ${line}`) : undefined,
 });
 try {
   const { webUrl } = await sim.heroku.createApp(appName);
-  console.log(`Heroku API:   ${sim.herokuApiUrl}  (token: sim-heroku-token)`);
-  console.log(`GitHub API:   ${sim.githubApiUrl}  (token: sim-github-token)`);
+  if (declaredRun) sim.github.setJobs(declaredRun.run, declaredRun.jobs);
+  console.log(`Heroku API:   ${sim.herokuApiUrl}  (token: ${HEROKU_TOKEN})`);
+  console.log(`GitHub API:   ${sim.githubApiUrl}  (token: ${GITHUB_TOKEN})`);
+  console.log(`Fly API:      ${sim.flyApiUrl}`);
   console.log(`App ${appName}: ${webUrl}`);
+  const envFile = values['env-file'];
+  if (envFile !== undefined) {
+    const lines = {
+      SIM_HEROKU_API_URL: sim.herokuApiUrl,
+      SIM_HEROKU_TOKEN: HEROKU_TOKEN,
+      SIM_GITHUB_API_URL: sim.githubApiUrl,
+      SIM_GITHUB_TOKEN: GITHUB_TOKEN,
+      SIM_FLY_API_URL: sim.flyApiUrl,
+      SIM_FLY_TOKEN: DEFAULT_FLY_TOKEN,
+      SIM_APP: appName,
+      SIM_APP_URL: webUrl,
+      SIM_PID: String(process.pid),
+    };
+    const text = Object.entries(lines).map(([name, value]) => `${name}=${value}\n`);
+    // Written aside, then renamed: whoever waits for the file never reads half of it.
+    await writeFile(`${envFile}.partial`, text.join(''));
+    await rename(`${envFile}.partial`, envFile);
+    console.log(`Wrote ${envFile}`);
+  }
   console.log('Press Ctrl-C to stop.');
 } catch (error) {
   await sim.stop();
