@@ -1,14 +1,12 @@
-// `npm run sim [app-name] [--verbose] [--env-file FILE] [--run OWNER/REPO/RUN_ID:JOB,...]`:
-// runs the platform simulator with one Heroku app until Ctrl-C or SIGTERM, for trying the
-// action (or curl) against it by hand, or from a CI job that starts it in the background.
-//   --env-file FILE  once everything listens, writes NAME=value lines (the GITHUB_ENV format)
-//                    with the URLs, tokens, app and pid, all at once: wait for the file.
-//   --run ...        declares attempt 1 of a workflow run on the simulated GitHub API whose
-//                    listed jobs concluded success, so the action's test gate can pass.
+// `npm run sim [app-name] [--verbose] [--write-env FILE]`: runs the platform simulator with
+// one Heroku app until Ctrl-C or SIGTERM, for trying the action (or curl) against it by hand,
+// or from a CI job that starts it in the background (ci.yml's test-action job).
+// --write-env FILE: once everything listens, writes NAME=value lines (the GITHUB_ENV format)
+// with the URLs, tokens, app and pid, all at once: whoever started it waits for the file.
+// (Not --env-file: tsx would take that for Node's own option.)
 import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FLY_TOKEN, startSimulator } from './index.js';
-import type { RunKey, SimJob } from './types.js';
 
 const HEROKU_TOKEN = 'sim-heroku-token';
 const GITHUB_TOKEN = 'sim-github-token';
@@ -17,24 +15,11 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     verbose: { type: 'boolean', default: false },
-    'env-file': { type: 'string' },
-    run: { type: 'string' },
+    'write-env': { type: 'string' },
   },
 });
 const appName = positionals[0] ?? 'demo-app';
 
-/** `acme/shop/1234:check,lint` → the run and its successful jobs. */
-function parseRun(text: string): { run: RunKey; jobs: SimJob[] } {
-  const match = /^([\w.-]+)\/([\w.-]+)\/(\d+):(.+)$/.exec(text);
-  if (!match) throw new Error(`--run '${text}': expected OWNER/REPO/RUN_ID:JOB[,JOB...]`);
-  const [, owner = '', repo = '', runId = '', names = ''] = match;
-  const jobs = names
-    .split(',')
-    .map((name): SimJob => ({ name: name.trim(), status: 'completed', conclusion: 'success' }));
-  return { run: { owner, repo, runId: Number(runId), attempt: 1 }, jobs };
-}
-
-const declaredRun = values.run === undefined ? undefined : parseRun(values.run);
 const sim = await startSimulator({
   herokuToken: HEROKU_TOKEN,
   githubToken: GITHUB_TOKEN,
@@ -42,12 +27,11 @@ const sim = await startSimulator({
 });
 try {
   const { webUrl } = await sim.heroku.createApp(appName);
-  if (declaredRun) sim.github.setJobs(declaredRun.run, declaredRun.jobs);
   console.log(`Heroku API:   ${sim.herokuApiUrl}  (token: ${HEROKU_TOKEN})`);
   console.log(`GitHub API:   ${sim.githubApiUrl}  (token: ${GITHUB_TOKEN})`);
   console.log(`Fly API:      ${sim.flyApiUrl}`);
   console.log(`App ${appName}: ${webUrl}`);
-  const envFile = values['env-file'];
+  const envFile = values['write-env'];
   if (envFile !== undefined) {
     const lines = {
       SIM_HEROKU_API_URL: sim.herokuApiUrl,
