@@ -22,8 +22,8 @@ import { repoRoot } from '../../sim/runner.js';
 // vitest.config.ts inlines the parser: it imports its JSON schemas without an import
 // attribute, which Node's own ESM loader refuses (actions/languageservices#387).
 const trace = new NoOperationTraceWriter();
-/** How a workflow refers to this action. */
-const OUR_ACTION = /^guarded-deploy\//;
+/** How a workflow refers to this action: published, or this checkout (`uses: ./`). */
+const OUR_ACTION = /^(guarded-deploy\/|\.\/$)/;
 
 async function workflowFiles(dir: string): Promise<string[]> {
   const names = await readdir(path.join(repoRoot, dir));
@@ -230,5 +230,90 @@ describe('example workflows', () => {
     });
     const permissions = step?.permissions;
     expect(keysOf(permissions).sort()).toEqual(['actions', 'contents', 'deployments']);
+  });
+});
+
+async function parsedRoot(file: string): Promise<TemplateToken> {
+  const result = await parseFile(file);
+  if (result.value === undefined) throw new Error(`${file} did not parse`);
+  return result.value;
+}
+
+/** The steps of one job, in order. */
+function jobSteps(root: TemplateToken, jobId: string): TemplateToken[] {
+  const steps = child(child(child(root, 'jobs'), jobId), 'steps');
+  return steps !== undefined && isSequence(steps) ? [...steps] : [];
+}
+
+/** Everything a step says in `run` and `env`, expressions as written. */
+function stepText(step: TemplateToken | undefined): string {
+  const env = entries(child(step, 'env')).map(([key, value]) => `${key}=${textOf(value) ?? ''}`);
+  return [textOf(child(step, 'run')) ?? '', ...env].join('\n');
+}
+
+describe('ci.yml test-action job', () => {
+  it('starts the simulator, then runs this checkout as users do: deployed, then rolled back', async () => {
+    const root = await parsedRoot('.github/workflows/ci.yml');
+    const steps = jobSteps(root, 'test-action');
+    const ours = steps.flatMap((step, index) =>
+      textOf(child(step, 'uses')) === './' ? [index] : [],
+    );
+    const start = steps.findIndex((step) =>
+      /npm run -s sim -- .*--write-env[\s\S]*GITHUB_ENV/.test(stepText(step)),
+    );
+    expect(ours).toHaveLength(2);
+    expect(start, 'a step starts the simulator before the action').toBeGreaterThanOrEqual(0);
+    expect(start).toBeLessThan(ours[0] ?? -1);
+    const [healthy, unhealthy] = ours.map((index) => steps[index]);
+    const after = (index: number | undefined): string =>
+      steps
+        .slice((index ?? steps.length) + 1)
+        .map(stepText)
+        .join('\n');
+
+    const healthyId = textOf(child(healthy, 'id')) ?? '?';
+    expect(after(ours[0])).toContain(`steps.${healthyId}.outputs.result`);
+    expect(after(ours[0])).toMatch(/"\$RESULT" = deployed/);
+
+    // The unhealthy release fails its step; the job goes on and asserts how it failed.
+    const unhealthyId = textOf(child(unhealthy, 'id')) ?? '?';
+    expect(textOf(child(unhealthy, 'continue-on-error'))).toBe('true');
+    expect(after(ours[1])).toContain(`steps.${unhealthyId}.outcome`);
+    expect(after(ours[1])).toMatch(/"\$OUTCOME" = failure/);
+    expect(after(ours[1])).toContain(`steps.${unhealthyId}.outputs.result`);
+    expect(after(ours[1])).toMatch(/"\$RESULT" = rolled-back/);
+    const sourceDir = textOf(child(child(unhealthy, 'with'), 'source-dir')) ?? '';
+    const server = await readFile(path.join(repoRoot, sourceDir, 'server.js'), 'utf8');
+    expect(server).toMatch(/writeHead\(500/);
+
+    // The gate reads the real jobs of the run: it waits for `check` and may read them.
+    const needs = child(child(child(root, 'jobs'), 'test-action'), 'needs');
+    expect(needs !== undefined && isSequence(needs) ? [...needs].map(textOf) : []).toEqual([
+      'check',
+    ]);
+    expect(await inputProblems('ci.yml', root)).toEqual([]);
+    for (const step of ourSteps('ci.yml', root)) {
+      expect(step.with.get('require-jobs'), step.where).toBe('check');
+      expect(step.permissions && grants(step.permissions, 'actions', 'read'), step.where).toBe(
+        true,
+      );
+    }
+  });
+});
+
+describe('release.yml', () => {
+  it('moves the major tag on a vX.Y.Z tag, only after dist/ matches a fresh build', async () => {
+    const root = await parsedRoot('.github/workflows/release.yml');
+    const tags = child(child(child(root, 'on'), 'push'), 'tags');
+    expect(tags !== undefined && isSequence(tags) ? [...tags].map(textOf) : []).toEqual(['v*.*.*']);
+    const permissions = child(child(child(root, 'jobs'), 'release'), 'permissions');
+    expect(permissions && grants(permissions, 'contents', 'write')).toBe(true);
+    const runs = jobSteps(root, 'release').map(stepText);
+    const checked = runs.findIndex((run) => run.includes('.ci/check-dist'));
+    const moved = runs.findIndex((run) =>
+      /git push --force origin "refs\/tags\/\$major"/.test(run),
+    );
+    expect(checked).toBeGreaterThanOrEqual(0);
+    expect(moved).toBeGreaterThan(checked);
   });
 });
