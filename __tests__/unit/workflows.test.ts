@@ -252,7 +252,7 @@ function stepText(step: TemplateToken | undefined): string {
 }
 
 describe('ci.yml test-action job', () => {
-  it('starts the simulator, then runs this checkout as users do: deployed, then rolled back', async () => {
+  it('starts the simulator, then runs this checkout: deployed, then rolled back', async () => {
     const root = await parsedRoot('.github/workflows/ci.yml');
     const steps = jobSteps(root, 'test-action');
     const ours = steps.flatMap((step, index) =>
