@@ -289,6 +289,28 @@ describe('push', () => {
     expect(error.message).toContain('500 internal_server_error: Oops. (POST /apps/demo/builds)');
   });
 
+  // The one rule (platforms/kit/outcome.ts): a 2xx means Heroku created the build, even when
+  // its body cannot be read; sending it again would build twice.
+  it('takes a garbled 2xx to POST /builds as a build that may release', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(201, '{"id": "build-1", "sta')
+      .persist();
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(1);
+    expect(error.liveChanged).toBe(true);
+  });
+
+  it('takes a 4xx to POST /builds as nothing built', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(422, { id: 'invalid_params', message: 'Bad checksum.' });
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(error.liveChanged).toBe(false);
+  });
+
   it('fails before any build without changing the live release when the upload fails', async () => {
     await blob.close();
     blob = await startTestServer((_request, response) => {
