@@ -297,8 +297,7 @@ export class HerokuPlatform implements Platform {
     const started = this.deps.now();
     if (release.outputStreamUrl !== undefined) {
       log(`Release phase of v${release.version}:`);
-      const tail = new TailBuffer(outputTailLines);
-      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, tail);
+      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log);
     }
     const polled = await pollUntil(
       () => this.api.release(release.id),
@@ -314,18 +313,18 @@ export class HerokuPlatform implements Platform {
     return polled.value;
   }
 
-  /** Output lines to `log`, the last ones kept in `tail`; a broken stream is only reported:
-   * the status poll that follows decides. */
+  /** Output lines to `log`, the last ones kept in `tail` when given; a broken stream is only
+   * reported: the status poll that follows decides. */
   private async streamOutput(
     url: string,
     deadlineMs: number,
     log: LogLine,
-    tail: TailBuffer,
+    tail?: TailBuffer,
   ): Promise<void> {
     try {
       for await (const line of this.api.client.streamLines(url, { deadlineMs })) {
         log(line);
-        tail.push(line);
+        tail?.push(line);
       }
     } catch (error) {
       log(`(output stream ended early: ${errorMessage(error)}; checking the status instead)`);
