@@ -1,7 +1,7 @@
 // The HTTP client of a platform adapter, set up the same way for both: one keep-alive agent
 // (or the tests' dispatcher), the retry policy and clock injected, a refused token re-worded.
 import type { Dispatcher } from 'undici';
-import { withTokenHint } from '../../io/errors.js';
+import { HttpError, withTokenHint } from '../../io/errors.js';
 import { HttpClient } from '../../io/http.js';
 import type { HttpMethod, JsonRequestOptions, JsonResponse } from '../../io/http.js';
 import type { RetryPolicy } from '../../io/retry.js';
@@ -65,4 +65,17 @@ export function callWithTokenHints(client: HttpClient, hints: TokenHints): ApiCa
       throw withTokenHint(error, hints);
     }
   };
+}
+
+/** A 404 for the app itself, re-worded to say the app does not exist (`what` says what to
+ * do); anything else unchanged. */
+export function withAppNotFound(error: unknown, what: string): unknown {
+  if (!(error instanceof HttpError) || error.status !== 404) return error;
+  return new HttpError(
+    error.method,
+    error.url,
+    error.status,
+    error.errorId,
+    `${what} ${error.message}`,
+  );
 }
