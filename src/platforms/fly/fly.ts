@@ -23,8 +23,8 @@ import { createApiClient } from '../kit/api-client.js';
 import type { ApiClientDeps } from '../kit/api-client.js';
 import { pollUntil } from '../kit/poll.js';
 import { FlyApi } from './api.js';
-import { runFlyctlDeploy } from './flyctl.js';
-import type { FlyctlDeps } from './flyctl.js';
+import { runFlyctlDeploy } from './run-flyctl.js';
+import type { FlyctlDeps } from './run-flyctl.js';
 import {
   groupByImage,
   imageOfConfig,
@@ -37,7 +37,7 @@ import {
   tagOf,
 } from './machine.js';
 import type { FlyMachine, ReleaseHint } from './machine.js';
-import { deployArgs, imageLabelFor } from './push.js';
+import { deployArgs, imageLabelFor } from './deploy-command.js';
 import { MachineRestorer } from './restore.js';
 
 export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
