@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeployError, HttpError } from '../../src/io/errors.js';
+import { HttpError } from '../../src/io/errors.js';
 import { createHerokuPlatform } from '../../src/platforms/heroku/heroku.js';
 import type { HerokuPlatform } from '../../src/platforms/heroku/heroku.js';
 import { createTempRepo } from '../helpers/heroku-git.js';
@@ -20,6 +20,7 @@ import {
 import type { HerokuMock } from '../helpers/heroku-mock.js';
 import { startTestServer } from '../helpers/http-server.js';
 import type { TestServer } from '../helpers/http-server.js';
+import { deployError, rejection } from '../helpers/rejection.js';
 
 const firstRange = 'version ..; max=10, order=desc';
 
@@ -33,21 +34,6 @@ let logLines: string[];
 const log = (line: string): void => {
   logLines.push(line);
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
-
-async function deployError(promise: Promise<unknown>): Promise<DeployError> {
-  const error = await rejection(promise);
-  if (!(error instanceof DeployError)) throw new Error(`expected a DeployError: ${String(error)}`);
-  return error;
-}
 
 /** POST /sources answering with an upload URL on the local blob server. */
 function mockSources(): void {
@@ -120,6 +106,7 @@ describe('snapshot', () => {
       webUrl: 'https://demo-1234.herokuapp.com/',
       switchoverSeconds: 180,
       notices: [expect.stringContaining('Preboot is enabled on demo')],
+      restore: { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
     });
     const first = mock.calls('GET', '/apps/demo')[0];
     expect(first?.headers).toMatchObject({
@@ -148,7 +135,7 @@ describe('snapshot', () => {
       .intercept({ path: '/apps/demo', method: 'GET' })
       .reply(401, { id: 'unauthorized', message: 'Invalid credentials provided.' });
     const error = await rejection(platform.snapshot());
-    const message = (error as Error).message;
+    const message = error.message;
     expect(message).toContain('The Heroku API refused the token: check the `api-token` secret');
     expect(message).toContain('401 unauthorized: Invalid credentials provided.');
     expect(message).not.toContain(apiToken);
@@ -288,6 +275,28 @@ describe('push', () => {
     expect(error.message).toContain('500 internal_server_error: Oops. (POST /apps/demo/builds)');
   });
 
+  // The one rule (platforms/kit/outcome.ts): a 2xx means Heroku created the build, even when
+  // its body cannot be read; sending it again would build twice.
+  it('takes a garbled 2xx to POST /builds as a build that may release', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(201, '{"id": "build-1", "sta')
+      .persist();
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(1);
+    expect(error.liveChanged).toBe(true);
+  });
+
+  it('takes a 4xx to POST /builds as nothing built', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(422, { id: 'invalid_params', message: 'Bad checksum.' });
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(error.liveChanged).toBe(false);
+  });
+
   it('fails before any build without changing the live release when the upload fails', async () => {
     await blob.close();
     blob = await startTestServer((_request, response) => {
@@ -329,7 +338,10 @@ describe('rollback', () => {
       .intercept({ path: '/apps/demo/releases/rel-14', method: 'GET' })
       .reply(200, releaseBody(14, { status: 'succeeded', current: true }));
 
-    const release = await platform.rollback({ id: 'rel-10', label: 'v10' }, log);
+    const release = await platform.rollback(
+      { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
+      log,
+    );
 
     expect(release).toEqual({ id: 'rel-14', label: 'v14' });
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
@@ -345,7 +357,9 @@ describe('rollback', () => {
     mock.api
       .intercept({ path: '/apps/demo/releases/rel-14', method: 'GET' })
       .reply(200, releaseBody(14, { status: 'failed' }));
-    const error = await deployError(platform.rollback({ id: 'rel-10', label: 'v10' }, log));
+    const error = await deployError(
+      platform.rollback({ kind: 'release', target: { id: 'rel-10', label: 'v10' } }, log),
+    );
     expect(error.message).toContain('Rollback to v10 failed');
   });
 
@@ -354,7 +368,9 @@ describe('rollback', () => {
       .intercept({ path: '/apps/demo/releases', method: 'POST' })
       .replyWithError(new Error('other side closed'))
       .persist();
-    const error = await deployError(platform.rollback({ id: 'rel-10', label: 'v10' }, log));
+    const error = await deployError(
+      platform.rollback({ kind: 'release', target: { id: 'rel-10', label: 'v10' } }, log),
+    );
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
     expect(error.liveChanged).toBe(true);
   });
