@@ -190,6 +190,7 @@ async function deployGated(
       requireJobs: settings.requireJobs,
       needs: settings.needs,
       selfRunnerName: settings.run.runnerName,
+      attempt: settings.run.attempt,
     });
     record.gate = verdict;
     done(
