@@ -1,6 +1,7 @@
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputs } from '../../src/io/errors.js';
 import {
@@ -232,5 +233,58 @@ describe('parsers', () => {
   it('reads needs', () => {
     expect(parseNeeds('{"a":{"result":"failure"}}')).toEqual({ a: { result: 'failure' } });
     expect(typeof parseNeeds('[]')).toBe('string');
+  });
+});
+
+// Issue 13: whatever string any input holds, reading the settings either succeeds or throws
+// the one InvalidInputs naming inputs, never anything else (a stack trace in the job log).
+describe('any string in any input', () => {
+  const tricky = fc.constantFrom(
+    '',
+    ' ',
+    '\t',
+    '\n',
+    '0',
+    '-1',
+    '1e309',
+    'NaN',
+    '::error::x',
+    '${{ x }}',
+    '../../..',
+    '/',
+    'http://[::1',
+    'https://x/?#',
+    '\u202e',
+    '\u2028',
+    '\ud800',
+    'a'.repeat(5000),
+  );
+  const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), tricky);
+
+  it.each(Object.values(Input))('%s', async (input) => {
+    await stubRun(valid);
+    const quiet = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
+    try {
+      fc.assert(
+        fc.property(
+          anyString.filter((value) => !value.includes('\0')),
+          (value) => {
+            vi.stubEnv(`INPUT_${input.toUpperCase()}`, value);
+            try {
+              getSettings();
+            } catch (error) {
+              expect(error).toBeInstanceOf(InvalidInputs);
+              for (const problem of (error as InvalidInputs).problems) {
+                expect(problem.message).toMatch(/^Input '[a-z-]+': /);
+                expect(problem.message).not.toContain('\n');
+              }
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });
