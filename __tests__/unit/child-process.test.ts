@@ -6,6 +6,7 @@ import {
   runCli,
   startCli,
 } from '../../src/io/child-process.js';
+import { lineSplitter, MAX_LINE_CHARS } from '../../src/io/tail-buffer.js';
 import type { CliHandle, StartCliOptions } from '../../src/io/child-process.js';
 
 const node = process.execPath;
@@ -251,5 +252,27 @@ describe('line cap', () => {
     expect(lines[0]?.length).toBeLessThanOrEqual(64 * 1024);
     expect(lines[0]).toMatch(/\[234528 more characters cut\]$/);
     expect(lines[1]).toBe('after');
+  });
+});
+
+describe('lineSplitter', () => {
+  it('splits LF and CRLF across chunks, a multi-byte character split in two included', () => {
+    const lines: string[] = [];
+    const splitter = lineSplitter((line) => lines.push(line));
+    const euro = Buffer.from('€');
+    splitter.push(Buffer.concat([Buffer.from('a\r\nb'), euro.subarray(0, 1)]));
+    splitter.push(Buffer.concat([euro.subarray(1), Buffer.from('\nlast')]));
+    splitter.end();
+    expect(lines).toEqual(['a', 'b€', 'last']);
+  });
+
+  it('keeps at most the cap of a line that never ends, and counts what was cut', () => {
+    const lines: string[] = [];
+    const splitter = lineSplitter((line) => lines.push(line));
+    for (let i = 0; i < 10; i += 1) splitter.push(Buffer.from('y'.repeat(100_000)));
+    splitter.end();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.length).toBeLessThanOrEqual(MAX_LINE_CHARS);
+    expect(lines[0]).toMatch(/ … \[934528 more characters cut\]$/);
   });
 });
