@@ -50,19 +50,18 @@ function jobsRequests(): number {
   return scenario.sim.requests.filter((request) => /\/jobs(\?|$)/.test(request.path)).length;
 }
 
-/** A jobs page as GitHub sends it, for a fault to answer with. */
-function jobsPage(total: number, names: string[]): unknown {
-  return {
-    total_count: total,
-    jobs: names.map((name, index) => ({
-      id: 1 + index,
-      name,
-      status: 'completed',
-      conclusion: 'success',
-      runner_name: 'GitHub Actions 2',
-      run_attempt: 1,
-    })),
-  };
+/** Answers the next `times` job listings with one page of `total` jobs (only `test` on it)
+ * whose `Link` says the next page is at `nextBase`. */
+function answerJobsWithNext(total: number, nextBase: string, times: number): void {
+  const job = { id: 1, name: 'test', status: 'completed', conclusion: 'success', run_attempt: 1 };
+  scenario.sim.github.inject({
+    method: 'GET',
+    path: /\/jobs$/,
+    status: 200,
+    body: { total_count: total, jobs: [{ ...job, runner_name: 'GitHub Actions 2' }] },
+    headers: { link: `<${nextBase}/repos/acme/shop/actions/runs/1/jobs?page=2>; rel="next"` },
+    times,
+  });
 }
 
 describe('the gate (issue 13 items 1-4)', () => {
@@ -83,15 +82,7 @@ describe('the gate (issue 13 items 1-4)', () => {
 
   it('never follows a next-page link to another host with the token (item 2)', async () => {
     scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
-    const link = `<${elsewhereUrl}/repos/acme/shop/actions/runs/1/jobs?page=2>; rel="next"`;
-    scenario.sim.github.inject({
-      method: 'GET',
-      path: /\/jobs$/,
-      status: 200,
-      body: jobsPage(2, ['test']),
-      headers: { link },
-      times: 1,
-    });
+    answerJobsWithNext(2, elsewhereUrl, 1);
     const before = platformRequests();
     const result = await scenario.deploy({ version: 'never' });
     expectReported(result, 'failed');
@@ -102,15 +93,7 @@ describe('the gate (issue 13 items 1-4)', () => {
 
   it('stops a next link that loops at ceil(total_count / 100) + 1 pages (item 2)', async () => {
     scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
-    const link = `<${scenario.sim.githubApiUrl}/repos/acme/shop/actions/runs/1/jobs?page=2>; rel="next"`;
-    scenario.sim.github.inject({
-      method: 'GET',
-      path: /\/jobs$/,
-      status: 200,
-      body: jobsPage(150, ['test']),
-      headers: { link },
-      times: 1000,
-    });
+    answerJobsWithNext(150, scenario.sim.githubApiUrl, 1000);
     const before = jobsRequests();
     const result = await scenario.deploy({ version: 'never' });
     scenario.sim.github.clear();
