@@ -194,3 +194,22 @@ describe('output from builds (issue 13 items 5, 6)', () => {
     expect(result.stdout).toMatch(/x{1000}.* more characters cut\]/);
   });
 });
+
+describe('child processes (issue 13 item 6)', () => {
+  it('stops a git that hangs at its timeout instead of leaving it running', async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    const live = await scenario.liveVersion();
+    const result = await scenario.deploy({ version: 'never' }, {}, undefined, {
+      extraEnv: { GD_SIM_GIT_HANG: '1' },
+      // git's own timeout is 30 s; the run ends soon after.
+      timeoutMs: 60_000,
+    });
+    expect(result.outputs.result).not.toBe('deployed');
+    expect(result.annotations.at(-1)?.message).toMatch(/git rev-parse did not finish within/);
+    const pid = Number(/^=== git hangs as pid (\d+)$/m.exec(result.children)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    // Gone: signal 0 only asks whether the process exists.
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(await scenario.liveVersion()).toBe(live);
+  }, 90_000);
+});
