@@ -41,10 +41,6 @@ export function toBytes(chunk: unknown): Uint8Array {
   return new TextEncoder().encode(String(chunk));
 }
 
-export function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-
 export interface Failure {
   readonly status: number;
   readonly errorId: string | undefined;
