@@ -270,7 +270,8 @@ describe('push', () => {
     const error = await deployError(platform.push(repo.commit, log));
     expect(error.liveChanged).toBe(false);
     expect(error.message).toBe(
-      'The release phase of v13 failed: v13 was never deployed and the previous release ' +
+      'The release phase of v13 failed (its last line: migration 42 failed): v13 was never ' +
+        'deployed and the previous release ' +
         'keeps serving.',
     );
     expect(logLines).toContain('migration 42 failed');

@@ -252,11 +252,15 @@ export class FlyPlatform implements Platform {
         this.deps.deployTimeoutMs,
       );
       const last = tail.length > 0 ? `\nLast flyctl output:\n${tail.join('\n')}` : '';
+      // flyctl's own words first: its last `Error:` line is what a person needs to read.
+      const said = tail.findLast((line) => /^\s*Error:?\s/.test(line))?.trim();
       throw new DeployError(
-        `flyctl deploy of ${short} ${why}. Machines may have changed: a failed rolling ` +
-          'deploy leaves some on the new image, a failed canary can leave its machine behind.' +
+        `flyctl deploy of ${short} ${why}${said === undefined ? '' : `: ${said}`}\n` +
+          'Machines may have changed: a failed rolling deploy leaves some on the new image, ' +
+          'a failed canary can leave its machine behind.' +
           last,
         true,
+        { title: 'flyctl output', lines: tail },
       );
     }
     const hint: ReleaseHint = {

@@ -374,9 +374,12 @@ export class HerokuPlatform implements Platform {
     );
     if (build.status === 'failed') {
       const lastOutput = tail.length > 0 ? `\nLast build output:\n${tail.join('\n')}` : '';
+      const said = failingLines(tail);
       throw new DeployError(
-        `Heroku build ${buildId} of ${short} failed; nothing was released.${lastOutput}`,
+        `Heroku build ${buildId} of ${short} failed; nothing was released` +
+          `${said === '' ? '.' : `: ${said}`}${lastOutput}`,
         false,
+        { title: 'Build output', lines: tail },
       );
     }
     const releaseId = build.releaseId ?? '';
@@ -384,12 +387,16 @@ export class HerokuPlatform implements Platform {
       (await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(releaseId)}`)).body,
     );
     log(`Build succeeded: release v${release.version}`);
-    const done = await this.waitForRelease(release, log);
+    const releaseTail: string[] = [];
+    const done = await this.waitForRelease(release, log, releaseTail);
     if (done.status === 'failed') {
+      const said = releaseTail.findLast((line) => line.trim() !== '')?.trim();
       throw new DeployError(
-        `The release phase of v${done.version} failed: v${done.version} was never deployed ` +
-          'and the previous release keeps serving.',
+        `The release phase of v${done.version} failed` +
+          `${said === undefined ? '' : ` (its last line: ${said})`}: ` +
+          `v${done.version} was never deployed and the previous release keeps serving.`,
         false,
+        { title: `Release phase output of v${done.version}`, lines: releaseTail },
       );
     }
     log(`v${done.version} is live`);
@@ -397,12 +404,16 @@ export class HerokuPlatform implements Platform {
   }
 
   /** Streams the release phase output (when there is one) and polls until it is decided. */
-  private async waitForRelease(release: ReleaseState, log: LogLine): Promise<ReleaseState> {
+  private async waitForRelease(
+    release: ReleaseState,
+    log: LogLine,
+    tail: string[] = [],
+  ): Promise<ReleaseState> {
     if (release.status !== 'pending') return release;
     const started = this.deps.now();
     if (release.outputStreamUrl !== undefined) {
       log(`Release phase of v${release.version}:`);
-      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, []);
+      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, tail);
     }
     const releasePath = `${this.appPath}/releases/${encodeURIComponent(release.id)}`;
     return this.poll(
@@ -580,4 +591,15 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** A failed build's own words: the lines Heroku buildpacks mark as errors with ` !`
+ * (e.g. ` !     Push rejected, failed to compile Python app.` in heroku-buildpack-python's
+ * spec outputs), the last few, on one line. */
+function failingLines(tail: readonly string[]): string {
+  const marked = tail
+    .filter((line) => /^\s*!/.test(line))
+    .map((line) => line.replace(/^\s*!\s*/, '').trim())
+    .filter((line) => line !== '');
+  return marked.slice(-3).join(' ');
 }
