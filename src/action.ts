@@ -13,7 +13,7 @@ import type { Platform } from './platforms/platform.js';
 import { createFlyPlatform } from './platforms/fly/fly.js';
 import { createHerokuPlatform } from './platforms/heroku/heroku.js';
 import { liveProbeDeps } from './verify/probe.js';
-import { renderSummary, writeOutputs } from './report/summary.js';
+import { writeOutputs, writeSummary } from './report/summary.js';
 import { newRunRecord } from './flow/run-record.js';
 
 const GITHUB_TIMEOUT_MS = 30_000;
@@ -111,11 +111,7 @@ export async function runAction(): Promise<void> {
     record.appState ??= record.previous === undefined ? 'nothing was changed' : undefined;
   } finally {
     writeOutputs(record);
-    try {
-      await core.summary.addRaw(renderSummary(record)).write();
-    } catch (error) {
-      core.warning(`Could not write the job summary: ${errorMessage(error)}`);
-    }
+    await writeSummary(record);
   }
   if (record.result === undefined || !green.includes(record.result)) {
     throw new Error(record.cause ?? `result: ${record.result ?? 'failed'}`);
