@@ -18,7 +18,7 @@ function normalise(markdown: string): string {
     .replace(/\d+\u00a0ms/g, '#\u00a0ms')
     .replace(/after [\d.]+ s/g, 'after # s')
     .replace(/\d+ polls/g, '# polls')
-    .replace(/\| \d+\/\d+ \|/g, '| #/# |')
+    .replace(/\d+\/\d+ in/g, '#/# in')
     .replace(/\d+ passed/g, '# passed')
     .replace(/\| [🟩🟥⬛][🟩🟥⬛ …\d]* \|/gu, '| ▦ |')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')

@@ -103,7 +103,7 @@ export function rolledBackRecord(): RunRecord {
   record.rolledBack = true;
   record.release = { id: 'rel-4', label: 'v4' };
   record.rollbackRelease = { id: 'rel-5', label: 'v5' };
-  record.cause = `New release v4 is unhealthy: ${unhealthy}; rolled back to v3 (as v5), verified healthy`;
+  record.cause = `New release v4 is unhealthy: ${unhealthy}; rolled back to v3, verified healthy`;
   record.appState = 'rolled back to v3 (as v5), verified healthy';
   record.health = health('f'.repeat(20), unhealthy);
   record.rollbackHealth = health('ppp', '3 passing polls in a row after 0.4 s');

@@ -76,8 +76,10 @@ describe('renderSummary over recorded runs', () => {
 
   it('shows the health of each release as one mark per poll, on its own row', () => {
     const markdown = renderSummary(rolledBackRecord());
-    expect(markdown).toContain(`| new release | ${'🟥'.repeat(20)} | 0/20 |`);
-    expect(markdown).toContain('| rollback | 🟩🟩🟩 | 3/3 |');
+    expect(markdown).toContain(
+      `| new\u00a0release | ${'🟥'.repeat(20)} | 0/20 in\u00a04.0\u00a0s: unhealthy |`,
+    );
+    expect(markdown).toContain('| rollback | 🟩🟩🟩 | 3/3 in\u00a00.6\u00a0s: healthy |');
     expect(markdown).toContain(
       '- Last answer to the new release: status 500, body `{"status":"error","error":"database ' +
         'unreachable: ECONNREFUSED"}`',
@@ -87,7 +89,8 @@ describe('renderSummary over recorded runs', () => {
   it.each([
     ['xfppp', '⬛🟥🟩🟩🟩'],
     ['pfpfp', '🟩🟥🟩🟥🟩'],
-    ['p'.repeat(25) + 'f'.repeat(25), `${'🟩'.repeat(20)} …10… ${'🟥'.repeat(20)}`],
+    ['p'.repeat(13) + 'f'.repeat(13), `${'🟩'.repeat(13)}${'🟥'.repeat(13)}`],
+    ['p'.repeat(25) + 'f'.repeat(25), `${'🟩'.repeat(12)} …26… ${'🟥'.repeat(12)}`],
   ])('strip of %s is %s', (shape, expected) => {
     expect(strip(polls(shape))).toBe(expected);
   });
@@ -101,7 +104,7 @@ describe('renderSummary over recorded runs', () => {
 
   it('names a Fly release by what the machines run, image and digest', () => {
     const markdown = renderSummary(flyRolledBackRecord());
-    expect(markdown).toContain('| v2 (demo-fly@sha256:1b61dff00c17) | - |');
+    expect(markdown).toContain('| before | v2 | demo-fly@sha256:1b61dff00c17 |');
     expect(shortImage(`registry.fly.io/demo-fly:deployment-01OLD@sha256:${'ab'.repeat(32)}`)).toBe(
       'deployment-01OLD@sha256:abababababab',
     );

@@ -90,9 +90,9 @@ export function reportRollback(
 ): void {
   if (outcome.ok) {
     record.rolledBack = true;
-    const words = rolledBackWords(context.settings.platform, target, outcome.restored);
-    record.appState = `${words}, verified healthy`;
-    record.cause = `${withoutEndStop(cause)}; ${words}, verified healthy`;
+    const { platform } = context.settings;
+    record.appState = `${rolledBackWords(platform, target, outcome.restored)}, verified healthy`;
+    record.cause = `${withoutEndStop(cause)}; ${rolledBackWords(platform, target)}, verified healthy`;
     return;
   }
   const { settings } = context;

@@ -22,10 +22,10 @@ export function describeRelease(platform: string, release: Release): string {
   return `${release.label} (${shortImage(release.id)})`;
 }
 
-/** What a verified rollback did, for the cause and the app's state. */
-export function rolledBackWords(platform: string, target: Release, restored: Release): string {
+/** What a verified rollback did, for the cause and (with the release made) the app's state. */
+export function rolledBackWords(platform: string, target: Release, restored?: Release): string {
   if (platform === 'fly') return `every machine is back on ${describeRelease(platform, target)}`;
-  return restored.id === target.id
+  return restored === undefined || restored.id === target.id
     ? `rolled back to ${target.label}`
     : `rolled back to ${target.label} (as ${restored.label})`;
 }

@@ -6,6 +6,7 @@ import { errorMessage } from '../io/errors.js';
 import { ACTION_NAME, ACTION_VERSION } from '../io/version.js';
 import { readCommitInfo } from './commit.js';
 import { causeBlocks } from './summary/cause.js';
+import { code } from './summary/markdown.js';
 import { headline, type SummaryContext } from './summary/headline.js';
 import { healthBlocks } from './summary/health.js';
 import { logBlocks } from './summary/logs.js';
@@ -31,7 +32,12 @@ export function renderSummary(record: RunRecord, context: SummaryContext = {}): 
     ...(refused ? [] : gateBlocks(record)),
     ...instanceBlocks(record),
   ];
-  parts.push(`<sub>${ACTION_NAME} ${ACTION_VERSION}</sub>`);
+  // The exact mode and result values, as a workflow's `if:` would compare them.
+  const result = record.result ?? 'failed';
+  parts.push(
+    `<sub>${ACTION_NAME} ${ACTION_VERSION} · mode ${code(record.mode)} · ` +
+      `result ${code(result)}</sub>`,
+  );
   return `${parts.join('\n\n')}\n`;
 }
 

@@ -18,7 +18,7 @@ const VERDICT: Record<string, { readonly icon: string; readonly words: string }>
 };
 
 const SHORT_SHA = 7;
-const SUBJECT_CHARS = 50;
+const SUBJECT_CHARS = 40;
 
 function verdict(record: RunRecord, result: string): string {
   const known = VERDICT[result] ?? { icon: '❔', words: result };

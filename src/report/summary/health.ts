@@ -2,12 +2,14 @@
 // green), a crash (green then red) or a flapping app shows without reading numbers.
 import type { RunRecord } from '../../flow/run-record.js';
 import type { HealthReport, PollRecord } from '../../verify/probe.js';
-import { clip, code, millis, seconds, table } from './markdown.js';
+import { NBSP, clip, code, millis, seconds, table } from './markdown.js';
 
 export const MARK = { pass: '🟩', fail: '🟥', noAnswer: '⬛' } as const;
 
-/** Marks shown from each end of a long run of polls. */
-const STRIP_END = 20;
+/** Marks that fit the strip's column on GitHub's page, and those kept from each end of a
+ * longer run of polls. */
+const STRIP_MAX = 26;
+const STRIP_END = 12;
 const BODY_CHARS = 200;
 
 /** The value at quantile q (0..1) of sorted numbers, nearest-rank. */
@@ -25,7 +27,7 @@ function mark(poll: PollRecord): string {
 /** One mark per poll; a long run keeps both ends, the shape of the start and of the end. */
 export function strip(polls: readonly PollRecord[]): string {
   const marks = polls.map(mark);
-  if (marks.length <= STRIP_END * 2) return marks.join('');
+  if (marks.length <= STRIP_MAX) return marks.join('');
   const hidden = marks.length - STRIP_END * 2;
   return `${marks.slice(0, STRIP_END).join('')} …${hidden}… ${marks.slice(-STRIP_END).join('')}`;
 }
@@ -34,13 +36,11 @@ function healthRow(label: string, report: HealthReport): string[] {
   const latencies = report.polls.map((poll) => poll.latencyMs).sort((a, b) => a - b);
   const passed = report.polls.filter((poll) => poll.pass).length;
   return [
-    label,
+    label.replace(/ /g, NBSP),
     report.polls.length === 0 ? '-' : strip(report.polls),
-    `${passed}/${report.polls.length}`,
+    `${passed}/${report.polls.length} in${NBSP}${seconds(report.elapsedMs)}: ${report.verdict}`,
     millis(quantile(latencies, 0.5)),
     millis(quantile(latencies, 0.95)),
-    seconds(report.elapsedMs),
-    report.verdict,
   ];
 }
 
@@ -69,9 +69,9 @@ export function healthBlocks(record: RunRecord): string[] {
   return [
     `### Health of ${code(record.healthUrl ?? '-')}`,
     table(
-      ['check', `polls in order (${legend})`, 'passed', 'p50', 'p95', 'took', 'verdict'],
+      ['release', 'polls in order', 'passed', 'p50', 'p95'],
       shown.map(([label, report]) => healthRow(label, report)),
     ),
-    ...(answers.length === 0 ? [] : [answers.join('\n')]),
+    [`- ${legend}`, ...answers].join('\n'),
   ];
 }

@@ -1,7 +1,7 @@
 // The reference tables: releases before and after, the test gate's jobs, the instances.
 import type { RunRecord } from '../../flow/run-record.js';
 import type { Release } from '../../platforms/platform.js';
-import { describeRelease } from '../release-words.js';
+import { shortImage } from '../release-words.js';
 import { link, table } from './markdown.js';
 
 // Where people look at releases by hand.
@@ -34,30 +34,44 @@ function copyOf(record: RunRecord): string {
 }
 
 export function releaseBlocks(record: RunRecord): string[] {
-  const name = (release: Release | undefined): string =>
-    release === undefined ? '-' : describeRelease(record.platform, release);
-  if ([record.previous, record.release, record.rollbackRelease].every((r) => r === undefined)) {
-    return [];
-  }
+  const { previous, release, rollbackRelease } = record;
+  if ([previous, release, rollbackRelease].every((known) => known === undefined)) return [];
   const live = liveNow(record);
+  // Fly names a release by what its machines run: the image gets its own column.
+  const fly = record.platform === 'fly';
+  const row = (label: string, entry: Release | undefined, note = ''): string[] => {
+    const name = entry === undefined ? '-' : `${entry.label}${note}`;
+    if (!fly) return [label, name];
+    return [
+      label,
+      name,
+      entry === undefined || !entry.id.includes(':') ? '-' : shortImage(entry.id),
+    ];
+  };
+  const rows = [
+    row('before', previous),
+    row('this deploy', release),
+    row('rollback', rollbackRelease),
+    live === undefined
+      ? ['live now', record.appState ?? 'unknown', ...(fly ? ['-'] : [])]
+      : row('live now', live, copyOf(record)),
+  ];
   const dashboard = DASHBOARD[record.platform];
   return [
     '### Releases' +
       (dashboard === undefined
         ? ''
         : ` (${link('dashboard', dashboard(encodeURIComponent(record.app)))})`),
-    table(
-      ['before', 'this deploy', 'rollback', 'live now'],
-      [
-        [
-          name(record.previous),
-          name(record.release),
-          name(record.rollbackRelease),
-          live === undefined ? (record.appState ?? 'unknown') : name(live) + copyOf(record),
-        ],
-      ],
-    ),
+    fly ? table(['', 'release', 'machines run'], rows) : transpose(rows),
   ];
+}
+
+/** Label and value rows as one table row under a header of the labels. */
+function transpose(rows: readonly string[][]): string {
+  return table(
+    rows.map((entry) => entry[0] ?? ''),
+    [rows.map((entry) => entry[1] ?? '')],
+  );
 }
 
 function gateVerdict(ok: boolean, note: string): string {
