@@ -20,7 +20,12 @@ function liveNow(record: RunRecord): Release | undefined {
     case 'verified':
       return record.previous;
     default:
-      return undefined;
+      // Nothing was released and nothing needs recovering: the release before still serves.
+      return record.release === undefined &&
+        record.rollbackRelease === undefined &&
+        record.recovery === undefined
+        ? record.previous
+        : undefined;
   }
 }
 

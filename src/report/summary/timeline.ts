@@ -9,6 +9,12 @@ const OUTCOME: Record<string, string> = {
   skipped: '– skipped',
 };
 
+/** A failed phase's detail that the cause already says in full. */
+function sameAsCause(detail: string, cause: string | undefined): boolean {
+  const first = detail.split(/\r?\n/, 1)[0] ?? '';
+  return first !== '' && cause !== undefined && cause.startsWith(first);
+}
+
 export function timeline(record: RunRecord): string[] {
   if (record.phases.length === 0) return [];
   return [
@@ -20,7 +26,7 @@ export function timeline(record: RunRecord): string[] {
         `+${seconds(entry.startMs)}`,
         seconds(entry.durationMs),
         OUTCOME[entry.outcome] ?? entry.outcome,
-        entry.detail,
+        sameAsCause(entry.detail, record.cause) ? 'the cause above' : entry.detail,
       ]),
     ),
   ];
