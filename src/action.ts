@@ -14,7 +14,7 @@ import type { Platform } from './platforms/platform.js';
 import { createFlyPlatform } from './platforms/fly/fly.js';
 import { createHerokuPlatform } from './platforms/heroku/heroku.js';
 import { liveProbeDeps } from './verify/probe.js';
-import { renderSummary, writeOutputs } from './report/summary.js';
+import { writeOutputs, writeSummary } from './report/summary.js';
 import { newRunRecord } from './flow/run-record.js';
 
 const GITHUB_TIMEOUT_MS = 30_000;
@@ -104,11 +104,7 @@ export async function runAction(): Promise<void> {
     record.appState = stop.appState;
   } finally {
     writeOutputs(record);
-    try {
-      await core.summary.addRaw(renderSummary(record)).write();
-    } catch (error) {
-      core.warning(`Could not write the job summary: ${errorMessage(error)}`);
-    }
+    await writeSummary(record);
   }
   if (!endsGreen(mode, record.result)) {
     throw new Error(record.cause ?? `result: ${record.result ?? 'failed'}`);

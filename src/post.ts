@@ -8,7 +8,7 @@ import { errorMessage, firstLine } from './io/errors.js';
 import { decidePostStep } from './flow/decide.js';
 import { getSettings } from './settings/inputs.js';
 import { reportRollback, rollbackAndVerify } from './flow/recover.js';
-import { renderSummary } from './report/summary.js';
+import { writeSummary } from './report/summary.js';
 import { newRunRecord } from './flow/run-record.js';
 import { loadState, saveStage } from './flow/state.js';
 
@@ -52,7 +52,7 @@ export async function runPost(deps: FlowDeps): Promise<void> {
   } finally {
     await platform.close();
     saveStage('settled');
-    await core.summary.addRaw(renderSummary(record)).write();
+    await writeSummary(record);
   }
   if (record.result !== 'rolled-back') throw new Error(record.cause);
   core.error(record.cause ?? cause, { title: 'Deploy interrupted, rolled back' });

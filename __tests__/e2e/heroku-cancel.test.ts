@@ -26,7 +26,7 @@ describe('heroku cancellation', () => {
 
     const post = await main.runPost();
     expect(post.exitCode).toBe(0);
-    expect(post.summary).toMatch(/INTERRUPTED DEPLOY: FAILED, ROLLED BACK/);
+    expect(post.summary).toMatch(/Interrupted deploy: failed, rolled back/);
     expect(await scenario.liveVersion()).toBe('good');
     expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
     expectNoSecrets(post);

@@ -16,7 +16,7 @@ describe('mode: rollback', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outputs.result).toBe('rolled-back');
     expect(result.outputs.release).toBe(deployed.outputs['previous-release']);
-    expect(result.summary).toMatch(/ROLLED BACK \(manual\)/);
+    expect(result.summary).toMatch(/Rolled back by hand/);
     expect(await scenario.liveVersion()).toBe('one');
     // No gate: the jobs API was never asked.
     expect(scenario.sim.requests.filter((r) => r.api === 'github' && /after/.test(r.path))).toEqual(

@@ -143,7 +143,10 @@ describe('push', () => {
     });
     const error = await deployError(platform.push(commit, log));
     expect(error.liveChanged).toBe(true);
-    expect(error.message).toContain(`flyctl deploy of 0123456789ab ${why}. Machines may have`);
+    expect(error.message).toContain(
+      `flyctl deploy of 0123456789ab ${why}: Error: health checks failed\nMachines may have`,
+    );
+    expect(error.output?.lines).toEqual(['Updating machine m1', 'Error: health checks failed']);
     expect(error.message).toContain(
       'Last flyctl output:\nUpdating machine m1\nError: health checks failed',
     );

@@ -45,13 +45,13 @@ function mockSources(): void {
   });
 }
 
-function mockBuildCreated(): void {
+function mockBuildCreated(
+  output = '-----> Building on the Heroku-24 stack\n-----> Node.js app detected\n',
+): void {
   mock.api
     .intercept({ path: '/apps/demo/builds', method: 'POST' })
     .reply(201, buildBody('pending'));
-  mock.output
-    .intercept({ path: '/streams/build-1', method: 'GET' })
-    .reply(200, '-----> Building on the Heroku-24 stack\n-----> Node.js app detected\n');
+  mock.output.intercept({ path: '/streams/build-1', method: 'GET' }).reply(200, output);
 }
 
 beforeEach(async () => {
@@ -236,6 +236,22 @@ describe('push', () => {
     expect(mock.calls('GET', /^\/apps\/demo\/releases/)).toHaveLength(0);
   });
 
+  it("quotes a failed build's error lines (marked ` !`) in the first line", async () => {
+    mockSources();
+    mockBuildCreated(
+      '-----> Node.js app detected\n !     npm ci can only install with a package-lock.json\n' +
+        ' !\n !     Push rejected, failed to compile Node.js app.\n',
+    );
+    mock.api
+      .intercept({ path: '/apps/demo/builds/build-1', method: 'GET' })
+      .reply(200, buildBody('failed'));
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(error.message.split('\n')[0]).toMatch(
+      /failed; nothing was released: npm ci can only install with a package-lock.json Push rejected, failed to compile Node.js app.$/,
+    );
+    expect(error.output?.lines).toContain('-----> Node.js app detected');
+  });
+
   it('reports a failed release phase: that version was never deployed', async () => {
     mockSources();
     mockBuildCreated();
@@ -257,7 +273,8 @@ describe('push', () => {
     const error = await deployError(platform.push(repo.commit, log));
     expect(error.liveChanged).toBe(false);
     expect(error.message).toBe(
-      'The release phase of v13 failed: v13 was never deployed and the previous release ' +
+      'The release phase of v13 failed (its last line: migration 42 failed): v13 was never ' +
+        'deployed and the previous release ' +
         'keeps serving.',
     );
     expect(logLines).toContain('migration 42 failed');

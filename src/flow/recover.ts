@@ -7,6 +7,7 @@ import type { PlatformName } from '../settings/names.js';
 import { type Release, type RestorePlan, sameRelease } from '../platforms/platform.js';
 import { phase, type RunRecord } from './run-record.js';
 import { verifyRelease, type VerifyContext } from '../verify/verify-release.js';
+import { rollbackAttemptWords, rolledBackWords } from '../report/release-words.js';
 
 export interface RecoverDeps {
   now: () => number;
@@ -47,7 +48,8 @@ export async function rollbackAndVerify(
         const release = await core.group(`Rollback to ${target.label}`, () =>
           withUntrustedEcho((log) => platform.rollback(plan, log)),
         );
-        done('ok', `attempt ${attempt}: ${release.label} restores ${target.label}`);
+        const words = rollbackAttemptWords(context.settings.platform, target, release);
+        done('ok', `attempt ${attempt}: ${words}`);
         return release;
       });
     } catch (error) {
@@ -90,11 +92,9 @@ export function reportRollback(
 ): void {
   if (outcome.ok) {
     record.rolledBack = true;
-    record.appState =
-      `rolled back to ${target.label}` +
-      (outcome.restored.id === target.id ? '' : ` (as ${outcome.restored.label})`) +
-      ', verified healthy';
-    record.cause = `${cause}; rolled back to ${target.label}, verified healthy`;
+    const { platform } = context.settings;
+    record.appState = `${rolledBackWords(platform, target, outcome.restored)}, verified healthy`;
+    record.cause = `${withoutEndStop(cause)}; ${rolledBackWords(platform, target)}, verified healthy`;
     return;
   }
   const { settings } = context;
@@ -102,8 +102,13 @@ export function reportRollback(
   record.recovery = recoveryCommand(settings.platform, settings.app, target);
   record.appState = 'THE APP MAY BE DOWN';
   record.cause =
-    `${cause}; ROLLBACK TO ${target.label} FAILED: ${outcome.error}. ` +
+    `${withoutEndStop(cause)}; ROLLBACK TO ${target.label} FAILED: ${withoutEndStop(outcome.error)}. ` +
     `THE APP MAY BE DOWN. Recover by hand: ${record.recovery}`;
+}
+
+/** A cause with more to come after it: no stop before the `;` that joins them. */
+function withoutEndStop(cause: string): string {
+  return cause.replace(/[\s.;:,]+$/, '');
 }
 
 // The exact command a person runs to put the app back by hand when the action could not.

@@ -1,6 +1,7 @@
 // Everything the run learns, filled in as it goes, so outputs and the summary can be
 // written from whatever point the run stopped at, including a crash.
 import type { GateVerdict } from '../gate/gate.js';
+import { DeployError, type OutputTail } from '../io/errors.js';
 import type { ResultValue } from '../settings/names.js';
 import type { InstanceReport, Release } from '../platforms/platform.js';
 import type { HealthReport } from '../verify/probe.js';
@@ -42,6 +43,8 @@ export interface RunRecord {
   recovery: string | undefined;
   notices: string[];
   phases: PhaseRecord[];
+  /** Output tails worth reading after a failure (flyctl, build, release phase). */
+  logs: OutputTail[];
 }
 
 export function newRunRecord(platform: string, app: string, startedAt: Date): RunRecord {
@@ -67,6 +70,7 @@ export function newRunRecord(platform: string, app: string, startedAt: Date): Ru
     recovery: undefined,
     notices: [],
     phases: [],
+    logs: [],
   };
 }
 
@@ -95,6 +99,7 @@ export async function phase<T>(
   } catch (error) {
     entry.outcome = 'failed';
     if (entry.detail === '') entry.detail = error instanceof Error ? error.message : String(error);
+    if (error instanceof DeployError && error.output !== undefined) record.logs.push(error.output);
     throw error;
   } finally {
     entry.durationMs = now() - start;

@@ -59,13 +59,20 @@ export function withTokenHint(
   );
 }
 
+/** The last lines a build, a release phase or a CLI printed, for the summary's folds. */
+export interface OutputTail {
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
 /** A step of the deploy failed; `liveChanged` says whether the platform may now serve
- * something other than the release that was live before. */
+ * something other than the release that was live before; `output` what it printed last. */
 export class DeployError extends Error {
   override readonly name = 'DeployError';
   constructor(
     message: string,
     readonly liveChanged: boolean,
+    readonly output?: OutputTail,
   ) {
     super(message);
   }

@@ -56,6 +56,17 @@ function describePoll(index: number, record: PollRecord): string {
   return `poll ${index}: ${answer} in ${Math.round(record.latencyMs)} ms — ${record.reason}`;
 }
 
+/** Bytes of the last failing answer's body quoted in the verdict: enough for an error line. */
+const QUOTED_BODY_CHARS = 200;
+
+/** What the app said, on one line, so a 500 names its error. */
+function answered(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  if (line === '') return '';
+  const quoted = line.length > QUOTED_BODY_CHARS ? `${line.slice(0, QUOTED_BODY_CHARS)}…` : line;
+  return `, answered "${quoted}"`;
+}
+
 function unhealthyReason(
   settings: ProbeSettings,
   state: HealthState,
@@ -64,7 +75,10 @@ function unhealthyReason(
 ): string {
   const lastFailure = polls.findLast((record) => !record.pass);
   const counts = `${state.polls} polls, ${state.passes} passed`;
-  const details = lastFailure === undefined ? counts : `${counts}, last: ${lastFailure.reason}`;
+  const details =
+    lastFailure === undefined
+      ? counts
+      : `${counts}, last: ${lastFailure.reason}${answered(lastFailure.body)}`;
   if (aborted) return `health check aborted (${details})`;
   const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
   return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;

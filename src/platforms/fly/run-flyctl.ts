@@ -74,11 +74,15 @@ export async function runFlyctlDeploy(
     const why = describeExit(result.exitCode, result.exitSignal, result.stoppedBy, run.timeoutMs);
     const lines = tail.lines();
     const last = lines.length > 0 ? `\nLast flyctl output:\n${lines.join('\n')}` : '';
+    // flyctl's own words first: its last `Error:` line is what a person needs to read.
+    const said = lines.findLast((line) => /^\s*Error:?\s/.test(line))?.trim();
     throw new DeployError(
-      `flyctl deploy of ${what} ${why}. Machines may have changed: a failed rolling ` +
-        'deploy leaves some on the new image, a failed canary can leave its machine behind.' +
+      `flyctl deploy of ${what} ${why}${said === undefined ? '' : `: ${said}`}\n` +
+        'Machines may have changed: a failed rolling deploy leaves some on the new image, ' +
+        'a failed canary can leave its machine behind.' +
         last,
       true,
+      { title: 'flyctl output', lines },
     );
   }
   return findReleaseLine(releaseLine === undefined ? [] : [releaseLine]);

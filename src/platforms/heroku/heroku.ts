@@ -262,19 +262,27 @@ export class HerokuPlatform implements Platform {
     if (build.status === 'failed') {
       const lines = tail.lines();
       const lastOutput = lines.length > 0 ? `\nLast build output:\n${lines.join('\n')}` : '';
+      const said = failingLines(lines);
       throw new DeployError(
-        `Heroku build ${created.id} of ${short} failed; nothing was released.${lastOutput}`,
+        `Heroku build ${created.id} of ${short} failed; nothing was released` +
+          `${said === '' ? '.' : `: ${said}`}${lastOutput}`,
         false,
+        { title: 'Build output', lines },
       );
     }
     const release = await this.api.release(build.releaseId ?? '');
     log(`Build succeeded: release v${release.version}`);
-    const done = await this.waitForRelease(release, log);
+    const releaseTail = new TailBuffer(outputTailLines);
+    const done = await this.waitForRelease(release, log, releaseTail);
     if (done.status === 'failed') {
+      const releaseLines = releaseTail.lines();
+      const said = releaseLines.findLast((line) => line.trim() !== '')?.trim();
       throw new DeployError(
-        `The release phase of v${done.version} failed: v${done.version} was never deployed ` +
-          'and the previous release keeps serving.',
+        `The release phase of v${done.version} failed` +
+          `${said === undefined ? '' : ` (its last line: ${said})`}: ` +
+          `v${done.version} was never deployed and the previous release keeps serving.`,
         false,
+        { title: `Release phase output of v${done.version}`, lines: releaseLines },
       );
     }
     log(`v${done.version} is live`);
@@ -282,12 +290,16 @@ export class HerokuPlatform implements Platform {
   }
 
   /** Streams the release phase output (when there is one) and polls until it is decided. */
-  private async waitForRelease(release: ReleaseState, log: LogLine): Promise<ReleaseState> {
+  private async waitForRelease(
+    release: ReleaseState,
+    log: LogLine,
+    tail?: TailBuffer,
+  ): Promise<ReleaseState> {
     if (release.status !== 'pending') return release;
     const started = this.deps.now();
     if (release.outputStreamUrl !== undefined) {
       log(`Release phase of v${release.version}:`);
-      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log);
+      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, tail);
     }
     const polled = await pollUntil(
       () => this.api.release(release.id),
@@ -324,4 +336,15 @@ export class HerokuPlatform implements Platform {
 
 function stillPending(what: string, timeoutMs: number): Error {
   return new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** A failed build's own words: the lines Heroku buildpacks mark as errors with ` !`
+ * (e.g. ` !     Push rejected, failed to compile Python app.` in heroku-buildpack-python's
+ * spec outputs), the last few, on one line. */
+function failingLines(tail: readonly string[]): string {
+  const marked = tail
+    .filter((line) => /^\s*!/.test(line))
+    .map((line) => line.replace(/^\s*!\s*/, '').trim())
+    .filter((line) => line !== '');
+  return marked.slice(-3).join(' ');
 }

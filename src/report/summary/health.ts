@@ -1,0 +1,77 @@
+// The health check at a glance: one mark per poll in order, so a slow start (red then
+// green), a crash (green then red) or a flapping app shows without reading numbers.
+import type { RunRecord } from '../../flow/run-record.js';
+import type { HealthReport, PollRecord } from '../../verify/probe.js';
+import { NBSP, clip, code, millis, seconds, table } from './markdown.js';
+
+export const MARK = { pass: '🟩', fail: '🟥', noAnswer: '⬛' } as const;
+
+/** Marks that fit the strip's column on GitHub's page, and those kept from each end of a
+ * longer run of polls. */
+const STRIP_MAX = 26;
+const STRIP_END = 12;
+const BODY_CHARS = 200;
+
+/** The value at quantile q (0..1) of sorted numbers, nearest-rank. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? NaN;
+}
+
+function mark(poll: PollRecord): string {
+  if (poll.pass) return MARK.pass;
+  return poll.status === null ? MARK.noAnswer : MARK.fail;
+}
+
+/** One mark per poll; a long run keeps both ends, the shape of the start and of the end. */
+export function strip(polls: readonly PollRecord[]): string {
+  const marks = polls.map(mark);
+  if (marks.length <= STRIP_MAX) return marks.join('');
+  const hidden = marks.length - STRIP_END * 2;
+  return `${marks.slice(0, STRIP_END).join('')} …${hidden}… ${marks.slice(-STRIP_END).join('')}`;
+}
+
+function healthRow(label: string, report: HealthReport): string[] {
+  const latencies = report.polls.map((poll) => poll.latencyMs).sort((a, b) => a - b);
+  const passed = report.polls.filter((poll) => poll.pass).length;
+  return [
+    label.replace(/ /g, NBSP),
+    report.polls.length === 0 ? '-' : strip(report.polls),
+    `${passed}/${report.polls.length} in${NBSP}${seconds(report.elapsedMs)}: ${report.verdict}`,
+    millis(quantile(latencies, 0.5)),
+    millis(quantile(latencies, 0.95)),
+  ];
+}
+
+/** What the app said last when it was judged unhealthy: status and the body's start. */
+function lastAnswer(label: string, report: HealthReport): string | undefined {
+  const last = report.polls.at(-1);
+  if (report.verdict === 'healthy' || last === undefined) return undefined;
+  const body = last.body.replace(/\s+/g, ' ').trim();
+  const answer =
+    last.status === null
+      ? `no answer (${last.reason})`
+      : `status ${last.status}` +
+        (body === '' ? ', empty body' : `, body ${code(clip(body, BODY_CHARS))}`);
+  return `- Last answer to the ${label}: ${answer}`;
+}
+
+export function healthBlocks(record: RunRecord): string[] {
+  const reports: [string, HealthReport | undefined][] = [
+    ['new release', record.health],
+    ['rollback', record.rollbackHealth],
+  ];
+  const shown = reports.filter((entry): entry is [string, HealthReport] => entry[1] !== undefined);
+  if (shown.length === 0) return [];
+  const legend = `${MARK.pass} passed · ${MARK.fail} failed · ${MARK.noAnswer} no answer`;
+  const answers = shown.flatMap(([label, report]) => lastAnswer(label, report) ?? []);
+  return [
+    `### Health of ${code(record.healthUrl ?? '-')}`,
+    table(
+      ['release', 'polls in order', 'passed', 'p50', 'p95'],
+      shown.map(([label, report]) => healthRow(label, report)),
+    ),
+    [`- ${legend}`, ...answers].join('\n'),
+  ];
+}
