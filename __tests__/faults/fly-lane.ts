@@ -17,14 +17,13 @@ import type { FlyMachineState, Simulator } from '../../sim/index.js';
 import type { Fault, FaultHooks } from '../../sim/types.js';
 import { CLIENT_TIMEOUT_MS, type FaultKind, faultShape } from './fault-kinds.js';
 import {
+  caseReport,
   type CaseReport,
   type CaseSpec,
   checkInvariant,
-  deploySettings,
   flowDeps,
   flowSleep,
   type Lane,
-  outcomeOf,
   POLL_INTERVALS_MS,
   type ReleaseBehaviour,
   RETRY,
@@ -255,7 +254,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       await sim.fly.seedRelease(app, checkout.dir);
     },
   });
-  const { sim, checkout, http, run } = base;
+  const { sim, checkout, http } = base;
   const sites = flyCallSites(app);
   const flyctlPath = path.join(FLYCTL_DIR, 'flyctl');
   const flyConfig = path.join(checkout.dir, 'fly.toml');
@@ -365,7 +364,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   let caseCounter = 0;
 
   const runFlyCase = async (spec: FlyCaseSpec): Promise<CaseReport> => {
-    const started = Date.now();
+    const startedAt = Date.now();
     caseCounter += 1;
     const newCode = `${name}-case-${caseCounter}`;
     let before = await readTruth();
@@ -444,18 +443,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       },
     };
     const settings: Settings = {
-      ...deploySettings({
-        platform: 'fly',
-        app,
-        apiUrl: sim.flyApiUrl,
-        apiToken: FLY_TOKEN,
-        githubApiUrl: sim.githubApiUrl,
-        githubToken: GITHUB_TOKEN,
-        run,
-        sha,
-        sourceDir: checkout.dir,
-        runnerName: RUNNER,
-      }),
+      ...base.settings({ platform: 'fly', app, apiUrl: sim.flyApiUrl, apiToken: FLY_TOKEN, sha }),
       healthUrl: new URL('/health', publicUrl).href,
       fly: { flyConfig, image: undefined, flyctlArgs: [], flyctlPath },
     };
@@ -470,12 +458,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       if (given.fly === undefined) throw new Error('fly settings missing');
       return createFlyPlatform({ ...given, ...given.fly }, flyDeps);
     }, booting);
-    let flow;
-    try {
-      flow = await runFlow(withCheck, deps);
-    } finally {
-      clearAll();
-    }
+    const flow = await runFlow(withCheck, deps).finally(clearAll);
     await settle();
     const after = await readTruth();
     const leftLeases = sim.fly.dropLeases(app);
@@ -510,22 +493,19 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     ) {
       await repair(`${newCode}-repaired`);
     }
-    return {
+    if (leftLeases.length > 0 && violations.length > 0) {
+      violations.push(`(leases left held on ${leftLeases.join(', ')})`);
+    }
+    return caseReport({
       spec,
-      record: flow.record,
-      summary: flow.summary,
+      flow,
+      judged: byDigest(flow.record),
       before,
       after,
       newCode,
-      outcome: outcomeOf(byDigest(flow.record), before, after),
-      violations: [
-        ...violations,
-        ...(leftLeases.length > 0 && violations.length > 0
-          ? [`(leases left held on ${leftLeases.join(', ')})`]
-          : []),
-      ],
-      ms: Date.now() - started,
-    };
+      violations,
+      startedAt,
+    });
   };
 
   return {

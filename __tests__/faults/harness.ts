@@ -25,11 +25,16 @@ import { CLIENT_TIMEOUT_MS, type FaultKind, PROBE_TIMEOUT_MS } from './fault-kin
 /** The action's health check in a lane, on the lane's probe clock (see `laneProbeDeps`): a
  * broken release is condemned after timeoutMs / intervalMs polls of a running app. */
 export const HEALTH = { intervalMs: 30, threshold: 2, timeoutMs: 600 } as const;
-export const RETRY: RetryPolicy = { attempts: 3, baseMs: 20, maxMs: 100, budgetMs: 4_000 };
+/** The budget never binds before the attempts do: every attempt may end in a hang. */
+export const RETRY: RetryPolicy = {
+  attempts: 3,
+  baseMs: 20,
+  maxMs: 100,
+  budgetMs: 4 * CLIENT_TIMEOUT_MS,
+};
 export const POLL_INTERVALS_MS: readonly number[] = [20, 30, 50];
 /** The flow's own waits (rollback retries: 2 s, 4 s) shrink to this: faster, and harsher. */
 const MAX_FLOW_SLEEP_MS = 50;
-const GITHUB_TIMEOUT_MS = 2_000;
 
 /** Where a call of the action lands, and when in the run it happens. */
 export interface CallSite {
@@ -198,7 +203,7 @@ export function flowDeps(
           runId: settings.run.runId,
           attempt: settings.run.attempt,
         },
-        GITHUB_TIMEOUT_MS,
+        CLIENT_TIMEOUT_MS,
       ),
     probe: laneProbeDeps(booting),
     signal: new AbortController().signal,
@@ -331,6 +336,32 @@ export function outcomeOf(record: RunRecord, before: Truth, after: Truth): Outco
   if (result !== 'failed') return result;
   if (after.code !== before.code) return 'failed-app-may-be-down';
   return after.release.id === before.release.id ? 'failed-untouched' : 'failed-restored';
+}
+
+/** A case's report from its run; `judged` is the record as the lane reads it (default: as
+ * recorded). */
+export function caseReport(fields: {
+  readonly spec: CaseSpec;
+  readonly flow: { readonly record: RunRecord; readonly summary: string };
+  readonly judged?: RunRecord;
+  readonly before: Truth;
+  readonly after: Truth;
+  readonly newCode: string;
+  readonly violations: readonly string[];
+  readonly startedAt: number;
+}): CaseReport {
+  const { spec, flow, before, after, newCode, violations } = fields;
+  return {
+    spec,
+    record: flow.record,
+    summary: flow.summary,
+    before,
+    after,
+    newCode,
+    outcome: outcomeOf(fields.judged ?? flow.record, before, after),
+    violations,
+    ms: Date.now() - fields.startedAt,
+  };
 }
 
 /** Runs `cases` over `lanes`, each lane taking the next case when it is free. */

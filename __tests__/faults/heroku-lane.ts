@@ -10,13 +10,12 @@ import type { Simulator } from '../../sim/index.js';
 import type { RecordedRequest } from '../../sim/types.js';
 import { faultShape } from './fault-kinds.js';
 import {
+  caseReport,
   type CaseReport,
   type CaseSpec,
   checkInvariant,
-  deploySettings,
   flowDeps,
   type Lane,
-  outcomeOf,
   POLL_INTERVALS_MS,
   RETRY,
   runFlow,
@@ -117,7 +116,7 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
       await sim.heroku.seedRelease(app, checkout.dir);
     },
   });
-  const { sim, checkout, http, run } = base;
+  const { sim, checkout, http } = base;
   let temp: string;
   try {
     temp = await mkdtemp(path.join(os.tmpdir(), 'gd-faults-lane-'));
@@ -188,7 +187,7 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
     callSites: sites,
     sim,
     async runCase(spec: CaseSpec): Promise<CaseReport> {
-      const started = Date.now();
+      const startedAt = Date.now();
       caseCounter += 1;
       const before = await readTruth(undefined);
       const buildsBefore = sim.heroku.state(app).builds.length;
@@ -205,25 +204,17 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
           ...faultShape(planned.kind),
         });
       }
-      const settings = deploySettings({
+      const settings = base.settings({
         platform: 'heroku',
         app,
         apiUrl: sim.herokuApiUrl,
         apiToken: HEROKU_TOKEN,
-        githubApiUrl: sim.githubApiUrl,
-        githubToken: GITHUB_TOKEN,
-        run,
         sha,
-        sourceDir: checkout.dir,
-        runnerName: RUNNER,
       });
       const deps = flowDeps((given) => createHerokuPlatform(given, herokuDeps), booting);
-      let flow;
-      try {
-        flow = await runFlow(settings, deps);
-      } finally {
+      const flow = await runFlow(settings, deps).finally(() => {
         for (const target of ['heroku', 'github', 'router'] as const) hooks(target).clear();
-      }
+      });
       await settle();
       const after = await readTruth(before);
       const requests = sim.requests
@@ -249,17 +240,7 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
         await sim.heroku.seedRelease(app, checkout.dir, { description: 'Repair' });
         await settle();
       }
-      return {
-        spec,
-        record: flow.record,
-        summary: flow.summary,
-        before,
-        after,
-        newCode,
-        outcome: outcomeOf(flow.record, before, after),
-        violations,
-        ms: Date.now() - started,
-      };
+      return caseReport({ spec, flow, before, after, newCode, violations, startedAt });
     },
     async close() {
       await base.close();

@@ -4,7 +4,14 @@
 import { type AppConfig, type AppRepo, createAppRepo } from '../../sim/app-repo.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../sim/index.js';
 import type { RunKey } from '../../sim/types.js';
-import { type CallSite, type ReleaseBehaviour, shortTimeoutDispatcher } from './harness.js';
+import type { Settings } from '../../src/settings/inputs.js';
+import type { PlatformName } from '../../src/settings/names.js';
+import {
+  type CallSite,
+  deploySettings,
+  type ReleaseBehaviour,
+  shortTimeoutDispatcher,
+} from './harness.js';
 
 /** A call site of one platform, with where its faults are armed (`target`). */
 export type SiteOf<Target extends string> = CallSite & { readonly target: Target };
@@ -62,6 +69,14 @@ export interface LaneBase {
   readonly checkout: AppRepo;
   readonly http: ReturnType<typeof shortTimeoutDispatcher>;
   readonly run: RunKey;
+  /** The settings of a `mode: deploy` run of `sha` from the checkout, gated on the run. */
+  settings(fields: {
+    platform: PlatformName;
+    app: string;
+    apiUrl: string;
+    apiToken: string;
+    sha: string;
+  }): Settings;
   /** Stops the simulator (and the app's processes), the client, removes the checkout. */
   close(): Promise<void>;
 }
@@ -78,23 +93,33 @@ export async function startLaneBase(options: {
 }): Promise<LaneBase> {
   const sim = await startSimulator({ ...options.simulator, githubToken: options.githubToken });
   const http = shortTimeoutDispatcher(options.limitFor);
-  let checkout: AppRepo | undefined;
+  let repo: AppRepo | undefined;
   const close = async (): Promise<void> => {
     await sim.stop();
     await http.close();
-    await checkout?.remove();
+    await repo?.remove();
   };
   try {
-    checkout = await createAppRepo();
-    await options.seed(sim, checkout);
+    repo = await createAppRepo();
+    await options.seed(sim, repo);
   } catch (error) {
     await close();
     throw error;
   }
+  const checkout = repo;
   const run: RunKey = { owner: 'acme', repo: 'shop', runId: options.runId, attempt: 1 };
   sim.github.setJobs(run, [
     { name: 'test', status: 'completed', conclusion: 'success' },
     { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: options.runner },
   ]);
-  return { sim, checkout, http, run, close };
+  const settings: LaneBase['settings'] = (fields) =>
+    deploySettings({
+      ...fields,
+      githubApiUrl: sim.githubApiUrl,
+      githubToken: options.githubToken,
+      run,
+      sourceDir: checkout.dir,
+      runnerName: options.runner,
+    });
+  return { sim, checkout, http, run, settings, close };
 }
