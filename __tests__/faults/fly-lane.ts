@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCli } from '../../src/io/child-process.js';
+import { TailBuffer } from '../../src/io/tail-buffer.js';
 import type { Settings } from '../../src/settings/inputs.js';
 import type { Release } from '../../src/platforms/platform.js';
 import { createFlyPlatform, type FlyDeps } from '../../src/platforms/fly/fly.js';
@@ -341,14 +342,17 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       await api('DELETE', `/machines/${machine.id}?force=true`);
     }
     await checkout.commit({ version: label }, { 'fly.toml': toml });
+    const output = new TailBuffer(20);
     const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
       cwd: checkout.dir,
       env: { FLY_API_TOKEN: FLY_TOKEN, FLY_SIM_API_URL: sim.flyApiUrl },
       timeoutMs: 60_000,
       graceMs: 1_000,
-      onLine: () => undefined,
+      onLine: (line) => output.push(line),
     }).result;
-    if (result.exitCode !== 0) throw new Error(`repair deploy of ${app} failed`);
+    if (result.exitCode !== 0) {
+      throw new Error(`repair deploy of ${app} failed:\n${output.lines().join('\n')}`);
+    }
     // flyctl launches one machine for an app that has none: clone it up to the lane's count.
     const machines = await api('GET', '/machines');
     const model = Array.isArray(machines) ? (machines[0] as { config?: unknown }) : undefined;

@@ -18,7 +18,7 @@ import { describeCase, useLanes } from './suite.js';
 /** Lanes per deploy strategy: rolling for most sites; canary leaves a machine behind when it
  * fails (the rollback destroys it); blue/green replaces every machine (the rollback creates
  * them again). */
-const LANES: Readonly<Record<FlyStrategy, number>> = { rolling: 4, canary: 1, bluegreen: 1 };
+const LANES: Readonly<Record<FlyStrategy, number>> = { rolling: 6, canary: 1, bluegreen: 1 };
 /** Sites a healthy deploy reaches; the others only the rollback path reaches. */
 const REACHED_WHEN_HEALTHY = [
   'github jobs',

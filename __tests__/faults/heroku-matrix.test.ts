@@ -7,7 +7,7 @@ import { startHerokuLane } from './heroku-lane.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
 import { describeCase, useLanes } from './suite.js';
 
-const LANES = 3;
+const LANES = 6;
 /** Faults a retried idempotent read absorbs when they happen once. */
 const RETRIED: readonly FaultKind[] = ['500', '502', '503', '429', 'reset', 'hang', 'trickle'];
 const HEROKU_READS = [
