@@ -25,7 +25,6 @@ import {
   flowDeps,
   flowSleep,
   type Lane,
-  POLL_INTERVALS_MS,
   type ReleaseBehaviour,
   RETRY,
   runFlow,
@@ -51,9 +50,10 @@ const WAIT_SECONDS = 1;
 const WAIT_LIMIT_MS = WAIT_SECONDS * 1000 + CLIENT_TIMEOUT_MS;
 /** A hang of a machine wait must outlast its longer limit. */
 const WAIT_HANG_MS = WAIT_LIMIT_MS + 300;
-/** flyctl's wait for machine checks (fly.toml `wait_timeout`): short, so a broken release
- * makes flyctl give up quickly. */
-const FLYCTL_WAIT_TIMEOUT = '1s';
+/** flyctl's wait for a machine to start and pass its checks (fly.toml `wait_timeout`): an
+ * upper bound a booting machine does not reach on a loaded machine; only a crashing release
+ * waits all of it. */
+const FLYCTL_WAIT_TIMEOUT = '5s';
 /** Upper bounds only a hang reaches: settling waits on the machines' own states. */
 const SETTLE_MS = 30_000;
 const HEALTHY_WAIT_MS = 10_000;
@@ -105,11 +105,12 @@ function flyCallSites(app: string): FlySite[] {
   ];
 }
 
-function appConfig(version: string, behaviour: ReleaseBehaviour, strategy: FlyStrategy): AppConfig {
-  // Blue/green only goes live once Fly's checks pass: break what only the action checks.
-  return strategy === 'bluegreen'
-    ? releaseConfig(version, behaviour, { healthBody: '{"status":"degraded"}' })
-    : releaseConfig(version, behaviour);
+/** A broken release passes Fly's checks and fails the action's (its body lacks CHECK_STRING):
+ * the action condemns it on its injected clock, where flyctl would wait out its real-time
+ * `wait_timeout` (a crashing release still takes that path). Blue/green only goes live once
+ * Fly's checks pass, so there it is the only way to be broken. */
+function appConfig(version: string, behaviour: ReleaseBehaviour): AppConfig {
+  return releaseConfig(version, behaviour, { healthBody: '{"status":"degraded"}' });
 }
 
 function flyctlEnv(mode: FlyctlMode): Record<string, string> {
@@ -255,7 +256,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       await sim.fly.seedRelease(app, checkout.dir);
     },
   });
-  const { sim, checkout, http } = base;
+  const { sim, checkout } = base;
   const sites = flyCallSites(app);
   const flyctlPath = path.join(FLYCTL_DIR, 'flyctl');
   const flyConfig = path.join(checkout.dir, 'fly.toml');
@@ -341,7 +342,8 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     for (const machine of appMachines().slice(machineCount)) {
       await api('DELETE', `/machines/${machine.id}?force=true`);
     }
-    await checkout.commit({ version: label }, { 'fly.toml': toml });
+    // The scenario's own fly.toml: the repair is not under test, its wait is generous.
+    await checkout.commit({ version: label }, { 'fly.toml': flyToml(app, strategy) });
     const output = new TailBuffer(20);
     const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
       cwd: checkout.dir,
@@ -374,9 +376,10 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     let before = await readTruth();
     if (!restingClean(before)) {
       await repair(`${newCode}-baseline`);
-      // The proxy may lag the machines' checks by a poll: re-read a few times.
+      // The proxy may lag the machines' checks by a poll: re-read until it agrees (bounded).
       before = await readTruth();
-      for (let reread = 0; reread < 20 && !restingClean(before); reread += 1) {
+      const agreedBy = Date.now() + HEALTHY_WAIT_MS;
+      while (!restingClean(before) && Date.now() < agreedBy) {
         await sleep(100);
         before = await readTruth();
       }
@@ -385,7 +388,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
         throw new Error(`lane ${name} could not restore one healthy release: ${before.code}`);
       }
     }
-    const sha = await checkout.commit(appConfig(newCode, spec.release, strategy), {
+    const sha = await checkout.commit(appConfig(newCode, spec.release), {
       'fly.toml': toml,
     });
     const firstRequest = sim.flyRequests.length;
@@ -414,18 +417,14 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     };
     arm(false);
     const flyDeps: Partial<FlyDeps> = {
-      dispatcher: http.dispatcher,
+      ...base.clientDeps,
       sleep: flowSleep,
-      pollIntervalsMs: POLL_INTERVALS_MS,
-      maxPolls: 1_000,
       deployTimeoutMs: 60_000,
       stopGraceMs: 1_000,
       machineWaitMs: 8_000,
       waitRequestSeconds: WAIT_SECONDS,
       leaseAttempts: 3,
       leaseRetryMs: 50,
-      retry: RETRY,
-      debug: () => undefined,
       watchSignals: () => () => undefined,
       // The real stand-in, with this lane's simulator; the faults of the first phase are
       // over when flyctl starts, those of the second are armed when it is done.

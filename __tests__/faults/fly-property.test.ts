@@ -19,7 +19,7 @@ import {
   type ReleaseBehaviour,
   runOnLanes,
 } from './harness.js';
-import { checkSchedules, describeCase, scheduleRun, useLanes } from './suite.js';
+import { checkSchedules, describeCase, scheduleRun, Tally, useLanes } from './suite.js';
 
 /** Lanes per strategy: most deploys roll; canary leaves a failed canary behind, blue/green
  * replaces every machine (so a rollback creates machines). */
@@ -95,8 +95,7 @@ function explain(report: CaseReport, strategy: FlyStrategy): string {
 
 describe('Fly fault schedules', () => {
   it(`keeps the invariant for ${RUN.count} random schedules (seed ${RUN.seed})`, async () => {
-    const outcomes = new Map<string, number>();
-    let ran = 0;
+    const tally = new Tally();
     const siteNames = (lanesOf('rolling')[0]?.callSites ?? []).map((site) => site.name);
     await checkSchedules(
       fc.asyncProperty(batch(siteNames), async (drawn) => {
@@ -109,20 +108,14 @@ describe('Fly fault schedules', () => {
           }),
         );
         const reports = groups.flat();
-        for (const { report } of reports) {
-          ran += 1;
-          outcomes.set(report.outcome, (outcomes.get(report.outcome) ?? 0) + 1);
-        }
+        tally.add(reports.map(({ report }) => report));
         const broken = reports.filter(({ report }) => report.violations.length > 0);
         expect(broken.map(({ report, strategy }) => explain(report, strategy))).toEqual([]);
       }),
       RUN,
       RUNS,
     );
-    suite.print(
-      `seed ${RUN.seed}: ${ran} Fly schedules: ` +
-        [...outcomes].map(([k, v]) => `${k} ${v}`).join(', '),
-    );
-    expect(ran).toBeGreaterThanOrEqual(RUN.count);
+    suite.print(tally.line('Fly', RUN));
+    expect(tally.ran).toBeGreaterThanOrEqual(RUN.count);
   }, 900_000);
 });

@@ -16,8 +16,6 @@ import {
   checkInvariant,
   flowDeps,
   type Lane,
-  POLL_INTERVALS_MS,
-  RETRY,
   runFlow,
   type Truth,
 } from './harness.js';
@@ -116,7 +114,7 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
       await sim.heroku.seedRelease(app, checkout.dir);
     },
   });
-  const { sim, checkout, http } = base;
+  const { sim, checkout } = base;
   let temp: string;
   try {
     temp = await mkdtemp(path.join(os.tmpdir(), 'gd-faults-lane-'));
@@ -127,13 +125,9 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
   const webUrl = sim.heroku.state(app).webUrl;
   const sites = herokuCallSites(app);
   const herokuDeps: Partial<HerokuDeps> = {
-    dispatcher: http.dispatcher,
-    pollIntervalsMs: POLL_INTERVALS_MS,
-    maxPolls: 1_000,
+    ...base.clientDeps,
     buildTimeoutMs: SETTLE_MS,
     releaseTimeoutMs: SETTLE_MS,
-    retry: RETRY,
-    debug: () => undefined,
     tempRoot: temp,
   };
 

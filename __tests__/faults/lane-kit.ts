@@ -9,9 +9,13 @@ import type { PlatformName } from '../../src/settings/names.js';
 import {
   type CallSite,
   deploySettings,
+  POLL_INTERVALS_MS,
   type ReleaseBehaviour,
+  RETRY,
   shortTimeoutDispatcher,
 } from './harness.js';
+import type { Dispatcher } from 'undici';
+import type { RetryPolicy } from '../../src/io/retry.js';
 
 /** A call site of one platform, with where its faults are armed (`target`). */
 export type SiteOf<Target extends string> = CallSite & { readonly target: Target };
@@ -67,8 +71,16 @@ export async function fetchText(url: string): Promise<{ status: number; text: st
 export interface LaneBase {
   readonly sim: Simulator;
   readonly checkout: AppRepo;
-  readonly http: ReturnType<typeof shortTimeoutDispatcher>;
   readonly run: RunKey;
+  /** What either platform's client takes from a lane: the short-timeout dispatcher, quick
+   * polls and retries, no debug lines. */
+  readonly clientDeps: {
+    readonly dispatcher: Dispatcher;
+    readonly pollIntervalsMs: readonly number[];
+    readonly maxPolls: number;
+    readonly retry: RetryPolicy;
+    readonly debug: (line: string) => void;
+  };
   /** The settings of a `mode: deploy` run of `sha` from the checkout, gated on the run. */
   settings(fields: {
     platform: PlatformName;
@@ -121,5 +133,12 @@ export async function startLaneBase(options: {
       sourceDir: checkout.dir,
       runnerName: options.runner,
     });
-  return { sim, checkout, http, run, settings, close };
+  const clientDeps: LaneBase['clientDeps'] = {
+    dispatcher: http.dispatcher,
+    pollIntervalsMs: POLL_INTERVALS_MS,
+    maxPolls: 1_000,
+    retry: RETRY,
+    debug: () => undefined,
+  };
+  return { sim, checkout, run, clientDeps, settings, close };
 }

@@ -93,5 +93,28 @@ export async function checkSchedules<T>(
   if (!details.failed) return;
   const replay = `FAULT_SEED=${details.seed} FAULT_PATH=${details.counterexamplePath ?? ''}`;
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : '';
-  throw new Error(`a fault schedule broke the invariant (replay: ${replay}):\n${cause}`);
+  throw new Error(`a fault schedule failed (replay: ${replay}):\n${cause}`);
+}
+
+/** Outcomes of a property's schedules, counted as they come. */
+export class Tally {
+  private count = 0;
+  private readonly outcomes = new Map<string, number>();
+
+  add(reports: readonly CaseReport[]): void {
+    for (const report of reports) {
+      this.count += 1;
+      this.outcomes.set(report.outcome, (this.outcomes.get(report.outcome) ?? 0) + 1);
+    }
+  }
+
+  get ran(): number {
+    return this.count;
+  }
+
+  /** `seed S: N <platform> schedules: outcome n, …` */
+  line(platform: string, run: ScheduleRun): string {
+    const counts = [...this.outcomes].map(([outcome, n]) => `${outcome} ${n}`).join(', ');
+    return `seed ${run.seed}: ${this.count} ${platform} schedules: ${counts}`;
+  }
 }
