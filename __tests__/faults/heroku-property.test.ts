@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from './fault-kinds.js';
 import { type CaseSpec, type PlannedFault, type ReleaseBehaviour, runOnLanes } from './harness.js';
 import { startHerokuLane } from './heroku-lane.js';
-import { checkSchedules, describeCase, scheduleRun, Tally, useLanes } from './suite.js';
+import {
+  checkSchedules,
+  describeCase,
+  expectNoViolations,
+  scheduleRun,
+  Tally,
+  useLanes,
+} from './suite.js';
 
 /** Lanes run side by side, each taking the next schedule of a batch when it is free, so a
  * slow schedule holds up one lane, not the batch; a run of the property is one batch. */
@@ -43,9 +50,9 @@ describe('Heroku fault schedules', () => {
         async (batch) => {
           const reports = await runOnLanes(lanes, batch, (lane, spec) => lane.runCase(spec));
           tally.add(reports);
-          expect(
+          expectNoViolations(
             reports.filter((r) => r.violations.length > 0).map((r) => describeCase(r)),
-          ).toEqual([]);
+          );
         },
       ),
       RUN,

@@ -59,9 +59,12 @@ export function releaseConfig(
   }
 }
 
+/** A lane's own reads of the app never fault; only a hang reaches this bound. */
+const READ_TIMEOUT_MS = 10_000;
+
 export async function fetchText(url: string): Promise<{ status: number; text: string }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
     return { status: response.status, text: (await response.text()).trim() };
   } catch {
     return { status: 0, text: '' };

@@ -77,6 +77,12 @@ export function scheduleRun(env: NodeJS.ProcessEnv = process.env): ScheduleRun {
   };
 }
 
+/** Throws with one line per case that broke the invariant (inside a property a thrown
+ * message is all that reaches the report). */
+export function expectNoViolations(lines: readonly string[]): void {
+  if (lines.length > 0) throw new Error(`the invariant broke:\n${lines.join('\n')}`);
+}
+
 /** Runs the property with the run's seed; a failure names the variables that replay it. */
 export async function checkSchedules<T>(
   property: fc.IAsyncProperty<T>,
