@@ -13,7 +13,7 @@ import {
 } from './fly-lane.js';
 import { type CaseReport, runOnLanes } from './harness.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
-import { describeCase, useLanes } from './suite.js';
+import { describeCase, timingLine, useLanes } from './suite.js';
 
 /** Lanes per deploy strategy: rolling for most sites; canary leaves a machine behind when it
  * fails (the rollback destroys it); blue/green replaces every machine (the rollback creates
@@ -112,7 +112,6 @@ describe('Fly fault matrix', () => {
     const flyctlRows = cases
       .filter((c) => c.kind === undefined)
       .map((c) => `${c.site}: ${reports.get(c)?.outcome ?? '?'}`);
-    const slowest = Math.max(...all.map((r) => r.ms));
     suite.print(
       [
         renderMatrix(
@@ -121,7 +120,7 @@ describe('Fly fault matrix', () => {
           cells,
         ),
         `flyctl itself (healthy release): ${flyctlRows.join(', ')}`,
-        `${all.length} cases, slowest ${slowest} ms`,
+        timingLine(all),
       ].join('\n'),
     );
 

@@ -5,7 +5,7 @@ import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 import { type CaseSpec, runOnLanes } from './harness.js';
 import { startHerokuLane } from './heroku-lane.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
-import { describeCase, useLanes } from './suite.js';
+import { describeCase, timingLine, useLanes } from './suite.js';
 
 const LANES = 6;
 /** Faults a retried idempotent read absorbs when they happen once. */
@@ -55,13 +55,12 @@ describe('Heroku fault matrix', () => {
         });
       }
     }
-    const slowest = Math.max(...reports.map((r) => r.ms));
     suite.print(
       `${renderMatrix(
         sites.map((s) => s.name),
         FAULT_KINDS,
         cells,
-      )}\n${reports.length} cases, slowest ${slowest} ms`,
+      )}\n${timingLine(reports)}`,
     );
 
     expect(reports.filter((r) => r.violations.length > 0).map((r) => describeCase(r))).toEqual([]);

@@ -50,6 +50,20 @@ export function describeCase(report: CaseReport, context: readonly string[] = []
   );
 }
 
+/** `N cases, slowest M ms (the case)`: where a matrix spends its time. */
+export function timingLine(reports: readonly CaseReport[]): string {
+  const slowest = reports.reduce<CaseReport | undefined>(
+    (found, report) => (found === undefined || report.ms > found.ms ? report : found),
+    undefined,
+  );
+  if (slowest === undefined) return '0 cases';
+  const faults = slowest.spec.faults.map((f) => `${f.site} ${f.kind} ×${f.times}`).join(', ');
+  return (
+    `${reports.length} cases, slowest ${slowest.ms} ms ` +
+    `(${slowest.spec.release}; ${faults || 'no faults'} -> ${slowest.outcome})`
+  );
+}
+
 export interface ScheduleRun {
   /** Schedules per platform: FAULT_SCHEDULES, default DEFAULT_SCHEDULES. */
   readonly count: number;
