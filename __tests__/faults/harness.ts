@@ -1,6 +1,8 @@
-// The in-process fault harness, platform-neutral: runs the real deploy flow (`runDeploy`) with
-// short timeouts against a simulator, then judges the run against the simulator's truth.
-// A platform plugs in as a `Lane` (see heroku-lane.ts); a lane owns one simulator and one app
+// The in-process fault harness, platform-neutral: runs the real deploy flow (`runDeploy`)
+// against a simulator, the health check on an injected clock and every other wait bounded by a
+// timeout only a hang reaches, then judges the run against the simulator's truth.
+// A platform plugs in as a `Lane` (heroku-lane.ts, fly-lane.ts, built from lane-kit.ts); a
+// lane owns one simulator and one app
 // and runs cases one after another, each relative to the release live before it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
