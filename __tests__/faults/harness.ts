@@ -2,8 +2,8 @@
 // against a simulator, the health check on an injected clock and every other wait bounded by a
 // timeout only a hang reaches, then judges the run against the simulator's truth.
 // A platform plugs in as a `Lane` (heroku-lane.ts, fly-lane.ts, built from lane-kit.ts); a
-// lane owns one simulator and one app
-// and runs cases one after another, each relative to the release live before it.
+// lane owns one simulator and one app and runs cases one after another, each relative to the
+// release live before it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
