@@ -1,4 +1,6 @@
 // dist/index.js against the simulated Heroku: deploys that should end `deployed`.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../sim/scenario.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
@@ -56,7 +58,15 @@ describe('heroku deploy', () => {
 
   it('ships only the committed tree of source-dir', async () => {
     scenario = await scenarios.start();
-    const result = await scenario.deploy({ version: '4' }, { 'source-dir': '.' });
+    // The committed Procfile refuses to start a dyno whose slug holds the untracked file.
+    await scenario.repo.commit(
+      { version: '4' },
+      { Procfile: 'web: test ! -e untracked.txt && exec node server.js\n' },
+    );
+    const dir = scenario.repo.dir;
+    await writeFile(path.join(dir, 'app-config.json'), '{ "version": "uncommitted" }\n');
+    await writeFile(path.join(dir, 'untracked.txt'), 'never committed\n');
+    const result = await scenario.act({ 'source-dir': '.' });
     expectReported(result, 'deployed');
     expect(await scenario.liveVersion()).toBe('4');
   });

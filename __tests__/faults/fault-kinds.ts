@@ -14,12 +14,14 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Per-attempt client timeout (headers, and silence between body chunks). */
-export const CLIENT_TIMEOUT_MS = 400;
-/** Per-poll timeout of the health probe. */
-export const PROBE_TIMEOUT_MS = 250;
-/** Longer than either timeout: the client gives up first. */
-export const HANG_MS = 700;
+/** Per-attempt client timeout (headers, and silence between body chunks): a local answer
+ * takes milliseconds, so only a hang reaches it, even on a loaded machine. */
+export const CLIENT_TIMEOUT_MS = 2_000;
+/** Per-poll timeout of the health probe (a failed poll costs one interval of the probe's
+ * clock, not this). */
+export const PROBE_TIMEOUT_MS = 1_000;
+/** Longer than either timeout: the client gives up first, so a hang costs one timeout. */
+export const HANG_MS = CLIENT_TIMEOUT_MS + 500;
 
 export type FaultShape = Omit<Fault, 'method' | 'path' | 'times'>;
 

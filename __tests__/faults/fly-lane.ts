@@ -5,33 +5,39 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCli } from '../../src/io/child-process.js';
+import { TailBuffer } from '../../src/io/tail-buffer.js';
 import type { Settings } from '../../src/settings/inputs.js';
 import type { Release } from '../../src/platforms/platform.js';
 import { createFlyPlatform, type FlyDeps } from '../../src/platforms/fly/fly.js';
 import { ROLLBACK_ATTEMPTS } from '../../src/flow/recover.js';
 import type { RunRecord } from '../../src/flow/run-record.js';
-import { type AppConfig, type AppRepo, createAppRepo } from '../../sim/app-repo.js';
+import type { AppConfig } from '../../sim/app-repo.js';
 import { FLYCTL_DIR, FLY_TOKEN, flyToml } from '../../sim/fly-scenario.js';
 import { authorizationFor } from '../../sim/fly/token.js';
-import { type FlyMachineState, startSimulator, type Simulator } from '../../sim/index.js';
-import type { Fault, FaultHooks, RunKey } from '../../sim/types.js';
+import type { FlyMachineState, Simulator } from '../../sim/index.js';
+import type { Fault, FaultHooks } from '../../sim/types.js';
 import { CLIENT_TIMEOUT_MS, type FaultKind, faultShape } from './fault-kinds.js';
 import {
-  type CallSite,
+  caseReport,
   type CaseReport,
   type CaseSpec,
   checkInvariant,
-  deploySettings,
   flowDeps,
+  flowSleep,
   type Lane,
-  outcomeOf,
-  POLL_INTERVALS_MS,
   type ReleaseBehaviour,
   RETRY,
   runFlow,
-  shortTimeoutDispatcher,
   type Truth,
 } from './harness.js';
+import {
+  callSite,
+  fetchText,
+  GITHUB_JOBS_SITE,
+  releaseConfig,
+  type SiteOf,
+  startLaneBase,
+} from './lane-kit.js';
 
 const GITHUB_TOKEN = 'ghs_flyFaultsToken';
 const RUNNER = 'GitHub Actions 5';
@@ -44,12 +50,13 @@ const WAIT_SECONDS = 1;
 const WAIT_LIMIT_MS = WAIT_SECONDS * 1000 + CLIENT_TIMEOUT_MS;
 /** A hang of a machine wait must outlast its longer limit. */
 const WAIT_HANG_MS = WAIT_LIMIT_MS + 300;
-/** flyctl's wait for machine checks (fly.toml `wait_timeout`): short, so a broken release
- * makes flyctl give up quickly. */
-const FLYCTL_WAIT_TIMEOUT = '1s';
-const SETTLE_MS = 10_000;
-const HEALTHY_WAIT_MS = 3_000;
-const MAX_FLOW_SLEEP_MS = 50;
+/** flyctl's wait for a machine to start and pass its checks (fly.toml `wait_timeout`): an
+ * upper bound a booting machine does not reach on a loaded machine; only a crashing release
+ * waits all of it. */
+const FLYCTL_WAIT_TIMEOUT = '5s';
+/** Upper bounds only a hang reaches: settling waits on the machines' own states. */
+const SETTLE_MS = 30_000;
+const HEALTHY_WAIT_MS = 10_000;
 
 export type FlyStrategy = 'rolling' | 'canary' | 'bluegreen';
 
@@ -63,9 +70,7 @@ export interface FlyCaseSpec extends CaseSpec {
 
 type Target = 'fly' | 'github' | 'proxy';
 
-export interface FlySite extends CallSite {
-  readonly target: Target;
-}
+export type FlySite = SiteOf<Target>;
 
 export interface FlyLane extends Lane {
   readonly sim: Simulator;
@@ -82,49 +87,30 @@ export interface FlyLaneOptions {
 function flyCallSites(app: string): FlySite[] {
   const appPath = `/v1/apps/${app}`;
   const machine = `${appPath}/machines/[^/]+`;
-  const site = (
-    name: string,
-    target: Target,
-    method: string,
-    pattern: string,
-    afterPush: boolean,
-  ): FlySite => ({ name, target, method, path: new RegExp(`^${pattern}$`), afterPush });
+  const site = (name: string, method: string, pattern: string, afterPush: boolean) =>
+    callSite<Target>(name, 'fly', method, pattern, afterPush);
   return [
-    site(
-      'github jobs',
-      'github',
-      'GET',
-      '/repos/[^/]+/[^/]+/actions/runs/\\d+/attempts/\\d+/jobs',
-      false,
-    ),
-    site('GET app', 'fly', 'GET', appPath, false),
-    site('machines list (snapshot)', 'fly', 'GET', `${appPath}/machines`, false),
-    site('machines list', 'fly', 'GET', `${appPath}/machines`, true),
-    site('machine get', 'fly', 'GET', machine, true),
-    site('lease', 'fly', 'POST', `${machine}/lease`, true),
-    site('lease release', 'fly', 'DELETE', `${machine}/lease`, true),
-    site('machine update', 'fly', 'POST', machine, true),
-    site('wait', 'fly', 'GET', `${machine}/wait`, true),
-    site('machine destroy', 'fly', 'DELETE', machine, true),
-    site('machine create', 'fly', 'POST', `${appPath}/machines`, true),
-    site('health', 'proxy', 'GET', '/health', true),
+    GITHUB_JOBS_SITE,
+    site('GET app', 'GET', appPath, false),
+    site('machines list (snapshot)', 'GET', `${appPath}/machines`, false),
+    site('machines list', 'GET', `${appPath}/machines`, true),
+    site('machine get', 'GET', machine, true),
+    site('lease', 'POST', `${machine}/lease`, true),
+    site('lease release', 'DELETE', `${machine}/lease`, true),
+    site('machine update', 'POST', machine, true),
+    site('wait', 'GET', `${machine}/wait`, true),
+    site('machine destroy', 'DELETE', machine, true),
+    site('machine create', 'POST', `${appPath}/machines`, true),
+    callSite<Target>('health', 'proxy', 'GET', '/health', true),
   ];
 }
 
-function appConfig(version: string, behaviour: ReleaseBehaviour, strategy: FlyStrategy): AppConfig {
-  switch (behaviour) {
-    case 'healthy':
-      return { version };
-    case 'slow':
-      return { version, startupDelayMs: 300 };
-    case 'broken':
-      // Blue/green only goes live once Fly's checks pass: break what only the action checks.
-      return strategy === 'bluegreen'
-        ? { version, healthBody: '{"status":"degraded"}' }
-        : { version, healthStatus: 500, healthBody: 'database unreachable' };
-    case 'crashing':
-      return { version, startupDelayMs: 50, crashAfterMs: 0 };
-  }
+/** A broken release passes Fly's checks and fails the action's (its body lacks CHECK_STRING):
+ * the action condemns it on its injected clock, where flyctl would wait out its real-time
+ * `wait_timeout` (a crashing release still takes that path). Blue/green only goes live once
+ * Fly's checks pass, so there it is the only way to be broken. */
+function appConfig(version: string, behaviour: ReleaseBehaviour): AppConfig {
+  return releaseConfig(version, behaviour, { healthBody: '{"status":"degraded"}' });
 }
 
 function flyctlEnv(mode: FlyctlMode): Record<string, string> {
@@ -137,15 +123,6 @@ function flyctlEnv(mode: FlyctlMode): Record<string, string> {
       return { FLY_SIM_FAIL_AFTER_MACHINES: '1' };
     case 'stale-machine':
       return { FLY_SIM_STAY_ON_OLD_IMAGE: '1' };
-  }
-}
-
-async function fetchText(url: string): Promise<{ status: number; text: string }> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return { status: response.status, text: (await response.text()).trim() };
-  } catch {
-    return { status: 0, text: '' };
   }
 }
 
@@ -219,6 +196,19 @@ function isAppMachine(machine: FlyMachineState): boolean {
   );
 }
 
+/** Fly is starting the machine, or its process has yet to bind its port (its checks have
+ * not run yet, or found nothing listening). */
+function machineBooting(machine: FlyMachineState): boolean {
+  if (['created', 'starting', 'replacing'].includes(machine.state)) return true;
+  return (
+    machine.state === 'started' &&
+    machine.checks.length > 0 &&
+    machine.checks.every(
+      (check) => check.status === 'warning' || check.output.includes('ECONNREFUSED'),
+    )
+  );
+}
+
 function machineHealthy(machine: FlyMachineState): boolean {
   return (
     machine.state === 'started' &&
@@ -242,43 +232,31 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   const machineCount = options.machines ?? 2;
   const name = `fly-faults-${laneCounter}`;
   const app = `fly-lane-${laneCounter}`;
-  const sim = await startSimulator({
-    flyToken: FLY_TOKEN,
-    githubToken: GITHUB_TOKEN,
-    // The action paces itself by Fly's limits with the clock the lane shortens: no 429s
-    // other than the ones a schedule injects.
-    flyRateLimit: false,
-  });
-  let repo: AppRepo | undefined;
-  let publicUrl = '';
-  const http = shortTimeoutDispatcher((requestPath) =>
-    /\/machines\/[^/]+\/wait(\?|$)/.test(requestPath) ? WAIT_LIMIT_MS : CLIENT_TIMEOUT_MS,
-  );
   const toml = flyToml(app, strategy).replace(
     /wait_timeout = "[^"]*"/,
     `wait_timeout = "${FLYCTL_WAIT_TIMEOUT}"`,
   );
-  try {
-    repo = await createAppRepo();
-    ({ publicUrl } = await sim.fly.createApp(app, {
-      regions: ['ams', 'fra'],
-      machines: machineCount,
-      bluegreen: strategy === 'bluegreen',
-    }));
-    await repo.commit({ version: `${name}-initial` }, { 'fly.toml': toml });
-    await sim.fly.seedRelease(app, repo.dir);
-  } catch (error) {
-    await sim.stop();
-    await http.close();
-    await repo?.remove();
-    throw error;
-  }
-  const checkout = repo;
-  const run: RunKey = { owner: 'acme', repo: 'shop', runId: 9000 + laneCounter, attempt: 1 };
-  sim.github.setJobs(run, [
-    { name: 'test', status: 'completed', conclusion: 'success' },
-    { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER },
-  ]);
+  let publicUrl = '';
+  const base = await startLaneBase({
+    // The action paces itself by Fly's limits with the clock the lane shortens: no 429s
+    // other than the ones a schedule injects.
+    simulator: { flyToken: FLY_TOKEN, flyRateLimit: false },
+    githubToken: GITHUB_TOKEN,
+    runner: RUNNER,
+    runId: 9000 + laneCounter,
+    limitFor: (requestPath) =>
+      /\/machines\/[^/]+\/wait(\?|$)/.test(requestPath) ? WAIT_LIMIT_MS : CLIENT_TIMEOUT_MS,
+    async seed(sim, checkout) {
+      ({ publicUrl } = await sim.fly.createApp(app, {
+        regions: ['ams', 'fra'],
+        machines: machineCount,
+        bluegreen: strategy === 'bluegreen',
+      }));
+      await checkout.commit({ version: `${name}-initial` }, { 'fly.toml': toml });
+      await sim.fly.seedRelease(app, checkout.dir);
+    },
+  });
+  const { sim, checkout } = base;
   const sites = flyCallSites(app);
   const flyctlPath = path.join(FLYCTL_DIR, 'flyctl');
   const flyConfig = path.join(checkout.dir, 'fly.toml');
@@ -289,6 +267,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   };
 
   const appMachines = (): FlyMachineState[] => sim.fly.state(app).machines.filter(isAppMachine);
+  const booting = (): boolean => appMachines().some(machineBooting);
 
   const machineVersion = async (id: string): Promise<string> => {
     const port = sim.fly.machinePort(app, id);
@@ -321,14 +300,14 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     };
   };
 
-  /** Waits (bounded) until no machine is between states, then a little for checks to pass. */
+  /** Waits until no machine is between states or booting, then (bounded) for their checks
+   * to pass: a running process answers its checks within a few check intervals. */
   const settle = async (): Promise<void> => {
     const resting = new Set(['started', 'stopped', 'failed', 'suspended']);
+    const still = (machine: FlyMachineState): boolean =>
+      resting.has(machine.state) && !machineBooting(machine);
     const deadline = Date.now() + SETTLE_MS;
-    while (Date.now() < deadline) {
-      if (appMachines().every((machine) => resting.has(machine.state))) break;
-      await sleep(50);
-    }
+    while (Date.now() < deadline && !appMachines().every(still)) await sleep(50);
     const healthyBy = Date.now() + HEALTHY_WAIT_MS;
     while (Date.now() < healthyBy && !appMachines().every(machineHealthy)) await sleep(50);
   };
@@ -363,15 +342,19 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     for (const machine of appMachines().slice(machineCount)) {
       await api('DELETE', `/machines/${machine.id}?force=true`);
     }
-    await checkout.commit({ version: label }, { 'fly.toml': toml });
+    // The scenario's own fly.toml: the repair is not under test, its wait is generous.
+    await checkout.commit({ version: label }, { 'fly.toml': flyToml(app, strategy) });
+    const output = new TailBuffer(20);
     const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
       cwd: checkout.dir,
       env: { FLY_API_TOKEN: FLY_TOKEN, FLY_SIM_API_URL: sim.flyApiUrl },
       timeoutMs: 60_000,
       graceMs: 1_000,
-      onLine: () => undefined,
+      onLine: (line) => output.push(line),
     }).result;
-    if (result.exitCode !== 0) throw new Error(`repair deploy of ${app} failed`);
+    if (result.exitCode !== 0) {
+      throw new Error(`repair deploy of ${app} failed:\n${output.lines().join('\n')}`);
+    }
     // flyctl launches one machine for an app that has none: clone it up to the lane's count.
     const machines = await api('GET', '/machines');
     const model = Array.isArray(machines) ? (machines[0] as { config?: unknown }) : undefined;
@@ -387,15 +370,16 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   let caseCounter = 0;
 
   const runFlyCase = async (spec: FlyCaseSpec): Promise<CaseReport> => {
-    const started = Date.now();
+    const startedAt = Date.now();
     caseCounter += 1;
     const newCode = `${name}-case-${caseCounter}`;
     let before = await readTruth();
     if (!restingClean(before)) {
       await repair(`${newCode}-baseline`);
-      // The proxy may lag the machines' checks by a poll: re-read a few times.
+      // The proxy may lag the machines' checks by a poll: re-read until it agrees (bounded).
       before = await readTruth();
-      for (let reread = 0; reread < 20 && !restingClean(before); reread += 1) {
+      const agreedBy = Date.now() + HEALTHY_WAIT_MS;
+      while (!restingClean(before) && Date.now() < agreedBy) {
         await sleep(100);
         before = await readTruth();
       }
@@ -404,7 +388,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
         throw new Error(`lane ${name} could not restore one healthy release: ${before.code}`);
       }
     }
-    const sha = await checkout.commit(appConfig(newCode, spec.release, strategy), {
+    const sha = await checkout.commit(appConfig(newCode, spec.release), {
       'fly.toml': toml,
     });
     const firstRequest = sim.flyRequests.length;
@@ -433,18 +417,14 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     };
     arm(false);
     const flyDeps: Partial<FlyDeps> = {
-      dispatcher: http.dispatcher,
-      sleep: (ms) => sleep(Math.min(ms, MAX_FLOW_SLEEP_MS)),
-      pollIntervalsMs: POLL_INTERVALS_MS,
-      maxPolls: 1_000,
+      ...base.clientDeps,
+      sleep: flowSleep,
       deployTimeoutMs: 60_000,
       stopGraceMs: 1_000,
       machineWaitMs: 8_000,
       waitRequestSeconds: WAIT_SECONDS,
       leaseAttempts: 3,
       leaseRetryMs: 50,
-      retry: RETRY,
-      debug: () => undefined,
       watchSignals: () => () => undefined,
       // The real stand-in, with this lane's simulator; the faults of the first phase are
       // over when flyctl starts, those of the second are armed when it is done.
@@ -466,18 +446,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       },
     };
     const settings: Settings = {
-      ...deploySettings({
-        platform: 'fly',
-        app,
-        apiUrl: sim.flyApiUrl,
-        apiToken: FLY_TOKEN,
-        githubApiUrl: sim.githubApiUrl,
-        githubToken: GITHUB_TOKEN,
-        run,
-        sha,
-        sourceDir: checkout.dir,
-        runnerName: RUNNER,
-      }),
+      ...base.settings({ platform: 'fly', app, apiUrl: sim.flyApiUrl, apiToken: FLY_TOKEN, sha }),
       healthUrl: new URL('/health', publicUrl).href,
       fly: { flyConfig, image: undefined, flyctlArgs: [], flyctlPath },
     };
@@ -491,13 +460,8 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     const deps = flowDeps((given) => {
       if (given.fly === undefined) throw new Error('fly settings missing');
       return createFlyPlatform({ ...given, ...given.fly }, flyDeps);
-    });
-    let flow;
-    try {
-      flow = await runFlow(withCheck, deps);
-    } finally {
-      clearAll();
-    }
+    }, booting);
+    const flow = await runFlow(withCheck, deps).finally(clearAll);
     await settle();
     const after = await readTruth();
     const leftLeases = sim.fly.dropLeases(app);
@@ -532,22 +496,19 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     ) {
       await repair(`${newCode}-repaired`);
     }
-    return {
+    if (leftLeases.length > 0 && violations.length > 0) {
+      violations.push(`(leases left held on ${leftLeases.join(', ')})`);
+    }
+    return caseReport({
       spec,
-      record: flow.record,
-      summary: flow.summary,
+      flow,
+      judged: byDigest(flow.record),
       before,
       after,
       newCode,
-      outcome: outcomeOf(byDigest(flow.record), before, after),
-      violations: [
-        ...violations,
-        ...(leftLeases.length > 0 && violations.length > 0
-          ? [`(leases left held on ${leftLeases.join(', ')})`]
-          : []),
-      ],
-      ms: Date.now() - started,
-    };
+      violations,
+      startedAt,
+    });
   };
 
   return {
@@ -557,11 +518,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     strategy,
     runFlyCase,
     runCase: (spec) => runFlyCase(spec),
-    async close() {
-      await sim.stop();
-      await http.close();
-      await checkout.remove();
-    },
+    close: () => base.close(),
   };
 }
 
@@ -651,4 +608,15 @@ export function blindRepeats(
     unread.set(key, request.status);
   }
   return problems;
+}
+
+/** `count` lanes per strategy, one strategy after the other (each lane boots machines). */
+export async function startFlyLanes(
+  count: Readonly<Record<FlyStrategy, number>>,
+): Promise<FlyLane[]> {
+  const lanes: FlyLane[] = [];
+  for (const [strategy, n] of Object.entries(count) as Array<[FlyStrategy, number]>) {
+    lanes.push(...(await Promise.all(Array.from({ length: n }, () => startFlyLane({ strategy })))));
+  }
+  return lanes;
 }

@@ -2,22 +2,23 @@
 // reached on a good deploy) and a broken one (where the site is reached after the push): the
 // invariant holds in each case. Plus flyctl itself failing early, midway, or reporting
 // success while a machine kept the old image.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 import {
   type FlyCaseSpec,
   type FlyLane,
   type FlyStrategy,
   FLYCTL_MODES,
-  startFlyLane,
+  startFlyLanes,
 } from './fly-lane.js';
-import { type CaseReport, runOnLanes, silenceActionsCore } from './harness.js';
+import { type CaseReport, runOnLanes } from './harness.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
+import { describeCase, timingLine, useLanes } from './suite.js';
 
 /** Lanes per deploy strategy: rolling for most sites; canary leaves a machine behind when it
  * fails (the rollback destroys it); blue/green replaces every machine (the rollback creates
  * them again). */
-const LANES: Readonly<Record<FlyStrategy, number>> = { rolling: 4, canary: 1, bluegreen: 1 };
+const LANES: Readonly<Record<FlyStrategy, number>> = { rolling: 6, canary: 1, bluegreen: 1 };
 /** Sites a healthy deploy reaches; the others only the rollback path reaches. */
 const REACHED_WHEN_HEALTHY = [
   'github jobs',
@@ -33,34 +34,12 @@ const STRATEGY_OF_SITE: Readonly<Record<string, FlyStrategy>> = {
 /** Faults a retried idempotent read absorbs when they happen once. */
 const RETRIED: readonly FaultKind[] = ['500', '502', '503', '429', 'reset', 'hang', 'trickle'];
 
-const lanes = new Map<FlyStrategy, FlyLane[]>();
-let core: Awaited<ReturnType<typeof silenceActionsCore>>;
-/** Printed once @actions/core no longer swallows stdout. */
-let table = '';
-
-beforeAll(async () => {
-  core = await silenceActionsCore();
-  for (const [strategy, count] of Object.entries(LANES) as Array<[FlyStrategy, number]>) {
-    lanes.set(
-      strategy,
-      await Promise.all(Array.from({ length: count }, () => startFlyLane({ strategy }))),
-    );
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await core.restore();
-  if (table !== '') console.log(table);
-  await Promise.all([...lanes.values()].flat().map((lane) => lane.close()));
-});
+const suite = useLanes(() => startFlyLanes(LANES));
+const lanesOf = (strategy: FlyStrategy): FlyLane[] =>
+  suite.lanes().filter((lane) => lane.strategy === strategy);
 
 function describeFailure(report: CaseReport): string {
-  const spec = report.spec as FlyCaseSpec;
-  const faults = spec.faults.map((f) => `${f.site} ${f.kind} ×${f.times}`).join(', ');
-  return (
-    `[${spec.release}; flyctl ${spec.flyctl ?? 'ok'}; ${faults || 'no faults'}] -> ` +
-    `${report.outcome}: ${report.violations.join('; ')} (cause: ${report.record.cause ?? '-'})`
-  );
+  return describeCase(report, [`flyctl ${(report.spec as FlyCaseSpec).flyctl ?? 'ok'}`]);
 }
 
 interface MatrixCase {
@@ -74,9 +53,10 @@ interface MatrixCase {
 async function runAll(cases: readonly MatrixCase[]): Promise<Map<MatrixCase, CaseReport>> {
   const reports = new Map<MatrixCase, CaseReport>();
   await Promise.all(
-    [...lanes].map(async ([strategy, mine]) => {
+    (Object.keys(LANES) as FlyStrategy[]).map(async (strategy) => {
+      const mine = lanesOf(strategy);
       const todo = cases.filter((c) => c.strategy === strategy);
-      const done = await runOnLanes(mine, todo, (lane, c) => (lane as FlyLane).runFlyCase(c.spec));
+      const done = await runOnLanes(mine, todo, (lane, c) => lane.runFlyCase(c.spec));
       todo.forEach((c, index) => {
         const report = done[index];
         if (report) reports.set(c, report);
@@ -88,7 +68,7 @@ async function runAll(cases: readonly MatrixCase[]): Promise<Map<MatrixCase, Cas
 
 describe('Fly fault matrix', () => {
   it('keeps the invariant at every call site for every fault, and when flyctl fails', async () => {
-    const sites = lanes.get('rolling')?.[0]?.callSites ?? [];
+    const sites = lanesOf('rolling')[0]?.callSites ?? [];
     const cases: MatrixCase[] = [];
     for (const site of sites) {
       const strategy = STRATEGY_OF_SITE[site.name] ?? 'rolling';
@@ -109,7 +89,7 @@ describe('Fly fault matrix', () => {
       cases.push({ site: `flyctl ${mode}`, kind: undefined, strategy: 'rolling', spec });
     }
     const reports = await runAll(cases);
-    const outputs = await core.outputs();
+    const outputs = await suite.outputs();
     const all = [...reports.values()];
 
     const cells: MatrixCell[] = [];
@@ -132,16 +112,17 @@ describe('Fly fault matrix', () => {
     const flyctlRows = cases
       .filter((c) => c.kind === undefined)
       .map((c) => `${c.site}: ${reports.get(c)?.outcome ?? '?'}`);
-    const slowest = Math.max(...all.map((r) => r.ms));
-    table = [
-      renderMatrix(
-        sites.map((s) => s.name),
-        FAULT_KINDS,
-        cells,
-      ),
-      `flyctl itself (healthy release): ${flyctlRows.join(', ')}`,
-      `${all.length} cases, slowest ${slowest} ms`,
-    ].join('\n');
+    suite.print(
+      [
+        renderMatrix(
+          sites.map((s) => s.name),
+          FAULT_KINDS,
+          cells,
+        ),
+        `flyctl itself (healthy release): ${flyctlRows.join(', ')}`,
+        timingLine(all),
+      ].join('\n'),
+    );
 
     expect(all.length).toBe(cases.length);
     expect(all.filter((r) => r.violations.length > 0).map(describeFailure)).toEqual([]);
@@ -177,7 +158,7 @@ describe('Fly fault matrix', () => {
   }, 600_000);
 
   it('starts the next case from one release after a rollback defeated on healthy machines', async () => {
-    const lane = lanes.get('rolling')?.[0];
+    const lane = lanesOf('rolling')[0];
     if (lane === undefined) throw new Error('no rolling lane');
     // flyctl moves one machine to a healthy release, then every rollback attempt loses its
     // lease: the run says THE APP MAY BE DOWN, and the machines are healthy on two images.

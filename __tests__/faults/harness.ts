@@ -1,11 +1,12 @@
-// The in-process fault harness, platform-neutral: runs the real deploy flow (`runDeploy`) with
-// short timeouts against a simulator, then judges the run against the simulator's truth.
-// A platform plugs in as a `Lane` (see heroku-lane.ts); a lane owns one simulator and one app
-// and runs cases one after another, each relative to the release live before it.
+// The in-process fault harness, platform-neutral: runs the real deploy flow (`runDeploy`)
+// against a simulator, the health check on an injected clock and every other wait bounded by a
+// timeout only a hang reaches, then judges the run against the simulator's truth.
+// A platform plugs in as a `Lane` (heroku-lane.ts, fly-lane.ts, built from lane-kit.ts); a
+// lane owns one simulator and one app and runs cases one after another, each relative to the
+// release live before it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getOctokit } from '@actions/github';
 import { Agent } from 'undici';
@@ -23,15 +24,19 @@ import { newRunRecord, type RunRecord } from '../../src/flow/run-record.js';
 import type { RunKey } from '../../sim/types.js';
 import { CLIENT_TIMEOUT_MS, type FaultKind, PROBE_TIMEOUT_MS } from './fault-kinds.js';
 
-// A dyno of the example app boots in well under 1 s, but not always on 2 busy cores.
-// The timeout leaves a dyno or machine booting on a loaded 2-core CI machine (the whole suite
-// runs beside this) time to answer: a restored release is judged by it too.
-export const HEALTH = { intervalMs: 30, threshold: 2, timeoutMs: 5_000 } as const;
-export const RETRY: RetryPolicy = { attempts: 3, baseMs: 20, maxMs: 100, budgetMs: 4_000 };
+/** The action's health check in a lane, on the lane's probe clock (see `laneProbeDeps`): a
+ * broken release is condemned after timeoutMs / intervalMs polls of a running app. */
+export const HEALTH = { intervalMs: 30, threshold: 2, timeoutMs: 600 } as const;
+/** The budget never binds before the attempts do: every attempt may end in a hang. */
+export const RETRY: RetryPolicy = {
+  attempts: 3,
+  baseMs: 20,
+  maxMs: 100,
+  budgetMs: 4 * CLIENT_TIMEOUT_MS,
+};
 export const POLL_INTERVALS_MS: readonly number[] = [20, 30, 50];
 /** The flow's own waits (rollback retries: 2 s, 4 s) shrink to this: faster, and harsher. */
 const MAX_FLOW_SLEEP_MS = 50;
-const GITHUB_TIMEOUT_MS = 2_000;
 
 /** Where a call of the action lands, and when in the run it happens. */
 export interface CallSite {
@@ -162,16 +167,36 @@ export function shortTimeoutDispatcher(
   return { dispatcher, close: () => agent.close() };
 }
 
-export const probeDeps: ProbeDeps = {
-  now: () => performance.now(),
-  sleep: (ms, signal) => liveProbeDeps.sleep(ms, signal),
-  poll: (url, timeoutMs) => httpPoll(url, Math.min(timeoutMs, PROBE_TIMEOUT_MS)),
-};
+/**
+ * The health probe's injected clock in a lane: it advances by the waits the probe asks for
+ * between polls, and not while `booting()` says a process of the app has yet to bind its
+ * port. A verdict so counts polls of a running app: a boot or a poll slowed by a loaded
+ * machine never condemns a release, and a broken one is condemned in the same few polls.
+ */
+export function laneProbeDeps(booting: () => boolean): ProbeDeps {
+  let elapsedMs = 0;
+  return {
+    now: () => elapsedMs,
+    async sleep(ms, signal) {
+      await liveProbeDeps.sleep(ms, signal);
+      if (!booting()) elapsedMs += ms;
+    },
+    // The probe sizes a poll's timeout by what is left of its deadline on this clock, which
+    // says nothing about real time: every poll gets the same real bound.
+    poll: (url) => httpPoll(url, PROBE_TIMEOUT_MS),
+  };
+}
 
-export function flowDeps(createPlatform: (settings: Settings) => Platform): FlowDeps {
+/** The flow's own waits (rollback retries, lease retries) in a lane. */
+export const flowSleep = (ms: number): Promise<void> => sleep(Math.min(ms, MAX_FLOW_SLEEP_MS));
+
+export function flowDeps(
+  createPlatform: (settings: Settings) => Platform,
+  booting: () => boolean,
+): FlowDeps {
   return {
     now: () => Date.now(),
-    sleep: (ms) => sleep(Math.min(ms, MAX_FLOW_SLEEP_MS)),
+    sleep: flowSleep,
     createPlatform,
     listJobs: (settings) =>
       listRunJobs(
@@ -182,9 +207,9 @@ export function flowDeps(createPlatform: (settings: Settings) => Platform): Flow
           runId: settings.run.runId,
           attempt: settings.run.attempt,
         },
-        GITHUB_TIMEOUT_MS,
+        CLIENT_TIMEOUT_MS,
       ),
-    probe: probeDeps,
+    probe: laneProbeDeps(booting),
     signal: new AbortController().signal,
     // `environment` is unset: no GitHub deployment is recorded.
     deployments: () => undefined,
@@ -317,11 +342,37 @@ export function outcomeOf(record: RunRecord, before: Truth, after: Truth): Outco
   return after.release.id === before.release.id ? 'failed-untouched' : 'failed-restored';
 }
 
+/** A case's report from its run; `judged` is the record as the lane reads it (default: as
+ * recorded). */
+export function caseReport(fields: {
+  readonly spec: CaseSpec;
+  readonly flow: { readonly record: RunRecord; readonly summary: string };
+  readonly judged?: RunRecord;
+  readonly before: Truth;
+  readonly after: Truth;
+  readonly newCode: string;
+  readonly violations: readonly string[];
+  readonly startedAt: number;
+}): CaseReport {
+  const { spec, flow, before, after, newCode, violations } = fields;
+  return {
+    spec,
+    record: flow.record,
+    summary: flow.summary,
+    before,
+    after,
+    newCode,
+    outcome: outcomeOf(fields.judged ?? flow.record, before, after),
+    violations,
+    ms: Date.now() - fields.startedAt,
+  };
+}
+
 /** Runs `cases` over `lanes`, each lane taking the next case when it is free. */
-export async function runOnLanes<T, R>(
-  lanes: readonly Lane[],
+export async function runOnLanes<L extends Lane, T, R>(
+  lanes: readonly L[],
   cases: readonly T[],
-  run: (lane: Lane, item: T) => Promise<R>,
+  run: (lane: L, item: T) => Promise<R>,
 ): Promise<R[]> {
   const results: R[] = new Array<R>(cases.length);
   let next = 0;

@@ -6,26 +6,27 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHerokuPlatform, type HerokuDeps } from '../../src/platforms/heroku/heroku.js';
 import { ROLLBACK_ATTEMPTS } from '../../src/flow/recover.js';
-import { type AppConfig, type AppRepo, createAppRepo } from '../../sim/app-repo.js';
-import { startSimulator, type Simulator } from '../../sim/index.js';
-import type { RecordedRequest, RunKey } from '../../sim/types.js';
+import type { Simulator } from '../../sim/index.js';
+import type { RecordedRequest } from '../../sim/types.js';
 import { faultShape } from './fault-kinds.js';
 import {
-  type CallSite,
+  caseReport,
   type CaseReport,
   type CaseSpec,
   checkInvariant,
-  deploySettings,
   flowDeps,
   type Lane,
-  outcomeOf,
-  POLL_INTERVALS_MS,
-  type ReleaseBehaviour,
-  RETRY,
   runFlow,
-  shortTimeoutDispatcher,
   type Truth,
 } from './harness.js';
+import {
+  callSite,
+  fetchText,
+  GITHUB_JOBS_SITE,
+  releaseConfig,
+  type SiteOf,
+  startLaneBase,
+} from './lane-kit.js';
 
 const HEROKU_TOKEN = 'hk-faults-token';
 const GITHUB_TOKEN = 'ghs_faultsToken';
@@ -35,64 +36,26 @@ const SETTLE_MS = 20_000;
 
 type Target = 'heroku' | 'github' | 'router';
 
-interface HerokuSite extends CallSite {
-  readonly target: Target;
-}
-
-function herokuCallSites(app: string): HerokuSite[] {
+function herokuCallSites(app: string): Array<SiteOf<Target>> {
   const appPath = `/apps/${app}`;
-  const site = (
-    name: string,
-    target: Target,
-    method: string,
-    pattern: string,
-    afterPush: boolean,
-  ): HerokuSite => ({ name, target, method, path: new RegExp(`^${pattern}$`), afterPush });
+  const site = (name: string, method: string, pattern: string, afterPush: boolean) =>
+    callSite<Target>(name, 'heroku', method, pattern, afterPush);
   return [
-    site(
-      'github jobs',
-      'github',
-      'GET',
-      '/repos/[^/]+/[^/]+/actions/runs/\\d+/attempts/\\d+/jobs',
-      false,
-    ),
-    site('GET app', 'heroku', 'GET', appPath, false),
-    site('preboot feature', 'heroku', 'GET', `${appPath}/features/preboot`, false),
-    site('releases list', 'heroku', 'GET', `${appPath}/releases`, true),
-    site('POST sources', 'heroku', 'POST', '/sources', false),
-    site('blob PUT', 'heroku', 'PUT', '/blobs/[0-9a-f-]+', false),
-    site('POST builds', 'heroku', 'POST', `${appPath}/builds`, false),
-    site('build poll', 'heroku', 'GET', `${appPath}/builds/[^/]+`, false),
-    site('output stream', 'heroku', 'GET', '/streams/builds/[^/]+', false),
-    site('release poll', 'heroku', 'GET', `${appPath}/releases/[^/]+`, false),
-    site('rollback', 'heroku', 'POST', `${appPath}/releases`, true),
-    site('dynos', 'heroku', 'GET', `${appPath}/dynos`, true),
-    site('health', 'router', 'GET', '/health', true),
-    site('builds list', 'heroku', 'GET', `${appPath}/builds`, true),
+    GITHUB_JOBS_SITE,
+    site('GET app', 'GET', appPath, false),
+    site('preboot feature', 'GET', `${appPath}/features/preboot`, false),
+    site('releases list', 'GET', `${appPath}/releases`, true),
+    site('POST sources', 'POST', '/sources', false),
+    site('blob PUT', 'PUT', '/blobs/[0-9a-f-]+', false),
+    site('POST builds', 'POST', `${appPath}/builds`, false),
+    site('build poll', 'GET', `${appPath}/builds/[^/]+`, false),
+    site('output stream', 'GET', '/streams/builds/[^/]+', false),
+    site('release poll', 'GET', `${appPath}/releases/[^/]+`, false),
+    site('rollback', 'POST', `${appPath}/releases`, true),
+    site('dynos', 'GET', `${appPath}/dynos`, true),
+    callSite<Target>('health', 'router', 'GET', '/health', true),
+    site('builds list', 'GET', `${appPath}/builds`, true),
   ];
-}
-
-function appConfig(version: string, behaviour: ReleaseBehaviour): AppConfig {
-  switch (behaviour) {
-    case 'healthy':
-      return { version };
-    case 'slow':
-      return { version, startupDelayMs: 300 };
-    case 'broken':
-      return { version, healthStatus: 500, healthBody: 'database unreachable' };
-    case 'crashing':
-      // Exits before it ever listens: the dyno crashes at boot.
-      return { version, startupDelayMs: 50, crashAfterMs: 0 };
-  }
-}
-
-async function fetchText(url: string): Promise<{ status: number; text: string }> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return { status: response.status, text: (await response.text()).trim() };
-  } catch {
-    return { status: 0, text: '' };
-  }
 }
 
 /** Writes repeated without the platform saying it did not act (429), or without reading
@@ -140,39 +103,31 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
   laneCounter += 1;
   const name = `faults-${laneCounter}`;
   const app = `lane-${laneCounter}-app`;
-  const sim = await startSimulator({ herokuToken: HEROKU_TOKEN, githubToken: GITHUB_TOKEN });
-  let repo: AppRepo | undefined;
-  let tempRoot: string | undefined;
-  const http = shortTimeoutDispatcher();
+  const base = await startLaneBase({
+    simulator: { herokuToken: HEROKU_TOKEN },
+    githubToken: GITHUB_TOKEN,
+    runner: RUNNER,
+    runId: 7000 + laneCounter,
+    async seed(sim, checkout) {
+      await sim.heroku.createApp(app);
+      await checkout.commit({ version: `${name}-initial` });
+      await sim.heroku.seedRelease(app, checkout.dir);
+    },
+  });
+  const { sim, checkout } = base;
+  let temp: string;
   try {
-    repo = await createAppRepo();
-    tempRoot = await mkdtemp(path.join(os.tmpdir(), 'gd-faults-lane-'));
-    await sim.heroku.createApp(app);
-    await repo.commit({ version: `${name}-initial` });
-    await sim.heroku.seedRelease(app, repo.dir);
+    temp = await mkdtemp(path.join(os.tmpdir(), 'gd-faults-lane-'));
   } catch (error) {
-    await sim.stop();
-    await http.close();
-    await repo?.remove();
+    await base.close();
     throw error;
   }
-  const checkout = repo;
-  const temp = tempRoot;
   const webUrl = sim.heroku.state(app).webUrl;
-  const run: RunKey = { owner: 'acme', repo: 'shop', runId: 7000 + laneCounter, attempt: 1 };
-  sim.github.setJobs(run, [
-    { name: 'test', status: 'completed', conclusion: 'success' },
-    { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER },
-  ]);
   const sites = herokuCallSites(app);
   const herokuDeps: Partial<HerokuDeps> = {
-    dispatcher: http.dispatcher,
-    pollIntervalsMs: POLL_INTERVALS_MS,
-    maxPolls: 1_000,
+    ...base.clientDeps,
     buildTimeoutMs: SETTLE_MS,
     releaseTimeoutMs: SETTLE_MS,
-    retry: RETRY,
-    debug: () => undefined,
     tempRoot: temp,
   };
 
@@ -200,20 +155,22 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
     };
   };
 
-  /** Waits (bounded) until no build or release is pending and the router answers, so a
-   * build the run lost track of has released before the truth is read. */
+  /** A dyno of the app has yet to bind its port (the router holds requests meanwhile). */
+  const booting = (): boolean =>
+    sim.heroku.state(app).dynos.some((dyno) => dyno.state === 'starting');
+
+  /** Waits (bounded) until no build or release is pending, the current one has switched the
+   * router, no dyno is booting and the router answers, so a build the run lost track of has released before the truth is read. */
   const settle = async (): Promise<void> => {
     const deadline = Date.now() + SETTLE_MS;
     while (Date.now() < deadline) {
       const state = sim.heroku.state(app);
       const busy =
         state.builds.some((build) => build.status === 'pending') ||
-        state.releases.some((release) => release.status === 'pending');
-      if (!busy && (await fetchText(new URL('/version', webUrl).href)).status === 200) {
-        // A release that just became current may still be switching the router: look again.
-        await sleep(100);
-        if ((await fetchText(new URL('/version', webUrl).href)).status === 200) return;
-      }
+        state.releases.some((release) => release.status === 'pending') ||
+        state.releases.some((release) => release.current && release.liveAt === undefined) ||
+        booting();
+      if (!busy && (await fetchText(new URL('/version', webUrl).href)).status === 200) return;
       await sleep(50);
     }
   };
@@ -224,12 +181,12 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
     callSites: sites,
     sim,
     async runCase(spec: CaseSpec): Promise<CaseReport> {
-      const started = Date.now();
+      const startedAt = Date.now();
       caseCounter += 1;
       const before = await readTruth(undefined);
       const buildsBefore = sim.heroku.state(app).builds.length;
       const newCode = `${name}-case-${caseCounter}`;
-      const sha = await checkout.commit(appConfig(newCode, spec.release));
+      const sha = await checkout.commit(releaseConfig(newCode, spec.release));
       const firstRequest = sim.requests.length;
       for (const planned of spec.faults) {
         const found = sites.find((candidate) => candidate.name === planned.site);
@@ -241,25 +198,17 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
           ...faultShape(planned.kind),
         });
       }
-      const settings = deploySettings({
+      const settings = base.settings({
         platform: 'heroku',
         app,
         apiUrl: sim.herokuApiUrl,
         apiToken: HEROKU_TOKEN,
-        githubApiUrl: sim.githubApiUrl,
-        githubToken: GITHUB_TOKEN,
-        run,
         sha,
-        sourceDir: checkout.dir,
-        runnerName: RUNNER,
       });
-      const deps = flowDeps((given) => createHerokuPlatform(given, herokuDeps));
-      let flow;
-      try {
-        flow = await runFlow(settings, deps);
-      } finally {
+      const deps = flowDeps((given) => createHerokuPlatform(given, herokuDeps), booting);
+      const flow = await runFlow(settings, deps).finally(() => {
         for (const target of ['heroku', 'github', 'router'] as const) hooks(target).clear();
-      }
+      });
       await settle();
       const after = await readTruth(before);
       const requests = sim.requests
@@ -285,22 +234,10 @@ export async function startHerokuLane(): Promise<Lane & { readonly sim: Simulato
         await sim.heroku.seedRelease(app, checkout.dir, { description: 'Repair' });
         await settle();
       }
-      return {
-        spec,
-        record: flow.record,
-        summary: flow.summary,
-        before,
-        after,
-        newCode,
-        outcome: outcomeOf(flow.record, before, after),
-        violations,
-        ms: Date.now() - started,
-      };
+      return caseReport({ spec, flow, before, after, newCode, violations, startedAt });
     },
     async close() {
-      await sim.stop();
-      await http.close();
-      await checkout.remove();
+      await base.close();
       await rm(temp, { recursive: true, force: true });
     },
   };

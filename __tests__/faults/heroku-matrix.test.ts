@@ -1,18 +1,13 @@
 // Every call site of a Heroku deploy × every fault, with a healthy release and (where the
 // site is reached after the push) a broken one: the invariant holds in each case.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
-import {
-  type CaseReport,
-  type CaseSpec,
-  type Lane,
-  runOnLanes,
-  silenceActionsCore,
-} from './harness.js';
+import { type CaseSpec, runOnLanes } from './harness.js';
 import { startHerokuLane } from './heroku-lane.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
+import { describeCase, timingLine, useLanes } from './suite.js';
 
-const LANES = 3;
+const LANES = 6;
 /** Faults a retried idempotent read absorbs when they happen once. */
 const RETRIED: readonly FaultKind[] = ['500', '502', '503', '429', 'reset', 'hang', 'trickle'];
 const HEROKU_READS = [
@@ -24,32 +19,11 @@ const HEROKU_READS = [
   'dynos',
 ];
 
-let lanes: Lane[] = [];
-let core: Awaited<ReturnType<typeof silenceActionsCore>>;
-/** Printed once @actions/core no longer swallows stdout. */
-let table = '';
-
-beforeAll(async () => {
-  core = await silenceActionsCore();
-  lanes = await Promise.all(Array.from({ length: LANES }, () => startHerokuLane()));
-}, 60_000);
-
-afterAll(async () => {
-  await core.restore();
-  if (table !== '') console.log(table);
-  await Promise.all(lanes.map((lane) => lane.close()));
-});
-
-function describeFailure(report: CaseReport): string {
-  const faults = report.spec.faults.map((f) => `${f.site} ${f.kind} ×${f.times}`).join(', ');
-  return (
-    `[${report.spec.release}; ${faults}] -> ${report.outcome}: ${report.violations.join('; ')}` +
-    ` (cause: ${report.record.cause ?? '-'})`
-  );
-}
+const suite = useLanes(() => Promise.all(Array.from({ length: LANES }, () => startHerokuLane())));
 
 describe('Heroku fault matrix', () => {
   it('keeps the invariant at every call site for every fault', async () => {
+    const lanes = suite.lanes();
     const sites = lanes[0]?.callSites ?? [];
     const cases: Array<CaseSpec & { site: string; kind: FaultKind }> = [];
     for (const site of sites) {
@@ -65,7 +39,7 @@ describe('Heroku fault matrix', () => {
     }));
     const reports = await runOnLanes(lanes, specs, (lane, spec) => lane.runCase(spec));
 
-    const outputs = await core.outputs();
+    const outputs = await suite.outputs();
     const cells: MatrixCell[] = [];
     for (const site of sites) {
       for (const kind of FAULT_KINDS) {
@@ -81,14 +55,15 @@ describe('Heroku fault matrix', () => {
         });
       }
     }
-    const slowest = Math.max(...reports.map((r) => r.ms));
-    table = `${renderMatrix(
-      sites.map((s) => s.name),
-      FAULT_KINDS,
-      cells,
-    )}\n${reports.length} cases, slowest ${slowest} ms`;
+    suite.print(
+      `${renderMatrix(
+        sites.map((s) => s.name),
+        FAULT_KINDS,
+        cells,
+      )}\n${timingLine(reports)}`,
+    );
 
-    expect(reports.filter((r) => r.violations.length > 0).map(describeFailure)).toEqual([]);
+    expect(reports.filter((r) => r.violations.length > 0).map((r) => describeCase(r))).toEqual([]);
     // Every run wrote its outputs, the result among them.
     const written = [...outputs.matchAll(/^result<<(\S+)\n(.*)\n\1$/gm)].map((m) => m[2]);
     expect(written.sort()).toEqual(reports.map((r) => r.record.result).sort());
@@ -103,7 +78,7 @@ describe('Heroku fault matrix', () => {
         spec.site === 'health';
       return read && RETRIED.includes(spec.kind) && r.outcome !== 'deployed';
     });
-    expect(notRetried.map(describeFailure)).toEqual([]);
+    expect(notRetried.map((r) => describeCase(r))).toEqual([]);
     // Faults on the rollback calls and on the health check of a broken release end with the
     // previous release restored and verified.
     // (A malformed 2xx on a read is not retried, by design: that run fails, honestly.)
@@ -113,11 +88,11 @@ describe('Heroku fault matrix', () => {
         specs[index]?.kind !== 'malformed' &&
         r.outcome !== 'rolled-back',
     );
-    expect(brokenNotRestored.map(describeFailure)).toEqual([]);
+    expect(brokenNotRestored.map((r) => describeCase(r))).toEqual([]);
   }, 600_000);
 
   it('regression: a 201 without a readable body to POST /builds is an unknown outcome', async () => {
-    const lane = lanes[0];
+    const lane = suite.lanes()[0];
     if (!lane) throw new Error('no lane');
     // Before the fix the run said "nothing changed" while the build went on and released.
     const report = await lane.runCase({

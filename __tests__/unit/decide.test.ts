@@ -6,58 +6,64 @@ import {
   endsGreen,
   type FailureFacts,
   mustReadLive,
+  type NextStep,
 } from '../../src/flow/decide.js';
 import type { RestorePlan } from '../../src/platforms/platform.js';
 
+const UNCHANGED = 'the release that was live before is still live; nothing changed';
+
 describe('decideAfterFailure', () => {
-  const table: Array<[string, FailureFacts, string]> = [
+  // Each row: the facts after a failure, and the whole next step (what the summary will say
+  // about the app included).
+  const table: Array<[string, FailureFacts, NextStep]> = [
     [
-      'failure before the push',
-      { pushStarted: false, previousIsLive: true, rollbackEnabled: true },
-      'stop',
+      'failure before the push: nothing changed',
+      { pushStarted: false, previousIsLive: undefined, rollbackEnabled: true },
+      { kind: 'stop', result: 'failed', appState: UNCHANGED, showRecovery: false },
     ],
     [
-      'push failed, old release live',
+      'failure before the push, rollback off: nothing changed',
+      { pushStarted: false, previousIsLive: false, rollbackEnabled: false },
+      { kind: 'stop', result: 'failed', appState: UNCHANGED, showRecovery: false },
+    ],
+    [
+      'push failed with the old release live: nothing to roll back',
       { pushStarted: true, previousIsLive: true, rollbackEnabled: true },
-      'stop',
+      { kind: 'stop', result: 'failed', appState: UNCHANGED, showRecovery: false },
     ],
     [
-      'new release live',
+      'new release live: roll back',
       { pushStarted: true, previousIsLive: false, rollbackEnabled: true },
-      'rollback',
+      { kind: 'rollback' },
     ],
     [
-      'live release unknown',
+      'live release unknown: roll back (it may be the new one)',
       { pushStarted: true, previousIsLive: undefined, rollbackEnabled: true },
-      'rollback',
+      { kind: 'rollback' },
     ],
     [
-      'new release live, rollback off',
+      'new release live, rollback off: it stays, and the summary says why',
       { pushStarted: true, previousIsLive: false, rollbackEnabled: false },
-      'stop',
+      {
+        kind: 'stop',
+        result: 'failed',
+        appState: 'the new release stays live because rollback is false',
+        showRecovery: true,
+      },
     ],
     [
-      'unknown, rollback off',
+      'live release unknown, rollback off: says it is unknown',
       { pushStarted: true, previousIsLive: undefined, rollbackEnabled: false },
-      'stop',
+      {
+        kind: 'stop',
+        result: 'failed',
+        appState: 'the live release is unknown and rollback is false',
+        showRecovery: true,
+      },
     ],
   ];
-  it.each(table)('%s → %s', (_label, facts, kind) => {
-    const next = decideAfterFailure(facts);
-    expect(next.kind).toBe(kind);
-    if (next.kind === 'stop') expect(next.result).toBe('failed');
-  });
-
-  it('says why the broken release stays when rollback is off', () => {
-    const next = decideAfterFailure({
-      pushStarted: true,
-      previousIsLive: false,
-      rollbackEnabled: false,
-    });
-    expect(next).toMatchObject({
-      kind: 'stop',
-      appState: expect.stringMatching(/rollback is false/),
-    });
+  it.each(table)('%s', (_label, facts, expected) => {
+    expect(decideAfterFailure(facts)).toEqual(expected);
   });
 });
 

@@ -38,7 +38,7 @@ export interface FlyMachineState {
   readonly digest: string;
   readonly instanceId: string;
   readonly cordoned: boolean;
-  readonly checks: ReadonlyArray<{ name: string; status: string }>;
+  readonly checks: ReadonlyArray<{ name: string; status: string; output: string }>;
   readonly metadata: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -184,7 +184,11 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
           digest: machine.image.digest,
           instanceId: machine.instanceId,
           cordoned: machine.cordoned,
-          checks: machine.checks.map((check) => ({ name: check.name, status: check.status })),
+          checks: machine.checks.map((check) => ({
+            name: check.name,
+            status: check.status,
+            output: check.output,
+          })),
           metadata: stringRecord(machine.config.metadata),
           labels: machine.image.labels,
         })),

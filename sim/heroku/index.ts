@@ -23,6 +23,8 @@ export interface HerokuAppState {
     liveAt: number | undefined;
   }>;
   readonly builds: Array<{ id: string; status: string }>;
+  /** The web dyno of the newest release: `starting` until its process binds $PORT. */
+  readonly dynos: Array<{ name: string; state: string }>;
   readonly webUrl: string;
 }
 
@@ -101,6 +103,7 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
           liveAt: release.liveAt,
         })),
         builds: app.builds.map((build) => ({ id: build.id, status: build.status })),
+        dynos: app.router.dynos().map((dyno) => ({ name: dyno.spec.name, state: dyno.state })),
         webUrl: app.router.webUrl,
       };
     },
