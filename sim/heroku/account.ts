@@ -17,8 +17,8 @@ const DEFAULT_BOOT_TIMEOUT_MS = 10_000;
 /** Dev Center "Preboot": requests reach the new dynos about 3 minutes after the release (2
  * minutes after the 60 s boot timeout). Tests scale it down per app. */
 export const DEFAULT_PREBOOT_WINDOW_MS = 180_000;
-/** Dev Center "Dynos: Restarting" (crash restart policy): a crashed dyno is restarted, the
- * cool-off growing with each crash; the simulator starts small and doubles. */
+/** The first cool-off after repeated crashes (see Dyno); it doubles per crash. Scaled down
+ * from Heroku's minutes so tests see several restarts. */
 const DEFAULT_CRASH_RESTART_MS = 1_000;
 
 export interface AccountDeps {

@@ -22,8 +22,9 @@ export interface DynoSpec {
 const PORT_POLL_MS = 50;
 /** Heroku's R10: a web process that has not bound $PORT after 60 s is killed. */
 export const BOOT_DEADLINE_MS = 60_000;
-/** Dev Center "Dynos: Restarting": after the first crash a dyno restarts at once; after
- * more, a cool-off that grows up to 20 minutes. */
+/** Dev Center "Dyno Restarts" (crash restart policy) and changelog item 344: after the
+ * first crash a dyno restarts at once; crashing again in a row, after an exponentially
+ * growing cool-off, up to 20 minutes. */
 const MAX_CRASH_COOL_OFF_MS = 20 * 60_000;
 
 export class Dyno {

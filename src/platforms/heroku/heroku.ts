@@ -29,6 +29,10 @@ import type {
   Snapshot,
 } from '../platform.js';
 import { defaultRetryPolicy } from '../../io/retry.js';
+import { prebootNotice, prebootWindowMs, defaultPrebootWindowMs } from './preboot.js';
+import { readContent, readEligible, readStatus } from './release-fields.js';
+import type { ReleaseStatus } from './release-fields.js';
+import { pickRollbackTarget, skipReason } from './rollback-target.js';
 import type { RetryPolicy } from '../../io/retry.js';
 
 export interface HerokuDeps {
@@ -48,10 +52,9 @@ export interface HerokuDeps {
   readonly debug: (line: string) => void;
   /** Where the source archive is written; default RUNNER_TEMP, else the OS temp dir. */
   readonly tempRoot: string | undefined;
+  /** How long the old release may answer after a release when preboot is on. */
+  readonly prebootWindowMs: number;
 }
-
-/** Seconds the old dynos keep serving after a release when preboot is on (Heroku docs). */
-export const prebootSwitchoverSeconds = 180;
 
 const releasesRange = 'version ..; max=10, order=desc';
 const maxReleasePages = 10;
@@ -72,23 +75,27 @@ export const defaultHerokuDeps: HerokuDeps = {
   random: Math.random,
   debug: coreDebug,
   tempRoot: undefined,
+  prebootWindowMs: defaultPrebootWindowMs,
 };
 
 export function createHerokuPlatform(
   settings: PlatformSettings,
   deps: Partial<HerokuDeps> = {},
 ): HerokuPlatform {
-  return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...deps });
+  const fromEnv = { prebootWindowMs: prebootWindowMs(process.env) };
+  return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...fromEnv, ...deps });
 }
 
 /** The fields of a Heroku release this action relies on, validated. */
 interface ReleaseState {
   readonly id: string;
   readonly version: number;
-  readonly status: 'pending' | 'succeeded' | 'failed' | undefined;
+  readonly status: ReleaseStatus | undefined;
   readonly current: boolean;
   readonly outputStreamUrl: string | undefined;
-  readonly slugId: string | undefined;
+  /** Slug id, or the image of a Fir-generation release. */
+  readonly content: string | undefined;
+  readonly eligibleForRollback: boolean | undefined;
 }
 
 interface BuildState {
@@ -147,17 +154,12 @@ export class HerokuPlatform implements Platform {
       notices.push(`Heroku reports no web URL for ${this.settings.app}: set \`health-url\`.`);
     }
     const preboot = await this.prebootEnabled();
-    if (preboot) {
-      notices.push(
-        `Preboot is enabled on ${this.settings.app}: the previous release keeps serving ` +
-          `requests for about ${prebootSwitchoverSeconds / 60} minutes after a release.`,
-      );
-    }
+    if (preboot) notices.push(prebootNotice(this.settings.app, this.deps.prebootWindowMs));
     const current = await this.currentRelease();
     return {
       current: toRelease(current),
       webUrl,
-      switchoverSeconds: preboot ? prebootSwitchoverSeconds : 0,
+      switchoverSeconds: preboot ? this.deps.prebootWindowMs / 1000 : 0,
       notices,
     };
   }
@@ -236,18 +238,26 @@ export class HerokuPlatform implements Platform {
       const response = await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
       return toRelease(parseRelease(response.body));
     }
-    const current = await this.currentRelease();
-    const response = await this.api('GET', `${this.appPath}/releases`, {
-      headers: { range: `version ..${current.version - 1}; max=20, order=desc` },
+    // Newest first with a range the API supports (end-only ranges are not), page by page.
+    const older = (list: readonly ReleaseState[], live: ReleaseState): ReleaseState[] =>
+      list.filter((release) => release.version < live.version);
+    const seen = await this.walkReleases((list) => {
+      const live = list.find((release) => release.current);
+      return live !== undefined && pickRollbackTarget(older(list, live), live) !== undefined;
     });
-    const releases = Array.isArray(response.body) ? response.body.map(parseRelease) : [];
-    const before = releases.find(
-      (release) => release.version < current.version && release.status === 'succeeded',
-    );
-    if (before === undefined) {
-      throw new Error(`Heroku lists no succeeded release before v${current.version}`);
+    const live = seen.find((release) => release.current);
+    if (live === undefined) throw new Error(noCurrentRelease(this.settings.app, seen.length));
+    const target = pickRollbackTarget(older(seen, live), live);
+    if (target === undefined) {
+      const skipped = older(seen, live)
+        .slice(0, 5)
+        .map((release) => `v${release.version}: ${skipReason(release, live) ?? '?'}`);
+      throw new Error(
+        `Heroku lists no release before v${live.version} to roll back to among the ` +
+          `${seen.length} latest${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`,
+      );
     }
-    return toRelease(before);
+    return toRelease(target);
   }
 
   async settle(timeoutMs: number): Promise<void> {
@@ -405,7 +415,7 @@ export class HerokuPlatform implements Platform {
       await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, []);
     }
     const releasePath = `${this.appPath}/releases/${encodeURIComponent(release.id)}`;
-    return this.poll(
+    const done = await this.poll(
       `release v${release.version}`,
       started,
       this.deps.releaseTimeoutMs,
@@ -414,6 +424,10 @@ export class HerokuPlatform implements Platform {
       // After streamed output the status is stale: read it again at once.
       release.outputStreamUrl === undefined ? release : undefined,
     );
+    if (done.status === 'expired' || done.status === 'other') {
+      throw new Error(`Heroku release v${done.version} ended neither succeeded nor failed`);
+    }
+    return done;
   }
 
   /** Output lines to `log`, the last ones kept in `tail`; a broken stream is only reported:
@@ -469,8 +483,19 @@ export class HerokuPlatform implements Platform {
 
   /** The release marked `current`, newest first, following Next-Range for a few pages. */
   private async currentRelease(): Promise<ReleaseState> {
+    const seen = await this.walkReleases((list) => list.some((release) => release.current));
+    const current = seen.find((release) => release.current);
+    if (current) return current;
+    throw new Error(noCurrentRelease(this.settings.app, seen.length));
+  }
+
+  /** Releases newest first (`version ..; order=desc`), following Next-Range on a 206 until
+   * `enough` or the last page, at most `maxReleasePages` pages. */
+  private async walkReleases(
+    enough: (seen: readonly ReleaseState[]) => boolean,
+  ): Promise<ReleaseState[]> {
+    const seen: ReleaseState[] = [];
     let range = releasesRange;
-    let seen = 0;
     for (let page = 0; page < maxReleasePages; page += 1) {
       const response = await this.api('GET', `${this.appPath}/releases`, {
         headers: { range },
@@ -478,17 +503,13 @@ export class HerokuPlatform implements Platform {
       if (!Array.isArray(response.body)) {
         throw new Error(`Heroku API answered GET ${this.appPath}/releases without a list`);
       }
-      const releases = response.body.map((item) => parseRelease(item));
-      seen += releases.length;
-      const current = releases.find((release) => release.current);
-      if (current) return current;
+      seen.push(...response.body.map((item) => parseRelease(item)));
+      if (enough(seen)) break;
       const next = response.headers['next-range'];
       if (response.status !== 206 || next === undefined || next === '') break;
       range = next;
     }
-    throw new Error(
-      `Heroku lists no current release for ${this.settings.app} among its ${seen} latest`,
-    );
+    return seen;
   }
 
   /** Every Heroku API call: turns a refused token into a message that says what to fix. */
@@ -520,8 +541,12 @@ function toRelease(state: ReleaseState): Release {
   return {
     id: state.id,
     label: `v${state.version}`,
-    ...(state.slugId === undefined ? {} : { content: state.slugId }),
+    ...(state.content === undefined ? {} : { content: state.content }),
   };
+}
+
+function noCurrentRelease(app: string, seen: number): string {
+  return `Heroku lists no current release for ${app} among its ${seen} latest`;
 }
 
 function requireObject<T>(value: unknown, what: string): T {
@@ -543,15 +568,14 @@ function parseRelease(body: unknown): ReleaseState {
   if (typeof release.id !== 'string' || typeof release.version !== 'number') {
     throw new Error('Heroku API answered with a release without id or version');
   }
-  if (release.status !== undefined && !isStatus(release.status)) {
-    throw new Error(`Heroku release v${release.version} has an unknown status`);
-  }
+  // Any status reads: only the releases the action waits on must end succeeded or failed.
   return {
     id: release.id,
     version: release.version,
-    status: release.status,
+    status: readStatus(release.status),
     current: release.current === true,
-    slugId: typeof release.slug?.id === 'string' ? release.slug.id : undefined,
+    content: readContent(release),
+    eligibleForRollback: readEligible(release.eligible_for_rollback),
     outputStreamUrl:
       typeof release.output_stream_url === 'string' && release.output_stream_url !== ''
         ? release.output_stream_url
