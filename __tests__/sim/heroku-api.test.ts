@@ -393,3 +393,25 @@ describe('Heroku as it really behaves', () => {
     sim.heroku.setRateLimitRemaining(TOKEN, 4500);
   });
 });
+
+describe('endpoints the official CLI reads', () => {
+  it('answers account, add-ons, config vars, formation and features within the schema', async () => {
+    await sim.heroku.createApp('cli-reads');
+    const before = sim.contractViolations.length;
+    const paths = [
+      '/account',
+      '/apps/cli-reads/addons',
+      '/apps/cli-reads/config-vars',
+      '/apps/cli-reads/releases/1/config-vars',
+      '/apps/cli-reads/formation',
+      '/apps/cli-reads/formation/web',
+      '/apps/cli-reads/features',
+    ];
+    const answers = await Promise.all(paths.map((urlPath) => call('GET', urlPath)));
+    expect(answers.map((answer) => answer.status)).toEqual(paths.map(() => 200));
+    expect(answers[0]?.json).toMatchObject({ email: 'deployer@example.com' });
+    expect(answers[6]?.json).toEqual([expect.objectContaining({ name: 'preboot' })]);
+    expect((await call('GET', '/apps/cli-reads/releases/9/config-vars')).status).toBe(404);
+    expect(sim.contractViolations.slice(before)).toEqual([]);
+  });
+});
