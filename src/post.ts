@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { cancellationSignal, realDeps } from './action.js';
 import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './flow/deploy.js';
 import { errorMessage, firstLine } from './io/errors.js';
+import { decidePostStep } from './flow/decide.js';
 import { getSettings } from './settings/inputs.js';
 import { reportRollback, rollbackAndVerify } from './flow/recover.js';
 import { renderSummary } from './report/summary.js';
@@ -13,11 +14,19 @@ import { loadState, saveStage } from './flow/state.js';
 
 export async function runPost(deps: FlowDeps): Promise<void> {
   const state = loadState();
-  if (state.stage !== 'deploying' || state.target === undefined) {
+  const step = decidePostStep(state.stage, state.plan);
+  if (step.kind === 'nothing') {
     core.info('guarded-deploy: main finished; nothing to roll back.');
     return;
   }
-  const target = state.target;
+  if (step.kind === 'unreadable') {
+    throw new Error(
+      'The deploy was interrupted, but the restore plan main saved is unreadable: ' +
+        'THE ROLLBACK COULD NOT RUN. Check the live release by hand.',
+    );
+  }
+  const { plan } = step;
+  const { target } = plan;
   const settings = getSettings();
   const record = newRunRecord(settings.platform, settings.app, new Date());
   record.mode = 'post';
@@ -29,13 +38,12 @@ export async function runPost(deps: FlowDeps): Promise<void> {
   core.warning(`${cause}: rolling back to ${target.label}.`, { title: 'Finishing a rollback' });
   const platform = deps.createPlatform(settings);
   try {
-    if (state.saved !== undefined) platform.adoptSaved?.(state.saved);
     // A build the cancelled run started goes on; roll back only after it released (or not).
     await platform.settle?.(SETTLE_TIMEOUT_MS);
     const snapshot = await platform.snapshot();
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;
-    const outcome = await rollbackAndVerify(context, target, record, deps);
+    const outcome = await rollbackAndVerify(context, plan, record, deps);
     record.result = outcome.ok ? 'rolled-back' : 'failed';
     reportRollback(record, context, target, outcome, cause);
   } catch (error) {

@@ -120,6 +120,7 @@ describe('snapshot', () => {
       webUrl: 'https://demo-1234.herokuapp.com/',
       switchoverSeconds: 210,
       notices: [expect.stringContaining('Preboot is enabled on demo')],
+      restore: { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
     });
     const first = mock.calls('GET', '/apps/demo')[0];
     expect(first?.headers).toMatchObject({
@@ -288,6 +289,28 @@ describe('push', () => {
     expect(error.message).toContain('500 internal_server_error: Oops. (POST /apps/demo/builds)');
   });
 
+  // The one rule (platforms/kit/outcome.ts): a 2xx means Heroku created the build, even when
+  // its body cannot be read; sending it again would build twice.
+  it('takes a garbled 2xx to POST /builds as a build that may release', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(201, '{"id": "build-1", "sta')
+      .persist();
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(1);
+    expect(error.liveChanged).toBe(true);
+  });
+
+  it('takes a 4xx to POST /builds as nothing built', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(422, { id: 'invalid_params', message: 'Bad checksum.' });
+    const error = await deployError(platform.push(repo.commit, log));
+    expect(error.liveChanged).toBe(false);
+  });
+
   it('fails before any build without changing the live release when the upload fails', async () => {
     await blob.close();
     blob = await startTestServer((_request, response) => {
@@ -329,7 +352,10 @@ describe('rollback', () => {
       .intercept({ path: '/apps/demo/releases/rel-14', method: 'GET' })
       .reply(200, releaseBody(14, { status: 'succeeded', current: true }));
 
-    const release = await platform.rollback({ id: 'rel-10', label: 'v10' }, log);
+    const release = await platform.rollback(
+      { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
+      log,
+    );
 
     expect(release).toEqual({ id: 'rel-14', label: 'v14' });
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
@@ -345,7 +371,9 @@ describe('rollback', () => {
     mock.api
       .intercept({ path: '/apps/demo/releases/rel-14', method: 'GET' })
       .reply(200, releaseBody(14, { status: 'failed' }));
-    const error = await deployError(platform.rollback({ id: 'rel-10', label: 'v10' }, log));
+    const error = await deployError(
+      platform.rollback({ kind: 'release', target: { id: 'rel-10', label: 'v10' } }, log),
+    );
     expect(error.message).toContain('Rollback to v10 failed');
   });
 
@@ -354,7 +382,9 @@ describe('rollback', () => {
       .intercept({ path: '/apps/demo/releases', method: 'POST' })
       .replyWithError(new Error('other side closed'))
       .persist();
-    const error = await deployError(platform.rollback({ id: 'rel-10', label: 'v10' }, log));
+    const error = await deployError(
+      platform.rollback({ kind: 'release', target: { id: 'rel-10', label: 'v10' } }, log),
+    );
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
     expect(error.liveChanged).toBe(true);
   });

@@ -3,7 +3,8 @@
 // recording and OpenAPI contract checks on every request and JSON answer.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal, recordRequest } from '../http-server.js';
+import type { Recording } from '../http-server.js';
 import type { RecordedRequest } from '../types.js';
 import { applyFault } from '../heroku/faults.js';
 import type { FaultBook } from '../heroku/faults.js';
@@ -20,7 +21,7 @@ export interface FlyRecordedRequest extends Omit<RecordedRequest, 'api'> {
   readonly api: 'fly' | 'fly-registry';
 }
 
-type MutableRecord = { -readonly [K in keyof FlyRecordedRequest]: FlyRecordedRequest[K] };
+type MutableRecord = Recording<FlyRecordedRequest['api']>;
 
 export interface FlyServerDeps {
   readonly token: string;
@@ -49,38 +50,24 @@ export class FlyServer {
 
   static async start(deps: FlyServerDeps): Promise<FlyServer> {
     const server = http.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const instance = new FlyServer(deps, server, `http://127.0.0.1:${port}`);
+    const instance = new FlyServer(deps, server, await listenLocal(server));
     server.on('request', (req, res) => void instance.handle(req, res));
     return instance;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
-    const record: MutableRecord = {
-      api: url.pathname.startsWith(REGISTRY_PREFIX) ? 'fly-registry' : 'fly',
-      method,
-      path: req.url ?? '/',
-      headers: flattenHeaders(req.headers),
-      body: undefined,
-      status: 0,
-    };
-    this.deps.onRequest(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    const record = recordRequest<FlyRecordedRequest['api']>(
+      url.pathname.startsWith(REGISTRY_PREFIX) ? 'fly-registry' : 'fly',
+      req,
+      res,
+      this.deps.onRequest,
+    );
     try {
       const fault = this.deps.faults.take(method, url.pathname);
       if (fault && (await applyFault(fault, req, res))) return;
@@ -262,12 +249,4 @@ function sendJson(
     'fly-request-id': Math.random().toString(16).slice(2, 14),
   });
   res.end(text);
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }

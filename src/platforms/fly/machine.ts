@@ -1,27 +1,16 @@
 // What the action reads from a Fly Machine object, validated, plus the pure judgments on it:
 // which machines belong to the app, which image they run, whether that is a given release.
 
-import type { InstanceState, Release } from '../platform.js';
+import type { InstanceState, Release, SavedMachine } from '../platform.js';
 
-/** A Fly Machine as the action uses it; `config` is kept whole to be sent back verbatim. */
-export interface FlyMachine {
-  readonly id: string;
+/** A Fly Machine as the action uses it; `config` is kept whole to be sent back verbatim.
+ * `configImage` is usually a tag ref such as `registry.fly.io/app:deployment-01H...`. */
+export interface FlyMachine extends SavedMachine {
   readonly name: string;
   readonly state: string;
-  readonly region: string;
-  /** Changes with every update of the machine (the API calls it a version). */
-  readonly instanceId: string;
-  readonly config: Readonly<Record<string, unknown>>;
-  /** `config.image`, usually a tag ref such as `registry.fly.io/app:deployment-01H...`. */
-  readonly configImage: string;
-  /** `sha256:...` of the image it runs, when the API says. */
-  readonly digest: string | undefined;
   /** Tag of the image it runs (`image_ref.tag`), when the API says. */
   readonly tag: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
-  /** The image pinned by digest when known (`registry.fly.io/app@sha256:...`), else the
-   * config image: what names a release of this action on Fly. */
-  readonly image: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly checks: readonly { readonly name: string; readonly status: string }[];
 }
@@ -86,12 +75,6 @@ export function isAppMachine(machine: FlyMachine): boolean {
   );
 }
 
-/** `v<fly_release_version>` of a machine, `v?` when it has none. */
-export function releaseLabel(machine: FlyMachine): string {
-  const version = machine.metadata.fly_release_version;
-  return version === undefined || version === '' ? 'v?' : `v${version}`;
-}
-
 /** The machines grouped by image, the largest group (then the newest version) first. */
 export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
   const groups = new Map<string, FlyMachine[]>();
@@ -103,11 +86,11 @@ export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
   return [...groups.values()].sort((a, b) => b.length - a.length || versionOf(b) - versionOf(a));
 }
 
-/** What the machines run as one Release; a mix gets an id that names every image in it, so
- * it never equals the id of any single release. */
 /** Prefix of the id of a release that is several images at once. */
 const MIXED = 'mixed:';
 
+/** What the machines run as one Release; a mix gets an id that names every image in it, so
+ * it never equals the id of any single release. */
 export function releaseOf(machines: readonly FlyMachine[]): Release {
   const groups = groupByImage(machines);
   const first = groups[0];
@@ -158,7 +141,7 @@ export function runsRelease(
 }
 
 /** Whether two readings of a machine run the same image (digest first). */
-export function sameImage(a: FlyMachine, b: FlyMachine): boolean {
+export function sameImage(a: SavedMachine, b: SavedMachine): boolean {
   if (a.digest !== undefined && b.digest !== undefined) return a.digest === b.digest;
   return a.configImage === b.configImage;
 }
@@ -252,4 +235,19 @@ export function declaredChecks(config: Readonly<Record<string, unknown>>): numbe
     if (Array.isArray(checks)) count += checks.length;
   }
   return count;
+}
+
+/** What a rollback needs of a machine, and nothing else. */
+export function savedMachine(machine: FlyMachine): SavedMachine {
+  const { id, region, instanceId, config, configImage, digest, image } = machine;
+  return { id, region, instanceId, config, configImage, digest, image };
+}
+
+export function imageOfConfig(config: Readonly<Record<string, unknown>>): string {
+  return typeof config.image === 'string' ? config.image : '';
+}
+
+export function releaseVersionOf(config: Readonly<Record<string, unknown>>): string | undefined {
+  const version = asRecord(config.metadata)?.fly_release_version;
+  return typeof version === 'string' || typeof version === 'number' ? String(version) : undefined;
 }
