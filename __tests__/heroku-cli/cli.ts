@@ -12,7 +12,8 @@ const run = promisify(execFile);
 /** npm package `heroku`, the 11.x line the action's notes were checked against. */
 export const HEROKU_CLI_VERSION = '11.10.0';
 
-const cacheDir = path.join(repoRoot, 'node_modules', '.cache', `heroku-cli-${HEROKU_CLI_VERSION}`);
+// Outside node_modules, so `npm ci` does not throw it away; git ignores `.cache/`.
+const cacheDir = path.join(repoRoot, '.cache', `heroku-cli-${HEROKU_CLI_VERSION}`);
 const entry = path.join(cacheDir, 'node_modules', 'heroku', 'bin', 'run.js');
 
 /** Installs the pinned CLI into the cache folder unless it is there already. */

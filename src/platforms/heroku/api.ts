@@ -5,6 +5,7 @@ import type { HttpClient, JsonResponse } from '../../io/http.js';
 import { callWithTokenHints, withAppNotFound } from '../kit/api-client.js';
 import type { ApiCall } from '../kit/api-client.js';
 import { parseBuild, parseRelease, requireObject } from './parse.js';
+import { pacedCall } from './rate-limit.js';
 import type { BuildState, ReleaseState } from './parse.js';
 
 const releasesRange = 'version ..; max=10, order=desc';
@@ -17,12 +18,14 @@ export class HerokuApi {
   constructor(
     readonly client: HttpClient,
     readonly app: string,
+    sleep: (ms: number) => Promise<void>,
   ) {
     this.appPath = `/apps/${encodeURIComponent(app)}`;
-    this.call = callWithTokenHints(client, {
+    const call = callWithTokenHints(client, {
       refused: 'The Heroku API refused the token: check the `api-token` secret',
       forbidden: `The token has no access to this on ${app}: check the \`api-token\` secret`,
     });
+    this.call = pacedCall(call, sleep);
   }
 
   /** The app; a 404 says to check the `app` input. */

@@ -90,7 +90,7 @@ export class HerokuPlatform implements Platform {
       },
       deps,
     );
-    this.api = new HerokuApi(client, settings.app);
+    this.api = new HerokuApi(client, settings.app, deps.sleep);
   }
 
   async snapshot(): Promise<Snapshot> {
