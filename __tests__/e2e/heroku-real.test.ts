@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEROKU_TOKEN, type Scenario } from '../../sim/scenario.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
-import { expectReported } from '../helpers/assert-run.js';
+import { expectReported, herokuCalls } from '../helpers/assert-run.js';
 
 const scenarios = useScenarios();
 let scenario: Scenario;
@@ -144,6 +144,29 @@ describe('heroku dynos that boot slowly or crash', () => {
     expectReported(result, 'rolled-back');
     // The verdict says why, not only that time ran out.
     expect(result.annotations.at(-1)?.message).toMatch(/the platform says: web\.1 is crashed/);
+    expect(await scenario.liveVersion()).toBe('one');
+  });
+});
+
+describe('heroku releases without a slug (Fir generation)', () => {
+  it('snapshots, rolls back and recognises the restored image', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      appOptions: { generation: 'fir' },
+    });
+    // The rollback is made but its answer is lost: the next attempt must recognise the
+    // restored image as the target, not roll back a second time.
+    scenario.sim.heroku.inject({
+      method: 'POST',
+      path: /\/releases$/,
+      afterHandling: true,
+      reset: true,
+    });
+    const result = await scenario.deploy({ version: 'broken', healthStatus: 500 });
+    expectReported(result, 'rolled-back');
+    expect(result.annotations.at(-1)?.message).toMatch(/rolled back to v2, verified healthy/);
+    expect(result.summary).toMatch(/v2 was live already/);
+    expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
     expect(await scenario.liveVersion()).toBe('one');
   });
 });

@@ -327,6 +327,19 @@ describe('Heroku as it really behaves', () => {
     expect(sim.contractViolations.filter((v) => v.includes('release List'))).toEqual([]);
   });
 
+  it('shows a Fir-generation release with an OCI image artifact and no slug', async () => {
+    await sim.heroku.createApp('fir-app', { generation: 'fir' });
+    await sim.heroku.seedRelease('fir-app', await appWith({ version: 'a' }));
+    const [, live] = await releases('fir-app');
+    expect(live).toMatchObject({ slug: null, current: true, eligible_for_rollback: true });
+    expect((live as unknown as { artifacts: unknown }).artifacts).toEqual([
+      { type: 'oci-image', id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    ]);
+    const app = await call('GET', '/apps/fir-app');
+    expect(app.json).toMatchObject({ generation: { name: 'fir' } });
+    expect(sim.contractViolations.filter((v) => v.includes('fir-app'))).toEqual([]);
+  });
+
   it('refuses a rollback to a failed, expired or slugless release with 422', async () => {
     await sim.heroku.createApp('refuse-app');
     await sim.heroku.seedRelease('refuse-app', await appWith({ version: 'a' }));

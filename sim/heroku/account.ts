@@ -36,6 +36,8 @@ export interface AppOptions {
   readonly crashRestartMs?: number;
   /** See AppRecord.releaseStartDelayMs; default 0. */
   readonly releaseStartDelayMs?: number;
+  /** See AppRecord.generation; default cedar. */
+  readonly generation?: 'cedar' | 'fir';
 }
 
 export type SourceBlob = BuildRecord['sourceBlob'];
@@ -70,6 +72,7 @@ export class HerokuAccount {
       releasedAt: null,
       prebootSince: now,
       releaseStartDelayMs: options.releaseStartDelayMs ?? 0,
+      generation: options.generation ?? 'cedar',
       router,
       releases: [],
       builds: [],

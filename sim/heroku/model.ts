@@ -61,6 +61,9 @@ export interface AppRecord {
    * stream answers 404 until then (heroku/cli src/commands/releases/rollback.ts warns
    * "Release command starting" on that 404). */
   readonly releaseStartDelayMs: number;
+  /** Fir-generation apps run OCI images: their releases and builds carry no slug (schema:
+   * release `artifacts` of type `oci-image`; Dev Center "Heroku Generations"). */
+  readonly generation: 'cedar' | 'fir';
   readonly router: AppRouter;
   readonly releases: ReleaseRecord[];
   readonly builds: BuildRecord[];
