@@ -15,7 +15,7 @@ import type { BlobStore } from './blob-store.js';
 import { applyFault } from './faults.js';
 import type { FaultBook } from './faults.js';
 import { HerokuApiError, readJsonBody, sendJson } from './http-io.js';
-import type { OutputLog } from './output-log.js';
+import { serveLog } from './output-log.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { StreamUrls } from './objects.js';
 
@@ -159,22 +159,7 @@ export class HerokuServer {
 
   /** Streams an output log as text/plain, line by line, ending when the log ends. */
   private streamOutput(res: ServerResponse, kind: string | undefined, id = ''): void {
-    let log: OutputLog | undefined;
-    if (kind === 'builds') log = this.deps.account.findBuild(id)?.output;
-    else log = this.deps.account.findRelease(id)?.output;
-    if (!log) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not found\n');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-cache',
-    });
-    const unsubscribe = log.follow(
-      (line) => res.write(`${line}\n`),
-      () => res.end(),
-    );
-    res.on('close', unsubscribe);
+    const build = kind === 'builds' ? this.deps.account.findBuild(id) : undefined;
+    serveLog(res, build?.output);
   }
 }

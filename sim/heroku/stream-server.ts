@@ -4,11 +4,12 @@
 // then warns "Release command starting", src/commands/releases/rollback.ts).
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal, recordRequest } from '../http-server.js';
 import type { RecordedRequest } from '../types.js';
 import type { HerokuAccount } from './account.js';
 import { applyFault } from './faults.js';
 import type { FaultBook } from './faults.js';
+import { serveLog } from './output-log.js';
 
 const RELEASE_STREAM_PATH = /^\/streams\/releases\/([0-9a-f-]{36})$/;
 
@@ -27,12 +28,7 @@ export class StreamServer {
 
   static async start(deps: StreamServerDeps): Promise<StreamServer> {
     const server = http.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const instance = new StreamServer(deps, server, `http://127.0.0.1:${port}`);
+    const instance = new StreamServer(deps, server, await listenLocal(server));
     server.on('request', (req, res) => void instance.handle(req, res));
     return instance;
   }
@@ -41,55 +37,19 @@ export class StreamServer {
     return `${this.url}/streams/releases/${id}`;
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    recordRequest('stream', req, res, this.deps.onRequest);
     const method = req.method ?? 'GET';
     const pathname = new URL(req.url ?? '/', this.url).pathname;
-    const record: RecordedRequest = {
-      api: 'stream',
-      method,
-      path: req.url ?? '/',
-      headers: flatHeaders(req.headers),
-      body: undefined,
-      status: 0,
-      receivedAt: performance.timeOrigin + performance.now(),
-    };
-    this.deps.onRequest(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
     const fault = this.deps.faults.take(method, pathname);
     if (fault && (await applyFault(fault, req, res))) return;
     const id = RELEASE_STREAM_PATH.exec(pathname)?.[1];
     const release = id === undefined ? undefined : this.deps.account.findRelease(id);
-    const log = release?.output;
-    if (method !== 'GET' || !release || !log || !release.outputStarted) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not found\n');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-cache',
-    });
-    const unsubscribe = log.follow(
-      (line) => res.write(`${line}\n`),
-      () => res.end(),
-    );
-    res.on('close', unsubscribe);
+    const started = method === 'GET' && release?.outputStarted === true;
+    serveLog(res, started ? release.output : undefined);
   }
-}
-
-function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }
