@@ -58,3 +58,46 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   }
   return flat;
 }
+
+/** How a platform words the two ways a JSON request body can be refused. */
+export interface JsonBodyErrors {
+  readonly tooLarge: () => Error;
+  readonly invalid: () => Error;
+}
+
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** The parsed JSON body, or undefined when the request has none. */
+export async function readJsonBody(req: IncomingMessage, errors: JsonBodyErrors): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_JSON_BODY_BYTES) throw errors.tooLarge();
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw errors.invalid();
+  }
+}
+
+/** A JSON answer with its length, so a client sees where the body ends. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeployError } from '../../src/io/errors.js';
 import type { Platform, RestorePlan } from '../../src/platforms/platform.js';
 import { parseRestorePlan } from '../../src/platforms/restore-plan.js';
 import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
@@ -14,6 +13,7 @@ import {
   pinned,
 } from '../helpers/fly-mock.js';
 import type { FlyMock } from '../helpers/fly-mock.js';
+import { deployError } from '../helpers/rejection.js';
 
 let mock: FlyMock;
 let platform: Platform;
@@ -88,15 +88,6 @@ function replyRestoreOfM1(lease: object = { nonce: 'nonce-m1' }): void {
   replyWait('m1', 200);
   mock.api.intercept({ path: machinePath('m1'), method: 'GET' }).reply(200, m1Before);
   replyReleaseLease('m1');
-}
-
-async function deployError(promise: Promise<unknown>): Promise<DeployError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a rejection'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DeployError)) throw new Error(`expected a DeployError: ${String(error)}`);
-  return error;
 }
 
 describe('rollback to the snapshot', () => {

@@ -3,7 +3,13 @@
 // recording and OpenAPI contract checks on every request and JSON answer.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { closeServer, listenLocal, recordRequest } from '../http-server.js';
+import {
+  closeServer,
+  listenLocal,
+  readJsonBody as readAnyJsonBody,
+  recordRequest,
+  sendJson as sendAnyJson,
+} from '../http-server.js';
 import type { Recording } from '../http-server.js';
 import type { RecordedRequest } from '../types.js';
 import { applyFault } from '../heroku/faults.js';
@@ -37,7 +43,6 @@ export interface FlyServerDeps {
 
 const API_PREFIX = '/v1';
 export const REGISTRY_PREFIX = '/registry/';
-const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Header carrying an image's labels (JSON) on a registry push. */
 export const IMAGE_LABELS_HEADER = 'fly-image-labels';
 
@@ -217,36 +222,23 @@ function parseLabels(header: string | string[] | undefined): Record<string, stri
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_JSON_BODY_BYTES) throw new FlyApiError(413, 'request body too large');
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new FlyApiError(400, 'invalid_argument: request body is not valid JSON');
-  }
+/** The parsed JSON body, refused as the Machines API does. */
+function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  return readAnyJsonBody(req, {
+    tooLarge: () => new FlyApiError(413, 'request body too large'),
+    invalid: () => new FlyApiError(400, 'invalid_argument: request body is not valid JSON'),
+  });
 }
 
+/** Every Machines API answer carries a request id. */
 function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
+  sendAnyJson(res, status, body, {
     ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
     'fly-request-id': Math.random().toString(16).slice(2, 14),
   });
-  res.end(text);
 }

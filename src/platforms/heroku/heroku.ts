@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { debug as coreDebug } from '@actions/core';
 import { createSourceArchive } from '../../io/archive.js';
 import { DeployError, errorMessage } from '../../io/errors.js';
 import { TailBuffer } from '../../io/tail-buffer.js';
@@ -17,8 +16,7 @@ import type {
   RestorePlan,
   Snapshot,
 } from '../platform.js';
-import { defaultRetryPolicy } from '../../io/retry.js';
-import { createApiClient } from '../kit/api-client.js';
+import { createApiClient, defaultApiClientDeps } from '../kit/api-client.js';
 import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
@@ -45,19 +43,11 @@ export interface HerokuDeps extends ApiClientDeps {
 const outputTailLines = 20;
 
 export const defaultHerokuDeps: HerokuDeps = {
-  sleep: (ms) =>
-    new Promise((resolve) => {
-      setTimeout(resolve, ms);
-    }),
-  now: Date.now,
-  dispatcher: undefined,
+  ...defaultApiClientDeps,
   pollIntervalsMs: [500, 1_000, 2_000, 3_000, 5_000],
   maxPolls: 2_000,
   buildTimeoutMs: 30 * 60_000,
   releaseTimeoutMs: 65 * 60_000,
-  retry: defaultRetryPolicy,
-  random: Math.random,
-  debug: coreDebug,
   tempRoot: undefined,
   prebootWindowMs: defaultPrebootWindowMs,
 };

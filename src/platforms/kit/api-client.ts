@@ -1,9 +1,11 @@
 // The HTTP client of a platform adapter, set up the same way for both: one keep-alive agent
 // (or the tests' dispatcher), the retry policy and clock injected, a refused token re-worded.
+import { debug as coreDebug } from '@actions/core';
 import type { Dispatcher } from 'undici';
 import { HttpError, withTokenHint } from '../../io/errors.js';
 import { HttpClient } from '../../io/http.js';
 import type { HttpMethod, JsonRequestOptions, JsonResponse } from '../../io/http.js';
+import { defaultRetryPolicy } from '../../io/retry.js';
 import type { RetryPolicy } from '../../io/retry.js';
 
 /** What every adapter injects into its API client. */
@@ -16,6 +18,19 @@ export interface ApiClientDeps {
   readonly random: () => number;
   readonly debug: (line: string) => void;
 }
+
+/** The real clock, a keep-alive agent of our own, the default retry policy. */
+export const defaultApiClientDeps: ApiClientDeps = {
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      setTimeout(resolve, ms);
+    }),
+  now: Date.now,
+  dispatcher: undefined,
+  retry: defaultRetryPolicy,
+  random: Math.random,
+  debug: coreDebug,
+};
 
 export interface ApiClientSpec {
   readonly baseUrl: string;
