@@ -104,7 +104,7 @@ describe('snapshot', () => {
     expect(snapshot).toEqual({
       current: { id: 'rel-10', label: 'v10' },
       webUrl: 'https://demo-1234.herokuapp.com/',
-      switchoverSeconds: 180,
+      switchoverSeconds: 210,
       notices: [expect.stringContaining('Preboot is enabled on demo')],
       restore: { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
     });
@@ -390,5 +390,48 @@ describe('rollback', () => {
     );
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
     expect(error.liveChanged).toBe(true);
+  });
+});
+
+describe('resolveTarget without a spec', () => {
+  it('reads newest first across Range pages, past failed and expired releases', async () => {
+    const slug = (id: string): Record<string, unknown> => ({ slug: { id } });
+    mock.api
+      .intercept({ path: '/apps/demo/releases', method: 'GET', headers: { range: firstRange } })
+      .reply(
+        206,
+        [
+          { ...releaseBody(12, { current: true }), ...slug('s12'), eligible_for_rollback: true },
+          { ...releaseBody(11, { status: 'failed' }), ...slug('s11') },
+          { ...releaseBody(10, { status: 'expired' }), ...slug('s10') },
+        ],
+        { headers: { 'Next-Range': 'version ]10..; max=10, order=desc' } },
+      );
+    mock.api
+      .intercept({
+        path: '/apps/demo/releases',
+        method: 'GET',
+        headers: { range: 'version ]10..; max=10, order=desc' },
+      })
+      .reply(200, [{ ...releaseBody(9), ...slug('s9'), eligible_for_rollback: true }]);
+
+    const plan = await platform.resolveTarget(undefined);
+
+    expect(plan.target).toEqual({ id: 'rel-9', label: 'v9', content: 's9' });
+    expect(mock.calls('GET', '/apps/demo/releases')).toHaveLength(2);
+  });
+
+  it('says why no release qualifies', async () => {
+    mock.api
+      .intercept({ path: '/apps/demo/releases', method: 'GET', headers: { range: firstRange } })
+      .reply(200, [
+        releaseBody(3, { current: true }),
+        releaseBody(2, { status: 'failed' }),
+        { ...releaseBody(1), slug: null, eligible_for_rollback: false },
+      ]);
+    const error = await rejection(platform.resolveTarget(undefined));
+    expect(String(error)).toMatch(
+      /no release before v3 to roll back to .*v2: its status is failed; v1: Heroku marks it not eligible/,
+    );
   });
 });

@@ -3,11 +3,22 @@ import type { App, AppFeature, Build, Dyno as HerokuDyno, Release } from '@herok
 import type { Dyno } from '../router/dyno.js';
 import type { AppRecord, BuildRecord, ReleaseRecord } from './model.js';
 import { SIM_REGION, SIM_STACK, SIM_USER } from './model.js';
+import { eligibleForRollback } from './releases.js';
 
 /** Where the simulator serves output streams (the real ones live on separate hosts). */
 export interface StreamUrls {
   build(id: string): string;
   release(id: string): string;
+}
+
+const GENERATIONS = {
+  cedar: { id: 'c3b7e8b9-2b1e-4c7d-9e5e-0f6c2a1f9b11', name: 'cedar' },
+  fir: { id: '0f8e4a1b-6a3d-4f55-8c1e-7b2d9e0a4c33', name: 'fir' },
+} as const;
+
+/** What a release runs: a slug on Cedar, an OCI image on Fir (schema: release artifact). */
+function artifactType(app: AppRecord): string {
+  return app.generation === 'fir' ? 'oci-image' : 'slug';
 }
 
 export function appObject(app: AppRecord): App {
@@ -17,7 +28,7 @@ export function appObject(app: AppRecord): App {
     buildpack_provided_description: 'Node.js',
     build_stack: { ...SIM_STACK },
     created_at: app.createdAt,
-    generation: { id: 'c3b7e8b9-2b1e-4c7d-9e5e-0f6c2a1f9b11', name: 'cedar' },
+    generation: GENERATIONS[app.generation],
     git_url: `https://git.heroku.com/${app.name}.git`,
     id: app.id,
     internal_routing: null,
@@ -29,7 +40,7 @@ export function appObject(app: AppRecord): App {
     region: { ...SIM_REGION },
     released_at: app.releasedAt,
     repo_size: null,
-    slug_size: app.currentRelease?.slug?.sizeBytes ?? null,
+    slug_size: app.generation === 'fir' ? null : (app.currentRelease?.slug?.sizeBytes ?? null),
     space: null,
     stack: { ...SIM_STACK },
     updated_at: app.updatedAt,
@@ -52,22 +63,29 @@ export function prebootFeatureObject(app: AppRecord): AppFeature {
   };
 }
 
-export function releaseObject(app: AppRecord, release: ReleaseRecord, urls: StreamUrls): Release {
+/** The published types predate `expired`; the official schema lists it. */
+type ReleaseObject = Omit<Release, 'status'> & { status: ReleaseRecord['status'] };
+
+export function releaseObject(
+  app: AppRecord,
+  release: ReleaseRecord,
+  urls: StreamUrls,
+): ReleaseObject {
   return {
     addon_plan_names: [],
-    artifacts: [],
+    artifacts: release.slug ? [{ type: artifactType(app), id: release.slug.id }] : [],
     app: { id: app.id, name: app.name },
     created_at: release.createdAt,
     description: release.description,
     id: release.id,
     updated_at: release.updatedAt,
-    slug: release.slug ? { id: release.slug.id } : null,
+    slug: release.slug && app.generation === 'cedar' ? { id: release.slug.id } : null,
     status: release.status,
     user: { ...SIM_USER },
     version: release.version,
     current: app.currentRelease === release,
     output_stream_url: release.output ? urls.release(release.id) : null,
-    eligible_for_rollback: release.status === 'succeeded' && app.currentRelease !== release,
+    eligible_for_rollback: eligibleForRollback(release),
   };
 }
 
@@ -83,7 +101,7 @@ export function buildObject(app: AppRecord, build: BuildRecord, urls: StreamUrls
     output_stream_url: urls.build(build.id),
     source_blob: { ...build.sourceBlob },
     release: build.release ? { id: build.release.id } : null,
-    slug: build.slug ? { id: build.slug.id } : null,
+    slug: build.slug && app.generation === 'cedar' ? { id: build.slug.id } : null,
     stack: SIM_STACK.name,
     status: build.status,
     updated_at: build.updatedAt,
@@ -100,7 +118,8 @@ export function dynoObject(app: AppRecord, dyno: Dyno): HerokuDyno {
     name: dyno.spec.name,
     release: { id: dyno.spec.release.id, version: dyno.spec.release.version },
     app: { id: app.id, name: app.name },
-    size: 'Basic',
+    // Dev Center "Preboot": only on Standard and Performance dynos.
+    size: app.router.preboot ? 'Standard-1X' : 'Basic',
     state: dyno.state,
     type: dyno.type,
     updated_at: dyno.updatedAt,

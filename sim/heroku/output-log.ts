@@ -1,4 +1,5 @@
 // Output of a build or release phase: kept in full and streamed to readers as it grows.
+import type { ServerResponse } from 'node:http';
 
 type Listener = { readonly onLine: (line: string) => void; readonly onEnd: () => void };
 
@@ -39,4 +40,19 @@ export class OutputLog {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Answers with `log` as text/plain, line by line, ending when the log ends; 404 without. */
+export function serveLog(res: ServerResponse, log: OutputLog | undefined): void {
+  if (!log) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('Not found\n');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
+  const unsubscribe = log.follow(
+    (line) => res.write(`${line}\n`),
+    () => res.end(),
+  );
+  res.on('close', unsubscribe);
 }

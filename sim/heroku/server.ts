@@ -15,12 +15,12 @@ import type { BlobStore } from './blob-store.js';
 import { applyFault } from './faults.js';
 import type { FaultBook } from './faults.js';
 import { HerokuApiError, readJsonBody, sendJson } from './http-io.js';
-import type { OutputLog } from './output-log.js';
+import { serveLog } from './output-log.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { StreamUrls } from './objects.js';
 
 const API_VERSION_ACCEPT = /^application\/vnd\.heroku\+json;\s*version=3(\.[a-z-]+)?\s*$/i;
-const STREAM_PATH = /^\/streams\/(builds|releases)\/([0-9a-f-]{36})$/;
-const RATE_LIMIT = 4500;
+const STREAM_PATH = /^\/streams\/(builds)\/([0-9a-f-]{36})$/;
 
 export interface HerokuServerDeps {
   readonly token: string;
@@ -30,13 +30,14 @@ export interface HerokuServerDeps {
   readonly faults: FaultBook;
   readonly onRequest: (request: RecordedRequest) => void;
   readonly onViolation: (violation: string) => void;
+  /** Release output streams live on another host (see stream-server.ts). */
+  readonly releaseStreamUrl: (id: string) => string;
+  readonly rateLimit: RateLimiter;
 }
 
 type MutableRecord = Recording<'heroku' | 'blob'>;
 
 export class HerokuServer {
-  private rateLimitRemaining = RATE_LIMIT;
-
   private constructor(
     private readonly deps: HerokuServerDeps,
     private readonly server: http.Server,
@@ -52,7 +53,7 @@ export class HerokuServer {
 
   readonly streamUrls: StreamUrls = {
     build: (id) => `${this.url}/streams/builds/${id}`,
-    release: (id) => `${this.url}/streams/releases/${id}`,
+    release: (id) => this.deps.releaseStreamUrl(id),
   };
 
   async close(): Promise<void> {
@@ -88,13 +89,22 @@ export class HerokuServer {
     url: URL,
     record: MutableRecord,
   ): Promise<void> {
-    this.rateLimitRemaining = Math.max(0, this.rateLimitRemaining - 1);
+    const limit = this.deps.rateLimit.take(req.headers.authorization ?? '');
     const headers = {
       'request-id': randomUUID(),
-      'ratelimit-remaining': String(this.rateLimitRemaining),
+      'ratelimit-remaining': String(limit.remaining),
     };
     const method = record.method;
     try {
+      if (!limit.allowed) {
+        // Platform API reference, Rate Limits: 429 with the error id `rate_limit`.
+        throw new HerokuApiError(
+          429,
+          'rate_limit',
+          'Your account reached the API rate limit. Please wait a few minutes before making ' +
+            'new requests',
+        );
+      }
       if (!API_VERSION_ACCEPT.test(req.headers.accept ?? '')) {
         throw new HerokuApiError(
           400,
@@ -149,22 +159,7 @@ export class HerokuServer {
 
   /** Streams an output log as text/plain, line by line, ending when the log ends. */
   private streamOutput(res: ServerResponse, kind: string | undefined, id = ''): void {
-    let log: OutputLog | undefined;
-    if (kind === 'builds') log = this.deps.account.findBuild(id)?.output;
-    else log = this.deps.account.findRelease(id)?.output;
-    if (!log) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not found\n');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-cache',
-    });
-    const unsubscribe = log.follow(
-      (line) => res.write(`${line}\n`),
-      () => res.end(),
-    );
-    res.on('close', unsubscribe);
+    const build = kind === 'builds' ? this.deps.account.findBuild(id) : undefined;
+    serveLog(res, build?.output);
   }
 }
