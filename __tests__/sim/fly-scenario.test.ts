@@ -23,7 +23,9 @@ describe('Fly scenario', () => {
     for (const machine of machines) {
       expect(machine.metadata.fly_release_version).toBe('1');
       expect(machine.labels.GH_SHA).toBe(sha);
-      expect(machine.checks).toEqual([{ name: 'servicecheck-00-http-8080', status: 'passing' }]);
+      expect(machine.checks).toEqual([
+        { name: 'servicecheck-00-http-8080', status: 'passing', output: expect.any(String) },
+      ]);
     }
     expect(await scenario.liveVersions()).toEqual(['seeded', 'seeded', 'seeded']);
     const health = await fetch(new URL('/health', scenario.publicUrl));
