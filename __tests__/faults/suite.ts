@@ -3,10 +3,33 @@
 // and how many random schedules a property runs, from which seed.
 import fc from 'fast-check';
 import { afterAll, beforeAll } from 'vitest';
+import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 import { type CaseReport, type Lane, silenceActionsCore } from './harness.js';
 
 /** Schedules per platform in `npm test`; `npm run test:soak` sets FAULT_SCHEDULES=300. */
 export const DEFAULT_SCHEDULES = 40;
+
+/** Fault kinds per call site in the fast lane's matrices. */
+export const FAST_KINDS_PER_SITE = 3;
+
+/**
+ * The fault kinds a matrix runs at the call site numbered `siteIndex`. `FAULT_MATRIX=full`
+ * (the soak lane) runs every kind at every site; the fast lane runs FAST_KINDS_PER_SITE of
+ * them, shifted site by site, so every site meets several kinds and every kind several sites.
+ */
+export function matrixKinds(
+  siteIndex: number,
+  env: NodeJS.ProcessEnv = process.env,
+): readonly FaultKind[] {
+  if (env.FAULT_MATRIX === 'full') return FAULT_KINDS;
+  if (env.FAULT_MATRIX !== undefined && env.FAULT_MATRIX !== '') {
+    throw new Error(`FAULT_MATRIX must be 'full' or empty, got '${env.FAULT_MATRIX}'`);
+  }
+  return Array.from(
+    { length: FAST_KINDS_PER_SITE },
+    (_, k) => FAULT_KINDS[(siteIndex * FAST_KINDS_PER_SITE + k) % FAULT_KINDS.length],
+  ).filter((kind): kind is FaultKind => kind !== undefined);
+}
 
 export interface LaneSuite<L extends Lane> {
   lanes(): readonly L[];
