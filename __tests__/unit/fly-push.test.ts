@@ -117,6 +117,8 @@ describe('push', () => {
       FLY_API_TOKEN: macaroonToken,
       FLY_ACCESS_TOKEN: macaroonToken,
       FLY_EMIT_RELEASE_JSON: '1',
+      // The api-url input reaches flyctl too, without the /v1 flyctl adds itself.
+      FLY_FLAPS_BASE_URL: 'https://api.machines.test',
     });
     expect(call?.args.join(' ')).not.toContain('fm2_');
     expect(call?.args).not.toContain('--detach');

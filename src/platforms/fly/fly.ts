@@ -23,6 +23,7 @@ import { FlyApi } from './api.js';
 import {
   asRecord,
   declaredChecks,
+  digestOf,
   displayImage,
   groupByImage,
   instanceOf,
@@ -34,6 +35,7 @@ import {
 } from './machine.js';
 import type { FlyMachine, ReleaseHint } from './machine.js';
 import { deployArgs, describeExit, findReleaseLine, imageLabelFor } from './push.js';
+import { judgeMachine, restingStates } from './serving.js';
 
 export interface FlyDeps {
   readonly sleep: (ms: number) => Promise<void>;
@@ -233,6 +235,9 @@ export class FlyPlatform implements Platform {
           // flyctl prefers FLY_ACCESS_TOKEN when set: make both say the same.
           FLY_ACCESS_TOKEN: this.token.envValue,
           FLY_EMIT_RELEASE_JSON: '1',
+          // flyctl's Machines API base (internal/config/config.go): the `api-url` input,
+          // so a proxy or another endpoint applies to flyctl too.
+          FLY_FLAPS_BASE_URL: this.settings.apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
         },
         timeoutMs: this.deps.deployTimeoutMs,
         graceMs: this.deps.stopGraceMs,
@@ -374,27 +379,32 @@ export class FlyPlatform implements Platform {
   private async readReport(release: Release): Promise<InstanceReport> {
     const machines = await this.appMachines();
     const hint = this.hints.get(release.id);
-    const instances = machines.map((machine) =>
-      instanceOf(machine, runsRelease(machine, release, hint)),
-    );
+    const before = new Map((this.snapshotMachines ?? []).map((machine) => [machine.id, machine]));
+    const judged = machines.map((machine) => {
+      const onRelease = runsRelease(machine, release, hint);
+      const verdict = judgeMachine(machine, onRelease, before.get(machine.id));
+      return { machine, onRelease, verdict, instance: instanceOf(machine, verdict.ok) };
+    });
+    const instances = judged.map((entry) => entry.instance);
     if (instances.length === 0) return { ok: false, reason: 'no app machine exists', instances };
-    const bad = instances.filter((instance) => !instance.ok);
+    const bad = judged.filter((entry) => !entry.verdict.ok);
     if (bad.length === 0) {
+      const started = machines.filter((machine) => machine.state === 'started').length;
       return {
         ok: true,
-        reason: `${instances.length} machine(s) started on ${release.label}, checks passing`,
+        reason:
+          `${instances.length} machine(s) on ${release.label} (${started} started), checks ` +
+          'passing where declared',
         instances,
       };
     }
     const reason = bad
-      .map((instance) => {
-        const machine = machines.find((item) => item.id === instance.id);
-        const onRelease = machine !== undefined && runsRelease(machine, release, hint);
+      .map(({ instance, onRelease, verdict }) => {
         const what = onRelease ? '' : `, not on ${release.label}`;
         const checks = instance.checks === '-' ? 'none' : instance.checks;
         return (
           `${instance.id} (${instance.region}) is ${instance.state} on ${instance.image}` +
-          `${what}, checks ${checks}`
+          `${what}, checks ${checks}${onRelease ? ` (${verdict.problem ?? 'not fine'})` : ''}`
         );
       })
       .join('; ');
@@ -417,7 +427,15 @@ export class FlyPlatform implements Platform {
         } else if (now.instanceId === old.instanceId && sameImage(now, old)) {
           log(`${old.id} (${old.region}): untouched by the deploy, kept`);
         } else {
-          await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log);
+          await this.restoreMachine(
+            now,
+            restoreConfig(old),
+            (after) => sameImage(after, old),
+            log,
+            {
+              launch: wasRunning(old),
+            },
+          );
         }
       } catch (error) {
         log(`${old.id} (${old.region}): ${errorMessage(error)}`);
@@ -475,22 +493,28 @@ export class FlyPlatform implements Platform {
     config: Readonly<Record<string, unknown>>,
     isRestored: (after: FlyMachine) => boolean,
     log: LogLine,
+    { launch }: { readonly launch: boolean } = { launch: true },
   ): Promise<void> {
     const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
     const nonce = await this.api.lease(machine.id, ttlSeconds);
     try {
-      const updated = await this.updateOnce(machine, config, nonce, log);
-      await this.api.waitStarted(
-        machine.id,
-        updated.instanceId,
-        this.deps.now() + this.deps.machineWaitMs,
-      );
+      const updated = await this.updateOnce(machine, config, nonce, log, !launch);
+      const deadline = this.deps.now() + this.deps.machineWaitMs;
+      // A machine that was not running is put back stopped, as flyctl updates it.
+      if (launch) await this.api.waitStarted(machine.id, updated.instanceId, deadline);
+      else
+        await this.api.waitState(
+          machine.id,
+          updated.instanceId,
+          ['stopped', 'suspended'],
+          deadline,
+        );
       const after = await this.api.getMachine(machine.id);
       if (!isRestored(after)) {
-        throw new Error(`started, but runs ${displayImage(after)} instead`);
+        throw new Error(`${after.state}, but runs ${displayImage(after)} instead`);
       }
-      await this.waitChecksPassing(after, log);
-      log(`${machine.id} (${machine.region}): started on ${displayImage(after)}`);
+      if (launch) await this.waitChecksPassing(after, log);
+      log(`${machine.id} (${machine.region}): ${after.state} on ${displayImage(after)}`);
     } finally {
       try {
         await this.api.releaseLease(machine.id, nonce);
@@ -509,15 +533,19 @@ export class FlyPlatform implements Platform {
     config: Readonly<Record<string, unknown>>,
     nonce: string,
     log: LogLine,
+    skipLaunch = false,
   ): Promise<FlyMachine> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.api.update(machine.id, config, nonce);
+        return await this.api.update(machine.id, config, nonce, skipLaunch);
       } catch (error) {
         if (!outcomeUnknown(error)) throw error;
         const seen = await this.api.getMachine(machine.id);
         if (seen.instanceId !== machine.instanceId) {
-          if (seen.configImage === imageOfConfig(config)) return seen;
+          const wanted = imageOfConfig(config);
+          const wantedDigest = digestOf(wanted);
+          if (seen.configImage === wanted) return seen;
+          if (wantedDigest !== undefined && seen.digest === wantedDigest) return seen;
           throw new Error(`changed by someone else meanwhile (now ${displayImage(seen)})`, {
             cause: error,
           });
@@ -556,7 +584,7 @@ export class FlyPlatform implements Platform {
   ): Promise<void> {
     let created: FlyMachine;
     try {
-      created = await this.api.create(old.config, old.region);
+      created = await this.api.create(restoreConfig(old), old.region);
     } catch (error) {
       if (!outcomeUnknown(error)) throw error;
       // Never created twice: look for the one the lost answer would have named.
@@ -565,7 +593,7 @@ export class FlyPlatform implements Platform {
         (machine) =>
           !ids.has(machine.id) &&
           machine.region === old.region &&
-          machine.configImage === old.configImage,
+          machine.configImage === imageOfConfig(restoreConfig(old)),
       );
       if (adopted === undefined) throw error;
       created = adopted;
@@ -611,6 +639,15 @@ function outcomeUnknown(error: unknown): boolean {
   return error instanceof HttpError && (error.status === 0 || error.status >= 500);
 }
 
+/** The snapshotted config, its image pinned to the digest the machine ran. */
+function restoreConfig(old: FlyMachine): Readonly<Record<string, unknown>> {
+  return old.pinnedImage === undefined ? old.config : { ...old.config, image: old.pinnedImage };
+}
+
+function wasRunning(machine: FlyMachine): boolean {
+  return ['started', 'starting', 'replacing'].includes(machine.state);
+}
+
 function imageOfConfig(config: Readonly<Record<string, unknown>>): string {
   return typeof config.image === 'string' ? config.image : '';
 }
@@ -621,9 +658,6 @@ function releaseVersionOf(config: Readonly<Record<string, unknown>>): string | u
   const version = (metadata as Record<string, unknown>).fly_release_version;
   return typeof version === 'string' || typeof version === 'number' ? String(version) : undefined;
 }
-
-/** States a machine stays in until told otherwise. */
-const restingStates = new Set(['started', 'stopped', 'suspended', 'failed']);
 
 /** What `Snapshot.saved` carries: the release and every app machine as it was. */
 interface SavedSnapshot {

@@ -22,8 +22,22 @@ export interface FlyMachine {
   /** The image pinned by digest when known (`registry.fly.io/app@sha256:...`), else the
    * config image: what names a release of this action on Fly. */
   readonly image: string;
+  /** `registry/repository:tag@sha256:digest` from `image_ref` when it names all of them: what
+   * a rollback sends, so a re-pushed tag cannot bring back other content. */
+  readonly pinnedImage: string | undefined;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The machine's own checks; flaps' synthetic `bg_deployments_compat*` ones left out. */
   readonly checks: readonly { readonly name: string; readonly status: string }[];
+  /** Out of the proxy's rotation (bluegreen cordons blue before stopping it). */
+  readonly cordoned: boolean;
+  /** How its last run ended, from the newest `exit` event, when there is one. */
+  readonly lastExit: MachineExit | undefined;
+}
+
+export interface MachineExit {
+  readonly exitCode: number | undefined;
+  /** Stopped on request (API, flyctl or the proxy's autostop), not by its own process. */
+  readonly requestedStop: boolean;
 }
 
 /** Process groups flyctl runs next to the app that serve nothing. */
@@ -63,12 +77,42 @@ export function parseMachine(value: unknown): FlyMachine {
     tag: nonEmpty(imageRef.tag),
     labels: stringMap(imageRef.labels),
     image: pinned ?? configImage,
+    pinnedImage: pinnedWithTag(registry, repository, nonEmpty(imageRef.tag), digest),
     metadata: stringMap(config.metadata),
-    checks: (Array.isArray(machine.checks) ? machine.checks : []).map((check) => {
-      const entry = asRecord(check) ?? {};
-      return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
-    }),
+    checks: (Array.isArray(machine.checks) ? machine.checks : [])
+      .map((check) => {
+        const entry = asRecord(check) ?? {};
+        return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
+      })
+      // flaps adds these for old flyctl builds; fly-go drops them (machine_types.go
+      // `RemoveCompatChecks`), and so does this.
+      .filter((check) => !check.name.startsWith('bg_deployments_compat')),
+    cordoned: machine.cordoned === true,
+    lastExit: lastExitOf(machine.events),
   };
+}
+
+/** The newest `exit` event (the API lists events newest first). */
+function lastExitOf(events: unknown): MachineExit | undefined {
+  if (!Array.isArray(events)) return undefined;
+  const exit = events.map(asRecord).find((event) => event?.type === 'exit');
+  if (exit === undefined) return undefined;
+  const details = asRecord(asRecord(exit.request)?.exit_event) ?? {};
+  const code = details.exit_code;
+  return {
+    exitCode: typeof code === 'number' ? code : undefined,
+    requestedStop: details.requested_stop === true,
+  };
+}
+
+function pinnedWithTag(
+  registry: string | undefined,
+  repository: string | undefined,
+  tag: string | undefined,
+  digest: string | undefined,
+): string | undefined {
+  if (repository === undefined || tag === undefined || digest === undefined) return undefined;
+  return `${registry === undefined ? '' : `${registry}/`}${repository}:${tag}@${digest}`;
 }
 
 export function parseMachineList(body: unknown): FlyMachine[] {
@@ -163,8 +207,8 @@ export function sameImage(a: FlyMachine, b: FlyMachine): boolean {
   return a.configImage === b.configImage;
 }
 
-/** One report row: started, on the release, and every check passing. */
-export function instanceOf(machine: FlyMachine, onRelease: boolean): InstanceState {
+/** One report row; `ok` is the verdict on the machine (serving.ts). */
+export function instanceOf(machine: FlyMachine, ok: boolean): InstanceState {
   const passing = machine.checks.filter((check) => check.status === 'passing').length;
   const total = machine.checks.length;
   return {
@@ -173,7 +217,7 @@ export function instanceOf(machine: FlyMachine, onRelease: boolean): InstanceSta
     image: displayImage(machine),
     state: machine.state,
     checks: total === 0 ? '-' : `${passing}/${total} passing`,
-    ok: onRelease && machine.state === 'started' && total > 0 && passing === total,
+    ok,
   };
 }
 
