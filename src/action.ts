@@ -23,11 +23,8 @@ function createPlatform(settings: Settings): Platform {
     case 'heroku':
       return createHerokuPlatform(settings);
     case 'fly':
-      // Rollback and verify modes run no flyctl: they get no Fly deploy settings.
-      return createFlyPlatform({
-        ...settings,
-        ...(settings.fly ?? { flyConfig: '', image: undefined, flyctlArgs: [], flyctlPath: '' }),
-      });
+      // Rollback and verify modes run no flyctl: they have no Fly deploy settings.
+      return createFlyPlatform(settings);
   }
 }
 

@@ -13,11 +13,18 @@ import { loadState, saveStage } from './flow/state.js';
 
 export async function runPost(deps: FlowDeps): Promise<void> {
   const state = loadState();
-  if (state.stage !== 'deploying' || state.target === undefined) {
+  if (state.stage !== 'deploying' || state.plan === undefined) {
     core.info('guarded-deploy: main finished; nothing to roll back.');
     return;
   }
-  const target = state.target;
+  const { plan } = state;
+  if (plan === 'unreadable') {
+    throw new Error(
+      'The deploy was interrupted, but the restore plan main saved is unreadable: ' +
+        'THE ROLLBACK COULD NOT RUN. Check the live release by hand.',
+    );
+  }
+  const { target } = plan;
   const settings = getSettings();
   const record = newRunRecord(settings.platform, settings.app, new Date());
   record.mode = 'post';
@@ -29,13 +36,12 @@ export async function runPost(deps: FlowDeps): Promise<void> {
   core.warning(`${cause}: rolling back to ${target.label}.`, { title: 'Finishing a rollback' });
   const platform = deps.createPlatform(settings);
   try {
-    if (state.saved !== undefined) platform.adoptSaved?.(state.saved);
     // A build the cancelled run started goes on; roll back only after it released (or not).
     await platform.settle?.(SETTLE_TIMEOUT_MS);
     const snapshot = await platform.snapshot();
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;
-    const outcome = await rollbackAndVerify(context, target, record, deps);
+    const outcome = await rollbackAndVerify(context, plan, record, deps);
     record.result = outcome.ok ? 'rolled-back' : 'failed';
     reportRollback(record, context, target, outcome, cause);
   } catch (error) {

@@ -3,7 +3,11 @@
 
 import { MockAgent } from 'undici';
 import type { Interceptable, MockCallHistoryLog } from 'undici';
-import type { FlySettings } from '../../src/platforms/platform.js';
+import type {
+  FlyDeploySettings,
+  FlySettings,
+  PlatformSettings,
+} from '../../src/platforms/platform.js';
 import type { FlyDeps } from '../../src/platforms/fly/fly.js';
 
 export const flyApiUrl = 'https://api.machines.test';
@@ -21,18 +25,26 @@ export interface FlyMock {
   close(): Promise<void>;
 }
 
-export function flySettings(overrides: Partial<FlySettings> = {}): FlySettings {
+export type FlySettingsOverrides = Partial<PlatformSettings> & {
+  readonly fly?: Partial<FlyDeploySettings>;
+};
+
+export function flySettings(overrides: FlySettingsOverrides = {}): FlySettings {
+  const { fly, ...rest } = overrides;
   return {
     app: flyApp,
     apiUrl: flyApiUrl,
     apiToken: macaroonToken,
     sourceDir: '/work/app',
     userAgent: 'guarded-deploy/0.0.0-test',
-    flyConfig: '/work/app/fly.toml',
-    image: undefined,
-    flyctlArgs: [],
-    flyctlPath: '/usr/local/bin/flyctl',
-    ...overrides,
+    ...rest,
+    fly: {
+      flyConfig: '/work/app/fly.toml',
+      image: undefined,
+      flyctlArgs: [],
+      flyctlPath: '/usr/local/bin/flyctl',
+      ...fly,
+    },
   };
 }
 

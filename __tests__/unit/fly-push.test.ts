@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/io/child-process.js';
 import type { StartCliOptions, StartCliResult } from '../../src/io/child-process.js';
 import { DeployError } from '../../src/io/errors.js';
-import type { FlySettings, Platform } from '../../src/platforms/platform.js';
+import type { Platform } from '../../src/platforms/platform.js';
 import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
 import type { FlyDeps } from '../../src/platforms/fly/fly.js';
 import {
@@ -16,7 +16,7 @@ import {
   macaroonToken,
   pinned,
 } from '../helpers/fly-mock.js';
-import type { FlyMock } from '../helpers/fly-mock.js';
+import type { FlyMock, FlySettingsOverrides } from '../helpers/fly-mock.js';
 
 const commit = '0123456789abcdef0123456789abcdef01234567';
 const releaseJson = JSON.stringify({
@@ -58,9 +58,9 @@ function fakeFlyctl(
   };
 }
 
-function start(deps: Partial<FlyDeps>, settings: Partial<FlySettings> = {}): void {
+function start(deps: Partial<FlyDeps>, settings: FlySettingsOverrides = {}): void {
   platform = createFlyPlatform(
-    flySettings({ flyctlArgs: ['--strategy', 'rolling'], ...settings }),
+    flySettings({ ...settings, fly: { flyctlArgs: ['--strategy', 'rolling'], ...settings.fly } }),
     { ...mock.deps, ...deps },
   );
 }
@@ -133,7 +133,10 @@ describe('push', () => {
   });
 
   it('deploys a prebuilt image with --image instead of building', async () => {
-    start({ runFlyctl: fakeFlyctl([releaseJson]) }, { image: 'registry.fly.io/demo:prebuilt' });
+    start(
+      { runFlyctl: fakeFlyctl([releaseJson]) },
+      { fly: { image: 'registry.fly.io/demo:prebuilt' } },
+    );
     await platform.push(commit, log);
     expect(calls[0]?.args.slice(7, 9)).toEqual(['--image', 'registry.fly.io/demo:prebuilt']);
     expect(calls[0]?.args).not.toContain('--image-label');
@@ -266,7 +269,7 @@ describe('push with a real flyctl stand-in', () => {
     await chmod(flyctl, 0o755);
     // The default runFlyctl: a real child started through startCli.
     platform = createFlyPlatform(
-      flySettings({ flyctlPath: flyctl, sourceDir: dir, flyctlArgs: [] }),
+      flySettings({ sourceDir: dir, fly: { flyctlPath: flyctl, flyctlArgs: [] } }),
       mock.deps,
     );
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeployError } from '../../src/io/errors.js';
-import type { Platform, Release } from '../../src/platforms/platform.js';
+import type { Platform, RestorePlan } from '../../src/platforms/platform.js';
+import { parseRestorePlan } from '../../src/platforms/restore-plan.js';
 import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
 import type { FlyDeps } from '../../src/platforms/fly/fly.js';
 import {
@@ -55,10 +56,10 @@ function replyMachines(machines: unknown[], times = 1): void {
 }
 
 /** Snapshot of m1 (ams) and m2 (fra), both on image a, v4. */
-async function snapshotBefore(): Promise<Release> {
+async function snapshotBefore(): Promise<RestorePlan> {
   mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
   replyMachines([m1Before, m2Before]);
-  return (await platform.snapshot()).current;
+  return (await platform.snapshot()).restore;
 }
 
 const machinePath = (id: string, rest = ''): string => `${appPath}/machines/${id}${rest}`;
@@ -100,7 +101,7 @@ async function deployError(promise: Promise<unknown>): Promise<DeployError> {
 
 describe('rollback to the snapshot', () => {
   it('puts a changed machine back with its whole config and destroys the canary', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([
       onNewImage('m1', 'ams'),
       m2Before,
@@ -124,7 +125,7 @@ describe('rollback to the snapshot', () => {
       .reply(200, { ok: true });
     replyMachines([m1Before, m2Before]);
 
-    const restored = await platform.rollback(target, log);
+    const restored = await platform.rollback(plan, log);
 
     expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
     const update = mock.calls('POST', machinePath('m1'))[0];
@@ -154,7 +155,7 @@ describe('rollback to the snapshot', () => {
   });
 
   it('waits while someone else holds the lease, then goes on', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     mock.api
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
@@ -163,12 +164,12 @@ describe('rollback to the snapshot', () => {
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
-    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.sleeps).toEqual([500, 500]);
   });
 
   it('backs off on 429 as Retry-After asks before updating', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     mock.api
       .intercept({ path: machinePath('m1'), method: 'POST' })
@@ -176,13 +177,13 @@ describe('rollback to the snapshot', () => {
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
-    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.sleeps).toEqual([2000]);
     expect(mock.calls('POST', machinePath('m1'))).toHaveLength(2);
   });
 
   it('does not repeat an update that was applied although its answer was lost', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     replyLease('m1', { nonce: 'nonce-m1' });
     mock.api.intercept({ path: machinePath('m1'), method: 'POST' }).reply(502, 'Bad Gateway');
@@ -193,7 +194,7 @@ describe('rollback to the snapshot', () => {
     replyReleaseLease('m1');
     replyMachines([m1Before, m2Before]);
 
-    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.calls('POST', machinePath('m1'))).toHaveLength(1);
     expect(mock.calls('GET', machinePath('m1', '/wait'))[0]?.searchParams.version).toBe(
       'inst-m1-applied',
@@ -201,7 +202,7 @@ describe('rollback to the snapshot', () => {
   });
 
   it('sends the update again once when a re-read shows it was not applied', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     replyLease('m1', { nonce: 'nonce-m1' });
     mock.api.intercept({ path: machinePath('m1'), method: 'POST' }).reply(503, 'unavailable');
@@ -216,12 +217,12 @@ describe('rollback to the snapshot', () => {
     replyReleaseLease('m1');
     replyMachines([m1Before, m2Before]);
 
-    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.calls('POST', machinePath('m1'))).toHaveLength(2);
   });
 
   it('recreates a machine the deploy destroyed and removes the one it added', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([m1Before, onNewImage('green', 'fra')]);
     mock.api
       .intercept({ path: `${appPath}/machines`, method: 'POST' })
@@ -236,14 +237,14 @@ describe('rollback to the snapshot', () => {
       .reply(200, { ok: true });
     replyMachines([m1Before, machineBody('m9', { region: 'fra', version: 4 })]);
 
-    await expect(platform.rollback(target, log)).resolves.toEqual(target);
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     const created = mock.calls('POST', `${appPath}/machines`)[0];
     expect(jsonBody(created)).toEqual({ config: pinnedConfig(m2Before), region: 'fra' });
     expect(logLines).toContain('m2 (fra): was destroyed by the deploy; recreated as m9');
   });
 
   it('fails listing every machine and its image when a machine cannot be restored', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), onNewImage('m2', 'fra')]);
     mock.api
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
@@ -258,7 +259,7 @@ describe('rollback to the snapshot', () => {
     replyReleaseLease('m2');
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
 
-    const error = await deployError(platform.rollback(target, log));
+    const error = await deployError(platform.rollback(plan, log));
 
     expect(error.liveChanged).toBe(true);
     expect(error.message).toBe(
@@ -269,7 +270,7 @@ describe('rollback to the snapshot', () => {
   });
 
   it('gives up on a machine that does not start within the wait deadline', async () => {
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     replyLease('m1', { nonce: 'nonce-m1' });
     mock.api
@@ -280,7 +281,7 @@ describe('rollback to the snapshot', () => {
     replyReleaseLease('m1');
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
 
-    const error = await deployError(platform.rollback(target, log));
+    const error = await deployError(platform.rollback(plan, log));
 
     expect(error.message).toContain("m1: machine m1 did not reach 'started' in time");
     expect(mock.calls('GET', machinePath('m1', '/wait'))).toHaveLength(3);
@@ -291,7 +292,7 @@ describe('rollback to the snapshot', () => {
   it('paces the requests of one machine: a burst of 3, then one per second', async () => {
     await platform.close();
     start({ leaseRetryMs: 0, leaseAttempts: 5 });
-    const target = await snapshotBefore();
+    const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     mock.api
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
@@ -299,32 +300,30 @@ describe('rollback to the snapshot', () => {
       .times(5);
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
 
-    await deployError(platform.rollback(target, log));
+    await deployError(platform.rollback(plan, log));
 
     expect(mock.sleeps).toEqual([0, 0, 0, 1000, 0, 1000]);
   });
 });
 
 describe('rollback in a later process (post step)', () => {
-  it('restores the machines of the snapshot main saved, not of a new read', async () => {
-    const { saved } = await (async () => {
-      mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
-      replyMachines([m1Before, m2Before]);
-      return platform.snapshot();
-    })();
+  it('restores the machines of the plan main saved, not of a new read', async () => {
+    const plan = await snapshotBefore();
     await platform.close();
     start();
-    platform.adoptSaved?.(saved ?? '');
+    // The post step loads the plan from text, as main saved it.
+    const loaded = parseRestorePlan(JSON.stringify(plan));
+    if (loaded === undefined) throw new Error('the saved plan did not load');
     mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     const seen = await platform.snapshot();
-    // A fresh read sees what the deploy left; the rollback still uses main's snapshot.
+    // A fresh read sees what the deploy left; the rollback still uses main's plan.
     expect(seen.current).toEqual({ id: pinned('b'), label: 'v5' });
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
-    const restored = await platform.rollback({ id: pinned('a'), label: 'v4' }, log);
+    const restored = await platform.rollback(loaded, log);
 
     expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
     expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({
@@ -343,7 +342,7 @@ describe('rollback to another release', () => {
     mock.api
       .intercept({ path: machinePath('m1', '/versions'), method: 'GET' })
       .reply(200, [{ version: '01J00000000000000000000006', user_config: sixConfig }]);
-    const target = await platform.resolveTarget('v6');
+    const plan = await platform.resolveTarget('v6');
 
     replyMachines([machineBody('m1', { version: 7, tag: 'gd-seven', digestChar: 'c' })]);
     replyLease('m1', { nonce: 'nonce-m1' });
@@ -354,7 +353,7 @@ describe('rollback to another release', () => {
     replyReleaseLease('m1');
     replyMachines([onSix]);
 
-    const restored = await platform.rollback(target, log);
+    const restored = await platform.rollback(plan, log);
 
     expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({ config: sixConfig });
     expect(restored.label).toBe('v6');

@@ -5,6 +5,7 @@ import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
 import {
   appPath,
   createFlyMock,
+  digest,
   flySettings,
   header,
   machineBody,
@@ -70,29 +71,19 @@ describe('snapshot', () => {
       webUrl: 'https://demo.fly.dev',
       switchoverSeconds: 0,
       notices: [],
-      saved: expect.any(String),
+      restore: expect.objectContaining({ kind: 'machines' }) as unknown,
     });
-    // The post step gets every app machine with its whole config, to restore them.
-    const saved = JSON.parse(snapshot.saved ?? '') as {
-      release: unknown;
-      machines: { id: string; config: unknown }[];
-    };
-    expect(saved.release).toEqual(snapshot.current);
-    expect(saved.machines.map((machine) => machine.id)).toEqual(['m1', 'm2']);
-    expect(saved.machines[1]?.config).toEqual(
-      machineBody('m2', { region: 'fra', version: 4 }).config,
-    );
-  });
-
-  it('keeps the first snapshot as the rollback target when read again', async () => {
-    replyApp();
-    replyMachines([machineBody('m1', { version: 4 })]);
-    const first = await platform.snapshot();
-    replyApp();
-    replyMachines([machineBody('m1', { version: 5, digestChar: 'b' })]);
-    const second = await platform.snapshot();
-    expect(second.current).toEqual({ id: pinned('b'), label: 'v5' });
-    expect(second.saved).toBe(first.saved);
+    // The rollback gets every app machine with its whole config, to restore them.
+    const plan = snapshot.restore;
+    if (plan.kind !== 'machines') throw new Error('expected a plan of machines');
+    expect(plan.target).toEqual(snapshot.current);
+    expect(plan.machines.map((machine) => machine.id)).toEqual(['m1', 'm2']);
+    // Saved with its image pinned to the digest it runs: a re-pushed tag cannot come back.
+    const m2 = machineBody('m2', { region: 'fra', version: 4 }).config as Record<string, unknown>;
+    expect(plan.machines[1]?.config).toEqual({
+      ...m2,
+      image: `${String(m2.image)}@${digest('a')}`,
+    });
   });
 
   it('sends a macaroon token as FlyV1 with all its parts', async () => {
@@ -252,14 +243,17 @@ describe('resolveTarget', () => {
   it('takes a full image ref as it is', async () => {
     replyMachines([machineBody('m1')]);
     await expect(platform.resolveTarget('registry.fly.io/demo:gd-0123')).resolves.toEqual({
-      id: 'registry.fly.io/demo:gd-0123',
-      label: 'gd-0123',
+      kind: 'release',
+      target: { id: 'registry.fly.io/demo:gd-0123', label: 'gd-0123' },
     });
   });
 
   it('finds v<N> among the live machines first', async () => {
     replyMachines([machineBody('m1', { version: 7 })]);
-    await expect(platform.resolveTarget('v7')).resolves.toEqual({ id: pinned('a'), label: 'v7' });
+    await expect(platform.resolveTarget('v7')).resolves.toEqual({
+      kind: 'release',
+      target: { id: pinned('a'), label: 'v7' },
+    });
   });
 
   it('finds v<N> in the config versions of the machines', async () => {
@@ -270,8 +264,9 @@ describe('resolveTarget', () => {
       { version: '01J00000000000000000000006', user_config: previousConfig(6, 'gd-six') },
     ]);
     await expect(platform.resolveTarget('v6')).resolves.toEqual({
-      id: 'registry.fly.io/demo:gd-six',
-      label: 'v6',
+      kind: 'configs',
+      target: { id: 'registry.fly.io/demo:gd-six', label: 'v6' },
+      configs: { m1: previousConfig(6, 'gd-six') },
     });
   });
 
@@ -283,8 +278,9 @@ describe('resolveTarget', () => {
       { version: '01J00000000000000000000006', user_config: previousConfig(6, 'gd-six') },
     ]);
     await expect(platform.resolveTarget(undefined)).resolves.toEqual({
-      id: 'registry.fly.io/demo:gd-six',
-      label: 'v6',
+      kind: 'configs',
+      target: { id: 'registry.fly.io/demo:gd-six', label: 'v6' },
+      configs: { m1: previousConfig(6, 'gd-six') },
     });
   });
 
@@ -316,14 +312,5 @@ describe('settle', () => {
       'Fly machines still changing after 0.25 s: m1 is starting',
     );
     expect(mock.sleeps).toEqual([100, 200]);
-  });
-});
-
-describe('adoptSaved', () => {
-  it('refuses a saved snapshot it cannot read', () => {
-    expect(() =>
-      platform.adoptSaved?.('{"release":{"id":"x","label":"v1"},"machines":[{}]}'),
-    ).toThrow('The saved Fly snapshot is unreadable');
-    expect(() => platform.adoptSaved?.('not json')).toThrow('unreadable');
   });
 });

@@ -120,6 +120,7 @@ describe('snapshot', () => {
       webUrl: 'https://demo-1234.herokuapp.com/',
       switchoverSeconds: 180,
       notices: [expect.stringContaining('Preboot is enabled on demo')],
+      restore: { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
     });
     const first = mock.calls('GET', '/apps/demo')[0];
     expect(first?.headers).toMatchObject({
@@ -329,7 +330,10 @@ describe('rollback', () => {
       .intercept({ path: '/apps/demo/releases/rel-14', method: 'GET' })
       .reply(200, releaseBody(14, { status: 'succeeded', current: true }));
 
-    const release = await platform.rollback({ id: 'rel-10', label: 'v10' }, log);
+    const release = await platform.rollback(
+      { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
+      log,
+    );
 
     expect(release).toEqual({ id: 'rel-14', label: 'v14' });
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
@@ -345,7 +349,9 @@ describe('rollback', () => {
     mock.api
       .intercept({ path: '/apps/demo/releases/rel-14', method: 'GET' })
       .reply(200, releaseBody(14, { status: 'failed' }));
-    const error = await deployError(platform.rollback({ id: 'rel-10', label: 'v10' }, log));
+    const error = await deployError(
+      platform.rollback({ kind: 'release', target: { id: 'rel-10', label: 'v10' } }, log),
+    );
     expect(error.message).toContain('Rollback to v10 failed');
   });
 
@@ -354,7 +360,9 @@ describe('rollback', () => {
       .intercept({ path: '/apps/demo/releases', method: 'POST' })
       .replyWithError(new Error('other side closed'))
       .persist();
-    const error = await deployError(platform.rollback({ id: 'rel-10', label: 'v10' }, log));
+    const error = await deployError(
+      platform.rollback({ kind: 'release', target: { id: 'rel-10', label: 'v10' } }, log),
+    );
     expect(mock.calls('POST', '/apps/demo/releases')).toHaveLength(1);
     expect(error.liveChanged).toBe(true);
   });

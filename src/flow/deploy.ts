@@ -11,12 +11,18 @@ import {
   runLogUrl,
 } from '../report/deployments.js';
 import type { Settings } from '../settings/inputs.js';
-import { type Platform, type Release, sameRelease, type Snapshot } from '../platforms/platform.js';
+import {
+  type Platform,
+  type Release,
+  type RestorePlan,
+  sameRelease,
+  type Snapshot,
+} from '../platforms/platform.js';
 import type { ProbeDeps } from '../verify/probe.js';
 import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
-import { saveRelease, saveStage, saveTarget } from './state.js';
+import { savePlan, saveRelease, saveStage } from './state.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
@@ -227,7 +233,7 @@ async function deployWith(
   await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.
-  saveTarget(snapshot.current, snapshot.saved);
+  savePlan(snapshot.restore);
   saveStage('deploying');
   let pushStarted = false;
   let liveChanged = true;
@@ -263,7 +269,7 @@ async function deployWith(
     if (message !== record.cause) core.info(message);
     if (error instanceof DeployError) liveChanged = error.liveChanged;
   }
-  await recover(settings, context, snapshot.current, record, deps, pushStarted, liveChanged);
+  await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
   saveStage('settled');
 }
 
@@ -271,12 +277,13 @@ async function deployWith(
 async function recover(
   settings: Settings,
   context: VerifyContext,
-  target: Release,
+  plan: RestorePlan,
   record: RunRecord,
   deps: FlowDeps,
   pushStarted: boolean,
   liveChanged: boolean,
 ): Promise<void> {
+  const { target } = plan;
   let previousIsLive: boolean | undefined = pushStarted && liveChanged ? undefined : true;
   if (previousIsLive === undefined) {
     try {
@@ -301,7 +308,7 @@ async function recover(
     return;
   }
   const cause = record.cause ?? 'the deploy failed';
-  const outcome = await rollbackAndVerify(context, target, record, deps);
+  const outcome = await rollbackAndVerify(context, plan, record, deps);
   if (outcome.ok) record.result = 'rolled-back';
   reportRollback(record, context, target, outcome, cause);
 }

@@ -33,17 +33,18 @@ export async function runRollbackMode(
   record: RunRecord,
 ): Promise<void> {
   await withLiveApp(settings, deps, record, async (platform, snapshot, context) => {
-    const target = await phase(record, 'find target', deps.now, async (done) => {
+    const plan = await phase(record, 'find target', deps.now, async (done) => {
       const found = await platform.resolveTarget(settings.toRelease);
       done(
         'ok',
-        `${found.label} (${settings.toRelease === undefined ? 'the one before' : 'asked'})`,
+        `${found.target.label} (${settings.toRelease === undefined ? 'the one before' : 'asked'})`,
       );
       return found;
     });
+    const { target } = plan;
     record.release = target;
     if (deps.signal.aborted) throw new Cancelled('The job was cancelled before the rollback');
-    const outcome = await rollbackAndVerify(context, target, record, deps);
+    const outcome = await rollbackAndVerify(context, plan, record, deps);
     const cause = `Manual rollback from ${snapshot.current.label} to ${target.label}`;
     reportRollback(record, context, target, outcome, cause);
     if (outcome.ok) {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { Cancelled, errorMessage, firstLine } from '../io/errors.js';
 import type { PlatformName } from '../settings/names.js';
-import { type Release, sameRelease } from '../platforms/platform.js';
+import { type Release, type RestorePlan, sameRelease } from '../platforms/platform.js';
 import { phase, type RunRecord } from './run-record.js';
 import { verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
@@ -20,17 +20,18 @@ export type RecoverOutcome =
   | { readonly ok: false; readonly error: string };
 
 /**
- * Makes `target` live again and verifies it, retried up to ROLLBACK_ATTEMPTS. Each attempt
+ * Makes `plan.target` live again and verifies it, retried up to ROLLBACK_ATTEMPTS. Each attempt
  * reads what is live first: the rollback write is never sent when the target is live. An
  * unhealthy restored release is not retried: the same release would be just as unhealthy.
  */
 export async function rollbackAndVerify(
   context: VerifyContext,
-  target: Release,
+  plan: RestorePlan,
   record: RunRecord,
   deps: RecoverDeps,
 ): Promise<RecoverOutcome> {
   const { platform } = context;
+  const { target } = plan;
   let lastError = 'no attempt was made';
   for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt += 1) {
     let restored: Release;
@@ -43,7 +44,7 @@ export async function rollbackAndVerify(
           return live;
         }
         const release = await core.group(`Rollback to ${target.label}`, () =>
-          platform.rollback(target, (line) => core.info(line)),
+          platform.rollback(plan, (line) => core.info(line)),
         );
         done('ok', `attempt ${attempt}: ${release.label} restores ${target.label}`);
         return release;

@@ -2,7 +2,8 @@
 // cancellation cut short. Written before each step that touches the platform.
 import * as core from '@actions/core';
 import { State } from '../settings/names.js';
-import type { Release } from '../platforms/platform.js';
+import type { Release, RestorePlan } from '../platforms/platform.js';
+import { parseRestorePlan, parseSavedRelease } from '../platforms/restore-plan.js';
 
 /**
  * Where main was. `deploying`: the platform may have changed and nothing is verified yet —
@@ -13,18 +14,17 @@ export type Stage = 'deploying' | 'settled';
 
 export interface SavedState {
   readonly stage: Stage | undefined;
-  readonly target: Release | undefined;
+  /** What the post step restores; undefined when none was saved. */
+  readonly plan: RestorePlan | 'unreadable' | undefined;
   readonly release: Release | undefined;
-  readonly saved: string | undefined;
 }
 
 export function saveStage(stage: Stage): void {
   core.saveState(State.Stage, stage);
 }
 
-export function saveTarget(target: Release, saved: string | undefined): void {
-  core.saveState(State.Target, JSON.stringify(target));
-  if (saved !== undefined) core.saveState(State.Saved, saved);
+export function savePlan(plan: RestorePlan): void {
+  core.saveState(State.Target, JSON.stringify(plan));
 }
 
 export function saveRelease(release: Release): void {
@@ -34,11 +34,7 @@ export function saveRelease(release: Release): void {
 function parseRelease(text: string): Release | undefined {
   if (text === '') return undefined;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { id, label, content } = value as { id?: unknown; label?: unknown; content?: unknown };
-    if (typeof id !== 'string' || typeof label !== 'string') return undefined;
-    return typeof content === 'string' ? { id, label, content } : { id, label };
+    return parseSavedRelease(JSON.parse(text));
   } catch {
     return undefined;
   }
@@ -46,11 +42,10 @@ function parseRelease(text: string): Release | undefined {
 
 export function loadState(): SavedState {
   const stage = core.getState(State.Stage);
-  const saved = core.getState(State.Saved);
+  const plan = core.getState(State.Target);
   return {
     stage: stage === 'deploying' || stage === 'settled' ? stage : undefined,
-    target: parseRelease(core.getState(State.Target)),
+    plan: plan === '' ? undefined : (parseRestorePlan(plan) ?? 'unreadable'),
     release: parseRelease(core.getState(State.Release)),
-    saved: saved === '' ? undefined : saved,
   };
 }

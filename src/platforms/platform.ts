@@ -25,10 +25,50 @@ export interface Snapshot {
   readonly switchoverSeconds: number;
   /** Things the user should know before the deploy starts (e.g. preboot is on). */
   readonly notices: readonly string[];
-  /** What the platform needs besides `current.id` to restore it (Fly: every machine's
-   * config), serialized, so the post step can roll back after a cancellation. */
-  readonly saved?: string;
+  /** What a rollback to `current` restores, read before anything changes; the post step
+   * saves and loads it as this value. */
+  readonly restore: RestorePlan;
 }
+
+/** A Fly config, kept whole to be sent back verbatim. */
+export type MachineConfig = Readonly<Record<string, unknown>>;
+
+/** A machine as it was before the deploy: what a rollback puts back (Fly). */
+export interface SavedMachine {
+  readonly id: string;
+  readonly region: string;
+  /** Changes with every update: an unchanged one means the deploy left the machine alone. */
+  readonly instanceId: string;
+  readonly config: MachineConfig;
+  /** `config.image`. */
+  readonly configImage: string;
+  /** `sha256:...` of the image it ran, when the API said. */
+  readonly digest: string | undefined;
+  /** What names its release (the image pinned by digest, else the config image). */
+  readonly image: string;
+  /** Fly state before the deploy: one not running is put back without being started. */
+  readonly state: string;
+}
+
+/** What `rollback` does to make `target` live again. */
+export type RestorePlan =
+  /** Make `target` live by its id: Heroku re-releases it; Fly moves every machine onto the
+   * image `target.id` with its current config. */
+  | { readonly kind: 'release'; readonly target: Release }
+  /** Fly after a deploy: every machine back on its own config as it was, the deploy's extra
+   * machines destroyed, the destroyed ones recreated. */
+  | {
+      readonly kind: 'machines';
+      readonly target: Release;
+      readonly machines: readonly SavedMachine[];
+    }
+  /** Fly manual rollback: each machine (by id) onto the config its history lists for
+   * `target`; a machine not listed gets its current config with the target image. */
+  | {
+      readonly kind: 'configs';
+      readonly target: Release;
+      readonly configs: Readonly<Record<string, MachineConfig>>;
+    };
 
 /** One running instance of a release as the platform sees it (Fly machine, Heroku dyno). */
 export interface InstanceState {
@@ -63,19 +103,17 @@ export interface Platform {
   push(commit: string, log: LogLine, signal?: AbortSignal): Promise<Release>;
   /** The release the platform serves now. */
   liveRelease(): Promise<Release>;
-  /** Makes `target` live again and resolves once the release doing so is live. */
-  rollback(target: Release, log: LogLine): Promise<Release>;
+  /** Makes `plan.target` live again and resolves once the release doing so is live. */
+  rollback(plan: RestorePlan, log: LogLine): Promise<Release>;
   /** Waits (up to `timeoutMs`) until every instance runs `release`, started, its platform
    * checks passing; resolves with the report either way. */
   inspect(release: Release, timeoutMs: number): Promise<InstanceReport>;
-  /** The release a manual rollback goes to: `spec` (Heroku `v41`, Fly image or release) or,
-   * when undefined, the release before the live one. Throws when there is none. */
-  resolveTarget(spec: string | undefined): Promise<Release>;
+  /** How a manual rollback goes to `spec` (Heroku `v41`, Fly image or release) or, when
+   * undefined, to the release before the live one. Throws when there is none. */
+  resolveTarget(spec: string | undefined): Promise<RestorePlan>;
   /** Waits (up to `timeoutMs`) until no build or release of the app is in flight, e.g. one
    * a cancelled run started: a rollback must come after it, not before. */
   settle?(timeoutMs: number): Promise<void>;
-  /** Loads `Snapshot.saved` from an earlier process (the post step) before `rollback`. */
-  adoptSaved?(saved: string): void;
   /** Closes kept-alive connections. */
   close(): Promise<void>;
 }
@@ -92,8 +130,9 @@ export interface PlatformSettings {
   readonly userAgent: string;
 }
 
-/** What the Fly platform needs on top. */
-export interface FlySettings extends PlatformSettings {
+/** What `flyctl deploy` needs on top: only the deploy mode has them (no other mode runs
+ * flyctl, so none needs a flyctl path). */
+export interface FlyDeploySettings {
   /** Absolute path of the fly.toml passed to flyctl. */
   readonly flyConfig: string;
   /** Prebuilt image to deploy (`flyctl deploy --image`); undefined: build from sourceDir. */
@@ -102,4 +141,9 @@ export interface FlySettings extends PlatformSettings {
   readonly flyctlArgs: readonly string[];
   /** Absolute path of the flyctl executable found on PATH. */
   readonly flyctlPath: string;
+}
+
+/** What the Fly platform is built from: `fly` is undefined in the modes that run no flyctl. */
+export interface FlySettings extends PlatformSettings {
+  readonly fly: FlyDeploySettings | undefined;
 }

@@ -2,8 +2,10 @@
 // per second per machine and action, burst 3), with leases, waits and the app-level reads.
 
 import { randomUUID } from 'node:crypto';
-import { HttpError, withTokenHint } from '../../io/errors.js';
-import type { HttpClient, HttpMethod, JsonRequestOptions, JsonResponse } from '../../io/http.js';
+import { HttpError } from '../../io/errors.js';
+import type { HttpClient } from '../../io/http.js';
+import { callWithTokenHints } from '../kit/api-client.js';
+import type { ApiCall } from '../kit/api-client.js';
 import { asRecord, parseMachine, parseMachineList } from './machine.js';
 import type { FlyMachine } from './machine.js';
 
@@ -57,11 +59,18 @@ export class FlyApi {
    * destroy that failed): a later attempt goes on with them instead of waiting on itself. */
   private readonly heldLeases = new Map<string, string>();
 
+  /** Every call: a refused token gets a message that says what to fix. */
+  private readonly call: ApiCall;
+
   constructor(
-    private readonly client: HttpClient,
+    readonly client: HttpClient,
     readonly app: string,
     private readonly timing: FlyApiTiming,
   ) {
+    this.call = callWithTokenHints(client, {
+      refused: 'The Fly Machines API refused the token: check the `api-token` secret',
+      forbidden: `The token has no access to this on ${app}: use a deploy token of the app`,
+    });
     this.pacer = new Pacer(timing);
     this.appPath = `/v1/apps/${encodeURIComponent(app)}`;
   }
@@ -239,22 +248,6 @@ export class FlyApi {
 
   private machinePath(id: string): string {
     return `${this.appPath}/machines/${encodeURIComponent(id)}`;
-  }
-
-  /** Every call: a refused token gets a message that says what to fix. */
-  private async call(
-    method: HttpMethod,
-    path: string,
-    options?: JsonRequestOptions,
-  ): Promise<JsonResponse> {
-    try {
-      return await this.client.request(method, path, options);
-    } catch (error) {
-      throw withTokenHint(error, {
-        refused: 'The Fly Machines API refused the token: check the `api-token` secret',
-        forbidden: `The token has no access to this on ${this.app}: use a deploy token of the app`,
-      });
-    }
   }
 }
 

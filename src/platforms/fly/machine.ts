@@ -1,30 +1,16 @@
 // What the action reads from a Fly Machine object, validated, plus the pure judgments on it:
 // which machines belong to the app, which image they run, whether that is a given release.
 
-import type { InstanceState, Release } from '../platform.js';
+import type { InstanceState, Release, SavedMachine } from '../platform.js';
 
-/** A Fly Machine as the action uses it; `config` is kept whole to be sent back verbatim. */
-export interface FlyMachine {
-  readonly id: string;
+/** A Fly Machine as the action uses it; `config` is kept whole to be sent back verbatim.
+ * `configImage` is usually a tag ref such as `registry.fly.io/app:deployment-01H...`. */
+export interface FlyMachine extends SavedMachine {
   readonly name: string;
   readonly state: string;
-  readonly region: string;
-  /** Changes with every update of the machine (the API calls it a version). */
-  readonly instanceId: string;
-  readonly config: Readonly<Record<string, unknown>>;
-  /** `config.image`, usually a tag ref such as `registry.fly.io/app:deployment-01H...`. */
-  readonly configImage: string;
-  /** `sha256:...` of the image it runs, when the API says. */
-  readonly digest: string | undefined;
   /** Tag of the image it runs (`image_ref.tag`), when the API says. */
   readonly tag: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
-  /** The image pinned by digest when known (`registry.fly.io/app@sha256:...`), else the
-   * config image: what names a release of this action on Fly. */
-  readonly image: string;
-  /** `registry/repository:tag@sha256:digest` from `image_ref` when it names all of them: what
-   * a rollback sends, so a re-pushed tag cannot bring back other content. */
-  readonly pinnedImage: string | undefined;
   readonly metadata: Readonly<Record<string, string>>;
   /** The machine's own checks; flaps' synthetic `bg_deployments_compat*` ones left out. */
   readonly checks: readonly { readonly name: string; readonly status: string }[];
@@ -32,6 +18,9 @@ export interface FlyMachine {
   readonly cordoned: boolean;
   /** How its last run ended, from the newest `exit` event, when there is one. */
   readonly lastExit: MachineExit | undefined;
+  /** `registry/repository:tag@sha256:digest` from `image_ref` when it names all of them: what
+   * a rollback sends, so a re-pushed tag cannot bring back other content. */
+  readonly pinnedImage: string | undefined;
 }
 
 export interface MachineExit {
@@ -77,7 +66,6 @@ export function parseMachine(value: unknown): FlyMachine {
     tag: nonEmpty(imageRef.tag),
     labels: stringMap(imageRef.labels),
     image: pinned ?? configImage,
-    pinnedImage: pinnedWithTag(registry, repository, nonEmpty(imageRef.tag), digest),
     metadata: stringMap(config.metadata),
     checks: (Array.isArray(machine.checks) ? machine.checks : [])
       .map((check) => {
@@ -89,7 +77,18 @@ export function parseMachine(value: unknown): FlyMachine {
       .filter((check) => !check.name.startsWith('bg_deployments_compat')),
     cordoned: machine.cordoned === true,
     lastExit: lastExitOf(machine.events),
+    pinnedImage: pinnedWithTag(registry, repository, nonEmpty(imageRef.tag), digest),
   };
+}
+
+function pinnedWithTag(
+  registry: string | undefined,
+  repository: string | undefined,
+  tag: string | undefined,
+  digest: string | undefined,
+): string | undefined {
+  if (repository === undefined || tag === undefined || digest === undefined) return undefined;
+  return `${registry === undefined ? '' : `${registry}/`}${repository}:${tag}@${digest}`;
 }
 
 /** The newest `exit` event (the API lists events newest first). */
@@ -103,16 +102,6 @@ function lastExitOf(events: unknown): MachineExit | undefined {
     exitCode: typeof code === 'number' ? code : undefined,
     requestedStop: details.requested_stop === true,
   };
-}
-
-function pinnedWithTag(
-  registry: string | undefined,
-  repository: string | undefined,
-  tag: string | undefined,
-  digest: string | undefined,
-): string | undefined {
-  if (repository === undefined || tag === undefined || digest === undefined) return undefined;
-  return `${registry === undefined ? '' : `${registry}/`}${repository}:${tag}@${digest}`;
 }
 
 export function parseMachineList(body: unknown): FlyMachine[] {
@@ -130,12 +119,6 @@ export function isAppMachine(machine: FlyMachine): boolean {
   );
 }
 
-/** `v<fly_release_version>` of a machine, `v?` when it has none. */
-export function releaseLabel(machine: FlyMachine): string {
-  const version = machine.metadata.fly_release_version;
-  return version === undefined || version === '' ? 'v?' : `v${version}`;
-}
-
 /** The machines grouped by image, the largest group (then the newest version) first. */
 export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
   const groups = new Map<string, FlyMachine[]>();
@@ -147,11 +130,11 @@ export function groupByImage(machines: readonly FlyMachine[]): FlyMachine[][] {
   return [...groups.values()].sort((a, b) => b.length - a.length || versionOf(b) - versionOf(a));
 }
 
-/** What the machines run as one Release; a mix gets an id that names every image in it, so
- * it never equals the id of any single release. */
 /** Prefix of the id of a release that is several images at once. */
 const MIXED = 'mixed:';
 
+/** What the machines run as one Release; a mix gets an id that names every image in it, so
+ * it never equals the id of any single release. */
 export function releaseOf(machines: readonly FlyMachine[]): Release {
   const groups = groupByImage(machines);
   const first = groups[0];
@@ -202,7 +185,7 @@ export function runsRelease(
 }
 
 /** Whether two readings of a machine run the same image (digest first). */
-export function sameImage(a: FlyMachine, b: FlyMachine): boolean {
+export function sameImage(a: SavedMachine, b: SavedMachine): boolean {
   if (a.digest !== undefined && b.digest !== undefined) return a.digest === b.digest;
   return a.configImage === b.configImage;
 }
@@ -296,4 +279,32 @@ export function declaredChecks(config: Readonly<Record<string, unknown>>): numbe
     if (Array.isArray(checks)) count += checks.length;
   }
   return count;
+}
+
+/** What a rollback needs of a machine, and nothing else. */
+/** What a rollback needs of a machine; its config's image pinned to the digest it ran
+ * (`repository:tag@sha256:...`), so the restore cannot bring back a re-pushed tag. */
+export function savedMachine(machine: FlyMachine): SavedMachine {
+  const { id, region, instanceId, digest, image, state } = machine;
+  const pinned = machine.pinnedImage;
+  const config = pinned === undefined ? machine.config : { ...machine.config, image: pinned };
+  return {
+    id,
+    region,
+    instanceId,
+    config,
+    configImage: pinned ?? machine.configImage,
+    digest,
+    image,
+    state,
+  };
+}
+
+export function imageOfConfig(config: Readonly<Record<string, unknown>>): string {
+  return typeof config.image === 'string' ? config.image : '';
+}
+
+export function releaseVersionOf(config: Readonly<Record<string, unknown>>): string | undefined {
+  const version = asRecord(config.metadata)?.fly_release_version;
+  return typeof version === 'string' || typeof version === 'number' ? String(version) : undefined;
 }

@@ -5,37 +5,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { debug as coreDebug } from '@actions/core';
-import type {
-  App,
-  AppFeature,
-  Build,
-  Dyno,
-  Release as HerokuRelease,
-  Source,
-} from '@heroku-cli/schema';
-import type { Dispatcher } from 'undici';
 import { createSourceArchive } from '../../io/archive.js';
-import type { SourceArchive } from '../../io/archive.js';
-import { DeployError, HttpError, errorMessage, withTokenHint } from '../../io/errors.js';
-import { HttpClient } from '../../io/http.js';
-import type { JsonRequestOptions, JsonResponse } from '../../io/http.js';
+import { DeployError, errorMessage } from '../../io/errors.js';
+import { TailBuffer } from '../../io/tail-buffer.js';
 import type {
   InstanceReport,
-  InstanceState,
   LogLine,
   Platform,
   PlatformSettings,
   Release,
+  RestorePlan,
   Snapshot,
 } from '../platform.js';
 import { defaultRetryPolicy } from '../../io/retry.js';
-import type { RetryPolicy } from '../../io/retry.js';
+import { createApiClient } from '../kit/api-client.js';
+import type { ApiClientDeps } from '../kit/api-client.js';
+import { platformMayHaveActed } from '../kit/outcome.js';
+import { pollUntil } from '../kit/poll.js';
+import { HerokuApi } from './api.js';
+import { dynoReport, formatBytes, toRelease } from './parse.js';
+import type { BuildState, ReleaseState } from './parse.js';
 
-export interface HerokuDeps {
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
-  /** undici dispatcher (tests: MockAgent); undefined: a keep-alive Agent of our own. */
-  readonly dispatcher: Dispatcher | undefined;
+export interface HerokuDeps extends ApiClientDeps {
   /** Waits between status polls; they grow and the last one repeats. */
   readonly pollIntervalsMs: readonly number[];
   /** Hard cap on status reads of one build or release, whatever the clock says. */
@@ -43,9 +34,6 @@ export interface HerokuDeps {
   readonly buildTimeoutMs: number;
   /** Heroku gives the release phase up to an hour. */
   readonly releaseTimeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly random: () => number;
-  readonly debug: (line: string) => void;
   /** Where the source archive is written; default RUNNER_TEMP, else the OS temp dir. */
   readonly tempRoot: string | undefined;
 }
@@ -53,8 +41,6 @@ export interface HerokuDeps {
 /** Seconds the old dynos keep serving after a release when preboot is on (Heroku docs). */
 export const prebootSwitchoverSeconds = 180;
 
-const releasesRange = 'version ..; max=10, order=desc';
-const maxReleasePages = 10;
 const outputTailLines = 20;
 
 export const defaultHerokuDeps: HerokuDeps = {
@@ -81,89 +67,55 @@ export function createHerokuPlatform(
   return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...deps });
 }
 
-/** The fields of a Heroku release this action relies on, validated. */
-interface ReleaseState {
-  readonly id: string;
-  readonly version: number;
-  readonly status: 'pending' | 'succeeded' | 'failed' | undefined;
-  readonly current: boolean;
-  readonly outputStreamUrl: string | undefined;
-  readonly slugId: string | undefined;
-}
-
-interface BuildState {
-  readonly id: string;
-  readonly status: 'pending' | 'succeeded' | 'failed';
-  readonly releaseId: string | undefined;
-  readonly outputStreamUrl: string | undefined;
-}
-
 export class HerokuPlatform implements Platform {
-  private readonly client: HttpClient;
-  private readonly appPath: string;
+  private readonly api: HerokuApi;
 
   constructor(
     private readonly settings: PlatformSettings,
     private readonly deps: HerokuDeps,
   ) {
-    this.appPath = `/apps/${encodeURIComponent(settings.app)}`;
-    this.client = new HttpClient({
-      baseUrl: settings.apiUrl,
-      service: 'Heroku API',
-      userAgent: settings.userAgent,
-      apiHeaders: {
-        accept: 'application/vnd.heroku+json; version=3',
-        authorization: `Bearer ${settings.apiToken}`,
+    const client = createApiClient(
+      {
+        baseUrl: settings.apiUrl,
+        service: 'Heroku API',
+        userAgent: settings.userAgent,
+        apiHeaders: {
+          accept: 'application/vnd.heroku+json; version=3',
+          authorization: `Bearer ${settings.apiToken}`,
+        },
+        debugPrefix: 'heroku',
       },
-      ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
-      retry: deps.retry,
-      sleep: deps.sleep,
-      now: deps.now,
-      random: deps.random,
-      debug: (line) => deps.debug(`heroku: ${line}`),
-    });
+      deps,
+    );
+    this.api = new HerokuApi(client, settings.app);
   }
 
   async snapshot(): Promise<Snapshot> {
-    let app: App;
-    try {
-      app = requireObject<App>((await this.api('GET', this.appPath)).body, 'app');
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 404) {
-        throw new HttpError(
-          error.method,
-          error.url,
-          error.status,
-          error.errorId,
-          `Heroku app '${this.settings.app}' not found: check the \`app\` input ` +
-            `(this action never creates apps). ${error.message}`,
-        );
-      }
-      throw error;
-    }
+    const app = await this.api.getApp();
     const notices: string[] = [];
     const webUrl = typeof app.web_url === 'string' ? app.web_url : '';
     if (webUrl === '') {
       notices.push(`Heroku reports no web URL for ${this.settings.app}: set \`health-url\`.`);
     }
-    const preboot = await this.prebootEnabled();
+    const preboot = await this.api.prebootEnabled();
     if (preboot) {
       notices.push(
         `Preboot is enabled on ${this.settings.app}: the previous release keeps serving ` +
           `requests for about ${prebootSwitchoverSeconds / 60} minutes after a release.`,
       );
     }
-    const current = await this.currentRelease();
+    const current = toRelease(await this.api.currentRelease());
     return {
-      current: toRelease(current),
+      current,
       webUrl,
       switchoverSeconds: preboot ? prebootSwitchoverSeconds : 0,
       notices,
+      restore: { kind: 'release', target: current },
     };
   }
 
   async liveRelease(): Promise<Release> {
-    return toRelease(await this.currentRelease());
+    return toRelease(await this.api.currentRelease());
   }
 
   async push(commit: string, log: LogLine): Promise<Release> {
@@ -188,18 +140,17 @@ export class HerokuPlatform implements Platform {
     }
   }
 
-  async rollback(target: Release, log: LogLine): Promise<Release> {
+  /** Re-releases the target (Heroku's "Rollback"): the same for every kind of plan. */
+  async rollback(plan: RestorePlan, log: LogLine): Promise<Release> {
+    const { target } = plan;
     log(`Rolling back ${this.settings.app} to ${target.label} (${target.id})`);
     let created: ReleaseState;
     try {
-      const response = await this.api('POST', `${this.appPath}/releases`, {
-        body: { release: target.id },
-      });
-      created = parseRelease(response.body);
+      created = await this.api.createRollback(target.id);
     } catch (error) {
       throw new DeployError(
         `Rollback to ${target.label} was not confirmed: ${errorMessage(error)}`,
-        outcomeUnknown(error),
+        platformMayHaveActed(error),
       );
     }
     log(`Created v${created.version} (rollback to ${target.label}); waiting for it to go live`);
@@ -218,96 +169,51 @@ export class HerokuPlatform implements Platform {
   /** Every web dyno up and on `release`, read from the dynos list until it is or time runs
    * out: a health URL can answer from a dyno of the old release while preboot switches. */
   async inspect(release: Release, timeoutMs: number): Promise<InstanceReport> {
-    const started = this.deps.now();
-    let report = await this.readDynos(release);
-    for (let count = 0; !report.ok && count < this.deps.maxPolls; count += 1) {
-      if (this.deps.now() - started >= timeoutMs) break;
-      const intervals = this.deps.pollIntervalsMs;
-      await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
-      report = await this.readDynos(release);
-    }
-    return report;
+    const polled = await pollUntil(
+      async () => dynoReport(await this.api.dynos(), release),
+      (report) => report.ok,
+      this.deps,
+      this.limits(timeoutMs),
+    );
+    return polled.value;
   }
 
-  async resolveTarget(spec: string | undefined): Promise<Release> {
+  async resolveTarget(spec: string | undefined): Promise<RestorePlan> {
     if (spec !== undefined) {
       const version = /^v?(\d+)$/.exec(spec)?.[1];
-      const ref = version ?? spec;
-      const response = await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
-      return toRelease(parseRelease(response.body));
+      return { kind: 'release', target: toRelease(await this.api.release(version ?? spec)) };
     }
-    const current = await this.currentRelease();
-    const response = await this.api('GET', `${this.appPath}/releases`, {
-      headers: { range: `version ..${current.version - 1}; max=20, order=desc` },
-    });
-    const releases = Array.isArray(response.body) ? response.body.map(parseRelease) : [];
-    const before = releases.find(
+    const current = await this.api.currentRelease();
+    const before = (await this.api.releasesBefore(current.version)).find(
       (release) => release.version < current.version && release.status === 'succeeded',
     );
     if (before === undefined) {
       throw new Error(`Heroku lists no succeeded release before v${current.version}`);
     }
-    return toRelease(before);
+    return { kind: 'release', target: toRelease(before) };
   }
 
   async settle(timeoutMs: number): Promise<void> {
-    const started = this.deps.now();
-    await this.poll(
-      'build or release in flight',
-      started,
-      timeoutMs,
-      () => this.somethingInFlight(),
+    const polled = await pollUntil(
+      () => this.api.somethingInFlight(),
       (inFlight) => !inFlight,
+      this.deps,
+      this.limits(timeoutMs),
     );
-  }
-
-  /** A pending build among the latest, or a latest release still in its release phase. */
-  private async somethingInFlight(): Promise<boolean> {
-    const builds = await this.api('GET', `${this.appPath}/builds`, {
-      headers: { range: 'created_at ..; max=10, order=desc' },
-    });
-    const list = Array.isArray(builds.body) ? builds.body.map(parseBuild) : [];
-    if (list.some((build) => build.status === 'pending')) return true;
-    const releases = await this.api('GET', `${this.appPath}/releases`, {
-      headers: { range: 'version ..; max=1, order=desc' },
-    });
-    const latest = Array.isArray(releases.body) ? releases.body.map(parseRelease)[0] : undefined;
-    return latest?.status === 'pending';
-  }
-
-  private async readDynos(release: Release): Promise<InstanceReport> {
-    const response = await this.api('GET', `${this.appPath}/dynos`);
-    const dynos = (Array.isArray(response.body) ? response.body : [])
-      .map((item) => requireObject<Dyno>(item, 'dyno'))
-      .filter((dyno) => dyno.type === 'web');
-    const instances: InstanceState[] = dynos.map((dyno) => {
-      const onRelease = dyno.release?.id === release.id;
-      return {
-        id: dyno.name ?? dyno.id ?? '?',
-        region: '-',
-        image: `v${String(dyno.release?.version ?? '?')}`,
-        state: dyno.state ?? 'unknown',
-        checks: '-',
-        ok: onRelease && dyno.state === 'up',
-      };
-    });
-    const bad = instances.filter((instance) => !instance.ok);
-    if (instances.length === 0) {
-      return { ok: false, reason: 'no web dyno is running', instances };
-    }
-    return {
-      ok: bad.length === 0,
-      reason:
-        bad.length === 0
-          ? `${instances.length} web dyno(s) up on ${release.label}`
-          : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
-      instances,
-    };
+    if (!polled.done) throw stillPending('build or release in flight', timeoutMs);
   }
 
   /** Closes the keep-alive connections; the action calls it once at the end. */
   close(): Promise<void> {
-    return this.client.close();
+    return this.api.client.close();
+  }
+
+  private limits(timeoutMs: number): {
+    intervalsMs: readonly number[];
+    maxPolls: number;
+    timeoutMs: number;
+  } {
+    return { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs };
   }
 
   /** Archive, upload, create the build. Failures here leave the live release as it was,
@@ -318,71 +224,60 @@ export class HerokuPlatform implements Platform {
     tempDir: string,
     log: LogLine,
   ): Promise<BuildState> {
-    let archive: SourceArchive;
+    let sha256: string;
     let getUrl: string;
     try {
-      archive = await createSourceArchive(this.settings.sourceDir, commit, tempDir);
+      const archive = await createSourceArchive(this.settings.sourceDir, commit, tempDir);
+      sha256 = archive.sha256;
       log(`Packed ${short}: ${formatBytes(archive.sizeBytes)}, sha256 ${archive.sha256}`);
-      const source = requireObject<Source>((await this.api('POST', '/sources')).body, 'source');
-      const putUrl = source.source_blob?.put_url;
-      const sourceGetUrl = source.source_blob?.get_url;
-      if (typeof putUrl !== 'string' || typeof sourceGetUrl !== 'string') {
-        throw new Error('Heroku API answered POST /sources without source_blob put/get URLs');
-      }
-      getUrl = sourceGetUrl;
-      await this.client.putFile(putUrl, archive.path);
+      const source = await this.api.createSource();
+      getUrl = source.getUrl;
+      await this.api.client.putFile(source.putUrl, archive.path);
       log('Uploaded the source');
     } catch (error) {
       throw new DeployError(`Could not ship ${short} to Heroku: ${errorMessage(error)}`, false);
     }
     try {
-      const response = await this.api('POST', `${this.appPath}/builds`, {
-        body: {
-          source_blob: {
-            url: getUrl,
-            checksum: `SHA256:${archive.sha256}`,
-            version: commit,
-          },
-        },
+      const build = await this.api.createBuild({
+        url: getUrl,
+        checksum: `SHA256:${sha256}`,
+        version: commit,
       });
-      const build = parseBuild(response.body);
       log(`Build ${build.id} started`);
       return build;
     } catch (error) {
       throw new DeployError(
         `Could not start the Heroku build of ${short}: ${errorMessage(error)}`,
-        outcomeUnknown(error),
+        platformMayHaveActed(error),
       );
     }
   }
 
   private async finishBuild(created: BuildState, short: string, log: LogLine): Promise<Release> {
-    const buildId = created.id;
-    const buildPath = `${this.appPath}/builds/${encodeURIComponent(buildId)}`;
     const started = this.deps.now();
-    const tail: string[] = [];
+    const tail = new TailBuffer(outputTailLines);
     if (created.outputStreamUrl !== undefined) {
       await this.streamOutput(created.outputStreamUrl, this.deps.buildTimeoutMs, log, tail);
     }
-    const build = await this.poll(
-      `build ${buildId}`,
-      started,
-      this.deps.buildTimeoutMs,
-      async () => parseBuild((await this.api('GET', buildPath)).body),
+    const polled = await pollUntil(
+      () => this.api.build(created.id),
       // A succeeded build names its release; wait for that too.
       (state) => state.status === 'failed' || (state.status === 'succeeded' && !!state.releaseId),
+      this.deps,
+      this.limits(this.deps.buildTimeoutMs),
+      { started },
     );
+    if (!polled.done) throw stillPending(`build ${created.id}`, this.deps.buildTimeoutMs);
+    const build = polled.value;
     if (build.status === 'failed') {
-      const lastOutput = tail.length > 0 ? `\nLast build output:\n${tail.join('\n')}` : '';
+      const lines = tail.lines();
+      const lastOutput = lines.length > 0 ? `\nLast build output:\n${lines.join('\n')}` : '';
       throw new DeployError(
-        `Heroku build ${buildId} of ${short} failed; nothing was released.${lastOutput}`,
+        `Heroku build ${created.id} of ${short} failed; nothing was released.${lastOutput}`,
         false,
       );
     }
-    const releaseId = build.releaseId ?? '';
-    const release = parseRelease(
-      (await this.api('GET', `${this.appPath}/releases/${encodeURIComponent(releaseId)}`)).body,
-    );
+    const release = await this.api.release(build.releaseId ?? '');
     log(`Build succeeded: release v${release.version}`);
     const done = await this.waitForRelease(release, log);
     if (done.status === 'failed') {
@@ -402,18 +297,21 @@ export class HerokuPlatform implements Platform {
     const started = this.deps.now();
     if (release.outputStreamUrl !== undefined) {
       log(`Release phase of v${release.version}:`);
-      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, []);
+      const tail = new TailBuffer(outputTailLines);
+      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, tail);
     }
-    const releasePath = `${this.appPath}/releases/${encodeURIComponent(release.id)}`;
-    return this.poll(
-      `release v${release.version}`,
-      started,
-      this.deps.releaseTimeoutMs,
-      async () => parseRelease((await this.api('GET', releasePath)).body),
+    const polled = await pollUntil(
+      () => this.api.release(release.id),
       (state) => state.status !== 'pending',
+      this.deps,
+      this.limits(this.deps.releaseTimeoutMs),
       // After streamed output the status is stale: read it again at once.
-      release.outputStreamUrl === undefined ? release : undefined,
+      { started, ...(release.outputStreamUrl === undefined ? { first: { value: release } } : {}) },
     );
+    if (!polled.done) {
+      throw stillPending(`release v${release.version}`, this.deps.releaseTimeoutMs);
+    }
+    return polled.value;
   }
 
   /** Output lines to `log`, the last ones kept in `tail`; a broken stream is only reported:
@@ -422,162 +320,19 @@ export class HerokuPlatform implements Platform {
     url: string,
     deadlineMs: number,
     log: LogLine,
-    tail: string[],
+    tail: TailBuffer,
   ): Promise<void> {
     try {
-      for await (const line of this.client.streamLines(url, { deadlineMs })) {
+      for await (const line of this.api.client.streamLines(url, { deadlineMs })) {
         log(line);
         tail.push(line);
-        if (tail.length > outputTailLines) tail.shift();
       }
     } catch (error) {
       log(`(output stream ended early: ${errorMessage(error)}; checking the status instead)`);
     }
   }
-
-  /** Reads until `isDone`, waiting the growing intervals in between; `known` is a value
-   * just read, so the first read is skipped. Bounded by the deadline and by `maxPolls`. */
-  private async poll<T>(
-    what: string,
-    started: number,
-    timeoutMs: number,
-    read: () => Promise<T>,
-    isDone: (value: T) => boolean,
-    known?: T,
-  ): Promise<T> {
-    const intervals = this.deps.pollIntervalsMs;
-    let value = known ?? (await read());
-    for (let count = 0; count < this.deps.maxPolls; count += 1) {
-      if (isDone(value)) return value;
-      if (this.deps.now() - started >= timeoutMs) break;
-      await this.deps.sleep(intervals[Math.min(count, intervals.length - 1)] ?? 1_000);
-      value = await read();
-    }
-    throw new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
-  }
-
-  private async prebootEnabled(): Promise<boolean> {
-    try {
-      const response = await this.api('GET', `${this.appPath}/features/preboot`);
-      return requireObject<AppFeature>(response.body, 'app feature').enabled === true;
-    } catch (error) {
-      // An app without the feature listed simply has no preboot.
-      if (error instanceof HttpError && error.status === 404) return false;
-      throw error;
-    }
-  }
-
-  /** The release marked `current`, newest first, following Next-Range for a few pages. */
-  private async currentRelease(): Promise<ReleaseState> {
-    let range = releasesRange;
-    let seen = 0;
-    for (let page = 0; page < maxReleasePages; page += 1) {
-      const response = await this.api('GET', `${this.appPath}/releases`, {
-        headers: { range },
-      });
-      if (!Array.isArray(response.body)) {
-        throw new Error(`Heroku API answered GET ${this.appPath}/releases without a list`);
-      }
-      const releases = response.body.map((item) => parseRelease(item));
-      seen += releases.length;
-      const current = releases.find((release) => release.current);
-      if (current) return current;
-      const next = response.headers['next-range'];
-      if (response.status !== 206 || next === undefined || next === '') break;
-      range = next;
-    }
-    throw new Error(
-      `Heroku lists no current release for ${this.settings.app} among its ${seen} latest`,
-    );
-  }
-
-  /** Every Heroku API call: turns a refused token into a message that says what to fix. */
-  private async api(
-    method: 'GET' | 'POST',
-    apiPath: string,
-    options?: JsonRequestOptions,
-  ): Promise<JsonResponse> {
-    try {
-      return await this.client.request(method, apiPath, options);
-    } catch (error) {
-      throw withTokenHint(error, {
-        refused: 'The Heroku API refused the token: check the `api-token` secret',
-        forbidden:
-          `The token has no access to this on ${this.settings.app}: ` +
-          'check the `api-token` secret',
-      });
-    }
-  }
 }
 
-/** A POST failed in a way that leaves open whether Heroku acted on it: only a 4xx answer
- * says it did not. A 2xx whose body cannot be read (or parsed) means it did act. */
-function outcomeUnknown(error: unknown): boolean {
-  return !(error instanceof HttpError && error.status >= 400 && error.status < 500);
-}
-
-function toRelease(state: ReleaseState): Release {
-  return {
-    id: state.id,
-    label: `v${state.version}`,
-    ...(state.slugId === undefined ? {} : { content: state.slugId }),
-  };
-}
-
-function requireObject<T>(value: unknown, what: string): T {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`Heroku API answered without a ${what} object`);
-  }
-  return value as T;
-}
-
-const statuses = ['pending', 'succeeded', 'failed'] as const;
-type Status = (typeof statuses)[number];
-
-function isStatus(value: unknown): value is Status {
-  return typeof value === 'string' && (statuses as readonly string[]).includes(value);
-}
-
-function parseRelease(body: unknown): ReleaseState {
-  const release = requireObject<HerokuRelease>(body, 'release');
-  if (typeof release.id !== 'string' || typeof release.version !== 'number') {
-    throw new Error('Heroku API answered with a release without id or version');
-  }
-  if (release.status !== undefined && !isStatus(release.status)) {
-    throw new Error(`Heroku release v${release.version} has an unknown status`);
-  }
-  return {
-    id: release.id,
-    version: release.version,
-    status: release.status,
-    current: release.current === true,
-    slugId: typeof release.slug?.id === 'string' ? release.slug.id : undefined,
-    outputStreamUrl:
-      typeof release.output_stream_url === 'string' && release.output_stream_url !== ''
-        ? release.output_stream_url
-        : undefined,
-  };
-}
-
-function parseBuild(body: unknown): BuildState {
-  const build = requireObject<Build>(body, 'build');
-  if (typeof build.id !== 'string' || !isStatus(build.status)) {
-    throw new Error('Heroku API answered with a build without id or status');
-  }
-  const releaseId: unknown = build.release?.id;
-  return {
-    id: build.id,
-    status: build.status,
-    releaseId: typeof releaseId === 'string' && releaseId !== '' ? releaseId : undefined,
-    outputStreamUrl:
-      typeof build.output_stream_url === 'string' && build.output_stream_url !== ''
-        ? build.output_stream_url
-        : undefined,
-  };
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+function stillPending(what: string, timeoutMs: number): Error {
+  return new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
 }

@@ -1,0 +1,148 @@
+// The Heroku Platform API calls the adapter makes, each one validated, over one client.
+import type { App, AppFeature, Source } from '@heroku-cli/schema';
+import { HttpError } from '../../io/errors.js';
+import type { HttpClient, JsonResponse } from '../../io/http.js';
+import { callWithTokenHints } from '../kit/api-client.js';
+import type { ApiCall } from '../kit/api-client.js';
+import { parseBuild, parseRelease, requireObject } from './parse.js';
+import type { BuildState, ReleaseState } from './parse.js';
+
+const releasesRange = 'version ..; max=10, order=desc';
+const maxReleasePages = 10;
+
+export class HerokuApi {
+  private readonly call: ApiCall;
+  private readonly appPath: string;
+
+  constructor(
+    readonly client: HttpClient,
+    readonly app: string,
+  ) {
+    this.appPath = `/apps/${encodeURIComponent(app)}`;
+    this.call = callWithTokenHints(client, {
+      refused: 'The Heroku API refused the token: check the `api-token` secret',
+      forbidden: `The token has no access to this on ${app}: check the \`api-token\` secret`,
+    });
+  }
+
+  /** The app; a 404 says to check the `app` input. */
+  async getApp(): Promise<App> {
+    try {
+      return requireObject<App>((await this.call('GET', this.appPath)).body, 'app');
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) {
+        throw new HttpError(
+          error.method,
+          error.url,
+          error.status,
+          error.errorId,
+          `Heroku app '${this.app}' not found: check the \`app\` input ` +
+            `(this action never creates apps). ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async prebootEnabled(): Promise<boolean> {
+    try {
+      const response = await this.call('GET', `${this.appPath}/features/preboot`);
+      return requireObject<AppFeature>(response.body, 'app feature').enabled === true;
+    } catch (error) {
+      // An app without the feature listed simply has no preboot.
+      if (error instanceof HttpError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** The release marked `current`, newest first, following Next-Range for a few pages. */
+  async currentRelease(): Promise<ReleaseState> {
+    let range = releasesRange;
+    let seen = 0;
+    for (let page = 0; page < maxReleasePages; page += 1) {
+      const response = await this.call('GET', `${this.appPath}/releases`, {
+        headers: { range },
+      });
+      if (!Array.isArray(response.body)) {
+        throw new Error(`Heroku API answered GET ${this.appPath}/releases without a list`);
+      }
+      const releases = response.body.map((item) => parseRelease(item));
+      seen += releases.length;
+      const current = releases.find((release) => release.current);
+      if (current) return current;
+      const next = response.headers['next-range'];
+      if (response.status !== 206 || next === undefined || next === '') break;
+      range = next;
+    }
+    throw new Error(`Heroku lists no current release for ${this.app} among its ${seen} latest`);
+  }
+
+  /** A release by id or version number. */
+  async release(ref: string): Promise<ReleaseState> {
+    const response = await this.call('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
+    return parseRelease(response.body);
+  }
+
+  /** Up to 20 releases before `version`, newest first. */
+  async releasesBefore(version: number): Promise<ReleaseState[]> {
+    return this.list(
+      `${this.appPath}/releases`,
+      `version ..${version - 1}; max=20, order=desc`,
+      (item) => parseRelease(item),
+    );
+  }
+
+  async build(id: string): Promise<BuildState> {
+    const response = await this.call('GET', `${this.appPath}/builds/${encodeURIComponent(id)}`);
+    return parseBuild(response.body);
+  }
+
+  /** A pending build among the latest, or a latest release still in its release phase. */
+  async somethingInFlight(): Promise<boolean> {
+    const path = `${this.appPath}/builds`;
+    const builds = await this.list(path, 'created_at ..; max=10, order=desc', parseBuild);
+    if (builds.some((build) => build.status === 'pending')) return true;
+    const releasesPath = `${this.appPath}/releases`;
+    const latest = await this.list(releasesPath, 'version ..; max=1, order=desc', parseRelease);
+    return latest[0]?.status === 'pending';
+  }
+
+  async dynos(): Promise<unknown> {
+    return (await this.call('GET', `${this.appPath}/dynos`)).body;
+  }
+
+  /** `POST /sources`: where to upload the archive and where the build fetches it. */
+  async createSource(): Promise<{ putUrl: string; getUrl: string }> {
+    const source = requireObject<Source>((await this.call('POST', '/sources')).body, 'source');
+    const putUrl = source.source_blob?.put_url;
+    const getUrl = source.source_blob?.get_url;
+    if (typeof putUrl !== 'string' || typeof getUrl !== 'string') {
+      throw new Error('Heroku API answered POST /sources without source_blob put/get URLs');
+    }
+    return { putUrl, getUrl };
+  }
+
+  async createBuild(sourceBlob: {
+    url: string;
+    checksum: string;
+    version: string;
+  }): Promise<BuildState> {
+    const response = await this.call('POST', `${this.appPath}/builds`, {
+      body: { source_blob: sourceBlob },
+    });
+    return parseBuild(response.body);
+  }
+
+  /** The "Rollback" link: a new release with the code and config of `releaseId`. */
+  async createRollback(releaseId: string): Promise<ReleaseState> {
+    const response = await this.call('POST', `${this.appPath}/releases`, {
+      body: { release: releaseId },
+    });
+    return parseRelease(response.body);
+  }
+
+  private async list<T>(path: string, range: string, parse: (item: unknown) => T): Promise<T[]> {
+    const response: JsonResponse = await this.call('GET', path, { headers: { range } });
+    return Array.isArray(response.body) ? response.body.map((item) => parse(item)) : [];
+  }
+}
