@@ -225,6 +225,16 @@ describe('push', () => {
     await expect(platform.push(commit, log)).resolves.toEqual({ id: pinned('b'), label: 'v5' });
   });
 
+  it('fails, live unchanged, when flyctl exits 0 with no release line and changed nothing', async () => {
+    start({ runFlyctl: fakeFlyctl(['Visit your newly deployed app']) });
+    // The machines still run an older build: neither this build's label nor its GH_SHA.
+    const machine = machineBody('m1', { version: 4, digestChar: 'a', tag: 'deployment-old' });
+    mock.api.intercept({ path: `${appPath}/machines`, method: 'GET' }).reply(200, [machine]);
+    const error = await deployError(platform.push(commit, log));
+    expect(error.liveChanged).toBe(false);
+    expect(error.message).toMatch(/^flyctl exited 0 but changed nothing/);
+  });
+
   it('recognizes its build by the image label when flyctl names it by tag', async () => {
     start({ runFlyctl: fakeFlyctl([releaseJson]) });
     const release = await platform.push(commit, log);

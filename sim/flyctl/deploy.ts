@@ -29,6 +29,9 @@ export interface DeployEnv {
   readonly failAfterMachines: number | undefined;
   /** FLY_SIM_STAY_ON_OLD_IMAGE: this machine (by index) silently keeps the old image. */
   readonly stayOnOldImage: number | undefined;
+  /** FLY_SIM_CHANGE_NOTHING: exit 0 with no machine changed and no release line, as a flyctl
+   * older than v0.4.56 (no release line at all) whose rollout did not happen. */
+  readonly changeNothing: boolean;
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
@@ -101,6 +104,11 @@ export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promis
   out(`Watch your deployment at https://fly.io/apps/${app}/monitoring`);
   out('');
   out('-------');
+  if (env.changeNothing) {
+    out('-------');
+    out(`Visit your newly deployed app at https://${app}.fly.dev/`);
+    return;
+  }
   if (machines.length === 0) {
     out('No machines in group app, launching a new machine');
     await createFirstMachine(plan);

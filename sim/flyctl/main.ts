@@ -88,6 +88,7 @@ try {
       emitReleaseJson: (process.env.FLY_EMIT_RELEASE_JSON ?? '') !== '',
       failAfterMachines: optionalIndex('FLY_SIM_FAIL_AFTER_MACHINES'),
       stayOnOldImage: optionalIndex('FLY_SIM_STAY_ON_OLD_IMAGE'),
+      changeNothing: process.env.FLY_SIM_CHANGE_NOTHING === '1',
     },
     (line) => process.stdout.write(`${line}\n`),
   );

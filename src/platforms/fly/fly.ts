@@ -39,6 +39,7 @@ import {
 import type { FlyMachine, ReleaseHint } from './machine.js';
 import { deployArgs, imageLabelFor } from './push.js';
 import { MachineRestorer } from './restore.js';
+import { releaseFromMachines } from './release-from-machines.js';
 import { judgeMachine, restingStates } from './serving.js';
 
 export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
@@ -193,24 +194,30 @@ export class FlyPlatform implements Platform {
       log,
       this.deps,
     );
+    const hint: ReleaseHint = {
+      commit,
+      imageLabel: this.deploy.image === undefined ? imageLabel : undefined,
+    };
     let release: Release;
     if (reported !== undefined) {
       release = { id: reported.imageRef, label: `v${reported.version}` };
     } else {
       log('flyctl printed no release line; reading the release from the machines');
+      let read: ReturnType<typeof releaseFromMachines>;
       try {
-        release = releaseOf(await this.appMachines());
+        const machines = await this.appMachines();
+        read = releaseFromMachines(machines, [...this.before.values()], hint, this.deploy.image);
       } catch (error) {
         throw new DeployError(
           `flyctl deployed ${short} but its machines could not be read: ${errorMessage(error)}`,
           true,
         );
       }
+      // Nothing deployed is not `deployed`: the live release is the one from before.
+      if (read.problem !== undefined) throw new DeployError(read.problem, false);
+      release = read.release;
     }
-    this.hints.set(release.id, {
-      commit,
-      imageLabel: this.deploy.image === undefined ? imageLabel : undefined,
-    });
+    this.hints.set(release.id, hint);
     log(`flyctl finished: ${release.label} (${release.id})`);
     return release;
   }
