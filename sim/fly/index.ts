@@ -39,6 +39,8 @@ export interface FlyMachineState {
   readonly digest: string;
   readonly instanceId: string;
   readonly cordoned: boolean;
+  /** `config.standbys`: the machines this one stands by for (empty: not a standby). */
+  readonly standbys: readonly string[];
   readonly checks: ReadonlyArray<{ name: string; status: string }>;
   readonly metadata: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
@@ -186,6 +188,9 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
           digest: machine.image.digest,
           instanceId: machine.instanceId,
           cordoned: machine.cordoned,
+          standbys: Array.isArray(machine.config.standbys)
+            ? machine.config.standbys.filter((id): id is string => typeof id === 'string')
+            : [],
           checks: machine.checks.map((check) => ({ name: check.name, status: check.status })),
           metadata: stringRecord(machine.config.metadata),
           labels: machine.image.labels,
