@@ -143,8 +143,9 @@ describe('push', () => {
   });
 
   it.each([
-    [1, 'failed (exit code 1)'],
-    [126, 'gave up waiting for the machines (exit code 126: deadline exceeded)'],
+    [1, 'failed (exit code 1: an error, which includes machines not starting or not passing'],
+    [3, 'crashed (exit code 3: flyctl panicked)'],
+    [126, 'ran out of time (exit code 126: a deadline was exceeded)'],
     [127, 'was interrupted (exit code 127)'],
   ])('treats exit code %i as a deploy that may have changed machines', async (code, why) => {
     start({
@@ -154,7 +155,8 @@ describe('push', () => {
     });
     const error = await deployError(platform.push(commit, log));
     expect(error.liveChanged).toBe(true);
-    expect(error.message).toContain(`flyctl deploy of 0123456789ab ${why}. Machines may have`);
+    expect(error.message).toContain(`flyctl deploy of 0123456789ab ${why}`);
+    expect(error.message).toContain('. Machines may have');
     expect(error.message).toContain(
       'Last flyctl output:\nUpdating machine m1\nError: health checks failed',
     );
