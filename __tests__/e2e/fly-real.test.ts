@@ -6,6 +6,7 @@ import {
   type FlyScenario,
   type FlyScenarioOptions,
   flyLaunchToml,
+  flyToml,
   flyWorkerToml,
 } from '../../sim/fly-scenario.js';
 import { expectReported } from '../helpers/assert-run.js';
@@ -132,5 +133,39 @@ describe('rollback restores the exact image', () => {
     expectReported(result, 'rolled-back');
     expect(digests(scenario)).toEqual(before);
     expect(await scenario.liveVersions()).toEqual(['good', 'good', 'good']);
+  });
+});
+
+describe('hosts and leases', () => {
+  it('names a machine on an unreachable host; flyctl replaces it and the deploy verifies', async () => {
+    scenario = await scenarios.start();
+    const unreachable = scenario.state().machines[2]?.id ?? '';
+    scenario.sim.fly.setHostUnreachable(scenario.app, unreachable, true);
+    // The replacement reads as 404 for a moment, as a machine just created can.
+    scenario.sim.fly.setCreateVisibilityLag(scenario.app, 1_000);
+    const result = await scenario.deploy({ version: '2' }, { 'check-string': 'ok' });
+    expectReported(result, 'deployed');
+    expect(result.stdout).toContain(`Fly cannot reach the host of ${unreachable}`);
+    expect(scenario.state().destroyed).toContain(unreachable);
+    expect(scenario.state().machines).toHaveLength(3);
+    expect(new Set(digests(scenario)).size).toBe(1);
+  });
+
+  it('a cancelled canary keeps its lease for --wait-timeout; the post step waits it out', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'good' },
+      toml: (app) => flyToml(app, 'canary').replace('wait_timeout = "15s"', 'wait_timeout = "30s"'),
+    });
+    const before = digests(scenario);
+    const main = await scenario.deploy({ version: 'canary' }, {}, undefined, {
+      cancel: { afterLine: /canary created/ },
+    });
+    expect(main.outputs.result).toBe('failed');
+    const post = await main.runPost();
+    expect(post.exitCode).toBe(0);
+    // The first attempt waits for the lease to expire instead of giving up on it.
+    expect(post.stdout).not.toMatch(/Rollback attempt 1 of 3 failed/);
+    expect(digests(scenario)).toEqual(before);
+    expect(scenario.state().machines).toHaveLength(3);
   });
 });

@@ -68,6 +68,14 @@ function replyLease(id: string, body: object): void {
   mock.api.intercept({ path: machinePath(id, '/lease'), method: 'POST' }).reply(201, body);
 }
 
+/** What Fly says of a lease someone else holds (404: it says nothing). */
+function replyLeaseHolder(id: string, status: number, body: object, times = 1): void {
+  mock.api
+    .intercept({ path: machinePath(id, '/lease'), method: 'GET' })
+    .reply(status, body)
+    .times(times);
+}
+
 function replyReleaseLease(id: string): void {
   mock.api.intercept({ path: machinePath(id, '/lease'), method: 'DELETE' }).reply(200, {});
 }
@@ -161,11 +169,53 @@ describe('rollback to the snapshot', () => {
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
       .reply(409, { error: 'machine currently leased' })
       .times(2);
+    replyLeaseHolder('m1', 404, { error: 'lease not found' }, 2);
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.sleeps).toEqual([500, 500]);
+  });
+
+  it('waits for a held lease until it expires when that is within its wait', async () => {
+    const plan = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' });
+    // flyctl's in-place lease: 13 s left.
+    const expiresAt = Date.parse('2026-01-01T00:00:13Z') / 1000;
+    replyLeaseHolder('m1', 200, {
+      status: 'success',
+      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
+    });
+    replyRestoreOfM1();
+    replyMachines([m1Before, m2Before]);
+
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
+    expect(mock.sleeps[0]).toBeGreaterThanOrEqual(13_000);
+  });
+
+  it('names the holder of a lease that outlasts its wait, and how to clear it', async () => {
+    const plan = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' });
+    // A machine flyctl replaced and was interrupted on: leased for its whole wait timeout.
+    const expiresAt = Date.parse('2026-01-01T00:10:00Z') / 1000;
+    replyLeaseHolder('m1', 200, {
+      status: 'success',
+      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
+    });
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    const error = await deployError(platform.rollback(plan, log));
+    expect(error.message).toContain(
+      'm1: machine m1 is leased by ci@acme.example ("flyctl deploy") until ' +
+        '2026-01-01T00:10:00.000Z, past the 90 s this waits; see `fly machine leases view m1`',
+    );
+    expect(mock.sleeps).toEqual([]);
   });
 
   it('backs off on 429 as Retry-After asks before updating', async () => {
@@ -250,6 +300,7 @@ describe('rollback to the snapshot', () => {
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
       .reply(409, { error: 'machine currently leased' })
       .times(3);
+    replyLeaseHolder('m1', 404, { error: 'lease not found' }, 3);
     replyLease('m2', { nonce: 'nonce-m2' });
     mock.api
       .intercept({ path: machinePath('m2'), method: 'POST' })
@@ -264,7 +315,9 @@ describe('rollback to the snapshot', () => {
     expect(error.liveChanged).toBe(true);
     expect(error.message).toBe(
       'Rollback to v4 failed: m1: machine m1 is leased by someone else (another deploy or ' +
-        '`fly` command?); still held after 3 attempts. The app may be on mixed images: ' +
+        '`fly` command?), past the 90 s this waits; see `fly machine leases view m1`, and ' +
+        'clear it with `fly machine leases clear m1` once nothing uses it. The app may be on ' +
+        'mixed images: ' +
         `m1 (ams, started): ${pinned('b')}, m2 (fra, started): ${pinned('a')}`,
     );
   });
@@ -298,6 +351,7 @@ describe('rollback to the snapshot', () => {
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
       .reply(409, { error: 'machine currently leased' })
       .times(5);
+    replyLeaseHolder('m1', 404, { error: 'lease not found' }, 5);
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
 
     await deployError(platform.rollback(plan, log));

@@ -124,9 +124,11 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
   },
 
   Machines_delete(context, request) {
-    const machine = liveMachineOf(context, request);
-    requireLease(machine, request);
     const force = request.query.get('force') === 'true';
+    // A forced destroy is how flyctl gets rid of a machine on an unreachable host (flyctl
+    // machines_deploymachinesapp.go `updateMachineByReplace`, strategy_bluegreen.go `hostIsOk`).
+    const machine = force ? existingMachineOf(context, request) : liveMachineOf(context, request);
+    requireLease(machine, request);
     if (!force && ['started', 'starting', 'replacing'].includes(machine.state)) {
       throw new FlyApiError(
         412,
@@ -290,10 +292,21 @@ function machineOf(context: RouteContext, request: RouteRequest): FlyMachine {
   const app = appOf(context, request);
   const machine = app.machines.find((m) => m.id === request.params.machine_id);
   if (!machine) throw new FlyApiError(404, 'machine not found');
+  if (Date.now() - machine.createdAtMs < app.createVisibilityLagMs) {
+    throw new FlyApiError(404, 'machine not found');
+  }
   return machine;
 }
 
 function liveMachineOf(context: RouteContext, request: RouteRequest): FlyMachine {
+  const machine = existingMachineOf(context, request);
+  if (machine.hostUnreachable) {
+    throw new FlyApiError(503, `unavailable: the host of machine ${machine.id} is unreachable`);
+  }
+  return machine;
+}
+
+function existingMachineOf(context: RouteContext, request: RouteRequest): FlyMachine {
   const machine = machineOf(context, request);
   if (machine.state === 'destroyed' || machine.state === 'destroying') {
     throw new FlyApiError(

@@ -87,6 +87,11 @@ export interface FlySim extends FaultHooks {
   /** Ends every lease held on the app's machines (one a faulted release left behind); the ids
    * of the machines that had one. */
   dropLeases(app: string): string[];
+  /** Makes a machine's host unreachable (or reachable again): `incomplete_config`, changes
+   * refused with 503. */
+  setHostUnreachable(app: string, machineId: string, unreachable: boolean): void;
+  /** How long a new machine reads as 404 after its creation (0: visible at once). */
+  setCreateVisibilityLag(app: string, ms: number): void;
 }
 
 export interface FlySimOptions {
@@ -206,6 +211,14 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
       const held = appNamed(name).machines.filter((machine) => machine.leaseActive());
       for (const machine of held) machine.lease = undefined;
       return held.map((machine) => machine.id);
+    },
+    setHostUnreachable(name, machineId, unreachable) {
+      const machine = appNamed(name).machines.find((entry) => entry.id === machineId);
+      if (!machine) throw new Error(`no machine ${machineId} in ${name}`);
+      machine.hostUnreachable = unreachable;
+    },
+    setCreateVisibilityLag(name, ms) {
+      appNamed(name).createVisibilityLagMs = ms;
     },
   };
 

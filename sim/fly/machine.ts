@@ -58,7 +58,8 @@ const RESTART_DELAY_MS = 300;
 export class FlyMachine {
   readonly id = machineId();
   readonly privateIp = privateIp();
-  readonly createdAt = new Date().toISOString();
+  readonly createdAtMs = Date.now();
+  readonly createdAt = new Date(this.createdAtMs).toISOString();
   updatedAt = this.createdAt;
   instanceId = ulid();
   state: MachineState = 'created';
@@ -67,6 +68,8 @@ export class FlyMachine {
   compatChecks: 'passing' | 'warning' | 'critical' | undefined;
   /** Stopped on request (API or the proxy's autostop), not by its process exiting. */
   stopRequested = false;
+  /** Its host cannot be reached: the API answers `incomplete_config`, changes fail. */
+  hostUnreachable = false;
   /** When the current run began (ms), for the proxy's autostop. */
   startedAt = 0;
   lease: LeaseRecord | undefined;

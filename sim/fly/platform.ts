@@ -23,9 +23,13 @@ export interface FlyAppOptions {
   /** Synthetic `bg_deployments_compat` checks flaps adds to machines with services, with
    * this status (fly-go machine_types.go `RemoveCompatChecks` strips them); default none. */
   readonly compatChecks?: 'passing' | 'warning' | 'critical';
+  /** For this long after its creation a machine reads as 404, "not visible yet" (flyctl
+   * leasable_machine.go `WaitForState` retries that for a machine it just created). */
+  readonly createVisibilityLagMs?: number;
 }
 
-const DEFAULT_AUTOSTOP_EVERY_MS = 2_000;
+/** Fly's proxy runs its autostop round every few minutes; tests ask for faster rounds. */
+const DEFAULT_AUTOSTOP_EVERY_MS = 5 * 60_000;
 
 export interface FlyApp {
   readonly id: string;
@@ -36,6 +40,7 @@ export interface FlyApp {
   readonly workers: number;
   readonly standbys: boolean;
   readonly compatChecks: FlyAppOptions['compatChecks'];
+  createVisibilityLagMs: number;
   readonly proxy: FlyProxy;
   /** Every machine ever created, destroyed ones included (the API can list them). */
   readonly machines: FlyMachine[];
@@ -83,6 +88,7 @@ export class FlyPlatform {
       workers: options.workers ?? 0,
       standbys: options.standbys ?? false,
       compatChecks: options.compatChecks,
+      createVisibilityLagMs: options.createVisibilityLagMs ?? 0,
       proxy,
       machines,
     };

@@ -127,7 +127,7 @@ export class FlyProxy {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (this.pick(new Set()) !== undefined) {
+      if (this.machines().some((machine) => machine.routable)) {
         this.forward(req, res, body, new Set());
         return;
       }

@@ -36,6 +36,7 @@ export interface DeployEnv {
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
 const HEALTH_POLL_MS = 250;
+const JUST_CREATED_RETRY_MS = 500;
 const MAX_WAIT_CALL_S = 60;
 const STRATEGIES: readonly string[] = ['rolling', 'canary', 'bluegreen', 'immediate'];
 const HELPER_GROUPS = new Set([
@@ -59,6 +60,8 @@ interface Plan {
   readonly detach: boolean;
   /** Machines updated so far (for FLY_SIM_FAIL_AFTER_MACHINES). */
   updated: number;
+  /** Background lease refreshes, by machine id. */
+  readonly refreshers: Map<string, NodeJS.Timeout>;
 }
 
 export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promise<void> {
@@ -100,6 +103,7 @@ export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promis
     out,
     detach: args.detach,
     updated: 0,
+    refreshers: new Map(),
   };
   out(`Watch your deployment at https://fly.io/apps/${app}/monitoring`);
   out('');
@@ -236,6 +240,11 @@ async function updateEach(
       plan.updated += 1;
       continue;
     }
+    if (machine.host_status !== undefined && machine.host_status !== 'ok') {
+      await replaceMachine(plan, machine, tag);
+      plan.updated += 1;
+      continue;
+    }
     plan.out(`  ${tag} Updating`);
     const nonce = await acquireLease(plan, machine.id);
     try {
@@ -264,19 +273,46 @@ async function updateEach(
   }
 }
 
+/** A machine whose host is unreachable is replaced: destroyed (forced), then launched anew
+ * with a lease for the whole --wait-timeout, released when it is up (flyctl
+ * machines_launchinput.go `launchInputForUpdate`, machines_deploymachinesapp.go
+ * `updateMachineByReplace`). Interrupted, the lease stays until it expires. */
+async function replaceMachine(plan: Plan, machine: MachineJson, tag: string): Promise<void> {
+  plan.out(`  ${tag} Replacing: its host is unreachable`);
+  await plan.client.call('DELETE', `/machines/${machine.id}?force=true`);
+  const { json } = await plan.client.call('POST', '/machines', {
+    body: {
+      config: newConfig(plan, machine),
+      region: machine.region,
+      lease_ttl: Math.ceil(plan.waitTimeoutMs / 1000),
+    },
+  });
+  const created = json as MachineJson & { nonce?: string };
+  plan.out(`  ${tag} Replaced by ${created.id}`);
+  await waitStarted(plan, created.id, created.instance_id);
+  await waitHealthy(plan, created.id);
+  if (created.nonce !== undefined) await releaseLease(plan, created.id, created.nonce);
+}
+
 async function canary(plan: Plan, first: MachineJson | undefined): Promise<void> {
   plan.out(`Creating canary machine for group app`);
   const config = newConfig(plan, first);
   (config.metadata as Record<string, string>).fly_canary = 'true';
+  // Leased for the whole --wait-timeout, like every machine flyctl creates (flyctl
+  // machines_deploymachinesapp.go `spawnMachineInGroup`); an interrupted flyctl leaves it held.
   const { json } = await plan.client.call('POST', '/machines', {
-    body: { config, region: first?.region ?? plan.toml?.primaryRegion ?? 'ams' },
+    body: {
+      config,
+      region: first?.region ?? plan.toml?.primaryRegion ?? 'ams',
+      lease_ttl: Math.ceil(plan.waitTimeoutMs / 1000),
+    },
   });
-  const machine = json as MachineJson;
+  const machine = json as MachineJson & { nonce?: string };
   plan.out(`  Machine ${machine.id} [app] canary created`);
   await waitStarted(plan, machine.id, machine.instance_id);
   await waitHealthy(plan, machine.id);
   plan.out(`  Machine ${machine.id} [app] canary is healthy, destroying it`);
-  await destroy(plan, machine.id);
+  await destroy(plan, machine.id, machine.nonce);
 }
 
 async function bluegreen(plan: Plan, blue: readonly MachineJson[]): Promise<void> {
@@ -335,8 +371,12 @@ async function createFirstMachine(plan: Plan): Promise<void> {
 }
 
 /** Destroys a machine and waits (bounded) until it is gone. */
-async function destroy(plan: Plan, id: string): Promise<void> {
-  await plan.client.call('DELETE', `/machines/${id}?force=true`);
+async function destroy(plan: Plan, id: string, nonce?: string): Promise<void> {
+  await plan.client.call(
+    'DELETE',
+    `/machines/${id}?force=true`,
+    nonce === undefined ? {} : { nonce },
+  );
   const deadline = Date.now() + plan.waitTimeoutMs;
   while (Date.now() < deadline) {
     const left = Math.ceil((deadline - Date.now()) / 1000);
@@ -349,21 +389,36 @@ async function destroy(plan: Plan, id: string): Promise<void> {
   throw new FlyctlError(`timeout reached waiting for machine ${id} to be destroyed`);
 }
 
+/** In-place updates hold a 13 s lease (flyctl deploy/machines.go `DefaultLeaseTtl`), which
+ * flyctl refreshes in the background while it works (`StartBackgroundLeaseRefresh`). */
+const IN_PLACE_LEASE_TTL_S = 13;
+const LEASE_REFRESH_MS = 5_000;
+
 async function acquireLease(plan: Plan, id: string): Promise<string> {
-  const ttl = Math.ceil(plan.waitTimeoutMs / 1000) + 60;
+  const ttl = IN_PLACE_LEASE_TTL_S;
   try {
     const { json } = await plan.client.call('POST', `/machines/${id}/lease`, {
       body: { ttl, description: `flyctl deploy ${plan.releaseId}` },
     });
     const data = (json as { data?: { nonce?: unknown } }).data;
     if (typeof data?.nonce !== 'string') throw new FlyctlError('lease answer has no nonce');
-    return data.nonce;
+    const nonce = data.nonce;
+    const refresh = setInterval(() => {
+      void plan.client
+        .call('POST', `/machines/${id}/lease`, { body: { ttl }, nonce, accept: [404, 409] })
+        .catch(() => undefined);
+    }, LEASE_REFRESH_MS);
+    refresh.unref();
+    plan.refreshers.set(id, refresh);
+    return nonce;
   } catch (error) {
     throw new FlyctlError(`failed to obtain lease on machine ${id}: ${errorText(error)}`);
   }
 }
 
 async function releaseLease(plan: Plan, id: string, nonce: string): Promise<void> {
+  clearInterval(plan.refreshers.get(id));
+  plan.refreshers.delete(id);
   try {
     await plan.client.call('DELETE', `/machines/${id}/lease`, { nonce, accept: [404] });
   } catch (error) {
@@ -408,10 +463,14 @@ async function waitState(
       timeout: String(Math.min(MAX_WAIT_CALL_S, left)),
     });
     for (const state of states) query.append('state', state);
+    // 404: a machine just created is not visible yet; flyctl retries (leasable_machine.go
+    // `WaitForState`, `WithJustCreated`). A 404 on a machine that exists for long is an error
+    // there too, but this stand-in waits only on machines it just made or updated.
     const { status } = await plan.client.call('GET', `/machines/${id}/wait?${query.toString()}`, {
-      accept: [408],
+      accept: [408, 404],
     });
     if (status === 200) return;
+    if (status === 404) await sleep(JUST_CREATED_RETRY_MS);
   }
 }
 

@@ -48,6 +48,8 @@ export interface SavedMachine {
   readonly image: string;
   /** Fly state before the deploy: one not running is put back without being started. */
   readonly state: string;
+  /** Fly sent only a partial config (host unreachable): never sent back, never recreated. */
+  readonly incompleteConfig?: boolean;
 }
 
 /** What `rollback` does to make `target` live again. */

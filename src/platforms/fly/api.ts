@@ -15,6 +15,10 @@ export interface FlyApiTiming {
   /** Attempts to take a lease someone else holds (409), and the wait between them. */
   readonly leaseAttempts: number;
   readonly leaseRetryMs: number;
+  /** How long a lease someone else holds is waited for: flyctl holds 13 s on machines it
+   * updates in place and its whole --wait-timeout (5 min) on those it creates or replaces,
+   * longer when it was interrupted (internal/machine/leasable_machine.go). */
+  readonly leaseWaitMs: number;
   /** `timeout` of one wait request, in seconds; Fly allows up to 60. */
   readonly waitRequestSeconds: number;
 }
@@ -105,6 +109,7 @@ export class FlyApi {
 
   /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
   async lease(id: string, ttlSeconds: number): Promise<string> {
+    const deadline = this.timing.now() + this.timing.leaseWaitMs;
     for (let attempt = 1; ; attempt += 1) {
       await this.pacer.take(`${id}:lease`);
       try {
@@ -127,13 +132,17 @@ export class FlyApi {
           this.heldLeases.get(id) ??
           (this.uncertainLeases.has(id) ? await this.ownLeaseNonce(id) : undefined);
         if (own !== undefined) return own;
-        if (attempt >= this.timing.leaseAttempts) {
-          throw new Error(
-            `machine ${id} is leased by someone else (another deploy or \`fly\` command?); ` +
-              `still held after ${attempt} attempts`,
-          );
-        }
-        await this.timing.sleep(this.timing.leaseRetryMs);
+        const holder = await this.leaseHolder(id);
+        const left = deadline - this.timing.now();
+        const expiresIn = holder === undefined ? undefined : holder.expiresAtMs - this.timing.now();
+        // Wait while the holder's lease ends within the budget (it may be renewed: look again).
+        const worthWaiting =
+          expiresIn === undefined
+            ? attempt < this.timing.leaseAttempts
+            : expiresIn <= left && left > 0;
+        if (!worthWaiting) throw new Error(leaseHeldMessage(id, holder, this.timing.leaseWaitMs));
+        const pause = expiresIn === undefined ? this.timing.leaseRetryMs : expiresIn + 500;
+        await this.timing.sleep(Math.max(0, Math.min(pause, left)));
       }
     }
   }
@@ -184,16 +193,24 @@ export class FlyApi {
 
   /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
    * ran out, so that repeats until `deadline` (clock of `timing.now`). */
-  async waitStarted(id: string, instanceId: string, deadline: number): Promise<void> {
-    await this.waitState(id, instanceId, ['started'], deadline);
+  async waitStarted(
+    id: string,
+    instanceId: string,
+    deadline: number,
+    justCreated = false,
+  ): Promise<void> {
+    await this.waitState(id, instanceId, ['started'], deadline, justCreated);
   }
 
-  /** Like `waitStarted`, for any of `states` (the wait takes them repeated). */
+  /** Like `waitStarted`, for any of `states` (the wait takes them repeated). A machine just
+   * created may answer 404 for a moment: "not visible yet", waited out as flyctl does
+   * (internal/machine/leasable_machine.go `WaitForState` with `WithJustCreated`). */
   async waitState(
     id: string,
     instanceId: string,
     states: readonly string[],
     deadline: number,
+    justCreated = false,
   ): Promise<void> {
     const seconds = this.timing.waitRequestSeconds;
     const query = new URLSearchParams({ version: instanceId, timeout: String(seconds) });
@@ -207,7 +224,9 @@ export class FlyApi {
         });
         return;
       } catch (error) {
-        if (!(error instanceof HttpError && error.status === 408)) throw error;
+        const notVisibleYet = justCreated && error instanceof HttpError && error.status === 404;
+        if (!(error instanceof HttpError && error.status === 408) && !notVisibleYet) throw error;
+        if (notVisibleYet) await this.timing.sleep(this.timing.leaseRetryMs);
       }
       if (this.timing.now() >= deadline) break;
     }
@@ -230,6 +249,24 @@ export class FlyApi {
     return versions.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
   }
 
+  /** Who holds the lease on `id` and until when, if Fly says. */
+  private async leaseHolder(id: string): Promise<LeaseHolder | undefined> {
+    let body: unknown;
+    try {
+      ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
+    } catch {
+      return undefined;
+    }
+    const data = asRecord(asRecord(body)?.data) ?? asRecord(body);
+    const expiresAt = data?.expires_at;
+    if (typeof expiresAt !== 'number') return undefined;
+    return {
+      owner: typeof data?.owner === 'string' ? data.owner : 'someone',
+      description: typeof data?.description === 'string' ? data.description : '',
+      expiresAtMs: expiresAt * 1000,
+    };
+  }
+
   /** The nonce of the lease held on `id` when this client took it, else undefined. */
   private async ownLeaseNonce(id: string): Promise<string | undefined> {
     let body: unknown;
@@ -249,6 +286,26 @@ export class FlyApi {
   private machinePath(id: string): string {
     return `${this.appPath}/machines/${encodeURIComponent(id)}`;
   }
+}
+
+interface LeaseHolder {
+  readonly owner: string;
+  readonly description: string;
+  readonly expiresAtMs: number;
+}
+
+/** Names who holds the lease, what for, and until when, and how to end it. */
+function leaseHeldMessage(id: string, holder: LeaseHolder | undefined, waitMs: number): string {
+  const who =
+    holder === undefined
+      ? 'someone else (another deploy or `fly` command?)'
+      : `${holder.owner}${holder.description === '' ? '' : ` ("${holder.description}")`} ` +
+        `until ${new Date(holder.expiresAtMs).toISOString()}`;
+  return (
+    `machine ${id} is leased by ${who}, past the ${Math.round(waitMs / 1000)} s this waits; ` +
+    `see \`fly machine leases view ${id}\`, and clear it with \`fly machine leases clear ${id}\` ` +
+    'once nothing uses it'
+  );
 }
 
 /** Fly has answered leases with the nonce at the top level and wrapped in `data`. */

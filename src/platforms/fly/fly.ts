@@ -56,6 +56,8 @@ export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
   readonly waitRequestSeconds: number;
   readonly leaseAttempts: number;
   readonly leaseRetryMs: number;
+  /** How long a rollback waits for a lease someone else holds on a machine. */
+  readonly leaseWaitMs: number;
 }
 
 export const defaultFlyDeps: FlyDeps = {
@@ -74,6 +76,7 @@ export const defaultFlyDeps: FlyDeps = {
   waitRequestSeconds: 60,
   leaseAttempts: 5,
   leaseRetryMs: 3_000,
+  leaseWaitMs: 90_000,
   retry: defaultRetryPolicy,
   random: Math.random,
   debug: coreDebug,
@@ -137,6 +140,14 @@ export class FlyPlatform implements Platform {
       notices.push(
         `The machines of ${this.settings.app} do not all run the same image before the ` +
           `deploy: ${mix}. A rollback puts each machine back on its own.`,
+      );
+    }
+    const unread = machines.filter((machine) => machine.incompleteConfig);
+    if (unread.length > 0) {
+      notices.push(
+        `Fly cannot reach the host of ${unread.map((machine) => machine.id).join(', ')} and ` +
+          'answers with an incomplete config: such a machine counts as not verified, and a ' +
+          'rollback leaves it as it is.',
       );
     }
     return {

@@ -18,6 +18,9 @@ export interface FlyMachine extends SavedMachine {
   readonly cordoned: boolean;
   /** How its last run ended, from the newest `exit` event, when there is one. */
   readonly lastExit: MachineExit | undefined;
+  /** The host is unreachable: Fly sent `incomplete_config`, a partial config not fit to
+   * restore or recreate the machine from (fly-go machine_types.go `IncompleteConfig`). */
+  readonly incompleteConfig: boolean;
   /** `registry/repository:tag@sha256:digest` from `image_ref` when it names all of them: what
    * a rollback sends, so a re-pushed tag cannot bring back other content. */
   readonly pinnedImage: string | undefined;
@@ -44,7 +47,10 @@ export function parseMachine(value: unknown): FlyMachine {
   if (machine === undefined || typeof id !== 'string' || id === '') {
     throw new Error('Fly Machines API answered with a machine without an id');
   }
-  const config = asRecord(machine.config) ?? {};
+  // fly-go `GetConfig`: `config`, else `incomplete_config` when the host is not "ok".
+  const full = asRecord(machine.config);
+  const partial = full === undefined ? asRecord(machine.incomplete_config) : undefined;
+  const config = full ?? partial ?? {};
   const imageRef = asRecord(machine.image_ref) ?? {};
   const configImage = stringOr(config.image, '');
   const digest = nonEmpty(imageRef.digest);
@@ -76,6 +82,7 @@ export function parseMachine(value: unknown): FlyMachine {
       // `RemoveCompatChecks`), and so does this.
       .filter((check) => !check.name.startsWith('bg_deployments_compat')),
     cordoned: machine.cordoned === true,
+    incompleteConfig: partial !== undefined,
     lastExit: lastExitOf(machine.events),
     pinnedImage: pinnedWithTag(registry, repository, nonEmpty(imageRef.tag), digest),
   };
@@ -285,7 +292,7 @@ export function declaredChecks(config: Readonly<Record<string, unknown>>): numbe
 /** What a rollback needs of a machine; its config's image pinned to the digest it ran
  * (`repository:tag@sha256:...`), so the restore cannot bring back a re-pushed tag. */
 export function savedMachine(machine: FlyMachine): SavedMachine {
-  const { id, region, instanceId, digest, image, state } = machine;
+  const { id, region, instanceId, digest, image, state, incompleteConfig } = machine;
   const pinned = machine.pinnedImage;
   const config = pinned === undefined ? machine.config : { ...machine.config, image: pinned };
   return {
@@ -297,6 +304,7 @@ export function savedMachine(machine: FlyMachine): SavedMachine {
     digest,
     image,
     state,
+    ...(incompleteConfig ? { incompleteConfig } : {}),
   };
 }
 

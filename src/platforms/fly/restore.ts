@@ -43,6 +43,17 @@ export class MachineRestorer {
     for (const old of before) {
       const now = current.find((machine) => machine.id === old.id);
       try {
+        if (old.incompleteConfig === true || now?.incompleteConfig === true) {
+          // Only a partial config is known: sending it (or recreating from it) would lose the
+          // rest, so the machine is left as it is and named.
+          if (now !== undefined && now.instanceId === old.instanceId && sameImage(now, old)) {
+            log(
+              `${old.id} (${old.region}): untouched by the deploy, kept (its host is unreachable)`,
+            );
+            continue;
+          }
+          throw new Error('its host is unreachable and its config could not be read: not restored');
+        }
         if (now === undefined) {
           await this.recreate(old, [...before, ...current], log);
         } else if (now.instanceId === old.instanceId && sameImage(now, old)) {
@@ -59,12 +70,16 @@ export class MachineRestorer {
     }
     const known = new Set(before.map((machine) => machine.id));
     const extras = current.filter((machine) => !known.has(machine.id));
+    // Never destroy what could not be read.
+    for (const unread of extras.filter((machine) => machine.incompleteConfig)) {
+      failures.push(`${unread.id}: its host is unreachable; kept, not destroyed`);
+    }
     if (failures.length > 0 && extras.length > 0) {
       // A machine did not come back: the deploy's machines may be all that serves now.
       log(`Keeping ${extras.map((machine) => machine.id).join(', ')} until every machine is back`);
       return failures;
     }
-    for (const extra of extras) {
+    for (const extra of extras.filter((machine) => !machine.incompleteConfig)) {
       try {
         await this.destroyMachine(extra, log);
       } catch (error) {
@@ -219,6 +234,7 @@ export class MachineRestorer {
       created.id,
       created.instanceId,
       this.deps.now() + this.deps.machineWaitMs,
+      true,
     );
     const after = await this.api.getMachine(created.id);
     if (!sameImage(after, old)) throw new Error(`recreated as ${created.id} on the wrong image`);

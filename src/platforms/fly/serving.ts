@@ -45,6 +45,9 @@ export function judgeMachine(
   onRelease: boolean,
   before: FlyMachine | undefined,
 ): MachineVerdict {
+  if (machine.incompleteConfig) {
+    return notFine('its host is unreachable: Fly answers with an incomplete config');
+  }
   if (!onRelease) return notFine('not on the release');
   if (machine.state === 'started') return judgeChecks(machine);
   if (machine.state === 'failed') return notFine('failed');
