@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseShellWords } from 'shell-quote';
+import { checkFlyctlArgs } from '../platforms/fly/flyctl-args.js';
 import { parse as parseToml } from 'smol-toml';
 import { InputError, InvalidInputs } from '../io/errors.js';
 import type { NeedsEntry } from '../gate/gate.js';
@@ -173,27 +174,16 @@ export function parseHttpUrl(value: string): URL | string {
   return url;
 }
 
-// Arguments the action sets itself, or that would defeat its checks: `--detach` returns before
-// the machines are judged, `immediate` reports success for a broken app.
-const RESERVED_FLYCTL_ARGS = /^(--app|-a|--config|-c|--image|-i|--detach|--yes|-y)(=|$)/;
-
 /** Splits `flyctl-args` like a shell, without one: operators and substitutions are refused. */
 export function parseFlyctlArgs(value: string): string[] | string {
   const words: string[] = [];
   for (const entry of parseShellWords(value, (name) => `$${name}`)) {
     if (typeof entry !== 'string') return 'contains shell operators or comments; pass plain words';
     if (/[$`]/.test(entry)) return `'${entry}' contains $ or \`; no substitution happens here`;
-    if (RESERVED_FLYCTL_ARGS.test(entry)) {
-      return `'${entry}' is set by the action (use the app, fly-config and image inputs)`;
-    }
     words.push(entry);
   }
-  const strategy = words.findIndex((word) => /^--strategy(=|$)/.test(word));
-  if (strategy >= 0) {
-    const chosen = words[strategy]?.split('=')[1] ?? words[strategy + 1];
-    if (chosen === 'immediate') return "'--strategy immediate' exits 0 on a broken app";
-  }
-  return words;
+  // Read as flyctl reads them (pflag), refused when they change what or where is deployed.
+  return checkFlyctlArgs(words).problem ?? words;
 }
 
 /** Finds an executable on PATH; flyctl installs as `flyctl` with a `fly` alias. */
