@@ -57,7 +57,7 @@ export async function measureColdStart(): Promise<BenchResult[]> {
   return [
     summarize('cold start: spawn to first API request', 'ms', firstRequestMs),
     summarize('cold start: bare `node -e 0` (spawn to exit)', 'ms', bareMs),
-    summarize('cold start: ratio to bare node', 'x', ratios, { op: '<=', value: 3 }),
+    summarize('cold start: ratio to bare node', 'x', ratios, { op: '<=', value: 2 }),
     summarize('dist/index.js size', 'MB', [sizeMb]),
   ];
 }

@@ -8,7 +8,8 @@ import { Cancelled, errorMessage, firstLine, InvalidInputs } from './io/errors.j
 import { listRunJobs } from './gate/github-jobs.js';
 import { getSettings, type Settings } from './settings/inputs.js';
 import { runRollbackMode, runVerifyMode } from './flow/modes.js';
-import { Input, type ResultValue, State } from './settings/names.js';
+import { Input, type ModeName, State } from './settings/names.js';
+import { describeStop, endsGreen } from './flow/decide.js';
 import type { Platform } from './platforms/platform.js';
 import { createFlyPlatform } from './platforms/fly/fly.js';
 import { createHerokuPlatform } from './platforms/heroku/heroku.js';
@@ -71,13 +72,6 @@ export function realDeps(signal: AbortSignal): FlowDeps {
   };
 }
 
-// The results a run may end green with, per mode.
-const GREEN: Record<Settings['mode'], readonly ResultValue[]> = {
-  deploy: ['deployed'],
-  rollback: ['rolled-back'],
-  verify: ['verified'],
-};
-
 /** The main step; throws with the one-line cause whenever the result is not a green one. */
 export async function runAction(): Promise<void> {
   core.saveState(State.IsPost, 'true');
@@ -87,11 +81,11 @@ export async function runAction(): Promise<void> {
     core.getInput(Input.App),
     new Date(deps.now()),
   );
-  let green: readonly ResultValue[] = GREEN.deploy;
+  let mode: ModeName | undefined;
   try {
     const settings = getSettings();
     record.mode = settings.mode;
-    green = GREEN[settings.mode];
+    mode = settings.mode;
     if (settings.mode === 'rollback') await runRollbackMode(settings, deps, record);
     else if (settings.mode === 'verify') await runVerifyMode(settings, deps, record);
     else await runDeploy(settings, deps, record);
@@ -100,12 +94,14 @@ export async function runAction(): Promise<void> {
       for (const problem of error.problems) core.error(problem.message, { title: 'Bad input' });
     }
     record.result = 'failed';
-    record.cause = firstLine(errorMessage(error));
-    if (error instanceof Cancelled || deps.signal.aborted) {
-      record.cause = `${record.cause}; the post step rolls back whatever was not verified`;
-      record.appState = 'unverified: the post step rolls back';
-    }
-    record.appState ??= record.previous === undefined ? 'nothing was changed' : undefined;
+    const stop = describeStop({
+      cause: firstLine(errorMessage(error)),
+      cancelled: error instanceof Cancelled || deps.signal.aborted,
+      snapshotTaken: record.previous !== undefined,
+      appState: record.appState,
+    });
+    record.cause = stop.cause;
+    record.appState = stop.appState;
   } finally {
     writeOutputs(record);
     try {
@@ -114,7 +110,7 @@ export async function runAction(): Promise<void> {
       core.warning(`Could not write the job summary: ${errorMessage(error)}`);
     }
   }
-  if (record.result === undefined || !green.includes(record.result)) {
+  if (!endsGreen(mode, record.result)) {
     throw new Error(record.cause ?? `result: ${record.result ?? 'failed'}`);
   }
   core.info(

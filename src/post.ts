@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { cancellationSignal, realDeps } from './action.js';
 import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './flow/deploy.js';
 import { errorMessage, firstLine } from './io/errors.js';
+import { decidePostStep } from './flow/decide.js';
 import { getSettings } from './settings/inputs.js';
 import { reportRollback, rollbackAndVerify } from './flow/recover.js';
 import { renderSummary } from './report/summary.js';
@@ -13,17 +14,18 @@ import { loadState, saveStage } from './flow/state.js';
 
 export async function runPost(deps: FlowDeps): Promise<void> {
   const state = loadState();
-  if (state.stage !== 'deploying' || state.plan === undefined) {
+  const step = decidePostStep(state.stage, state.plan);
+  if (step.kind === 'nothing') {
     core.info('guarded-deploy: main finished; nothing to roll back.');
     return;
   }
-  const { plan } = state;
-  if (plan === 'unreadable') {
+  if (step.kind === 'unreadable') {
     throw new Error(
       'The deploy was interrupted, but the restore plan main saved is unreadable: ' +
         'THE ROLLBACK COULD NOT RUN. Check the live release by hand.',
     );
   }
+  const { plan } = step;
   const { target } = plan;
   const settings = getSettings();
   const record = newRunRecord(settings.platform, settings.app, new Date());

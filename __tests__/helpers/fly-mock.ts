@@ -1,28 +1,26 @@
-// A MockAgent standing in for the Fly Machines API, machine objects shaped like Fly's, and a
-// fake clock so waits and polls run without real timers.
+// The shared mock API (mock-api.ts) standing in for the Fly Machines API, plus machine
+// objects shaped like Fly's.
 
-import { MockAgent } from 'undici';
-import type { Interceptable, MockCallHistoryLog } from 'undici';
+import type { Interceptable } from 'undici';
 import type {
   FlyDeploySettings,
   FlySettings,
   PlatformSettings,
 } from '../../src/platforms/platform.js';
 import type { FlyDeps } from '../../src/platforms/fly/fly.js';
+import { createMockApi } from './mock-api.js';
+import type { MockApi } from './mock-api.js';
+
+export { header, jsonBody } from './mock-api.js';
 
 export const flyApiUrl = 'https://api.machines.test';
 export const flyApp = 'demo';
 export const macaroonToken = 'FlyV1 fm2_lJPECAAAAAAAAMQQ,fm2_lJPEtZ2FvYWJj';
 export const appPath = `/v1/apps/${flyApp}`;
 
-export interface FlyMock {
-  readonly agent: MockAgent;
+export interface FlyMock extends Omit<MockApi, 'deps'> {
   readonly api: Interceptable;
-  /** Waits the platform asked for, in order. */
-  readonly sleeps: number[];
   readonly deps: Partial<FlyDeps>;
-  calls(method: string, path: string | RegExp): MockCallHistoryLog[];
-  close(): Promise<void>;
 }
 
 export type FlySettingsOverrides = Partial<PlatformSettings> & {
@@ -49,34 +47,17 @@ export function flySettings(overrides: FlySettingsOverrides = {}): FlySettings {
 }
 
 export function createFlyMock(): FlyMock {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  agent.enableCallHistory();
-  const sleeps: number[] = [];
-  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const mock = createMockApi();
   return {
-    agent,
-    api: agent.get(flyApiUrl),
-    sleeps,
+    ...mock,
+    api: mock.agent.get(flyApiUrl),
     deps: {
-      dispatcher: agent,
-      now: () => clock,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-        return Promise.resolve();
-      },
-      random: () => 0.5,
-      debug: () => undefined,
-      pollIntervalsMs: [100, 200, 400],
+      ...mock.deps,
       machineWaitMs: 120_000,
       leaseAttempts: 3,
       leaseRetryMs: 500,
       watchSignals: () => () => undefined,
     },
-    calls: (method, path) =>
-      agent.getCallHistory()?.filterCalls({ method, path }, { operator: 'AND' }) ?? [],
-    close: () => agent.close(),
   };
 }
 
@@ -145,18 +126,4 @@ export function machineBody(id: string, fields: MachineFields = {}): Record<stri
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
   };
-}
-
-/** Parsed JSON body of a recorded call. */
-export function jsonBody(call: MockCallHistoryLog | undefined): unknown {
-  const body = call?.body;
-  return typeof body === 'string' ? (JSON.parse(body) as unknown) : undefined;
-}
-
-/** A header of a recorded call, whatever its case. */
-export function header(call: MockCallHistoryLog | undefined, name: string): string | undefined {
-  for (const [key, value] of Object.entries(call?.headers ?? {})) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
 }

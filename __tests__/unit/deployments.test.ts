@@ -220,13 +220,15 @@ describe('GitHubDeployments against the GitHub simulator', () => {
       [SHA_NEW, ['in_progress', 'success']],
     ]);
 
-    const restored = await deployments.restorePrevious(ours, {
-      release: 'v43',
-      previousRelease: 'v41',
-      reason: 'unhealthy',
-      logUrl: LOG_URL,
-      environmentUrl: APP_URL,
-    });
+    const restored = (
+      await deployments.recordOutcome(ours, 'rolled-back', {
+        release: 'v43',
+        previousRelease: 'v41',
+        reason: 'unhealthy',
+        logUrl: LOG_URL,
+        environmentUrl: APP_URL,
+      })
+    ).restoredId;
     expect(restored).toBe(old.id);
     expect(states()).toEqual([
       [SHA_OLD, ['in_progress', 'success', 'inactive', 'success']],
@@ -246,7 +248,9 @@ describe('GitHubDeployments against the GitHub simulator', () => {
     const old = await liveDeployment(SHA_OLD);
     const ours = await deployments.createDeployment(newDeployment(SHA_NEW));
     await deployments.setStatus(ours.id, 'in_progress');
-    expect(await deployments.restorePrevious(ours, { logUrl: LOG_URL })).toBe(old.id);
+    expect(
+      (await deployments.recordOutcome(ours, 'rolled-back', { logUrl: LOG_URL })).restoredId,
+    ).toBe(old.id);
     expect(states()).toEqual([
       [SHA_OLD, ['in_progress', 'success', 'success']],
       [SHA_NEW, ['in_progress', 'failure']],
@@ -261,7 +265,9 @@ describe('GitHubDeployments against the GitHub simulator', () => {
     });
     await deployments.recordOutcome(elsewhere, Result.Deployed, { logUrl: LOG_URL });
     const ours = await deployments.createDeployment(newDeployment(SHA_NEW));
-    expect(await deployments.restorePrevious(ours, { logUrl: LOG_URL })).toBeUndefined();
+    expect(
+      (await deployments.recordOutcome(ours, 'rolled-back', { logUrl: LOG_URL })).restoredId,
+    ).toBeUndefined();
     expect(states()).toEqual([
       [SHA_OLD, ['success']],
       [SHA_NEW, ['failure']],
@@ -274,7 +280,9 @@ describe('GitHubDeployments against the GitHub simulator', () => {
     sim.control.inject({ method: 'GET', path: /\/deployments$/, status: 502, body: {} });
     sim.control.inject({ method: 'GET', path: /\/statuses$/, delayMs: 2_000 });
     const quick = new GitHubDeployments(getOctokit(TOKEN, { baseUrl: sim.url }), REPO, 300);
-    expect(await quick.restorePrevious(ours, { logUrl: LOG_URL })).toBeDefined();
+    expect(
+      (await quick.recordOutcome(ours, 'rolled-back', { logUrl: LOG_URL })).restoredId,
+    ).toBeDefined();
     expect(requestsOf('GET', /\/deployments\?/)).toBe(2);
     expect(requestsOf('GET', /\/statuses\?/)).toBe(2);
   });
@@ -282,9 +290,9 @@ describe('GitHubDeployments against the GitHub simulator', () => {
   it('gives up on a GET after three 5xx answers and says so', async () => {
     const ours = await deployments.createDeployment(newDeployment(SHA_NEW));
     sim.control.inject({ method: 'GET', path: /\/deployments$/, status: 503, times: 3 });
-    await expect(deployments.restorePrevious(ours, { logUrl: LOG_URL })).rejects.toThrow(
-      /listing the production deployments failed after 3 attempts/,
-    );
+    await expect(
+      deployments.recordOutcome(ours, 'rolled-back', { logUrl: LOG_URL }),
+    ).rejects.toThrow(/listing the production deployments failed after 3 attempts/);
   });
 
   it('never repeats a POST that failed', async () => {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/io/child-process.js';
 import type { StartCliOptions, StartCliResult } from '../../src/io/child-process.js';
-import { DeployError } from '../../src/io/errors.js';
 import type { Platform } from '../../src/platforms/platform.js';
 import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
 import type { FlyDeps } from '../../src/platforms/fly/fly.js';
@@ -17,6 +16,7 @@ import {
   pinned,
 } from '../helpers/fly-mock.js';
 import type { FlyMock, FlySettingsOverrides } from '../helpers/fly-mock.js';
+import { deployError } from '../helpers/rejection.js';
 
 const commit = '0123456789abcdef0123456789abcdef01234567';
 const releaseJson = JSON.stringify({
@@ -63,15 +63,6 @@ function start(deps: Partial<FlyDeps>, settings: FlySettingsOverrides = {}): voi
     flySettings({ ...settings, fly: { flyctlArgs: ['--strategy', 'rolling'], ...settings.fly } }),
     { ...mock.deps, ...deps },
   );
-}
-
-async function deployError(promise: Promise<unknown>): Promise<DeployError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a rejection'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DeployError)) throw new Error(`expected a DeployError: ${String(error)}`);
-  return error;
 }
 
 beforeEach(() => {

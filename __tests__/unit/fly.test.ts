@@ -12,6 +12,7 @@ import {
   pinned,
 } from '../helpers/fly-mock.js';
 import type { FlyMock } from '../helpers/fly-mock.js';
+import { rejection } from '../helpers/rejection.js';
 
 let mock: FlyMock;
 let platform: Platform;
@@ -40,15 +41,6 @@ function replyMachines(machines: unknown[], times = 1): void {
     .intercept({ path: `${appPath}/machines`, method: 'GET' })
     .reply(200, machines)
     .times(times);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a rejection'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof Error)) throw new Error(`not an Error: ${String(error)}`);
-  return error;
 }
 
 describe('snapshot', () => {

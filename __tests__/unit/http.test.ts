@@ -88,7 +88,7 @@ describe('JSON requests (MockAgent)', () => {
           responseOptions: { headers: { 'Next-Range': 'x' } },
         };
       });
-    const response = await client().get('/apps/foo');
+    const response = await client().request('GET', '/apps/foo');
     expect(response).toEqual({
       status: 200,
       headers: { 'next-range': 'x' },
@@ -108,7 +108,7 @@ describe('JSON requests (MockAgent)', () => {
       .get(api)
       .intercept({ path: '/apps/foo', method: 'GET' })
       .reply(404, { id: 'not_found', message: "Couldn't find that app." });
-    const error = await failure(client().get('/apps/foo'));
+    const error = await failure(client().request('GET', '/apps/foo'));
     expect(error.message).toBe(
       "Heroku API answered 404 not_found: Couldn't find that app. (GET /apps/foo)",
     );
@@ -123,7 +123,7 @@ describe('JSON requests (MockAgent)', () => {
       .intercept({ path: '/apps/foo', method: 'GET' })
       .replyWithError(new Error('socket hang up'));
     pool.intercept({ path: '/apps/foo', method: 'GET' }).reply(200, { ok: true });
-    const response = await client().get('/apps/foo');
+    const response = await client().request('GET', '/apps/foo');
     expect(response.body).toEqual({ ok: true });
     expect(calls('GET', '/apps/foo')).toBe(3);
     // Full jitter with random 0.5: half of 100 ms, then half of 200 ms.
@@ -141,7 +141,7 @@ describe('JSON requests (MockAgent)', () => {
       .intercept({ path: '/apps/foo', method: 'GET' })
       .reply(500, { id: 'internal_server_error', message: 'Boom.' })
       .persist();
-    const error = await failure(client().get('/apps/foo'));
+    const error = await failure(client().request('GET', '/apps/foo'));
     expect(calls('GET', '/apps/foo')).toBe(3);
     expect(error.message).toBe(
       'Heroku API answered 500 internal_server_error: Boom. ' +
@@ -155,7 +155,7 @@ describe('JSON requests (MockAgent)', () => {
       .intercept({ path: '/apps/foo/builds', method: 'POST' })
       .reply(503, { id: 'unavailable', message: 'Try later.' })
       .persist();
-    const error = await failure(client().post('/apps/foo/builds', { a: 1 }));
+    const error = await failure(client().request('POST', '/apps/foo/builds', { body: { a: 1 } }));
     expect(error.status).toBe(503);
     expect(calls('POST', '/apps/foo/builds')).toBe(1);
     expect(sleeps).toEqual([]);
@@ -167,7 +167,7 @@ describe('JSON requests (MockAgent)', () => {
       .intercept({ path: '/sources', method: 'POST' })
       .replyWithError(new Error('other side closed'))
       .persist();
-    const error = await failure(client().post('/sources', undefined));
+    const error = await failure(client().request('POST', '/sources'));
     expect(calls('POST', '/sources')).toBe(1);
     expect(error.status).toBe(0);
     expect(error.message).toBe(
@@ -186,7 +186,9 @@ describe('JSON requests (MockAgent)', () => {
       body = typeof options.body === 'string' ? options.body : '';
       return { statusCode: 201, data: { id: 'r1' } };
     });
-    const response = await client().post('/apps/foo/releases', { release: 'abc' });
+    const response = await client().request('POST', '/apps/foo/releases', {
+      body: { release: 'abc' },
+    });
     expect(response.status).toBe(201);
     expect(sleeps).toEqual([2_000]);
     expect(JSON.parse(body)).toEqual({ release: 'abc' });
@@ -201,7 +203,7 @@ describe('JSON requests (MockAgent)', () => {
         { id: 'rate_limit', message: 'Slow down.' },
         { headers: { 'Retry-After': '60' } },
       );
-    const error = await failure(client().get('/apps/foo'));
+    const error = await failure(client().request('GET', '/apps/foo'));
     expect(sleeps).toEqual([]);
     expect(error.status).toBe(429);
     expect(error.message).toContain('Retry-After asks for 60000 ms');
@@ -220,7 +222,7 @@ describe('JSON requests (MockAgent)', () => {
         };
       });
     const error = await failure(
-      client().get('https://bucket.blob.test/obj?X-Amz-Signature=very-secret'),
+      client().request('GET', 'https://bucket.blob.test/obj?X-Amz-Signature=very-secret'),
     );
     expect(foreignHeaders.authorization).toBeUndefined();
     expect(error.message).toBe(
@@ -235,13 +237,15 @@ describe('JSON requests (MockAgent)', () => {
   it('reads a garbled answer to a GET again', async () => {
     agent.get(api).intercept({ path: '/apps/foo', method: 'GET' }).reply(200, '<html>');
     agent.get(api).intercept({ path: '/apps/foo', method: 'GET' }).reply(200, { name: 'foo' });
-    const response = await client().get('/apps/foo');
+    const response = await client().request('GET', '/apps/foo');
     expect(response.body).toEqual({ name: 'foo' });
   });
 
   it('reports a garbled answer to a POST, once, without repeating the POST', async () => {
     agent.get(api).intercept({ path: '/apps/foo/builds', method: 'POST' }).reply(201, '<html>');
-    const error = await failure(client().post('/apps/foo/builds', { body: {} }));
+    const error = await failure(
+      client().request('POST', '/apps/foo/builds', { body: { body: {} } }),
+    );
     expect(error.message).toBe(
       'Heroku API answered 201 with a body that is not JSON (POST /apps/foo/builds)',
     );
@@ -327,7 +331,10 @@ describe('on the wire (real server)', () => {
       // Never answers: the client's timeout has to end each attempt.
     });
     const error = await failure(
-      client({ dispatcher: undefined, baseUrl: silent.url, timeoutMs: 200 }).get('/apps/slow'),
+      client({ dispatcher: undefined, baseUrl: silent.url, timeoutMs: 200 }).request(
+        'GET',
+        '/apps/slow',
+      ),
     );
     expect(silent.requests).toHaveLength(3);
     expect(error.status).toBe(0);

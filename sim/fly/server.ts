@@ -3,7 +3,14 @@
 // recording and OpenAPI contract checks on every request and JSON answer.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  closeServer,
+  listenLocal,
+  readJsonBody as readAnyJsonBody,
+  recordRequest,
+  sendJson as sendAnyJson,
+} from '../http-server.js';
+import type { Recording } from '../http-server.js';
 import type { RecordedRequest } from '../types.js';
 import { applyFault } from '../heroku/faults.js';
 import type { FaultBook } from '../heroku/faults.js';
@@ -20,7 +27,7 @@ export interface FlyRecordedRequest extends Omit<RecordedRequest, 'api'> {
   readonly api: 'fly' | 'fly-registry';
 }
 
-type MutableRecord = { -readonly [K in keyof FlyRecordedRequest]: FlyRecordedRequest[K] };
+type MutableRecord = Recording<FlyRecordedRequest['api']>;
 
 export interface FlyServerDeps {
   readonly token: string;
@@ -36,7 +43,6 @@ export interface FlyServerDeps {
 
 const API_PREFIX = '/v1';
 export const REGISTRY_PREFIX = '/registry/';
-const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Header carrying an image's labels (JSON) on a registry push. */
 export const IMAGE_LABELS_HEADER = 'fly-image-labels';
 
@@ -49,38 +55,24 @@ export class FlyServer {
 
   static async start(deps: FlyServerDeps): Promise<FlyServer> {
     const server = http.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const instance = new FlyServer(deps, server, `http://127.0.0.1:${port}`);
+    const instance = new FlyServer(deps, server, await listenLocal(server));
     server.on('request', (req, res) => void instance.handle(req, res));
     return instance;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
-    const record: MutableRecord = {
-      api: url.pathname.startsWith(REGISTRY_PREFIX) ? 'fly-registry' : 'fly',
-      method,
-      path: req.url ?? '/',
-      headers: flattenHeaders(req.headers),
-      body: undefined,
-      status: 0,
-    };
-    this.deps.onRequest(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    const record = recordRequest<FlyRecordedRequest['api']>(
+      url.pathname.startsWith(REGISTRY_PREFIX) ? 'fly-registry' : 'fly',
+      req,
+      res,
+      this.deps.onRequest,
+    );
     try {
       const fault = this.deps.faults.take(method, url.pathname);
       if (fault && (await applyFault(fault, req, res))) return;
@@ -230,44 +222,23 @@ function parseLabels(header: string | string[] | undefined): Record<string, stri
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_JSON_BODY_BYTES) throw new FlyApiError(413, 'request body too large');
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new FlyApiError(400, 'invalid_argument: request body is not valid JSON');
-  }
+/** The parsed JSON body, refused as the Machines API does. */
+function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  return readAnyJsonBody(req, {
+    tooLarge: () => new FlyApiError(413, 'request body too large'),
+    invalid: () => new FlyApiError(400, 'invalid_argument: request body is not valid JSON'),
+  });
 }
 
+/** Every Machines API answer carries a request id. */
 function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
+  sendAnyJson(res, status, body, {
     ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
     'fly-request-id': Math.random().toString(16).slice(2, 14),
   });
-  res.end(text);
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }

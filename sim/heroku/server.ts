@@ -3,8 +3,9 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { HerokuContract } from '../contract/heroku-schema.js';
+import { closeServer, listenLocal, recordRequest } from '../http-server.js';
+import type { Recording } from '../http-server.js';
 import type { RecordedRequest } from '../types.js';
 import type { HerokuAccount } from './account.js';
 import { findRoute } from './api-routes.js';
@@ -31,7 +32,7 @@ export interface HerokuServerDeps {
   readonly onViolation: (violation: string) => void;
 }
 
-type MutableRecord = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
+type MutableRecord = Recording<'heroku' | 'blob'>;
 
 export class HerokuServer {
   private rateLimitRemaining = RATE_LIMIT;
@@ -44,12 +45,7 @@ export class HerokuServer {
 
   static async start(deps: HerokuServerDeps): Promise<HerokuServer> {
     const server = http.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const instance = new HerokuServer(deps, server, `http://127.0.0.1:${port}`);
+    const instance = new HerokuServer(deps, server, await listenLocal(server));
     server.on('request', (req, res) => void instance.handle(req, res));
     return instance;
   }
@@ -60,29 +56,18 @@ export class HerokuServer {
   };
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const receivedAt = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
-    const record: MutableRecord = {
-      api: url.pathname.startsWith(BLOB_PREFIX) ? 'blob' : 'heroku',
-      method,
-      path: req.url ?? '/',
-      headers: flattenHeaders(req.headers),
-      body: undefined,
-      status: 0,
-      receivedAt,
-    };
-    this.deps.onRequest(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    const record = recordRequest<'heroku' | 'blob'>(
+      url.pathname.startsWith(BLOB_PREFIX) ? 'blob' : 'heroku',
+      req,
+      res,
+      this.deps.onRequest,
+    );
     try {
       const fault = this.deps.faults.take(method, url.pathname);
       if (fault && (await applyFault(fault, req, res))) return;
@@ -182,12 +167,4 @@ export class HerokuServer {
     );
     res.on('close', unsubscribe);
   }
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }

@@ -1,5 +1,7 @@
 // What to do after something went wrong: a pure decision over what is known, tested by table.
-import type { ResultValue } from '../settings/names.js';
+import type { RestorePlan } from '../platforms/platform.js';
+import type { ModeName, ResultValue } from '../settings/names.js';
+import type { Stage } from './state.js';
 
 export interface FailureFacts {
   /** The push was started: the platform may have changed. */
@@ -12,7 +14,19 @@ export interface FailureFacts {
 
 export type NextStep =
   | { readonly kind: 'rollback' }
-  | { readonly kind: 'stop'; readonly result: ResultValue; readonly appState: string };
+  | {
+      readonly kind: 'stop';
+      readonly result: ResultValue;
+      readonly appState: string;
+      /** Print the command that puts the app back by hand: it may not be where it was. */
+      readonly showRecovery: boolean;
+    };
+
+/** After a failure, whether to read what is live: only when the push started and may have
+ * changed it; otherwise the release live before still is. */
+export function mustReadLive(pushStarted: boolean, liveChanged: boolean): boolean {
+  return pushStarted && liveChanged;
+}
 
 /** After a failure: roll back whenever the app may not be on the release it had before. */
 export function decideAfterFailure(facts: FailureFacts): NextStep {
@@ -21,6 +35,7 @@ export function decideAfterFailure(facts: FailureFacts): NextStep {
       kind: 'stop',
       result: 'failed',
       appState: 'the release that was live before is still live; nothing changed',
+      showRecovery: false,
     };
   }
   if (!facts.rollbackEnabled) {
@@ -31,7 +46,64 @@ export function decideAfterFailure(facts: FailureFacts): NextStep {
         facts.previousIsLive === false
           ? 'the new release stays live because rollback is false'
           : 'the live release is unknown and rollback is false',
+      showRecovery: true,
     };
   }
   return { kind: 'rollback' };
+}
+
+/** The results a run may end green with, per mode; any other fails the step. */
+const GREEN: Record<ModeName, readonly ResultValue[]> = {
+  deploy: ['deployed'],
+  rollback: ['rolled-back'],
+  verify: ['verified'],
+};
+
+/** Whether the main step ends green; before the inputs are read the mode counts as deploy. */
+export function endsGreen(mode: ModeName | undefined, result: ResultValue | undefined): boolean {
+  return result !== undefined && GREEN[mode ?? 'deploy'].includes(result);
+}
+
+export type PostStep =
+  | { readonly kind: 'nothing' }
+  | { readonly kind: 'unreadable' }
+  | { readonly kind: 'rollback'; readonly plan: RestorePlan };
+
+/** The post step rolls back only when main stopped while the platform may have changed
+ * (`deploying`) and left a plan; a plan it cannot read is a failure, never a silent skip. */
+export function decidePostStep(
+  stage: Stage | undefined,
+  plan: RestorePlan | 'unreadable' | undefined,
+): PostStep {
+  if (stage !== 'deploying' || plan === undefined) return { kind: 'nothing' };
+  if (plan === 'unreadable') return { kind: 'unreadable' };
+  return { kind: 'rollback', plan };
+}
+
+export interface StopFacts {
+  /** The first line of what stopped the run. */
+  readonly cause: string;
+  /** The job was cancelled: the post step takes over. */
+  readonly cancelled: boolean;
+  /** The live release was read, so the platform may have been touched after it. */
+  readonly snapshotTaken: boolean;
+  /** What the flow already said about the app, if anything. */
+  readonly appState: string | undefined;
+}
+
+/** How a run that threw reports itself: the cause, and the app's state when it is known. */
+export function describeStop(facts: StopFacts): {
+  readonly cause: string;
+  readonly appState: string | undefined;
+} {
+  if (facts.cancelled) {
+    return {
+      cause: `${facts.cause}; the post step rolls back whatever was not verified`,
+      appState: 'unverified: the post step rolls back',
+    };
+  }
+  return {
+    cause: facts.cause,
+    appState: facts.appState ?? (facts.snapshotTaken ? undefined : 'nothing was changed'),
+  };
 }

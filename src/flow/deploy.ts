@@ -1,7 +1,7 @@
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 import * as core from '@actions/core';
-import { decideAfterFailure } from './decide.js';
+import { decideAfterFailure, mustReadLive } from './decide.js';
 import { Cancelled, DeployError, errorMessage, firstLine } from '../io/errors.js';
 import { type JobInfo, judgeGate } from '../gate/gate.js';
 import {
@@ -284,8 +284,9 @@ async function recover(
   liveChanged: boolean,
 ): Promise<void> {
   const { target } = plan;
-  let previousIsLive: boolean | undefined = pushStarted && liveChanged ? undefined : true;
-  if (previousIsLive === undefined) {
+  let previousIsLive: boolean | undefined = true;
+  if (mustReadLive(pushStarted, liveChanged)) {
+    previousIsLive = undefined;
     try {
       // A build whose creation had an unknown outcome may still release: wait for it first.
       await context.platform.settle?.(SETTLE_TIMEOUT_MS);
@@ -302,7 +303,7 @@ async function recover(
   record.result = 'failed';
   if (next.kind === 'stop') {
     record.appState = next.appState;
-    if (previousIsLive !== true) {
+    if (next.showRecovery) {
       record.recovery = recoveryCommand(settings.platform, settings.app, target);
     }
     return;

@@ -23,6 +23,7 @@ export function saveStage(stage: Stage): void {
   core.saveState(State.Stage, stage);
 }
 
+/** The restore plan as a value, under the `target` key (the plan carries its target). */
 export function savePlan(plan: RestorePlan): void {
   core.saveState(State.Target, JSON.stringify(plan));
 }

@@ -7,6 +7,16 @@ import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { HttpError, errorMessage } from './errors.js';
+import {
+  describeFailure,
+  firstValues,
+  lowerKeys,
+  readErrorDetail,
+  safeUrl,
+  stripCr,
+  toBytes,
+} from './http-answer.js';
+import type { Failure } from './http-answer.js';
 import { defaultRetryPolicy, nextRetry, parseRetryAfterMs } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 
@@ -76,7 +86,6 @@ interface Attempt {
 
 const defaultTimeoutMs = 30_000;
 const uploadTimeoutMs = 15 * 60_000;
-const errorBodyLimit = 64 * 1024;
 
 const realSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
@@ -134,14 +143,6 @@ export class HttpClient {
         body: await this.readJson(method, url, response),
       }),
     );
-  }
-
-  get(pathOrUrl: string, options?: JsonRequestOptions): Promise<JsonResponse> {
-    return this.request('GET', pathOrUrl, options);
-  }
-
-  post(pathOrUrl: string, body: unknown, options?: JsonRequestOptions): Promise<JsonResponse> {
-    return this.request('POST', pathOrUrl, { ...options, body });
   }
 
   /** Text lines of a GET body as they arrive (build output); throws at the deadline. */
@@ -250,92 +251,101 @@ export class HttpClient {
     attempt: Attempt,
     consume: (response: Dispatcher.ResponseData) => Promise<T>,
   ): Promise<T> {
-    const { method, url } = attempt;
-    const service = this.serviceFor(url);
-    const toError = (failure: Failure, note?: string): HttpError =>
-      new HttpError(
-        method,
-        safeUrl(url),
-        failure.status,
-        failure.errorId,
-        `${failure.summary} (${method} ${url.pathname}${note ? `; ${note}` : ''})`,
-      );
     const started = this.now();
     for (let count = 1; ; count += 1) {
-      const attemptStart = this.now();
-      const body = attempt.makeBody();
-      let failure: Failure;
-      let retryAfterMs: number | undefined;
-      try {
-        const response = await request(url, {
-          dispatcher: this.dispatcher,
-          method,
-          headers: attempt.headers,
-          body: body ?? null,
-          signal: attempt.signal ?? AbortSignal.timeout(attempt.timeoutMs),
-          headersTimeout: attempt.timeoutMs,
-          bodyTimeout: attempt.idleTimeoutMs ?? attempt.timeoutMs,
-        });
-        const status = response.statusCode;
-        this.debug(
-          `${method} ${url.pathname} -> ${status} in ${this.now() - attemptStart} ms ` +
-            `(attempt ${count})`,
-        );
-        if (status >= 200 && status < 300) {
-          try {
-            return await consume(response);
-          } catch (error) {
-            // A garbled answer to a read is read again; to a write, the caller must check.
-            if (error instanceof HttpError && !attempt.idempotent) throw error;
-            throw new TransportFailure(error);
-          }
-        }
-        const detail = await readErrorDetail(response.body);
-        const text = detail.message ?? (detail.id ? undefined : response.statusText);
-        failure = {
-          status,
-          errorId: detail.id,
-          summary:
-            `${service} answered ${status}${detail.id ? ` ${detail.id}` : ''}` +
-            `${text ? `: ${text}` : ''}`,
-        };
-        if (status === 429 || status === 503) {
-          retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], this.now());
-        }
-        // 429 means the request was not processed; anything else is only safe to repeat
-        // when doing it twice cannot do the work twice.
-        const retryable = status === 429 || (attempt.idempotent && status >= 500);
-        if (!retryable) throw toError(failure);
-      } catch (error) {
-        if (error instanceof HttpError) throw error;
-        if (body !== undefined && typeof body !== 'string') body.destroy();
-        const cause = error instanceof TransportFailure ? error.cause : error;
-        this.debug(
-          `${method} ${url.pathname} failed in ${this.now() - attemptStart} ms ` +
-            `(attempt ${count}): ${describeFailure(cause)}`,
-        );
-        const aborted = attempt.signal?.aborted === true;
-        const reason = aborted ? 'deadline reached' : describeFailure(cause);
-        failure = {
-          status: 0,
-          errorId: undefined,
-          summary: `${service} request failed: ${reason}`,
-        };
-        if (aborted) throw toError(failure);
-        if (!attempt.idempotent) {
-          throw toError(failure, 'not repeated, the platform may have processed it');
-        }
-      }
+      const outcome = await this.tryOnce(attempt, consume, count);
+      if (outcome.kind === 'answered') return outcome.value;
       const decision = nextRetry(
         count,
         this.now() - started,
         this.policy,
-        retryAfterMs,
+        outcome.retryAfterMs,
         this.random,
       );
-      if (!decision.retry) throw toError(failure, decision.reason);
+      if (!decision.retry) throw requestError(attempt, outcome.failure, decision.reason);
       await this.sleep(decision.delayMs);
     }
+  }
+
+  /** One attempt: the result, a failure worth retrying, or a thrown HttpError. */
+  private async tryOnce<T>(
+    attempt: Attempt,
+    consume: (response: Dispatcher.ResponseData) => Promise<T>,
+    count: number,
+  ): Promise<AttemptOutcome<T>> {
+    const { method, url } = attempt;
+    const attemptStart = this.now();
+    const body = attempt.makeBody();
+    try {
+      const response = await request(url, {
+        dispatcher: this.dispatcher,
+        method,
+        headers: attempt.headers,
+        body: body ?? null,
+        signal: attempt.signal ?? AbortSignal.timeout(attempt.timeoutMs),
+        headersTimeout: attempt.timeoutMs,
+        bodyTimeout: attempt.idleTimeoutMs ?? attempt.timeoutMs,
+      });
+      const status = response.statusCode;
+      this.debug(
+        `${method} ${url.pathname} -> ${status} in ${this.now() - attemptStart} ms ` +
+          `(attempt ${count})`,
+      );
+      if (status < 200 || status >= 300) return await this.refused(attempt, response);
+      try {
+        return { kind: 'answered', value: await consume(response) };
+      } catch (error) {
+        // A garbled answer to a read is read again; to a write, the caller must check.
+        if (error instanceof HttpError && !attempt.idempotent) throw error;
+        throw new TransportFailure(error);
+      }
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (body !== undefined && typeof body !== 'string') body.destroy();
+      const cause = error instanceof TransportFailure ? error.cause : error;
+      this.debug(
+        `${method} ${url.pathname} failed in ${this.now() - attemptStart} ms ` +
+          `(attempt ${count}): ${describeFailure(cause)}`,
+      );
+      const aborted = attempt.signal?.aborted === true;
+      const reason = aborted ? 'deadline reached' : describeFailure(cause);
+      const failure: Failure = {
+        status: 0,
+        errorId: undefined,
+        summary: `${this.serviceFor(url)} request failed: ${reason}`,
+      };
+      if (aborted) throw requestError(attempt, failure);
+      if (!attempt.idempotent) {
+        throw requestError(attempt, failure, 'not repeated, the platform may have processed it');
+      }
+      return { kind: 'retry', failure, retryAfterMs: undefined };
+    }
+  }
+
+  /** A non-2xx answer: thrown unless it is one worth retrying. */
+  private async refused(
+    attempt: Attempt,
+    response: Dispatcher.ResponseData,
+  ): Promise<AttemptOutcome<never>> {
+    const status = response.statusCode;
+    const detail = await readErrorDetail(response.body);
+    const text = detail.message ?? (detail.id ? undefined : response.statusText);
+    const failure: Failure = {
+      status,
+      errorId: detail.id,
+      summary:
+        `${this.serviceFor(attempt.url)} answered ${status}${detail.id ? ` ${detail.id}` : ''}` +
+        `${text ? `: ${text}` : ''}`,
+    };
+    // 429 means the request was not processed; anything else is only safe to repeat
+    // when doing it twice cannot do the work twice.
+    const retryable = status === 429 || (attempt.idempotent && status >= 500);
+    if (!retryable) throw requestError(attempt, failure);
+    const retryAfterMs =
+      status === 429 || status === 503
+        ? parseRetryAfterMs(response.headers['retry-after'], this.now())
+        : undefined;
+    return { kind: 'retry', failure, retryAfterMs };
   }
 
   private async readJson(
@@ -360,92 +370,28 @@ export class HttpClient {
   }
 }
 
+type AttemptOutcome<T> =
+  | { readonly kind: 'answered'; readonly value: T }
+  | {
+      readonly kind: 'retry';
+      readonly failure: Failure;
+      readonly retryAfterMs: number | undefined;
+    };
+
+function requestError(attempt: Attempt, failure: Failure, note?: string): HttpError {
+  const { method, url } = attempt;
+  return new HttpError(
+    method,
+    safeUrl(url),
+    failure.status,
+    failure.errorId,
+    `${failure.summary} (${method} ${url.pathname}${note ? `; ${note}` : ''})`,
+  );
+}
+
 /** A failure while reading a 2xx body: a transport problem, retried like a reset. */
 class TransportFailure extends Error {
   constructor(override readonly cause: unknown) {
     super(errorMessage(cause));
   }
-}
-
-/** The URL without its query string: a presigned URL's query is a credential. */
-function safeUrl(url: URL): string {
-  return `${url.origin}${url.pathname}`;
-}
-
-function describeFailure(error: unknown): string {
-  const message = errorMessage(error);
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = error.code;
-    if (typeof code === 'string' && !message.includes(code)) return `${message} (${code})`;
-  }
-  return message;
-}
-
-function firstValues(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (typeof first === 'string') result[name.toLowerCase()] = first;
-  }
-  return result;
-}
-
-function lowerKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
-  return result;
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  return new TextEncoder().encode(String(chunk));
-}
-
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-
-interface Failure {
-  readonly status: number;
-  readonly errorId: string | undefined;
-  /** The message without the request it is about. */
-  readonly summary: string;
-}
-
-interface ErrorDetail {
-  readonly id?: string;
-  readonly message?: string;
-}
-
-/** The platform's `{id, message}` (JSON) or an S3-style `<Code>`/`<Message>` (XML). */
-async function readErrorDetail(body: Dispatcher.ResponseData['body']): Promise<ErrorDetail> {
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for await (const chunk of body) {
-      text += decoder.decode(toBytes(chunk), { stream: true });
-      if (text.length >= errorBodyLimit) break;
-    }
-  } catch {
-    return {};
-  } finally {
-    body.destroy();
-  }
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(trimmed) as unknown;
-      if (typeof parsed !== 'object' || parsed === null) return {};
-      const { id, message } = parsed as Record<string, unknown>;
-      return {
-        ...(typeof id === 'string' ? { id } : {}),
-        ...(typeof message === 'string' ? { message } : {}),
-      };
-    } catch {
-      return {};
-    }
-  }
-  const code = /<Code>([^<]{1,100})<\/Code>/.exec(trimmed)?.[1];
-  const message = /<Message>([^<]{1,500})<\/Message>/.exec(trimmed)?.[1];
-  return { ...(code ? { id: code } : {}), ...(message ? { message } : {}) };
 }

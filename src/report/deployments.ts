@@ -148,15 +148,6 @@ export class GitHubDeployments {
   }
 
   /**
-   * After a rollback: marks `ours` as failed and makes the deployment that was live before it
-   * current again. Returns which one that was (undefined when there was none to restore).
-   */
-  async restorePrevious(ours: Deployment, details: OutcomeDetails): Promise<number | undefined> {
-    const recorded = await this.recordOutcome(ours, 'rolled-back', details);
-    return recorded.restoredId;
-  }
-
-  /**
    * The most recent earlier deployment of the environment that was live: its latest status is
    * `success`, or `inactive` because a newer success (ours) replaced it. Failed or abandoned
    * ones are skipped.

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../../io/errors.js';
 import type { HttpClient } from '../../io/http.js';
-import { callWithTokenHints } from '../kit/api-client.js';
+import { callWithTokenHints, withAppNotFound } from '../kit/api-client.js';
 import type { ApiCall } from '../kit/api-client.js';
 import { asRecord, parseMachine, parseMachineList } from './machine.js';
 import type { FlyMachine } from './machine.js';
@@ -84,17 +84,11 @@ export class FlyApi {
     try {
       await this.call('GET', this.appPath);
     } catch (error) {
-      if (error instanceof HttpError && error.status === 404) {
-        throw new HttpError(
-          error.method,
-          error.url,
-          error.status,
-          error.errorId,
-          `Fly app '${this.app}' not found: check the \`app\` input; this action never creates ` +
-            `apps, so run \`fly launch\` or \`fly apps create\` once first. ${error.message}`,
-        );
-      }
-      throw error;
+      throw withAppNotFound(
+        error,
+        `Fly app '${this.app}' not found: check the \`app\` input; this action never creates ` +
+          'apps, so run `fly launch` or `fly apps create` once first.',
+      );
     }
   }
 

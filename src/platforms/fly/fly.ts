@@ -2,7 +2,6 @@
 // reads and judges the machines through the Machines API, and rolls back by putting every
 // machine back on the config it had before the deploy, through the Machines API.
 
-import { debug as coreDebug } from '@actions/core';
 import { abortOnProcessSignals, startCli } from '../../io/child-process.js';
 import { DeployError, errorMessage } from '../../io/errors.js';
 import { parseFlyToken } from './token.js';
@@ -18,13 +17,12 @@ import type {
   RestorePlan,
   Snapshot,
 } from '../platform.js';
-import { defaultRetryPolicy } from '../../io/retry.js';
-import { createApiClient } from '../kit/api-client.js';
+import { createApiClient, defaultApiClientDeps } from '../kit/api-client.js';
 import type { ApiClientDeps } from '../kit/api-client.js';
 import { pollUntil } from '../kit/poll.js';
 import { FlyApi } from './api.js';
-import { runFlyctlDeploy } from './flyctl.js';
-import type { FlyctlDeps } from './flyctl.js';
+import { runFlyctlDeploy } from './run-flyctl.js';
+import type { FlyctlDeps } from './run-flyctl.js';
 import {
   groupByImage,
   imageOfConfig,
@@ -37,7 +35,7 @@ import {
   tagOf,
 } from './machine.js';
 import type { FlyMachine, ReleaseHint } from './machine.js';
-import { deployArgs, imageLabelFor } from './push.js';
+import { deployArgs, imageLabelFor } from './deploy-command.js';
 import { MachineRestorer } from './restore.js';
 import { releaseFromMachines } from './release-from-machines.js';
 import { judgeMachine, restingStates } from './serving.js';
@@ -61,12 +59,7 @@ export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
 }
 
 export const defaultFlyDeps: FlyDeps = {
-  sleep: (ms) =>
-    new Promise((resolve) => {
-      setTimeout(resolve, ms);
-    }),
-  now: Date.now,
-  dispatcher: undefined,
+  ...defaultApiClientDeps,
   pollIntervalsMs: [1_000, 2_000, 3_000, 5_000],
   maxPolls: 1_000,
   deployTimeoutMs: 60 * 60_000,
@@ -77,9 +70,6 @@ export const defaultFlyDeps: FlyDeps = {
   leaseAttempts: 5,
   leaseRetryMs: 3_000,
   leaseWaitMs: 90_000,
-  retry: defaultRetryPolicy,
-  random: Math.random,
-  debug: coreDebug,
   runFlyctl: (command, args, options) => startCli(command, args, options).result,
   watchSignals: abortOnProcessSignals,
 };

@@ -2,7 +2,7 @@
 import type { App, AppFeature, Source } from '@heroku-cli/schema';
 import { HttpError } from '../../io/errors.js';
 import type { HttpClient, JsonResponse } from '../../io/http.js';
-import { callWithTokenHints } from '../kit/api-client.js';
+import { callWithTokenHints, withAppNotFound } from '../kit/api-client.js';
 import type { ApiCall } from '../kit/api-client.js';
 import { parseBuild, parseRelease, requireObject } from './parse.js';
 import type { BuildState, ReleaseState } from './parse.js';
@@ -30,17 +30,11 @@ export class HerokuApi {
     try {
       return requireObject<App>((await this.call('GET', this.appPath)).body, 'app');
     } catch (error) {
-      if (error instanceof HttpError && error.status === 404) {
-        throw new HttpError(
-          error.method,
-          error.url,
-          error.status,
-          error.errorId,
-          `Heroku app '${this.app}' not found: check the \`app\` input ` +
-            `(this action never creates apps). ${error.message}`,
-        );
-      }
-      throw error;
+      throw withAppNotFound(
+        error,
+        `Heroku app '${this.app}' not found: check the \`app\` input ` +
+          '(this action never creates apps).',
+      );
     }
   }
 

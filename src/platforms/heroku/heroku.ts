@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { debug as coreDebug } from '@actions/core';
 import { createSourceArchive } from '../../io/archive.js';
 import { DeployError, errorMessage } from '../../io/errors.js';
 import { TailBuffer } from '../../io/tail-buffer.js';
@@ -17,8 +16,7 @@ import type {
   RestorePlan,
   Snapshot,
 } from '../platform.js';
-import { defaultRetryPolicy } from '../../io/retry.js';
-import { createApiClient } from '../kit/api-client.js';
+import { createApiClient, defaultApiClientDeps } from '../kit/api-client.js';
 import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
@@ -44,19 +42,11 @@ export const prebootSwitchoverSeconds = 180;
 const outputTailLines = 20;
 
 export const defaultHerokuDeps: HerokuDeps = {
-  sleep: (ms) =>
-    new Promise((resolve) => {
-      setTimeout(resolve, ms);
-    }),
-  now: Date.now,
-  dispatcher: undefined,
+  ...defaultApiClientDeps,
   pollIntervalsMs: [500, 1_000, 2_000, 3_000, 5_000],
   maxPolls: 2_000,
   buildTimeoutMs: 30 * 60_000,
   releaseTimeoutMs: 65 * 60_000,
-  retry: defaultRetryPolicy,
-  random: Math.random,
-  debug: coreDebug,
   tempRoot: undefined,
 };
 
@@ -297,8 +287,7 @@ export class HerokuPlatform implements Platform {
     const started = this.deps.now();
     if (release.outputStreamUrl !== undefined) {
       log(`Release phase of v${release.version}:`);
-      const tail = new TailBuffer(outputTailLines);
-      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, tail);
+      await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log);
     }
     const polled = await pollUntil(
       () => this.api.release(release.id),
@@ -314,18 +303,18 @@ export class HerokuPlatform implements Platform {
     return polled.value;
   }
 
-  /** Output lines to `log`, the last ones kept in `tail`; a broken stream is only reported:
-   * the status poll that follows decides. */
+  /** Output lines to `log`, the last ones kept in `tail` when given; a broken stream is only
+   * reported: the status poll that follows decides. */
   private async streamOutput(
     url: string,
     deadlineMs: number,
     log: LogLine,
-    tail: TailBuffer,
+    tail?: TailBuffer,
   ): Promise<void> {
     try {
       for await (const line of this.api.client.streamLines(url, { deadlineMs })) {
         log(line);
-        tail.push(line);
+        tail?.push(line);
       }
     } catch (error) {
       log(`(output stream ended early: ${errorMessage(error)}; checking the status instead)`);

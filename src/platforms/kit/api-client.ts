@@ -1,9 +1,11 @@
 // The HTTP client of a platform adapter, set up the same way for both: one keep-alive agent
 // (or the tests' dispatcher), the retry policy and clock injected, a refused token re-worded.
+import { debug as coreDebug } from '@actions/core';
 import type { Dispatcher } from 'undici';
-import { withTokenHint } from '../../io/errors.js';
+import { HttpError, withTokenHint } from '../../io/errors.js';
 import { HttpClient } from '../../io/http.js';
 import type { HttpMethod, JsonRequestOptions, JsonResponse } from '../../io/http.js';
+import { defaultRetryPolicy } from '../../io/retry.js';
 import type { RetryPolicy } from '../../io/retry.js';
 
 /** What every adapter injects into its API client. */
@@ -16,6 +18,19 @@ export interface ApiClientDeps {
   readonly random: () => number;
   readonly debug: (line: string) => void;
 }
+
+/** The real clock, a keep-alive agent of our own, the default retry policy. */
+export const defaultApiClientDeps: ApiClientDeps = {
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      setTimeout(resolve, ms);
+    }),
+  now: Date.now,
+  dispatcher: undefined,
+  retry: defaultRetryPolicy,
+  random: Math.random,
+  debug: coreDebug,
+};
 
 export interface ApiClientSpec {
   readonly baseUrl: string;
@@ -65,4 +80,17 @@ export function callWithTokenHints(client: HttpClient, hints: TokenHints): ApiCa
       throw withTokenHint(error, hints);
     }
   };
+}
+
+/** A 404 for the app itself, re-worded to say the app does not exist (`what` says what to
+ * do); anything else unchanged. */
+export function withAppNotFound(error: unknown, what: string): unknown {
+  if (!(error instanceof HttpError) || error.status !== 404) return error;
+  return new HttpError(
+    error.method,
+    error.url,
+    error.status,
+    error.errorId,
+    `${what} ${error.message}`,
+  );
 }

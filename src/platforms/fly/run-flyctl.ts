@@ -4,8 +4,8 @@ import type { StartCliOptions, StartCliResult } from '../../io/child-process.js'
 import { DeployError, errorMessage } from '../../io/errors.js';
 import { TailBuffer } from '../../io/tail-buffer.js';
 import type { LogLine } from '../platform.js';
-import { describeExit, findReleaseLine } from './push.js';
-import type { ReleaseLine } from './push.js';
+import { describeExit, findReleaseLine } from './deploy-command.js';
+import type { ReleaseLine } from './deploy-command.js';
 
 export interface FlyctlRun {
   readonly flyctlPath: string;
