@@ -169,3 +169,27 @@ describe('hosts and leases', () => {
     expect(scenario.state().machines).toHaveLength(3);
   });
 });
+
+describe('bluegreen late phase', () => {
+  it('cancelled after blue was cordoned and stopped: post brings blue back before green goes', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'good' },
+      strategy: 'bluegreen',
+      appOptions: { bluegreen: true },
+    });
+    const before = digests(scenario);
+    const blue = scenario.state().machines.map((entry) => entry.id);
+    const main = await scenario.deploy({ version: 'green' }, {}, undefined, {
+      extraEnv: { FLY_SIM_BLUEGREEN_WAIT_MS: '300' },
+      cancel: { afterLine: /Stopping all blue machines/ },
+    });
+    expect(main.outputs.result).toBe('failed');
+    const post = await main.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toMatch(/back in service/);
+    const after = scenario.state().machines;
+    expect(after.map((entry) => entry.id)).toEqual(blue);
+    expect(digests(scenario)).toEqual(before);
+    expect(after.every((entry) => entry.state === 'started' && !entry.cordoned)).toBe(true);
+  });
+});

@@ -29,6 +29,8 @@ export interface DeployEnv {
   readonly failAfterMachines: number | undefined;
   /** FLY_SIM_STAY_ON_OLD_IMAGE: this machine (by index) silently keeps the old image. */
   readonly stayOnOldImage: number | undefined;
+  /** Each of bluegreen's two late waits (flyctl: 10 s). */
+  readonly bluegreenWaitMs: number;
   /** FLY_SIM_CHANGE_NOTHING: exit 0 with no machine changed and no release line, as a flyctl
    * older than v0.4.56 (no release line at all) whose rollout did not happen. */
   readonly changeNothing: boolean;
@@ -318,6 +320,13 @@ async function canary(plan: Plan, first: MachineJson | undefined): Promise<void>
 async function bluegreen(plan: Plan, blue: readonly MachineJson[]): Promise<void> {
   plan.out(`Updating existing machines in '${plan.app}' with bluegreen strategy`);
   plan.out('');
+  // flyctl strategy_bluegreen.go `DetectMultipleImageVersions`: refuses a mixed start.
+  const images = new Set(blue.map((machine) => machine.image_ref?.digest ?? ''));
+  if (images.size > 1) {
+    throw new FlyctlError(
+      'found multiple image versions; run `fly deploy` with the rolling strategy first',
+    );
+  }
   const configs = blue.map((machine) => newConfig(plan, machine));
   if (!configs.every(hasChecks)) {
     throw new FlyctlError(
@@ -353,10 +362,30 @@ async function bluegreen(plan: Plan, blue: readonly MachineJson[]): Promise<void
   }
   plan.out('Marking green machines as ready');
   for (const machine of green) await plan.client.call('POST', `/machines/${machine.id}/uncordon`);
-  plan.out('Destroying all blue machines');
-  for (const machine of blue) await destroy(plan, machine.id);
+  await retireBlue(plan, blue);
   plan.updated = green.length;
   plan.out('Deployment Complete');
+}
+
+/** Bluegreen's late phase (flyctl strategy_bluegreen.go `Deploy`): a wait, blue cordoned
+ * (`CordonBlueMachines`), a wait, blue stopped and waited for (`StopBlueMachines`), then
+ * destroyed (`DestroyBlueMachines`). flyctl waits 10 s twice; FLY_SIM_BLUEGREEN_WAIT_MS
+ * shortens that for tests. Green is left alone from here on, whatever fails. */
+async function retireBlue(plan: Plan, blue: readonly MachineJson[]): Promise<void> {
+  await sleep(plan.env.bluegreenWaitMs);
+  plan.out('Cordoning all blue machines');
+  for (const machine of blue) {
+    await plan.client.call('POST', `/machines/${machine.id}/cordon`);
+    plan.out(`  Machine ${machine.id} cordoned`);
+  }
+  await sleep(plan.env.bluegreenWaitMs);
+  plan.out('Stopping all blue machines');
+  for (const machine of blue) await plan.client.call('POST', `/machines/${machine.id}/stop`);
+  for (const machine of blue) {
+    await waitState(plan, machine.id, machine.instance_id, ['stopped']);
+  }
+  plan.out('Destroying all blue machines');
+  for (const machine of blue) await destroy(plan, machine.id);
 }
 
 async function createFirstMachine(plan: Plan): Promise<void> {

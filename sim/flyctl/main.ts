@@ -9,6 +9,8 @@ import { FLYCTL_VERSION } from '../fly/fly-toml.js';
 
 /** What flyctl exits with when interrupted (SIGINT/SIGTERM). */
 const INTERRUPTED_EXIT = 127;
+/** flyctl strategy_bluegreen.go `initialize`: waitBeforeCordon and waitBeforeStop. */
+const BLUEGREEN_WAIT_MS = 10_000;
 /** FLY_SIM_HANG waits for a signal, but not forever. */
 const HANG_LIMIT_MS = 60 * 60_000;
 
@@ -89,6 +91,7 @@ try {
       failAfterMachines: optionalIndex('FLY_SIM_FAIL_AFTER_MACHINES'),
       stayOnOldImage: optionalIndex('FLY_SIM_STAY_ON_OLD_IMAGE'),
       changeNothing: process.env.FLY_SIM_CHANGE_NOTHING === '1',
+      bluegreenWaitMs: optionalIndex('FLY_SIM_BLUEGREEN_WAIT_MS') ?? BLUEGREEN_WAIT_MS,
     },
     (line) => process.stdout.write(`${line}\n`),
   );

@@ -172,6 +172,22 @@ export class FlyApi {
     return parseMachine(response.body);
   }
 
+  /** Puts a cordoned machine back in the proxy's rotation. */
+  async uncordon(id: string, nonce: string): Promise<void> {
+    await this.pacer.take(`${id}:uncordon`);
+    await this.call('POST', `${this.machinePath(id)}/uncordon`, {
+      headers: { 'fly-machine-lease-nonce': nonce },
+    });
+  }
+
+  /** Starts a stopped machine. */
+  async start(id: string, nonce: string): Promise<void> {
+    await this.pacer.take(`${id}:start`);
+    await this.call('POST', `${this.machinePath(id)}/start`, {
+      headers: { 'fly-machine-lease-nonce': nonce },
+    });
+  }
+
   /** Destroys a machine, stopping it if it runs; one already gone counts as destroyed. */
   async destroy(id: string, nonce: string): Promise<void> {
     await this.pacer.take(`${id}:destroy`);

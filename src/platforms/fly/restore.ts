@@ -57,7 +57,7 @@ export class MachineRestorer {
         if (now === undefined) {
           await this.recreate(old, [...before, ...current], log);
         } else if (now.instanceId === old.instanceId && sameImage(now, old)) {
-          log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+          await this.bringBack(now, old, log);
         } else {
           // A machine that was not running goes back stopped, as flyctl updates it.
           const launch = ['started', 'starting', 'replacing'].includes(old.state);
@@ -87,6 +87,41 @@ export class MachineRestorer {
       }
     }
     return failures;
+  }
+
+  /** A machine on its saved config that bluegreen's late phase cordoned or stopped (flyctl
+   * strategy_bluegreen.go `CordonBlueMachines`, `StopBlueMachines`): back in rotation and
+   * started when it served before, its checks passing, before any deploy machine goes. */
+  private async bringBack(now: FlyMachine, old: SavedMachine, log: LogLine): Promise<void> {
+    const wasRunning = ['started', 'starting', 'replacing'].includes(old.state);
+    const stopped = wasRunning && now.state !== 'started';
+    if (!now.cordoned && !stopped) {
+      log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+      return;
+    }
+    const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
+    const nonce = await this.api.lease(now.id, ttlSeconds);
+    try {
+      if (now.cordoned) await this.api.uncordon(now.id, nonce);
+      if (stopped) {
+        await this.api.start(now.id, nonce);
+        await this.api.waitStarted(
+          now.id,
+          now.instanceId,
+          this.deps.now() + this.deps.machineWaitMs,
+        );
+        await this.waitChecksPassing(await this.api.getMachine(now.id), log);
+      }
+      log(
+        `${old.id} (${old.region}): back in service (was ${now.cordoned ? 'cordoned, ' : ''}${now.state})`,
+      );
+    } finally {
+      try {
+        await this.api.releaseLease(now.id, nonce);
+      } catch (error) {
+        log(`Could not release the lease of ${now.id}: ${errorMessage(error)}`);
+      }
+    }
   }
 
   /** Every machine onto `target`, with the config found for it in its history when there is
