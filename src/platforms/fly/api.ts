@@ -261,13 +261,7 @@ export class FlyApi {
 
   /** Who holds the lease on `id` and until when, if Fly says. */
   private async leaseHolder(id: string): Promise<LeaseHolder | undefined> {
-    let body: unknown;
-    try {
-      ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
-    } catch {
-      return undefined;
-    }
-    const data = asRecord(asRecord(body)?.data) ?? asRecord(body);
+    const data = await this.readLease(id);
     const expiresAt = data?.expires_at;
     if (typeof expiresAt !== 'number') return undefined;
     return {
@@ -279,18 +273,22 @@ export class FlyApi {
 
   /** The nonce of the lease held on `id` when this client took it, else undefined. */
   private async ownLeaseNonce(id: string): Promise<string | undefined> {
+    const data = await this.readLease(id);
+    const nonce = data?.nonce;
+    return data?.description === this.leaseDescription && typeof nonce === 'string' && nonce !== ''
+      ? nonce
+      : undefined;
+  }
+
+  /** The lease on `id` as Fly shows it (wrapped in `data` or not); undefined when unreadable. */
+  private async readLease(id: string): Promise<Record<string, unknown> | undefined> {
     let body: unknown;
     try {
       ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
     } catch {
       return undefined;
     }
-    const lease = asRecord(body);
-    const data = asRecord(lease?.data) ?? lease;
-    const nonce = data?.nonce;
-    return data?.description === this.leaseDescription && typeof nonce === 'string' && nonce !== ''
-      ? nonce
-      : undefined;
+    return asRecord(asRecord(body)?.data) ?? asRecord(body);
   }
 
   private machinePath(id: string): string {
