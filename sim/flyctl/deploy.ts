@@ -5,7 +5,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../fly/durations.js';
-import { checksOf } from '../fly/checks.js';
 import { hasChecks, machineConfig, parseFlyToml } from '../fly/fly-toml.js';
 import type { DeployStrategy, FlyToml } from '../fly/fly-toml.js';
 import { releaseId, ulid } from '../fly/ids.js';
@@ -15,6 +14,16 @@ import { buildAndPush, resolveImage } from './image-build.js';
 import type { PushedImage } from './image-build.js';
 import { FlyctlError, MachinesClient } from './machines-client.js';
 import type { MachineJson } from './machines-client.js';
+import {
+  acquireLease,
+  destroy,
+  releaseLease,
+  updateMachine,
+  waitHealthy,
+  waitStarted,
+  waitState,
+} from './machine-ops.js';
+import type { Out, Plan } from './machine-ops.js';
 
 export interface DeployEnv {
   readonly cwd: string;
@@ -37,34 +46,12 @@ export interface DeployEnv {
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
-const HEALTH_POLL_MS = 250;
-const JUST_CREATED_RETRY_MS = 500;
-const MAX_WAIT_CALL_S = 60;
 const STRATEGIES: readonly string[] = ['rolling', 'canary', 'bluegreen', 'immediate'];
 const HELPER_GROUPS = new Set([
   'fly_app_release_command',
   'fly_app_console',
   'fly_app_test_machine_command',
 ]);
-
-type Out = (line: string) => void;
-
-interface Plan {
-  readonly client: MachinesClient;
-  readonly app: string;
-  readonly toml: FlyToml | undefined;
-  readonly image: PushedImage;
-  readonly releaseId: string;
-  readonly version: number;
-  readonly waitTimeoutMs: number;
-  readonly env: DeployEnv;
-  readonly out: Out;
-  readonly detach: boolean;
-  /** Machines updated so far (for FLY_SIM_FAIL_AFTER_MACHINES). */
-  updated: number;
-  /** Background lease refreshes, by machine id. */
-  readonly refreshers: Map<string, NodeJS.Timeout>;
-}
 
 export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promise<void> {
   out('==> Verifying app config');
@@ -400,132 +387,6 @@ async function createFirstMachine(plan: Plan): Promise<void> {
 }
 
 /** Destroys a machine and waits (bounded) until it is gone. */
-async function destroy(plan: Plan, id: string, nonce?: string): Promise<void> {
-  await plan.client.call(
-    'DELETE',
-    `/machines/${id}?force=true`,
-    nonce === undefined ? {} : { nonce },
-  );
-  const deadline = Date.now() + plan.waitTimeoutMs;
-  while (Date.now() < deadline) {
-    const left = Math.ceil((deadline - Date.now()) / 1000);
-    const query = `state=destroyed&timeout=${Math.max(1, Math.min(MAX_WAIT_CALL_S, left))}`;
-    const { status } = await plan.client.call('GET', `/machines/${id}/wait?${query}`, {
-      accept: [408],
-    });
-    if (status === 200) return;
-  }
-  throw new FlyctlError(`timeout reached waiting for machine ${id} to be destroyed`);
-}
-
-/** In-place updates hold a 13 s lease (flyctl deploy/machines.go `DefaultLeaseTtl`), which
- * flyctl refreshes in the background while it works (`StartBackgroundLeaseRefresh`). */
-const IN_PLACE_LEASE_TTL_S = 13;
-const LEASE_REFRESH_MS = 5_000;
-
-async function acquireLease(plan: Plan, id: string): Promise<string> {
-  const ttl = IN_PLACE_LEASE_TTL_S;
-  try {
-    const { json } = await plan.client.call('POST', `/machines/${id}/lease`, {
-      body: { ttl, description: `flyctl deploy ${plan.releaseId}` },
-    });
-    const data = (json as { data?: { nonce?: unknown } }).data;
-    if (typeof data?.nonce !== 'string') throw new FlyctlError('lease answer has no nonce');
-    const nonce = data.nonce;
-    const refresh = setInterval(() => {
-      void plan.client
-        .call('POST', `/machines/${id}/lease`, { body: { ttl }, nonce, accept: [404, 409] })
-        .catch(() => undefined);
-    }, LEASE_REFRESH_MS);
-    refresh.unref();
-    plan.refreshers.set(id, refresh);
-    return nonce;
-  } catch (error) {
-    throw new FlyctlError(`failed to obtain lease on machine ${id}: ${errorText(error)}`);
-  }
-}
-
-async function releaseLease(plan: Plan, id: string, nonce: string): Promise<void> {
-  clearInterval(plan.refreshers.get(id));
-  plan.refreshers.delete(id);
-  try {
-    await plan.client.call('DELETE', `/machines/${id}/lease`, { nonce, accept: [404] });
-  } catch (error) {
-    plan.out(`WARN failed to release lease for machine ${id}: ${errorText(error)}`);
-  }
-}
-
-async function updateMachine(
-  plan: Plan,
-  machine: MachineJson,
-  config: Record<string, unknown>,
-  skipLaunch: boolean,
-  nonce: string,
-): Promise<MachineJson> {
-  const { json } = await plan.client.call('POST', `/machines/${machine.id}`, {
-    body: { config, region: machine.region, ...(skipLaunch ? { skip_launch: true } : {}) },
-    nonce,
-  });
-  return json as MachineJson;
-}
-
-async function waitStarted(plan: Plan, id: string, instanceId: string): Promise<void> {
-  await waitState(plan, id, instanceId, ['started']);
-}
-
-/** Until the machine's `instanceId` is in one of `states` (the wait takes them repeated, fly-go
- * flaps_machines_wait.go `WithWaitStates`). */
-async function waitState(
-  plan: Plan,
-  id: string,
-  instanceId: string,
-  states: readonly string[],
-): Promise<void> {
-  const deadline = Date.now() + plan.waitTimeoutMs;
-  for (;;) {
-    const left = Math.ceil((deadline - Date.now()) / 1000);
-    if (left <= 0) {
-      throw new FlyctlError(`timeout reached waiting for machine ${id} to ${states.join('/')}`);
-    }
-    const query = new URLSearchParams({
-      version: instanceId,
-      timeout: String(Math.min(MAX_WAIT_CALL_S, left)),
-    });
-    for (const state of states) query.append('state', state);
-    // 404: a machine just created is not visible yet; flyctl retries (leasable_machine.go
-    // `WaitForState`, `WithJustCreated`). A 404 on a machine that exists for long is an error
-    // there too, but this stand-in waits only on machines it just made or updated.
-    const { status } = await plan.client.call('GET', `/machines/${id}/wait?${query.toString()}`, {
-      accept: [408, 404],
-    });
-    if (status === 200) return;
-    if (status === 404) await sleep(JUST_CREATED_RETRY_MS);
-  }
-}
-
-/** flyctl leasable_machine.go `WaitForHealthchecksToPass`: nothing to wait for when the
- * config declares no check; else at least one result and all passing. fly-go drops the
- * synthetic `bg_deployments_compat*` checks first (machine_types.go `RemoveCompatChecks`). */
-async function waitHealthy(plan: Plan, id: string): Promise<void> {
-  const deadline = Date.now() + plan.waitTimeoutMs;
-  let last: MachineJson | undefined = await plan.client.get(id);
-  if (checksOf(last.config).length === 0) return;
-  while (Date.now() < deadline) {
-    last = await plan.client.get(id);
-    const checks = (last.checks ?? []).filter(
-      (check) => !check.name.startsWith('bg_deployments_compat'),
-    );
-    const passing = checks.filter((check) => check.status === 'passing').length;
-    if (checks.length > 0 && passing === checks.length) return;
-    await sleep(HEALTH_POLL_MS);
-  }
-  const summary = (last?.checks ?? []).map((c) => `${c.name}: ${c.status} ${c.output ?? ''}`);
-  throw new FlyctlError(
-    `timeout reached waiting for health checks to pass for machine ${id} ` +
-      `(state ${last?.state ?? 'unknown'}): ${summary.join('; ')}`,
-  );
-}
-
 function isAppMachine(machine: MachineJson): boolean {
   const metadata = (machine.config.metadata ?? {}) as Record<string, unknown>;
   return (
