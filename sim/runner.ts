@@ -133,12 +133,16 @@ export function parseAnnotations(stdout: string): Annotation[] {
 }
 
 export async function runAction(options: RunOptions): Promise<RunResult> {
-  return runStep(options, {});
+  // RUNNER_TEMP belongs to the job: main and post see the same one, emptied when the job ends
+  // (here: after the post step, or with the OS temp dir when no post step runs).
+  const jobTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-runner-temp-'));
+  return runStep(options, {}, jobTemp);
 }
 
 async function runStep(
   options: RunOptions,
   savedState: Readonly<Record<string, string>>,
+  jobTemp: string,
 ): Promise<RunResult> {
   const action = await readActionYaml();
   const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-runner-'));
@@ -165,7 +169,7 @@ async function runStep(
     GITHUB_WORKSPACE: options.github.workspace,
     GITHUB_JOB: 'deploy',
     GITHUB_WORKFLOW: 'ci',
-    RUNNER_TEMP: runnerTemp,
+    RUNNER_TEMP: jobTemp,
     RUNNER_NAME: options.github.runnerName ?? 'GitHub Actions 7',
     ...files,
   };
@@ -257,6 +261,12 @@ async function runStep(
     state,
     children,
     signalsSent,
-    runPost: () => runStep({ ...options, cancel: undefined }, state),
+    runPost: async () => {
+      try {
+        return await runStep({ ...options, cancel: undefined }, state, jobTemp);
+      } finally {
+        await rm(jobTemp, { recursive: true, force: true });
+      }
+    },
   };
 }

@@ -347,7 +347,12 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     const output = new TailBuffer(20);
     const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
       cwd: checkout.dir,
-      env: { FLY_API_TOKEN: FLY_TOKEN, FLY_SIM_API_URL: sim.flyApiUrl },
+      env: {
+        FLY_API_TOKEN: FLY_TOKEN,
+        FLY_SIM_API_URL: sim.flyApiUrl,
+        FLY_FLAPS_BASE_URL: sim.flyApiUrl,
+        FLY_SIM_BLUEGREEN_WAIT_MS: '200',
+      },
       timeoutMs: 60_000,
       graceMs: 1_000,
       onLine: (line) => output.push(line),
@@ -436,6 +441,8 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
             env: {
               ...cliOptions.env,
               FLY_SIM_API_URL: sim.flyApiUrl,
+              // flyctl's late bluegreen waits (10 s each), shortened for the lane.
+              FLY_SIM_BLUEGREEN_WAIT_MS: '200',
               GITHUB_SHA: sha,
               ...flyctlEnv(spec.flyctl ?? 'ok'),
             },

@@ -55,6 +55,8 @@ function flyctl(
       HOME: process.env.HOME ?? os.homedir(),
       FLY_API_TOKEN: sim.fly.token,
       FLY_SIM_API_URL: sim.flyApiUrl,
+      // flyctl's own override of api.machines.dev, which the action sets from `api-url`.
+      FLY_FLAPS_BASE_URL: sim.flyApiUrl,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,8 +93,11 @@ function deployArgs(app: string, label = `gd-${SHA.slice(0, 12)}`): string[] {
   ];
 }
 
+/** Digests in flyctl's rolling order: machines sorted by id (plan.go). */
 function digests(app: string): string[] {
-  return sim.fly.state(app).machines.map((machine) => machine.digest);
+  return [...sim.fly.state(app).machines]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((machine) => machine.digest);
 }
 
 async function proxiedVersion(app: string): Promise<string> {
@@ -124,6 +129,7 @@ describe.concurrent('flyctl stand-in', () => {
     const before = sim.fly.state('roll').machines;
     const run = await flyctl(dir, deployArgs('roll'), {
       GITHUB_SHA: SHA,
+      GITHUB_ACTIONS: 'true',
       FLY_EMIT_RELEASE_JSON: '1',
     }).done;
     expect(run.stderr).toBe('');
@@ -164,6 +170,19 @@ describe.concurrent('flyctl stand-in', () => {
       expect(mine.some((r) => r.method === 'DELETE' && r.path.endsWith('/lease'))).toBe(true);
     }
     expect(sim.contractViolations).toEqual([]);
+  });
+
+  it('labels GH_SHA only inside Actions, reads FLY_ACCESS_TOKEN first, emits on any value', async () => {
+    const { dir } = await newApp('plain', { version: '2' });
+    const run = await flyctl(dir, deployArgs('plain'), {
+      GITHUB_SHA: SHA,
+      FLY_API_TOKEN: 'FlyV1 fm2_not-the-token',
+      FLY_ACCESS_TOKEN: sim.fly.token,
+      FLY_EMIT_RELEASE_JSON: 'yes',
+    }).done;
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^\{"id":/);
+    for (const machine of sim.fly.state('plain').machines) expect(machine.labels).toEqual({});
   });
 
   it('fails midway with FLY_SIM_FAIL_AFTER_MACHINES, leaving mixed images', async () => {

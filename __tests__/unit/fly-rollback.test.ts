@@ -68,6 +68,14 @@ function replyLease(id: string, body: object): void {
   mock.api.intercept({ path: machinePath(id, '/lease'), method: 'POST' }).reply(201, body);
 }
 
+/** What Fly says of a lease someone else holds (404: it says nothing). */
+function replyLeaseHolder(id: string, status: number, body: object, times = 1): void {
+  mock.api
+    .intercept({ path: machinePath(id, '/lease'), method: 'GET' })
+    .reply(status, body)
+    .times(times);
+}
+
 function replyReleaseLease(id: string): void {
   mock.api.intercept({ path: machinePath(id, '/lease'), method: 'DELETE' }).reply(200, {});
 }
@@ -121,12 +129,13 @@ describe('rollback to the snapshot', () => {
     expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
     const update = mock.calls('POST', machinePath('m1'))[0];
     // The whole snapshotted config: Fly replaces the config, it does not merge.
-    expect(jsonBody(update)).toEqual({ config: m1Before.config });
+    // Its image pinned to the digest it ran, so a re-pushed tag cannot bring back other content.
+    expect(jsonBody(update)).toEqual({ config: pinnedConfig(m1Before) });
     expect(header(update, 'fly-machine-lease-nonce')).toBe('nonce-m1');
     const waits = mock.calls('GET', machinePath('m1', '/wait'));
     expect(waits.map((call) => call.searchParams)).toEqual([
-      { state: 'started', instance_id: 'inst-m1-restored', timeout: '60' },
-      { state: 'started', instance_id: 'inst-m1-restored', timeout: '60' },
+      { version: 'inst-m1-restored', timeout: '60', state: 'started' },
+      { version: 'inst-m1-restored', timeout: '60', state: 'started' },
     ]);
     const released = mock.calls('DELETE', machinePath('m1', '/lease'))[0];
     expect(header(released, 'fly-machine-lease-nonce')).toBe('nonce-m1');
@@ -151,11 +160,53 @@ describe('rollback to the snapshot', () => {
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
       .reply(409, { error: 'machine currently leased' })
       .times(2);
+    replyLeaseHolder('m1', 404, { error: 'lease not found' }, 2);
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.sleeps).toEqual([500, 500]);
+  });
+
+  it('waits for a held lease until it expires when that is within its wait', async () => {
+    const plan = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' });
+    // flyctl's in-place lease: 13 s left.
+    const expiresAt = Date.parse('2026-01-01T00:00:13Z') / 1000;
+    replyLeaseHolder('m1', 200, {
+      status: 'success',
+      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
+    });
+    replyRestoreOfM1();
+    replyMachines([m1Before, m2Before]);
+
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
+    expect(mock.sleeps[0]).toBeGreaterThanOrEqual(13_000);
+  });
+
+  it('names the holder of a lease that outlasts its wait, and how to clear it', async () => {
+    const plan = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' });
+    // A machine flyctl replaced and was interrupted on: leased for its whole wait timeout.
+    const expiresAt = Date.parse('2026-01-01T00:10:00Z') / 1000;
+    replyLeaseHolder('m1', 200, {
+      status: 'success',
+      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
+    });
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    const error = await deployError(platform.rollback(plan, log));
+    expect(error.message).toContain(
+      'm1: machine m1 is leased by ci@acme.example ("flyctl deploy") until ' +
+        '2026-01-01T00:10:00.000Z, past the 90 s this waits; see `fly machine leases view m1`',
+    );
+    expect(mock.sleeps).toEqual([]);
   });
 
   it('backs off on 429 as Retry-After asks before updating', async () => {
@@ -191,7 +242,7 @@ describe('rollback to the snapshot', () => {
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.calls('POST', machinePath('m1'))).toHaveLength(1);
-    expect(mock.calls('GET', machinePath('m1', '/wait'))[0]?.searchParams.instance_id).toBe(
+    expect(mock.calls('GET', machinePath('m1', '/wait'))[0]?.searchParams.version).toBe(
       'inst-m1-applied',
     );
   });
@@ -234,7 +285,7 @@ describe('rollback to the snapshot', () => {
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     const created = mock.calls('POST', `${appPath}/machines`)[0];
-    expect(jsonBody(created)).toEqual({ config: m2Before.config, region: 'fra' });
+    expect(jsonBody(created)).toEqual({ config: pinnedConfig(m2Before), region: 'fra' });
     expect(logLines).toContain('m2 (fra): was destroyed by the deploy; recreated as m9');
   });
 
@@ -245,6 +296,7 @@ describe('rollback to the snapshot', () => {
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
       .reply(409, { error: 'machine currently leased' })
       .times(3);
+    replyLeaseHolder('m1', 404, { error: 'lease not found' }, 3);
     replyLease('m2', { nonce: 'nonce-m2' });
     mock.api
       .intercept({ path: machinePath('m2'), method: 'POST' })
@@ -259,7 +311,9 @@ describe('rollback to the snapshot', () => {
     expect(error.liveChanged).toBe(true);
     expect(error.message).toBe(
       'Rollback to v4 failed: m1: machine m1 is leased by someone else (another deploy or ' +
-        '`fly` command?); still held after 3 attempts. The app may be on mixed images: ' +
+        '`fly` command?), past the 90 s this waits; see `fly machine leases view m1`, and ' +
+        'clear it with `fly machine leases clear m1` once nothing uses it. The app may be on ' +
+        'mixed images: ' +
         `m1 (ams, started): ${pinned('b')}, m2 (fra, started): ${pinned('a')}`,
     );
   });
@@ -293,6 +347,7 @@ describe('rollback to the snapshot', () => {
       .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
       .reply(409, { error: 'machine currently leased' })
       .times(5);
+    replyLeaseHolder('m1', 404, { error: 'lease not found' }, 5);
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
 
     await deployError(platform.rollback(plan, log));
@@ -322,7 +377,7 @@ describe('rollback in a later process (post step)', () => {
 
     expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
     expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({
-      config: m1Before.config,
+      config: pinnedConfig(m1Before),
     });
   });
 });
@@ -354,3 +409,10 @@ describe('rollback to another release', () => {
     expect(restored.label).toBe('v6');
   });
 });
+
+/** A machine body's config with its image pinned to the digest of its `image_ref`. */
+function pinnedConfig(body: Record<string, unknown>): Record<string, unknown> {
+  const config = body.config as Record<string, unknown>;
+  const ref = body.image_ref as Record<string, unknown>;
+  return { ...config, image: `${String(config.image)}@${String(ref.digest)}` };
+}

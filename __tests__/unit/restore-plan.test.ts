@@ -11,6 +11,7 @@ const machine = {
   configImage: 'registry.fly.io/demo:gd-1',
   digest: 'sha256:aa',
   image: 'registry.fly.io/demo@sha256:aa',
+  state: 'stopped',
 };
 
 describe('parseRestorePlan', () => {
@@ -21,9 +22,20 @@ describe('parseRestorePlan', () => {
       name: 'machines without a digest',
       plan: { kind: 'machines', target, machines: [{ ...machine, digest: undefined }] },
     },
+    {
+      name: 'a machine on an unreachable host',
+      plan: { kind: 'machines', target, machines: [{ ...machine, incompleteConfig: true }] },
+    },
     { name: 'configs', plan: { kind: 'configs', target, configs: { m1: machine.config } } },
   ])('loads $name as main saved it', ({ plan }) => {
     expect(parseRestorePlan(JSON.stringify(plan))).toEqual(plan);
+  });
+
+  it('restores a machine saved without a state (an older run) as started', () => {
+    const older: Record<string, unknown> = { ...machine };
+    delete older.state;
+    const plan = parseRestorePlan(JSON.stringify({ kind: 'machines', target, machines: [older] }));
+    expect(plan?.kind === 'machines' ? plan.machines[0]?.state : undefined).toBe('started');
   });
 
   it.each([

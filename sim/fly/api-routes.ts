@@ -124,9 +124,11 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
   },
 
   Machines_delete(context, request) {
-    const machine = liveMachineOf(context, request);
-    requireLease(machine, request);
     const force = request.query.get('force') === 'true';
+    // A forced destroy is how flyctl gets rid of a machine on an unreachable host (flyctl
+    // machines_deploymachinesapp.go `updateMachineByReplace`, strategy_bluegreen.go `hostIsOk`).
+    const machine = force ? existingMachineOf(context, request) : liveMachineOf(context, request);
+    requireLease(machine, request);
     if (!force && ['started', 'starting', 'replacing'].includes(machine.state)) {
       throw new FlyApiError(
         412,
@@ -176,8 +178,12 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
 
   async Machines_wait(context, request) {
     const machine = machineOf(context, request);
-    const state = request.query.get('state') ?? 'started';
-    const instanceId = request.query.get('instance_id') ?? undefined;
+    // Repeated or comma-separated states (OpenAPI; fly-go flaps_machines_wait.go sends them
+    // repeated); `version` is the current name of the deprecated `instance_id`.
+    const wanted = request.query.getAll('state').flatMap((value) => value.split(','));
+    const states = wanted.filter(Boolean).length > 0 ? wanted.filter(Boolean) : ['started'];
+    const instanceId =
+      request.query.get('version') ?? request.query.get('instance_id') ?? undefined;
     const seconds = Math.min(
       MAX_WAIT_TIMEOUT_S,
       Math.max(1, Number(request.query.get('timeout') ?? DEFAULT_WAIT_TIMEOUT_S)),
@@ -185,13 +191,13 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
     if (instanceId !== undefined && !machine.versions.some((v) => v.version === instanceId)) {
       throw new FlyApiError(400, `invalid instance_id ${instanceId} for machine ${machine.id}`);
     }
-    if (await machine.waitFor(state, instanceId, seconds * 1000)) {
+    if (await machine.waitFor(states, instanceId, seconds * 1000)) {
       return ok({ ok: true, state: machine.state, version: machine.instanceId });
     }
     throw new FlyApiError(
       408,
-      `deadline_exceeded: machine ${machine.id} did not reach state ${state} within ${seconds}s ` +
-        `(now ${machine.state})`,
+      `deadline_exceeded: machine ${machine.id} did not reach state ${states.join(',')} within ` +
+        `${seconds}s (now ${machine.state})`,
     );
   },
 
@@ -286,10 +292,21 @@ function machineOf(context: RouteContext, request: RouteRequest): FlyMachine {
   const app = appOf(context, request);
   const machine = app.machines.find((m) => m.id === request.params.machine_id);
   if (!machine) throw new FlyApiError(404, 'machine not found');
+  if (Date.now() - machine.createdAtMs < app.createVisibilityLagMs) {
+    throw new FlyApiError(404, 'machine not found');
+  }
   return machine;
 }
 
 function liveMachineOf(context: RouteContext, request: RouteRequest): FlyMachine {
+  const machine = existingMachineOf(context, request);
+  if (machine.hostUnreachable) {
+    throw new FlyApiError(503, `unavailable: the host of machine ${machine.id} is unreachable`);
+  }
+  return machine;
+}
+
+function existingMachineOf(context: RouteContext, request: RouteRequest): FlyMachine {
   const machine = machineOf(context, request);
   if (machine.state === 'destroyed' || machine.state === 'destroying') {
     throw new FlyApiError(

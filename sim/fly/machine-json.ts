@@ -8,6 +8,17 @@ export function machineJson(machine: FlyMachine, includeLease = false): Record<s
     output: check.output,
     updated_at: check.updatedAt,
   }));
+  // flaps still adds synthetic `bg_deployments_compat*` checks for old flyctl builds (fly-go
+  // machine_types.go `RemoveCompatChecks`); their status is up to the test.
+  const services = machine.config.services;
+  if (machine.compatChecks !== undefined && Array.isArray(services) && services.length > 0) {
+    checks.push({
+      name: 'bg_deployments_compat_http',
+      status: machine.compatChecks,
+      output: 'synthetic check for older flyctl versions',
+      updated_at: machine.updatedAt,
+    });
+  }
   const lease = machine.leaseActive();
   return {
     id: machine.id,
@@ -16,7 +27,11 @@ export function machineJson(machine: FlyMachine, includeLease = false): Record<s
     region: machine.region,
     instance_id: machine.instanceId,
     private_ip: machine.privateIp,
-    config: machine.config,
+    // A machine whose host is unreachable has only a partial config, under another key (fly-go
+    // machine_types.go `IncompleteConfig`, `GetConfig`): not fit to clone or recreate it.
+    ...(machine.hostUnreachable
+      ? { incomplete_config: partialConfig(machine.config) }
+      : { config: machine.config }),
     image_ref: {
       registry: machine.image.registry,
       repository: machine.image.repository,
@@ -28,7 +43,7 @@ export function machineJson(machine: FlyMachine, includeLease = false): Record<s
     updated_at: machine.updatedAt,
     events: machine.events,
     ...(checks.length > 0 ? { checks } : {}),
-    host_status: 'ok',
+    host_status: machine.hostUnreachable ? 'unreachable' : 'ok',
     ...(machine.cordoned ? { cordoned: true } : {}),
     ...(includeLease && lease
       ? {
@@ -40,6 +55,11 @@ export function machineJson(machine: FlyMachine, includeLease = false): Record<s
         }
       : {}),
   };
+}
+
+/** What a host-unreachable answer still knows: the image and metadata, nothing to run it. */
+function partialConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return { image: config.image, metadata: config.metadata };
 }
 
 /** Fly wraps a lease in `{status, data}`; the nonce is `data.nonce`. */

@@ -13,7 +13,23 @@ export interface FlyAppOptions {
   readonly machines?: number;
   /** Deployed blue/green: seeded releases must declare health checks (Fly requires them). */
   readonly bluegreen?: boolean;
+  /** Machines `seedRelease` creates in the `worker` process group (fly.toml [processes]). */
+  readonly workers?: number;
+  /** Each worker gets a standby (`config.standbys`), created but not started, as `fly deploy
+   * --ha` makes them for groups without services. */
+  readonly standbys?: boolean;
+  /** How often the proxy's autostop round runs (Fly: every few minutes); 0: never. */
+  readonly autoStopEveryMs?: number;
+  /** Synthetic `bg_deployments_compat` checks flaps adds to machines with services, with
+   * this status (fly-go machine_types.go `RemoveCompatChecks` strips them); default none. */
+  readonly compatChecks?: 'passing' | 'warning' | 'critical';
+  /** For this long after its creation a machine reads as 404, "not visible yet" (flyctl
+   * leasable_machine.go `WaitForState` retries that for a machine it just created). */
+  readonly createVisibilityLagMs?: number;
 }
+
+/** Fly's proxy runs its autostop round every few minutes; tests ask for faster rounds. */
+const DEFAULT_AUTOSTOP_EVERY_MS = 5 * 60_000;
 
 export interface FlyApp {
   readonly id: string;
@@ -21,6 +37,10 @@ export interface FlyApp {
   readonly regions: readonly string[];
   readonly machineCount: number;
   readonly bluegreen: boolean;
+  readonly workers: number;
+  readonly standbys: boolean;
+  readonly compatChecks: FlyAppOptions['compatChecks'];
+  createVisibilityLagMs: number;
   readonly proxy: FlyProxy;
   /** Every machine ever created, destroyed ones included (the API can list them). */
   readonly machines: FlyMachine[];
@@ -57,6 +77,7 @@ export class FlyPlatform {
     const proxy = await FlyProxy.start(
       () => machines,
       (line) => this.log(`${name} ${line}`),
+      options.autoStopEveryMs ?? DEFAULT_AUTOSTOP_EVERY_MS,
     );
     const app: FlyApp = {
       id: name,
@@ -64,6 +85,10 @@ export class FlyPlatform {
       regions: options.regions?.length ? [...options.regions] : ['ams', 'fra'],
       machineCount: options.machines ?? 3,
       bluegreen: options.bluegreen ?? false,
+      workers: options.workers ?? 0,
+      standbys: options.standbys ?? false,
+      compatChecks: options.compatChecks,
+      createVisibilityLagMs: options.createVisibilityLagMs ?? 0,
       proxy,
       machines,
     };
@@ -80,6 +105,7 @@ export class FlyPlatform {
       spec.image,
       { appName: app.name, registry: this.registry, log: this.log, onChange: () => undefined },
     );
+    machine.compatChecks = app.compatChecks;
     machine.cordoned = spec.skipServiceRegistration ?? false;
     app.machines.push(machine);
     if (!spec.skipLaunch) await machine.start();

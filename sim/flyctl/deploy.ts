@@ -14,10 +14,23 @@ import { buildAndPush, resolveImage } from './image-build.js';
 import type { PushedImage } from './image-build.js';
 import { FlyctlError, MachinesClient } from './machines-client.js';
 import type { MachineJson } from './machines-client.js';
+import {
+  acquireLease,
+  destroy,
+  releaseLease,
+  updateMachine,
+  waitHealthy,
+  waitStarted,
+  waitState,
+} from './machine-ops.js';
+import type { Out, Plan } from './machine-ops.js';
 
 export interface DeployEnv {
   readonly cwd: string;
+  /** The Machines API base (FLY_FLAPS_BASE_URL). */
   readonly apiUrl: string;
+  /** The simulator's registry and builder. */
+  readonly registryUrl: string;
   readonly token: string;
   readonly githubSha: string | undefined;
   readonly emitReleaseJson: boolean;
@@ -25,34 +38,20 @@ export interface DeployEnv {
   readonly failAfterMachines: number | undefined;
   /** FLY_SIM_STAY_ON_OLD_IMAGE: this machine (by index) silently keeps the old image. */
   readonly stayOnOldImage: number | undefined;
+  /** Each of bluegreen's two late waits (flyctl: 10 s). */
+  readonly bluegreenWaitMs: number;
+  /** FLY_SIM_CHANGE_NOTHING: exit 0 with no machine changed and no release line, as a flyctl
+   * older than v0.4.56 (no release line at all) whose rollout did not happen. */
+  readonly changeNothing: boolean;
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
-const HEALTH_POLL_MS = 250;
-const MAX_WAIT_CALL_S = 60;
 const STRATEGIES: readonly string[] = ['rolling', 'canary', 'bluegreen', 'immediate'];
 const HELPER_GROUPS = new Set([
   'fly_app_release_command',
   'fly_app_console',
   'fly_app_test_machine_command',
 ]);
-
-type Out = (line: string) => void;
-
-interface Plan {
-  readonly client: MachinesClient;
-  readonly app: string;
-  readonly toml: FlyToml | undefined;
-  readonly image: PushedImage;
-  readonly releaseId: string;
-  readonly version: number;
-  readonly waitTimeoutMs: number;
-  readonly env: DeployEnv;
-  readonly out: Out;
-  readonly detach: boolean;
-  /** Machines updated so far (for FLY_SIM_FAIL_AFTER_MACHINES). */
-  updated: number;
-}
 
 export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promise<void> {
   out('==> Verifying app config');
@@ -93,10 +92,16 @@ export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promis
     out,
     detach: args.detach,
     updated: 0,
+    refreshers: new Map(),
   };
   out(`Watch your deployment at https://fly.io/apps/${app}/monitoring`);
   out('');
   out('-------');
+  if (env.changeNothing) {
+    out('-------');
+    out(`Visit your newly deployed app at https://${app}.fly.dev/`);
+    return;
+  }
   if (machines.length === 0) {
     out('No machines in group app, launching a new machine');
     await createFirstMachine(plan);
@@ -149,7 +154,7 @@ async function obtainImage(
   if (args.image) {
     out(`==> Fetching image`);
     out(`Searching for image '${args.image}' remotely...`);
-    const image = await resolveImage(env.apiUrl, authorization, args.image);
+    const image = await resolveImage(env.registryUrl, authorization, args.image);
     out(`image found: ${image.digest}`);
     return image;
   }
@@ -158,7 +163,7 @@ async function obtainImage(
   const label = args.imageLabel ?? `deployment-${ulid()}`;
   const labels: Record<string, string> = {};
   if (env.githubSha) labels.GH_SHA = env.githubSha;
-  const image = await buildAndPush(env.apiUrl, authorization, app, label, env.cwd, labels);
+  const image = await buildAndPush(env.registryUrl, authorization, app, label, env.cwd, labels);
   out('--> Building image done');
   out('==> Pushing image to fly');
   out(`image: registry.fly.io/${app}:${label}`);
@@ -166,9 +171,12 @@ async function obtainImage(
   return image;
 }
 
+/** The machine's new config: built from fly.toml for its own process group, keeping its
+ * guest and standbys (flyctl machines_launchinput.go `launchInputForUpdate` builds it with
+ * `ToMachineConfig(processGroup, origConfig)`, dropping standbys once the group has services). */
 function newConfig(plan: Plan, base: MachineJson | undefined): Record<string, unknown> {
   const guest = base?.config.guest;
-  return machineConfig(
+  const config = machineConfig(
     plan.toml,
     {
       image: `${plan.image.registry}/${plan.image.repository}:${plan.image.tag}`,
@@ -176,7 +184,25 @@ function newConfig(plan: Plan, base: MachineJson | undefined): Record<string, un
       releaseVersion: plan.version,
     },
     typeof guest === 'object' && guest !== null ? (guest as Record<string, unknown>) : undefined,
+    base === undefined ? 'app' : groupOf(base),
   );
+  const standbys = base?.config.standbys;
+  if (Array.isArray(standbys) && standbys.length > 0 && config.services === undefined) {
+    config.standbys = standbys;
+    (config.env as Record<string, string>).FLY_STANDBY_FOR = standbys.join(',');
+  }
+  return config;
+}
+
+function groupOf(machine: MachineJson): string {
+  const group = (machine.config.metadata as Record<string, unknown> | undefined)?.fly_process_group;
+  return typeof group === 'string' && group !== '' ? group : 'app';
+}
+
+/** flyctl machines_launchinput.go `shouldSkipLaunch`: a machine that was not started,
+ * starting or failed (a stopped, suspended or standby one) is updated without being started. */
+function skipsLaunch(machine: MachineJson): boolean {
+  return !['started', 'starting', 'failed'].includes(machine.state);
 }
 
 async function updateEach(
@@ -187,26 +213,40 @@ async function updateEach(
   const label = noWait ? 'immediate' : 'rolling';
   plan.out(`Updating existing machines in '${plan.app}' with ${label} strategy`);
   plan.out('');
-  for (const [index, machine] of machines.entries()) {
+  // Sorted by id, so a retry goes in the same order (flyctl plan.go `updateMachinesWRecovery`).
+  const sorted = [...machines].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const [index, machine] of sorted.entries()) {
     if (plan.env.failAfterMachines !== undefined && plan.updated >= plan.env.failAfterMachines) {
       throw new FlyctlError(
         `failed to update machine ${machine.id}: failed_precondition: unable to update ` +
           'machine configuration (simulated by FLY_SIM_FAIL_AFTER_MACHINES)',
       );
     }
-    const tag = `[${index + 1}/${machines.length}] Machine ${machine.id} [app]`;
+    const tag = `[${index + 1}/${machines.length}] Machine ${machine.id} [${groupOf(machine)}]`;
     if (plan.env.stayOnOldImage === index) {
       // The flyctl bug the action has to catch: success reported, nothing changed.
       plan.out(` ✔ ${tag} update finished: success`);
       plan.updated += 1;
       continue;
     }
+    if (machine.host_status !== undefined && machine.host_status !== 'ok') {
+      await replaceMachine(plan, machine, tag);
+      plan.updated += 1;
+      continue;
+    }
     plan.out(`  ${tag} Updating`);
     const nonce = await acquireLease(plan, machine.id);
     try {
-      const updated = await updateMachine(plan, machine, nonce);
+      const config = newConfig(plan, machine);
+      const skipLaunch = skipsLaunch(machine);
+      const updated = await updateMachine(plan, machine, config, skipLaunch, nonce);
       plan.updated += 1;
-      if (!noWait) {
+      if (skipLaunch && !noWait) {
+        // Updated but not started: flyctl waits for a resting state only (plan.go
+        // `updateMachineWChecks`, "Don't wait for SkipLaunch machines" to start).
+        plan.out(`  ${tag} Waiting for machine to reach a good state`);
+        await waitState(plan, machine.id, updated.instance_id, ['stopped', 'started', 'suspended']);
+      } else if (!noWait) {
         plan.out(`  ${tag} Waiting for machine to start`);
         await waitStarted(plan, machine.id, updated.instance_id);
         plan.out(`  ${tag} Waiting for health checks`);
@@ -222,24 +262,58 @@ async function updateEach(
   }
 }
 
+/** A machine whose host is unreachable is replaced: destroyed (forced), then launched anew
+ * with a lease for the whole --wait-timeout, released when it is up (flyctl
+ * machines_launchinput.go `launchInputForUpdate`, machines_deploymachinesapp.go
+ * `updateMachineByReplace`). Interrupted, the lease stays until it expires. */
+async function replaceMachine(plan: Plan, machine: MachineJson, tag: string): Promise<void> {
+  plan.out(`  ${tag} Replacing: its host is unreachable`);
+  await plan.client.call('DELETE', `/machines/${machine.id}?force=true`);
+  const { json } = await plan.client.call('POST', '/machines', {
+    body: {
+      config: newConfig(plan, machine),
+      region: machine.region,
+      lease_ttl: Math.ceil(plan.waitTimeoutMs / 1000),
+    },
+  });
+  const created = json as MachineJson & { nonce?: string };
+  plan.out(`  ${tag} Replaced by ${created.id}`);
+  await waitStarted(plan, created.id, created.instance_id);
+  await waitHealthy(plan, created.id);
+  if (created.nonce !== undefined) await releaseLease(plan, created.id, created.nonce);
+}
+
 async function canary(plan: Plan, first: MachineJson | undefined): Promise<void> {
   plan.out(`Creating canary machine for group app`);
   const config = newConfig(plan, first);
   (config.metadata as Record<string, string>).fly_canary = 'true';
+  // Leased for the whole --wait-timeout, like every machine flyctl creates (flyctl
+  // machines_deploymachinesapp.go `spawnMachineInGroup`); an interrupted flyctl leaves it held.
   const { json } = await plan.client.call('POST', '/machines', {
-    body: { config, region: first?.region ?? plan.toml?.primaryRegion ?? 'ams' },
+    body: {
+      config,
+      region: first?.region ?? plan.toml?.primaryRegion ?? 'ams',
+      lease_ttl: Math.ceil(plan.waitTimeoutMs / 1000),
+    },
   });
-  const machine = json as MachineJson;
+  const machine = json as MachineJson & { nonce?: string };
   plan.out(`  Machine ${machine.id} [app] canary created`);
   await waitStarted(plan, machine.id, machine.instance_id);
   await waitHealthy(plan, machine.id);
   plan.out(`  Machine ${machine.id} [app] canary is healthy, destroying it`);
-  await destroy(plan, machine.id);
+  await destroy(plan, machine.id, machine.nonce);
 }
 
 async function bluegreen(plan: Plan, blue: readonly MachineJson[]): Promise<void> {
   plan.out(`Updating existing machines in '${plan.app}' with bluegreen strategy`);
   plan.out('');
+  // flyctl strategy_bluegreen.go `DetectMultipleImageVersions`: refuses a mixed start.
+  const images = new Set(blue.map((machine) => machine.image_ref?.digest ?? ''));
+  if (images.size > 1) {
+    throw new FlyctlError(
+      'found multiple image versions; run `fly deploy` with the rolling strategy first',
+    );
+  }
   const configs = blue.map((machine) => newConfig(plan, machine));
   if (!configs.every(hasChecks)) {
     throw new FlyctlError(
@@ -275,10 +349,30 @@ async function bluegreen(plan: Plan, blue: readonly MachineJson[]): Promise<void
   }
   plan.out('Marking green machines as ready');
   for (const machine of green) await plan.client.call('POST', `/machines/${machine.id}/uncordon`);
-  plan.out('Destroying all blue machines');
-  for (const machine of blue) await destroy(plan, machine.id);
+  await retireBlue(plan, blue);
   plan.updated = green.length;
   plan.out('Deployment Complete');
+}
+
+/** Bluegreen's late phase (flyctl strategy_bluegreen.go `Deploy`): a wait, blue cordoned
+ * (`CordonBlueMachines`), a wait, blue stopped and waited for (`StopBlueMachines`), then
+ * destroyed (`DestroyBlueMachines`). flyctl waits 10 s twice; FLY_SIM_BLUEGREEN_WAIT_MS
+ * shortens that for tests. Green is left alone from here on, whatever fails. */
+async function retireBlue(plan: Plan, blue: readonly MachineJson[]): Promise<void> {
+  await sleep(plan.env.bluegreenWaitMs);
+  plan.out('Cordoning all blue machines');
+  for (const machine of blue) {
+    await plan.client.call('POST', `/machines/${machine.id}/cordon`);
+    plan.out(`  Machine ${machine.id} cordoned`);
+  }
+  await sleep(plan.env.bluegreenWaitMs);
+  plan.out('Stopping all blue machines');
+  for (const machine of blue) await plan.client.call('POST', `/machines/${machine.id}/stop`);
+  for (const machine of blue) {
+    await waitState(plan, machine.id, machine.instance_id, ['stopped']);
+  }
+  plan.out('Destroying all blue machines');
+  for (const machine of blue) await destroy(plan, machine.id);
 }
 
 async function createFirstMachine(plan: Plan): Promise<void> {
@@ -293,90 +387,6 @@ async function createFirstMachine(plan: Plan): Promise<void> {
 }
 
 /** Destroys a machine and waits (bounded) until it is gone. */
-async function destroy(plan: Plan, id: string): Promise<void> {
-  await plan.client.call('DELETE', `/machines/${id}?force=true`);
-  const deadline = Date.now() + plan.waitTimeoutMs;
-  while (Date.now() < deadline) {
-    const left = Math.ceil((deadline - Date.now()) / 1000);
-    const query = `state=destroyed&timeout=${Math.max(1, Math.min(MAX_WAIT_CALL_S, left))}`;
-    const { status } = await plan.client.call('GET', `/machines/${id}/wait?${query}`, {
-      accept: [408],
-    });
-    if (status === 200) return;
-  }
-  throw new FlyctlError(`timeout reached waiting for machine ${id} to be destroyed`);
-}
-
-async function acquireLease(plan: Plan, id: string): Promise<string> {
-  const ttl = Math.ceil(plan.waitTimeoutMs / 1000) + 60;
-  try {
-    const { json } = await plan.client.call('POST', `/machines/${id}/lease`, {
-      body: { ttl, description: `flyctl deploy ${plan.releaseId}` },
-    });
-    const data = (json as { data?: { nonce?: unknown } }).data;
-    if (typeof data?.nonce !== 'string') throw new FlyctlError('lease answer has no nonce');
-    return data.nonce;
-  } catch (error) {
-    throw new FlyctlError(`failed to obtain lease on machine ${id}: ${errorText(error)}`);
-  }
-}
-
-async function releaseLease(plan: Plan, id: string, nonce: string): Promise<void> {
-  try {
-    await plan.client.call('DELETE', `/machines/${id}/lease`, { nonce, accept: [404] });
-  } catch (error) {
-    plan.out(`WARN failed to release lease for machine ${id}: ${errorText(error)}`);
-  }
-}
-
-async function updateMachine(
-  plan: Plan,
-  machine: MachineJson,
-  nonce: string,
-): Promise<MachineJson> {
-  const { json } = await plan.client.call('POST', `/machines/${machine.id}`, {
-    body: { config: newConfig(plan, machine), region: machine.region },
-    nonce,
-  });
-  return json as MachineJson;
-}
-
-async function waitStarted(plan: Plan, id: string, instanceId: string): Promise<void> {
-  const deadline = Date.now() + plan.waitTimeoutMs;
-  for (;;) {
-    const left = Math.ceil((deadline - Date.now()) / 1000);
-    if (left <= 0) {
-      throw new FlyctlError(`timeout reached waiting for machine ${id} to start`);
-    }
-    const query = new URLSearchParams({
-      state: 'started',
-      instance_id: instanceId,
-      timeout: String(Math.min(MAX_WAIT_CALL_S, left)),
-    });
-    const { status } = await plan.client.call('GET', `/machines/${id}/wait?${query.toString()}`, {
-      accept: [408],
-    });
-    if (status === 200) return;
-  }
-}
-
-async function waitHealthy(plan: Plan, id: string): Promise<void> {
-  const deadline = Date.now() + plan.waitTimeoutMs;
-  let last: MachineJson | undefined;
-  while (Date.now() < deadline) {
-    last = await plan.client.get(id);
-    const checks = last.checks ?? [];
-    const passing = checks.filter((check) => check.status === 'passing').length;
-    if (last.state === 'started' && passing === checks.length) return;
-    await sleep(HEALTH_POLL_MS);
-  }
-  const summary = (last?.checks ?? []).map((c) => `${c.name}: ${c.status} ${c.output ?? ''}`);
-  throw new FlyctlError(
-    `timeout reached waiting for health checks to pass for machine ${id} ` +
-      `(state ${last?.state ?? 'unknown'}): ${summary.join('; ')}`,
-  );
-}
-
 function isAppMachine(machine: MachineJson): boolean {
   const metadata = (machine.config.metadata ?? {}) as Record<string, unknown>;
   return (

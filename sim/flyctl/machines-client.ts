@@ -12,7 +12,9 @@ export interface MachineJson {
   readonly state: string;
   readonly region: string;
   readonly instance_id: string;
+  /** `config`, or `incomplete_config` when the host is unreachable (see `readMachine`). */
   readonly config: Record<string, unknown>;
+  readonly host_status?: string;
   readonly image_ref?: { readonly digest?: string };
   readonly checks?: ReadonlyArray<{ name: string; status: string; output?: string }>;
 }
@@ -74,12 +76,18 @@ export class MachinesClient {
 
   async list(): Promise<MachineJson[]> {
     const { json } = await this.call('GET', '/machines');
-    return Array.isArray(json) ? (json as MachineJson[]) : [];
+    return Array.isArray(json) ? json.map(readMachine) : [];
   }
 
   async get(id: string): Promise<MachineJson> {
-    return (await this.call('GET', `/machines/${id}`)).json as MachineJson;
+    return readMachine((await this.call('GET', `/machines/${id}`)).json);
   }
+}
+
+/** fly-go machine_types.go `GetConfig`: the config, else the incomplete one. */
+function readMachine(value: unknown): MachineJson {
+  const raw = value as MachineJson & { incomplete_config?: Record<string, unknown> };
+  return { ...raw, config: raw.config ?? raw.incomplete_config ?? {} };
 }
 
 function parseJson(text: string): unknown {

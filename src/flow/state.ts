@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { State } from '../settings/names.js';
 import type { Release, RestorePlan } from '../platforms/platform.js';
 import { parseRestorePlan, parseSavedRelease } from '../platforms/restore-plan.js';
+import { parsePlanFileRef, readPlanFile, writePlanFile } from './plan-file.js';
 
 /**
  * Where main was. `deploying`: the platform may have changed and nothing is verified yet —
@@ -23,9 +24,19 @@ export function saveStage(stage: Stage): void {
   core.saveState(State.Stage, stage);
 }
 
-/** The restore plan as a value, under the `target` key (the plan carries its target). */
-export function savePlan(plan: RestorePlan): void {
-  core.saveState(State.Target, JSON.stringify(plan));
+/** The restore plan as a value, under the `target` key (the plan carries its target); in a
+ * file under RUNNER_TEMP when the runner has one, the state holding its path and checksum. */
+export function savePlan(plan: RestorePlan, env: NodeJS.ProcessEnv = process.env): void {
+  const text = JSON.stringify(plan);
+  const dir = env.RUNNER_TEMP;
+  const saved = dir ? JSON.stringify(writePlanFile(text, dir, String(process.pid))) : text;
+  core.saveState(State.Target, saved);
+}
+
+/** The plan text main saved: from its file when the state names one. */
+function planText(saved: string): string | undefined {
+  const ref = parsePlanFileRef(saved);
+  return ref === undefined ? saved : readPlanFile(ref);
 }
 
 export function saveRelease(release: Release): void {
@@ -46,7 +57,7 @@ export function loadState(): SavedState {
   const plan = core.getState(State.Target);
   return {
     stage: stage === 'deploying' || stage === 'settled' ? stage : undefined,
-    plan: plan === '' ? undefined : (parseRestorePlan(plan) ?? 'unreadable'),
+    plan: plan === '' ? undefined : (parseRestorePlan(planText(plan) ?? '') ?? 'unreadable'),
     release: parseRelease(core.getState(State.Release)),
   };
 }

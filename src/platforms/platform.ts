@@ -46,6 +46,10 @@ export interface SavedMachine {
   readonly digest: string | undefined;
   /** What names its release (the image pinned by digest, else the config image). */
   readonly image: string;
+  /** Fly state before the deploy: one not running is put back without being started. */
+  readonly state: string;
+  /** Fly sent only a partial config (host unreachable): never sent back, never recreated. */
+  readonly incompleteConfig?: boolean;
 }
 
 /** What `rollback` does to make `target` live again. */

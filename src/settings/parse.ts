@@ -2,6 +2,7 @@
 // what is allowed (the caller names the input and quotes the value).
 import { parse as parseShellWords } from 'shell-quote';
 import type { NeedsEntry } from '../gate/gate.js';
+import { checkFlyctlArgs } from '../platforms/fly/flyctl-args.js';
 import type { StatusRange } from '../verify/health.js';
 
 /** Parses `expected-status`: a list of codes and ranges, e.g. `200-299`, `200,204 301-302`. */
@@ -151,10 +152,6 @@ export function positiveInt(value: string, max: number): number | string {
   return number;
 }
 
-// Arguments the action sets itself, or that would defeat its checks: `--detach` returns before
-// the machines are judged, `immediate` reports success for a broken app.
-const RESERVED_FLYCTL_ARGS = /^(--app|-a|--config|-c|--image|-i|--detach|--yes|-y)(=|$)/;
-
 /** Splits `flyctl-args` like a shell, without one: operators and substitutions are refused. */
 export function parseFlyctlArgs(value: string): string[] | string {
   const words: string[] = [];
@@ -162,15 +159,8 @@ export function parseFlyctlArgs(value: string): string[] | string {
     if (typeof entry !== 'string') return 'contains shell operators or comments; pass plain words';
     if (/[$`]/.test(entry)) return `'${entry}' contains $ or \`; no substitution happens here`;
     if (/[\p{Cc}]/u.test(entry)) return 'contains a control character';
-    if (RESERVED_FLYCTL_ARGS.test(entry)) {
-      return `'${entry}' is set by the action (use the app, fly-config and image inputs)`;
-    }
     words.push(entry);
   }
-  const strategy = words.findIndex((word) => /^--strategy(=|$)/.test(word));
-  if (strategy >= 0) {
-    const chosen = words[strategy]?.split('=')[1] ?? words[strategy + 1];
-    if (chosen === 'immediate') return "'--strategy immediate' exits 0 on a broken app";
-  }
-  return words;
+  // Read as flyctl reads them (pflag), refused when they change what or where is deployed.
+  return checkFlyctlArgs(words).problem ?? words;
 }

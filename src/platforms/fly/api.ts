@@ -15,6 +15,10 @@ export interface FlyApiTiming {
   /** Attempts to take a lease someone else holds (409), and the wait between them. */
   readonly leaseAttempts: number;
   readonly leaseRetryMs: number;
+  /** How long a lease someone else holds is waited for: flyctl holds 13 s on machines it
+   * updates in place and its whole --wait-timeout (5 min) on those it creates or replaces,
+   * longer when it was interrupted (internal/machine/leasable_machine.go). */
+  readonly leaseWaitMs: number;
   /** `timeout` of one wait request, in seconds; Fly allows up to 60. */
   readonly waitRequestSeconds: number;
 }
@@ -99,6 +103,7 @@ export class FlyApi {
 
   /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
   async lease(id: string, ttlSeconds: number): Promise<string> {
+    const deadline = this.timing.now() + this.timing.leaseWaitMs;
     for (let attempt = 1; ; attempt += 1) {
       await this.pacer.take(`${id}:lease`);
       try {
@@ -121,13 +126,17 @@ export class FlyApi {
           this.heldLeases.get(id) ??
           (this.uncertainLeases.has(id) ? await this.ownLeaseNonce(id) : undefined);
         if (own !== undefined) return own;
-        if (attempt >= this.timing.leaseAttempts) {
-          throw new Error(
-            `machine ${id} is leased by someone else (another deploy or \`fly\` command?); ` +
-              `still held after ${attempt} attempts`,
-          );
-        }
-        await this.timing.sleep(this.timing.leaseRetryMs);
+        const holder = await this.leaseHolder(id);
+        const left = deadline - this.timing.now();
+        const expiresIn = holder === undefined ? undefined : holder.expiresAtMs - this.timing.now();
+        // Wait while the holder's lease ends within the budget (it may be renewed: look again).
+        const worthWaiting =
+          expiresIn === undefined
+            ? attempt < this.timing.leaseAttempts
+            : expiresIn <= left && left > 0;
+        if (!worthWaiting) throw new Error(leaseHeldMessage(id, holder, this.timing.leaseWaitMs));
+        const pause = expiresIn === undefined ? this.timing.leaseRetryMs : expiresIn + 500;
+        await this.timing.sleep(Math.max(0, Math.min(pause, left)));
       }
     }
   }
@@ -145,10 +154,12 @@ export class FlyApi {
     id: string,
     config: Readonly<Record<string, unknown>>,
     nonce: string,
+    skipLaunch = false,
   ): Promise<FlyMachine> {
     await this.pacer.take(`${id}:update`);
     const response = await this.call('POST', this.machinePath(id), {
-      body: { config },
+      // skip_launch: updated but left stopped, as flyctl does with a machine not running.
+      body: skipLaunch ? { config, skip_launch: true } : { config },
       headers: { 'fly-machine-lease-nonce': nonce },
     });
     return parseMachine(response.body);
@@ -159,6 +170,22 @@ export class FlyApi {
       body: { config, region },
     });
     return parseMachine(response.body);
+  }
+
+  /** Puts a cordoned machine back in the proxy's rotation. */
+  async uncordon(id: string, nonce: string): Promise<void> {
+    await this.pacer.take(`${id}:uncordon`);
+    await this.call('POST', `${this.machinePath(id)}/uncordon`, {
+      headers: { 'fly-machine-lease-nonce': nonce },
+    });
+  }
+
+  /** Starts a stopped machine. */
+  async start(id: string, nonce: string): Promise<void> {
+    await this.pacer.take(`${id}:start`);
+    await this.call('POST', `${this.machinePath(id)}/start`, {
+      headers: { 'fly-machine-lease-nonce': nonce },
+    });
   }
 
   /** Destroys a machine, stopping it if it runs; one already gone counts as destroyed. */
@@ -176,13 +203,28 @@ export class FlyApi {
 
   /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
    * ran out, so that repeats until `deadline` (clock of `timing.now`). */
-  async waitStarted(id: string, instanceId: string, deadline: number): Promise<void> {
+  async waitStarted(
+    id: string,
+    instanceId: string,
+    deadline: number,
+    justCreated = false,
+  ): Promise<void> {
+    await this.waitState(id, instanceId, ['started'], deadline, justCreated);
+  }
+
+  /** Like `waitStarted`, for any of `states` (the wait takes them repeated). A machine just
+   * created may answer 404 for a moment: "not visible yet", waited out as flyctl does
+   * (internal/machine/leasable_machine.go `WaitForState` with `WithJustCreated`). */
+  async waitState(
+    id: string,
+    instanceId: string,
+    states: readonly string[],
+    deadline: number,
+    justCreated = false,
+  ): Promise<void> {
     const seconds = this.timing.waitRequestSeconds;
-    const query = new URLSearchParams({
-      state: 'started',
-      instance_id: instanceId,
-      timeout: String(seconds),
-    });
+    const query = new URLSearchParams({ version: instanceId, timeout: String(seconds) });
+    for (const state of states) query.append('state', state);
     const maxRequests = Math.ceil((deadline - this.timing.now()) / (seconds * 1000)) + 1;
     for (let count = 0; count < Math.max(1, maxRequests); count += 1) {
       await this.pacer.take(`${id}:wait`);
@@ -192,11 +234,13 @@ export class FlyApi {
         });
         return;
       } catch (error) {
-        if (!(error instanceof HttpError && error.status === 408)) throw error;
+        const notVisibleYet = justCreated && error instanceof HttpError && error.status === 404;
+        if (!(error instanceof HttpError && error.status === 408) && !notVisibleYet) throw error;
+        if (notVisibleYet) await this.timing.sleep(this.timing.leaseRetryMs);
       }
       if (this.timing.now() >= deadline) break;
     }
-    throw new Error(`machine ${id} did not reach 'started' in time`);
+    throw new Error(`machine ${id} did not reach '${states.join("' or '")}' in time`);
   }
 
   /** Earlier configs of a machine, newest first. */
@@ -215,25 +259,61 @@ export class FlyApi {
     return versions.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
   }
 
+  /** Who holds the lease on `id` and until when, if Fly says. */
+  private async leaseHolder(id: string): Promise<LeaseHolder | undefined> {
+    const data = await this.readLease(id);
+    const expiresAt = data?.expires_at;
+    if (typeof expiresAt !== 'number') return undefined;
+    return {
+      owner: typeof data?.owner === 'string' ? data.owner : 'someone',
+      description: typeof data?.description === 'string' ? data.description : '',
+      expiresAtMs: expiresAt * 1000,
+    };
+  }
+
   /** The nonce of the lease held on `id` when this client took it, else undefined. */
   private async ownLeaseNonce(id: string): Promise<string | undefined> {
-    let body: unknown;
-    try {
-      ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
-    } catch {
-      return undefined;
-    }
-    const lease = asRecord(body);
-    const data = asRecord(lease?.data) ?? lease;
+    const data = await this.readLease(id);
     const nonce = data?.nonce;
     return data?.description === this.leaseDescription && typeof nonce === 'string' && nonce !== ''
       ? nonce
       : undefined;
   }
 
+  /** The lease on `id` as Fly shows it (wrapped in `data` or not); undefined when unreadable. */
+  private async readLease(id: string): Promise<Record<string, unknown> | undefined> {
+    let body: unknown;
+    try {
+      ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
+    } catch {
+      return undefined;
+    }
+    return asRecord(asRecord(body)?.data) ?? asRecord(body);
+  }
+
   private machinePath(id: string): string {
     return `${this.appPath}/machines/${encodeURIComponent(id)}`;
   }
+}
+
+interface LeaseHolder {
+  readonly owner: string;
+  readonly description: string;
+  readonly expiresAtMs: number;
+}
+
+/** Names who holds the lease, what for, and until when, and how to end it. */
+function leaseHeldMessage(id: string, holder: LeaseHolder | undefined, waitMs: number): string {
+  const who =
+    holder === undefined
+      ? 'someone else (another deploy or `fly` command?)'
+      : `${holder.owner}${holder.description === '' ? '' : ` ("${holder.description}")`} ` +
+        `until ${new Date(holder.expiresAtMs).toISOString()}`;
+  return (
+    `machine ${id} is leased by ${who}, past the ${Math.round(waitMs / 1000)} s this waits; ` +
+    `see \`fly machine leases view ${id}\`, and clear it with \`fly machine leases clear ${id}\` ` +
+    'once nothing uses it'
+  );
 }
 
 /** Fly has answered leases with the nonce at the top level and wrapped in `data`. */

@@ -5,7 +5,14 @@ import type { LogLine, MachineConfig, Release, SavedMachine } from '../platform.
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import type { FlyApi } from './api.js';
-import { declaredChecks, displayImage, imageOfConfig, runsRelease, sameImage } from './machine.js';
+import {
+  declaredChecks,
+  digestOf,
+  displayImage,
+  imageOfConfig,
+  runsRelease,
+  sameImage,
+} from './machine.js';
 import type { FlyMachine } from './machine.js';
 
 export interface RestoreDeps {
@@ -36,12 +43,25 @@ export class MachineRestorer {
     for (const old of before) {
       const now = current.find((machine) => machine.id === old.id);
       try {
+        if (old.incompleteConfig === true || now?.incompleteConfig === true) {
+          // Only a partial config is known: sending it (or recreating from it) would lose the
+          // rest, so the machine is left as it is and named.
+          if (now !== undefined && now.instanceId === old.instanceId && sameImage(now, old)) {
+            log(
+              `${old.id} (${old.region}): untouched by the deploy, kept (its host is unreachable)`,
+            );
+            continue;
+          }
+          throw new Error('its host is unreachable and its config could not be read: not restored');
+        }
         if (now === undefined) {
           await this.recreate(old, [...before, ...current], log);
         } else if (now.instanceId === old.instanceId && sameImage(now, old)) {
-          log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+          await this.bringBack(now, old, log);
         } else {
-          await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log);
+          // A machine that was not running goes back stopped, as flyctl updates it.
+          const launch = ['started', 'starting', 'replacing'].includes(old.state);
+          await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log, launch);
         }
       } catch (error) {
         log(`${old.id} (${old.region}): ${errorMessage(error)}`);
@@ -50,12 +70,16 @@ export class MachineRestorer {
     }
     const known = new Set(before.map((machine) => machine.id));
     const extras = current.filter((machine) => !known.has(machine.id));
+    // Never destroy what could not be read.
+    for (const unread of extras.filter((machine) => machine.incompleteConfig)) {
+      failures.push(`${unread.id}: its host is unreachable; kept, not destroyed`);
+    }
     if (failures.length > 0 && extras.length > 0) {
       // A machine did not come back: the deploy's machines may be all that serves now.
       log(`Keeping ${extras.map((machine) => machine.id).join(', ')} until every machine is back`);
       return failures;
     }
-    for (const extra of extras) {
+    for (const extra of extras.filter((machine) => !machine.incompleteConfig)) {
       try {
         await this.destroyMachine(extra, log);
       } catch (error) {
@@ -63,6 +87,41 @@ export class MachineRestorer {
       }
     }
     return failures;
+  }
+
+  /** A machine on its saved config that bluegreen's late phase cordoned or stopped (flyctl
+   * strategy_bluegreen.go `CordonBlueMachines`, `StopBlueMachines`): back in rotation and
+   * started when it served before, its checks passing, before any deploy machine goes. */
+  private async bringBack(now: FlyMachine, old: SavedMachine, log: LogLine): Promise<void> {
+    const wasRunning = ['started', 'starting', 'replacing'].includes(old.state);
+    const stopped = wasRunning && now.state !== 'started';
+    if (!now.cordoned && !stopped) {
+      log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+      return;
+    }
+    const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
+    const nonce = await this.api.lease(now.id, ttlSeconds);
+    try {
+      if (now.cordoned) await this.api.uncordon(now.id, nonce);
+      if (stopped) {
+        await this.api.start(now.id, nonce);
+        await this.api.waitStarted(
+          now.id,
+          now.instanceId,
+          this.deps.now() + this.deps.machineWaitMs,
+        );
+        await this.waitChecksPassing(await this.api.getMachine(now.id), log);
+      }
+      log(
+        `${old.id} (${old.region}): back in service (was ${now.cordoned ? 'cordoned, ' : ''}${now.state})`,
+      );
+    } finally {
+      try {
+        await this.api.releaseLease(now.id, nonce);
+      } catch (error) {
+        log(`Could not release the lease of ${now.id}: ${errorMessage(error)}`);
+      }
+    }
   }
 
   /** Every machine onto `target`, with the config found for it in its history when there is
@@ -99,22 +158,21 @@ export class MachineRestorer {
     config: MachineConfig,
     isRestored: (after: FlyMachine) => boolean,
     log: LogLine,
+    launch = true,
   ): Promise<void> {
     const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
     const nonce = await this.api.lease(machine.id, ttlSeconds);
     try {
-      const updated = await this.updateOnce(machine, config, nonce, log);
-      await this.api.waitStarted(
-        machine.id,
-        updated.instanceId,
-        this.deps.now() + this.deps.machineWaitMs,
-      );
+      const updated = await this.updateOnce(machine, config, nonce, log, !launch);
+      const deadline = this.deps.now() + this.deps.machineWaitMs;
+      const states = launch ? ['started'] : ['stopped', 'suspended'];
+      await this.api.waitState(machine.id, updated.instanceId, states, deadline);
       const after = await this.api.getMachine(machine.id);
       if (!isRestored(after)) {
-        throw new Error(`started, but runs ${displayImage(after)} instead`);
+        throw new Error(`${after.state}, but runs ${displayImage(after)} instead`);
       }
-      await this.waitChecksPassing(after, log);
-      log(`${machine.id} (${machine.region}): started on ${displayImage(after)}`);
+      if (launch) await this.waitChecksPassing(after, log);
+      log(`${machine.id} (${machine.region}): ${after.state} on ${displayImage(after)}`);
     } finally {
       try {
         await this.api.releaseLease(machine.id, nonce);
@@ -133,15 +191,18 @@ export class MachineRestorer {
     config: MachineConfig,
     nonce: string,
     log: LogLine,
+    skipLaunch = false,
   ): Promise<FlyMachine> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.api.update(machine.id, config, nonce);
+        return await this.api.update(machine.id, config, nonce, skipLaunch);
       } catch (error) {
         if (!platformMayHaveActed(error)) throw error;
         const seen = await this.api.getMachine(machine.id);
         if (seen.instanceId !== machine.instanceId) {
-          if (seen.configImage === imageOfConfig(config)) return seen;
+          const wanted = imageOfConfig(config);
+          if (seen.configImage === wanted) return seen;
+          if (seen.digest !== undefined && seen.digest === digestOf(wanted)) return seen;
           throw new Error(`changed by someone else meanwhile (now ${displayImage(seen)})`, {
             cause: error,
           });
@@ -208,6 +269,7 @@ export class MachineRestorer {
       created.id,
       created.instanceId,
       this.deps.now() + this.deps.machineWaitMs,
+      true,
     );
     const after = await this.api.getMachine(created.id);
     if (!sameImage(after, old)) throw new Error(`recreated as ${created.id} on the wrong image`);
