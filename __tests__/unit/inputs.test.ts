@@ -167,6 +167,7 @@ describe('getSettings', () => {
     ['source-dir /', { 'source-dir': '/' }, Input.SourceDir],
     ['source-dir absolute outside', { 'source-dir': os.tmpdir() }, Input.SourceDir],
     ['source-dir through a symlink out', { 'source-dir': 'link-out' }, Input.SourceDir],
+    ['source-dir with a control character', { 'source-dir': 'a\u000e\nb' }, Input.SourceDir],
     // Item 4: require-jobs patterns are bounded.
     [
       'require-jobs pattern over 200 characters',

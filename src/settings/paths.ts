@@ -26,6 +26,8 @@ export function insideWorkspace(
   base: string,
   value: string,
 ): { readonly path: string } | { readonly problem: string } {
+  // No real file name needs one, and the path is quoted in problems and logs.
+  if (/\p{Cc}/u.test(value)) return { problem: 'contains a control character' };
   const resolved = path.resolve(base, value);
   const root = realOrSelf(path.resolve(workspace));
   if (!isWithin(path.resolve(workspace), resolved) && !isWithin(root, resolved)) {
