@@ -9,6 +9,7 @@ import { type AppConfig, type AppRepo, createAppRepo } from './app-repo.js';
 import { startSimulator, type Simulator } from './index.js';
 import { type RunOptions, type RunResult, runAction } from './runner.js';
 import type { RunKey, SimJob } from './types.js';
+import type { AppOptions } from './heroku/account.js';
 
 export const HEROKU_TOKEN = 'hk-sim-3f9c2a7e-token';
 export const GITHUB_TOKEN = 'ghs_simGithubToken0123456789';
@@ -55,6 +56,8 @@ export type ScenarioRunOptions = Partial<
 export interface ScenarioOptions {
   readonly app?: string;
   readonly preboot?: boolean;
+  /** Simulator app settings: the preboot window, the crash cool-off, the release start. */
+  readonly appOptions?: Omit<AppOptions, 'preboot'>;
   /** Config of the release live before the first deploy. */
   readonly initial?: AppConfig;
 }
@@ -86,7 +89,10 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
   const repo = await createAppRepo();
   const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-scenario-'));
   try {
-    const { webUrl } = await sim.heroku.createApp(app, { preboot: options.preboot ?? false });
+    const { webUrl } = await sim.heroku.createApp(app, {
+      ...options.appOptions,
+      preboot: options.preboot ?? false,
+    });
     await repo.commit(options.initial ?? { version: 'initial' });
     // Seed the live release from an export of the commit, as an earlier deploy would have.
     const seedDir = path.join(runnerTemp, 'seed');

@@ -2,7 +2,7 @@
 
 /** One request an API of the simulator received, kept for assertions in tests. */
 export interface RecordedRequest {
-  readonly api: 'heroku' | 'blob' | 'github';
+  readonly api: 'heroku' | 'blob' | 'stream' | 'github';
   readonly method: string;
   /** Path with query string, as received. */
   readonly path: string;

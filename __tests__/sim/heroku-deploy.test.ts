@@ -241,31 +241,41 @@ describe('rollback', () => {
 });
 
 describe('router', () => {
-  it('with preboot keeps serving the old release until the new one is up', async () => {
-    const { webUrl } = await sim.heroku.createApp('preboot-app', { preboot: true });
+  it('with preboot lists the new dyno up at once but routes to it only after the window', async () => {
+    const windowMs = 2_000;
+    const { webUrl } = await sim.heroku.createApp('preboot-app', {
+      preboot: true,
+      prebootWindowMs: windowMs,
+    });
     await sim.heroku.seedRelease('preboot-app', await appDir({ version: 'v1' }));
-    const answers: string[] = [];
-    let deploying = true;
-    const traffic = (async () => {
-      for (let i = 0; deploying && i < 500; i += 1) {
-        const { status, text } = await fetchText(new URL('/version', webUrl).href);
-        answers.push(`${status} ${text}`);
-        await sleep(20);
-      }
-    })();
-    const slow = await appDir({ version: 'v2', startupDelayMs: 700 });
-    const build = await startBuild('preboot-app', slow);
-    await finishedBuild('preboot-app', build.id);
+    const build = await startBuild('preboot-app', await appDir({ version: 'v2' }));
+    const built = await finishedBuild('preboot-app', build.id);
+    const releasedAt = Date.now();
+    const newRelease = built.release?.id ?? '';
+    // The dyno list shows the new release's dyno up while the old one still answers.
+    const dynos = await poll(
+      async () =>
+        (
+          await api<Array<{ state: string; release: { id: string }; size: string }>>(
+            'GET',
+            '/apps/preboot-app/dynos',
+          )
+        )[1],
+      (list) => list[0]?.state === 'up',
+    );
+    expect(dynos[0]).toMatchObject({ state: 'up', release: { id: newRelease } });
+    expect(dynos[0]?.size).toBe('Standard-1X');
+    expect((await fetchText(new URL('/version', webUrl).href)).text).toBe('v1');
+    expect(Date.now() - releasedAt).toBeLessThan(windowMs);
     await served(webUrl, 'v2');
-    deploying = false;
-    await traffic;
-    expect(new Set(answers)).toEqual(new Set(['200 v1', '200 v2']));
-    expect(answers.filter((answer) => answer === '200 v1').length).toBeGreaterThan(10);
+    expect(Date.now() - releasedAt).toBeGreaterThanOrEqual(windowMs - 100);
   });
 
-  it('answers 503 Application error (H10) once the dyno crashed', async () => {
-    const { webUrl } = await sim.heroku.createApp('crash-app');
-    await sim.heroku.seedRelease('crash-app', await appDir({ version: 'c', crashAfterMs: 300 }));
+  it('answers 503 Application error (H10) while the dyno is crashed', async () => {
+    const { webUrl } = await sim.heroku.createApp('crash-app', { crashRestartMs: 60_000 });
+    // Exits before it ever listens: every restart crashes again.
+    const crashing = { version: 'c', startupDelayMs: 50, crashAfterMs: 0 };
+    await sim.heroku.seedRelease('crash-app', await appDir(crashing));
     const crashed = await poll(
       async () => (await api<Array<{ state: string }>>('GET', '/apps/crash-app/dynos'))[1],
       (dynos) => dynos[0]?.state === 'crashed',
@@ -275,6 +285,32 @@ describe('router', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('content-type')).toContain('text/html');
     expect(await answer.text()).toContain('Application error');
+  });
+
+  it('restarts a crashed dyno at once, then after a cool-off that doubles', async () => {
+    const lines: string[] = [];
+    const own = await startSimulator({ herokuToken: TOKEN, log: (line) => lines.push(line) });
+    try {
+      await own.heroku.createApp('backoff-app', { crashRestartMs: 300 });
+      const crashing = { version: 'b', startupDelayMs: 2_000, crashAfterMs: 0 };
+      await own.heroku.seedRelease('backoff-app', await appDir(crashing));
+      const starts = (): number =>
+        lines.filter((line) => /backoff-app heroku\[web\.1\]: Starting process/.test(line)).length;
+      const times: number[] = [];
+      const deadline = Date.now() + 10_000;
+      while (times.length < 4 && Date.now() < deadline) {
+        if (starts() > times.length) times.push(Date.now());
+        await sleep(10);
+      }
+      expect(times).toHaveLength(4);
+      const gaps = times.slice(1).map((at, index) => at - (times[index] ?? at));
+      // Crash 1 restarts at once; then 300 ms, then 600 ms of cool-off.
+      expect(gaps[0]).toBeLessThan(250);
+      expect(gaps[1]).toBeGreaterThanOrEqual(250);
+      expect(gaps[2]).toBeGreaterThanOrEqual(550);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('answers 503 (H20) when the dyno does not boot in time, then serves once it is up', async () => {

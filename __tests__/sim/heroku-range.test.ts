@@ -24,6 +24,12 @@ describe('parseRange', () => {
     expect(parseRange('id ..; max=10;', ['id', 'version'])).toMatchObject({ field: 'id', max: 10 });
   });
 
+  it('refuses an end-only range, which Heroku no longer supports', () => {
+    expect(() => parseRange('version ..41; max=20, order=desc', ['version'])).toThrow(
+      InvalidRangeError,
+    );
+  });
+
   it('defaults to the first field, ascending, 200 per page, and caps max at 1000', () => {
     expect(parseRange(undefined, ['id', 'version'])).toMatchObject({
       field: 'id',

@@ -118,7 +118,7 @@ describe('snapshot', () => {
     expect(snapshot).toEqual({
       current: { id: 'rel-10', label: 'v10' },
       webUrl: 'https://demo-1234.herokuapp.com/',
-      switchoverSeconds: 180,
+      switchoverSeconds: 210,
       notices: [expect.stringContaining('Preboot is enabled on demo')],
       restore: { kind: 'release', target: { id: 'rel-10', label: 'v10' } },
     });

@@ -9,10 +9,17 @@ import { runBuild } from './builder.js';
 import type { AppRecord, BuildRecord, ReleaseRecord, SlugRecord } from './model.js';
 import { OutputLog } from './output-log.js';
 import { readProcfile } from './procfile.js';
-import { createRelease } from './releases.js';
+import { createRelease, rollbackRefusal } from './releases.js';
+import { HerokuApiError } from './http-io.js';
 
 export const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const DEFAULT_BOOT_TIMEOUT_MS = 10_000;
+/** Dev Center "Preboot": requests reach the new dynos about 3 minutes after the release (2
+ * minutes after the 60 s boot timeout). Tests scale it down per app. */
+export const DEFAULT_PREBOOT_WINDOW_MS = 180_000;
+/** The first cool-off after repeated crashes (see Dyno); it doubles per crash. Scaled down
+ * from Heroku's minutes so tests see several restarts. */
+const DEFAULT_CRASH_RESTART_MS = 1_000;
 
 export interface AccountDeps {
   readonly dataDir: string;
@@ -23,6 +30,12 @@ export interface AccountDeps {
 export interface AppOptions {
   readonly preboot?: boolean;
   readonly bootTimeoutMs?: number;
+  /** Preboot: how long after a release the old dynos keep getting the requests. */
+  readonly prebootWindowMs?: number;
+  /** First wait before a crashed dyno is restarted; it doubles per crash. */
+  readonly crashRestartMs?: number;
+  /** See AppRecord.releaseStartDelayMs; default 0. */
+  readonly releaseStartDelayMs?: number;
 }
 
 export type SourceBlob = BuildRecord['sourceBlob'];
@@ -43,6 +56,8 @@ export class HerokuAccount {
       appName: name,
       preboot: options.preboot ?? false,
       bootTimeoutMs: options.bootTimeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS,
+      prebootWindowMs: options.prebootWindowMs ?? DEFAULT_PREBOOT_WINDOW_MS,
+      crashRestartMs: options.crashRestartMs ?? DEFAULT_CRASH_RESTART_MS,
       registry: this.deps.registry,
       log: (line) => this.deps.log(`${name} ${line}`),
     });
@@ -54,6 +69,7 @@ export class HerokuAccount {
       updatedAt: now,
       releasedAt: null,
       prebootSince: now,
+      releaseStartDelayMs: options.releaseStartDelayMs ?? 0,
       router,
       releases: [],
       builds: [],
@@ -112,8 +128,20 @@ export class HerokuAccount {
     return release;
   }
 
+  /** Refuses targets the API marks `eligible_for_rollback: false` (see objects.ts). */
   rollback(app: AppRecord, target: ReleaseRecord): ReleaseRecord {
+    const why = rollbackRefusal(target);
+    if (why !== undefined) throw new HerokuApiError(422, 'invalid_params', why);
     return this.release(app, target.slug, `Rollback to v${target.version}`);
+  }
+
+  /** Marks an old release `expired`, as Fir-generation apps do (for tests). */
+  expire(app: AppRecord, version: number): void {
+    const release = app.releases.find((candidate) => candidate.version === version);
+    if (!release) throw new Error(`no release v${version} in ${app.name}`);
+    if (release === app.currentRelease) throw new Error('the current release never expires');
+    release.status = 'expired';
+    release.updatedAt = new Date().toISOString();
   }
 
   /** Releases a directory as if it had been built (for seeding a live release in tests). */

@@ -1,11 +1,7 @@
 // The Heroku Platform API endpoints the simulator serves, each tied to its link in Heroku's
 // hyper-schema (resource + title) so requests and responses can be checked against it.
-import type { IncomingHttpHeaders } from 'node:http';
-import type { HerokuLinkRef } from '../contract/heroku-schema.js';
-import type { HerokuAccount, SourceBlob } from './account.js';
-import type { BlobStore } from './blob-store.js';
+import type { SourceBlob } from './account.js';
 import { HerokuApiError, isRecord } from './http-io.js';
-import type { AppRecord, ReleaseRecord } from './model.js';
 import {
   appObject,
   buildObject,
@@ -13,61 +9,12 @@ import {
   prebootFeatureObject,
   releaseObject,
 } from './objects.js';
-import type { StreamUrls } from './objects.js';
 import { InvalidRangeError, paginate, parseRange } from './range.js';
+import { CLI_ROUTES } from './cli-routes.js';
+import { appOf, releaseOf, route } from './route-kit.js';
+import type { Route } from './route-kit.js';
 
-export interface ApiContext {
-  readonly account: HerokuAccount;
-  readonly blobs: BlobStore;
-  readonly urls: StreamUrls;
-  readonly baseUrl: string;
-}
-
-export interface ApiCall {
-  readonly params: readonly string[];
-  readonly body: unknown;
-  readonly headers: IncomingHttpHeaders;
-}
-
-export interface ApiAnswer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export interface Route {
-  readonly method: string;
-  readonly pattern: RegExp;
-  /** The schema link; for POST /apps/{app}/releases it depends on the body. */
-  link(body: unknown): HerokuLinkRef;
-  handle(ctx: ApiContext, call: ApiCall): Promise<ApiAnswer> | ApiAnswer;
-}
-
-const SEGMENT = '([^/]+)';
-
-function route(
-  method: string,
-  template: string,
-  link: HerokuLinkRef | ((body: unknown) => HerokuLinkRef),
-  handle: Route['handle'],
-): Route {
-  const pattern = new RegExp(`^${template.replace(/\{[a-z_]+\}/g, SEGMENT)}$`);
-  return { method, pattern, link: typeof link === 'function' ? link : () => link, handle };
-}
-
-function appOf(ctx: ApiContext, call: ApiCall): AppRecord {
-  const app = ctx.account.findApp(call.params[0] ?? '');
-  if (!app) throw new HerokuApiError(404, 'not_found', "Couldn't find that app.");
-  return app;
-}
-
-function releaseOf(app: AppRecord, idOrVersion: string): ReleaseRecord {
-  const release = /^\d+$/.test(idOrVersion)
-    ? app.releases.find((candidate) => candidate.version === Number(idOrVersion))
-    : app.releases.find((candidate) => candidate.id === idOrVersion);
-  if (!release) throw new HerokuApiError(404, 'not_found', "Couldn't find that release.");
-  return release;
-}
+export type { ApiAnswer, ApiCall, ApiContext, Route } from './route-kit.js';
 
 function sourceBlobOf(body: unknown): SourceBlob {
   const blob = isRecord(body) ? body.source_blob : undefined;
@@ -217,7 +164,7 @@ export function findRoute(
   method: string,
   pathname: string,
 ): { route: Route; params: string[] } | undefined {
-  for (const candidate of ROUTES) {
+  for (const candidate of [...ROUTES, ...CLI_ROUTES]) {
     if (candidate.method !== method) continue;
     const match = candidate.pattern.exec(pathname);
     if (match) return { route: candidate, params: match.slice(1).map(decodeSegment) };

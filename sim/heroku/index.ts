@@ -9,7 +9,9 @@ import type { AppOptions } from './account.js';
 import { BlobStore } from './blob-store.js';
 import { FaultBook } from './faults.js';
 import type { AppRecord } from './model.js';
+import { RateLimiter } from './rate-limit.js';
 import { HerokuServer } from './server.js';
+import { StreamServer } from './stream-server.js';
 
 export interface HerokuAppState {
   readonly currentVersion: number | undefined;
@@ -40,6 +42,10 @@ export interface HerokuSim extends FaultHooks {
   buildOutput(app: string, buildId: string): string;
   /** Faults for requests to the app's public URL (its router), e.g. the health endpoint. */
   routerFaults(app: string): FaultHooks;
+  /** Marks an old release `expired`, as Fir-generation apps do. */
+  expireRelease(app: string, version: number): void;
+  /** Sets the rate-limit bucket of `token` (what is left, refilling from now). */
+  setRateLimitRemaining(token: string, remaining: number): void;
 }
 
 export interface HerokuSimOptions {
@@ -61,7 +67,11 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
   const registry = new ProcessRegistry();
   const account = new HerokuAccount({ dataDir: options.dataDir, registry, log: options.log });
   const faults = new FaultBook();
+  const rateLimit = new RateLimiter();
+  const streams = await StreamServer.start({ account, faults, onRequest: options.onRequest });
   const server = await HerokuServer.start({
+    releaseStreamUrl: (id) => streams.releaseUrl(id),
+    rateLimit,
     token: options.token,
     account,
     blobs: new BlobStore(path.join(options.dataDir, 'blobs')),
@@ -105,6 +115,8 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
       };
     },
     routerFaults: (name) => appNamed(name).router.faults,
+    expireRelease: (name, version) => account.expire(appNamed(name), version),
+    setRateLimitRemaining: (token, remaining) => rateLimit.set(`Bearer ${token}`, remaining),
     buildOutput(name, buildId) {
       const build = appNamed(name).builds.find((candidate) => candidate.id === buildId);
       if (!build) throw new Error(`no build ${buildId} in ${name}`);
@@ -117,6 +129,7 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
     control,
     async stop() {
       await server.close();
+      await streams.close();
       await account.close();
     },
   };

@@ -10,7 +10,9 @@ export interface SlugRecord {
   readonly sizeBytes: number;
 }
 
-export type ReleaseStatus = 'pending' | 'succeeded' | 'failed';
+// The Platform API schema's release `status` enum; `expired` comes with Fir-generation apps,
+// which expire old releases (heroku/cli PR #3081, src/lib/releases/status-helper.ts).
+export type ReleaseStatus = 'pending' | 'succeeded' | 'failed' | 'expired';
 
 export interface ReleaseRecord {
   readonly id: string;
@@ -22,6 +24,8 @@ export interface ReleaseRecord {
   readonly slug: SlugRecord | undefined;
   /** Release phase output; only when the slug's Procfile has a `release` command. */
   readonly output: OutputLog | undefined;
+  /** Whether the release command has started: its output stream answers 404 until then. */
+  outputStarted: boolean;
   /** Resolves when the release left `pending` and, if it became current, traffic switched. */
   settled: Promise<void>;
   /** When traffic had switched to it (epoch ms, `performance` clock), for the benchmarks. */
@@ -53,6 +57,10 @@ export interface AppRecord {
   updatedAt: string;
   releasedAt: string | null;
   readonly prebootSince: string;
+  /** Before a release command starts (a one-off dyno is provisioned first); its output
+   * stream answers 404 until then (heroku/cli src/commands/releases/rollback.ts warns
+   * "Release command starting" on that 404). */
+  readonly releaseStartDelayMs: number;
   readonly router: AppRouter;
   readonly releases: ReleaseRecord[];
   readonly builds: BuildRecord[];

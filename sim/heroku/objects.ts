@@ -3,6 +3,7 @@ import type { App, AppFeature, Build, Dyno as HerokuDyno, Release } from '@herok
 import type { Dyno } from '../router/dyno.js';
 import type { AppRecord, BuildRecord, ReleaseRecord } from './model.js';
 import { SIM_REGION, SIM_STACK, SIM_USER } from './model.js';
+import { eligibleForRollback } from './releases.js';
 
 /** Where the simulator serves output streams (the real ones live on separate hosts). */
 export interface StreamUrls {
@@ -52,7 +53,14 @@ export function prebootFeatureObject(app: AppRecord): AppFeature {
   };
 }
 
-export function releaseObject(app: AppRecord, release: ReleaseRecord, urls: StreamUrls): Release {
+/** The published types predate `expired`; the official schema lists it. */
+type ReleaseObject = Omit<Release, 'status'> & { status: ReleaseRecord['status'] };
+
+export function releaseObject(
+  app: AppRecord,
+  release: ReleaseRecord,
+  urls: StreamUrls,
+): ReleaseObject {
   return {
     addon_plan_names: [],
     artifacts: [],
@@ -67,7 +75,7 @@ export function releaseObject(app: AppRecord, release: ReleaseRecord, urls: Stre
     version: release.version,
     current: app.currentRelease === release,
     output_stream_url: release.output ? urls.release(release.id) : null,
-    eligible_for_rollback: release.status === 'succeeded' && app.currentRelease !== release,
+    eligible_for_rollback: eligibleForRollback(release),
   };
 }
 
@@ -100,7 +108,8 @@ export function dynoObject(app: AppRecord, dyno: Dyno): HerokuDyno {
     name: dyno.spec.name,
     release: { id: dyno.spec.release.id, version: dyno.spec.release.version },
     app: { id: app.id, name: app.name },
-    size: 'Basic',
+    // Dev Center "Preboot": only on Standard and Performance dynos.
+    size: app.router.preboot ? 'Standard-1X' : 'Basic',
     state: dyno.state,
     type: dyno.type,
     updated_at: dyno.updatedAt,

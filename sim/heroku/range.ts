@@ -44,6 +44,10 @@ export function parseRange(header: string | undefined, fields: readonly string[]
     else throw new InvalidRangeError(`Invalid Range header option: ${option.trim()}`);
   }
   if (max < 1) throw new InvalidRangeError('Invalid Range header: max must be at least 1');
+  // Heroku changelog: ranges with only an end value (`id ..123`) are no longer supported.
+  if (!match[3] && match[4]) {
+    throw new InvalidRangeError(`Invalid Range header: an end without a start: ${header}`);
+  }
   return {
     field,
     start: match[3] || undefined,

@@ -32,6 +32,7 @@ export function createRelease(
     status: releaseCommand === undefined ? 'succeeded' : 'pending',
     slug,
     output: releaseCommand === undefined ? undefined : new OutputLog(),
+    outputStarted: false,
     settled: Promise.resolve(),
   };
   app.releases.push(release);
@@ -47,6 +48,8 @@ async function settle(
   deps: ReleaseDeps,
 ): Promise<void> {
   if (releaseCommand !== undefined && release.slug && release.output) {
+    if (app.releaseStartDelayMs > 0)
+      await sleep(app.releaseStartDelayMs, undefined, { ref: false });
     const ok = await runReleasePhase(release, release.slug, releaseCommand, release.output, deps);
     release.status = ok ? 'succeeded' : 'failed';
     release.updatedAt = new Date().toISOString();
@@ -73,6 +76,7 @@ async function runReleasePhase(
   output: OutputLog,
   deps: ReleaseDeps,
 ): Promise<boolean> {
+  release.outputStarted = true;
   deps.log(`heroku[release.1]: Starting process with command \`${command}\``);
   const child = spawnGroup(command, {
     cwd: slug.dir,
@@ -93,4 +97,24 @@ async function runReleasePhase(
   }
   deps.log(`heroku[release.1]: Process exited with status ${child.exitCode ?? child.signalCode}`);
   return child.exitCode === 0;
+}
+
+/** Why a rollback to `target` is refused, if it is. The API refuses a target that is not
+ * `eligible_for_rollback` (schema: release.eligible_for_rollback); the CLI stopped offering
+ * failed and pending ones (heroku/heroku-apps PR #142). The exact wording of Heroku's 422 is
+ * not documented; the id follows the Platform API's error ids (`invalid_params`). */
+export function rollbackRefusal(target: ReleaseRecord): string | undefined {
+  if (target.status !== 'succeeded') {
+    return `Cannot roll back to v${target.version}: its status is ${target.status}.`;
+  }
+  if (target.slug === undefined) {
+    return `Cannot roll back to v${target.version}: it has no slug to release.`;
+  }
+  return undefined;
+}
+
+/** `eligible_for_rollback` as the API reports it; true for the live release too (the CLI
+ * picks `releases.filter(r => r.eligible_for_rollback)[1]`, src/lib/releases/releases.ts). */
+export function eligibleForRollback(release: ReleaseRecord): boolean {
+  return rollbackRefusal(release) === undefined;
 }

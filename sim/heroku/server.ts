@@ -16,11 +16,11 @@ import { applyFault } from './faults.js';
 import type { FaultBook } from './faults.js';
 import { HerokuApiError, readJsonBody, sendJson } from './http-io.js';
 import type { OutputLog } from './output-log.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { StreamUrls } from './objects.js';
 
 const API_VERSION_ACCEPT = /^application\/vnd\.heroku\+json;\s*version=3(\.[a-z-]+)?\s*$/i;
-const STREAM_PATH = /^\/streams\/(builds|releases)\/([0-9a-f-]{36})$/;
-const RATE_LIMIT = 4500;
+const STREAM_PATH = /^\/streams\/(builds)\/([0-9a-f-]{36})$/;
 
 export interface HerokuServerDeps {
   readonly token: string;
@@ -30,13 +30,14 @@ export interface HerokuServerDeps {
   readonly faults: FaultBook;
   readonly onRequest: (request: RecordedRequest) => void;
   readonly onViolation: (violation: string) => void;
+  /** Release output streams live on another host (see stream-server.ts). */
+  readonly releaseStreamUrl: (id: string) => string;
+  readonly rateLimit: RateLimiter;
 }
 
 type MutableRecord = Recording<'heroku' | 'blob'>;
 
 export class HerokuServer {
-  private rateLimitRemaining = RATE_LIMIT;
-
   private constructor(
     private readonly deps: HerokuServerDeps,
     private readonly server: http.Server,
@@ -52,7 +53,7 @@ export class HerokuServer {
 
   readonly streamUrls: StreamUrls = {
     build: (id) => `${this.url}/streams/builds/${id}`,
-    release: (id) => `${this.url}/streams/releases/${id}`,
+    release: (id) => this.deps.releaseStreamUrl(id),
   };
 
   async close(): Promise<void> {
@@ -88,13 +89,22 @@ export class HerokuServer {
     url: URL,
     record: MutableRecord,
   ): Promise<void> {
-    this.rateLimitRemaining = Math.max(0, this.rateLimitRemaining - 1);
+    const limit = this.deps.rateLimit.take(req.headers.authorization ?? '');
     const headers = {
       'request-id': randomUUID(),
-      'ratelimit-remaining': String(this.rateLimitRemaining),
+      'ratelimit-remaining': String(limit.remaining),
     };
     const method = record.method;
     try {
+      if (!limit.allowed) {
+        // Platform API reference, Rate Limits: 429 with the error id `rate_limit`.
+        throw new HerokuApiError(
+          429,
+          'rate_limit',
+          'Your account reached the API rate limit. Please wait a few minutes before making ' +
+            'new requests',
+        );
+      }
       if (!API_VERSION_ACCEPT.test(req.headers.accept ?? '')) {
         throw new HerokuApiError(
           400,

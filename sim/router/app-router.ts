@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { applyFault, FaultBook } from '../heroku/faults.js';
-import { BOOT_DEADLINE_MS, Dyno } from './dyno.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Dyno } from './dyno.js';
 import type { ProcessRegistry } from './process-group.js';
 import { APPLICATION_ERROR_PAGE, ROUTER_ERRORS } from './error-page.js';
 import type { RouterErrorCode } from './error-page.js';
@@ -14,6 +15,10 @@ export interface AppRouterOptions {
   readonly appName: string;
   readonly preboot: boolean;
   readonly bootTimeoutMs: number;
+  /** Preboot: how long after a release the old dynos keep getting the requests. */
+  readonly prebootWindowMs: number;
+  /** First cool-off before a crashed dyno restarts (see Dyno). */
+  readonly crashRestartMs: number;
   readonly registry: ProcessRegistry;
   readonly log: (line: string) => void;
 }
@@ -37,6 +42,8 @@ export class AppRouter {
   private routed: Dyno | undefined;
   private booting: Dyno | undefined;
   private closed = false;
+  /** Ends the preboot windows still running when the router closes. */
+  private readonly closing = new AbortController();
   private readonly agent = new http.Agent({ keepAlive: true });
 
   private constructor(
@@ -77,6 +84,7 @@ export class AppRouter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     const dynos = [this.routed, this.booting];
     this.routed = undefined;
     this.booting = undefined;
@@ -94,6 +102,7 @@ export class AppRouter {
       command: webCommand,
       slugDir: target.slugDir,
       release: target.release,
+      crashRestartMs: this.options.crashRestartMs,
       registry: this.options.registry,
       log: this.options.log,
     });
@@ -110,15 +119,20 @@ export class AppRouter {
     await next.waitSettled(this.options.bootTimeoutMs);
   }
 
-  /** With preboot the old dyno keeps serving until the new one is up. */
+  /** Dev Center "Preboot": the new dynos start at once and are listed, but requests reach
+   * them only when the window is over (about 3 minutes); the old ones serve until then. The
+   * switch does not wait for the new dynos to be healthy. */
   private async deployWithPreboot(next: Dyno | undefined): Promise<void> {
     const superseded = this.booting;
     this.booting = next;
     await superseded?.stop();
     if (next) {
       await next.start();
-      // The switch waits for the new dyno to be up (or to have crashed / hit R10).
-      await next.waitSettled(BOOT_DEADLINE_MS + 1_000);
+      try {
+        await sleep(this.options.prebootWindowMs, undefined, { signal: this.closing.signal });
+      } catch {
+        return; // the router closed
+      }
       if (this.booting !== next) return; // a newer release took over meanwhile
     }
     const old = this.routed;

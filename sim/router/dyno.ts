@@ -13,6 +13,8 @@ export interface DynoSpec {
   readonly command: string;
   readonly slugDir: string;
   readonly release: { readonly id: string; readonly version: number };
+  /** First cool-off before a crashed dyno restarts; it doubles with each further crash. */
+  readonly crashRestartMs: number;
   readonly registry: ProcessRegistry;
   readonly log: (line: string) => void;
 }
@@ -20,6 +22,10 @@ export interface DynoSpec {
 const PORT_POLL_MS = 50;
 /** Heroku's R10: a web process that has not bound $PORT after 60 s is killed. */
 export const BOOT_DEADLINE_MS = 60_000;
+/** Dev Center "Dyno Restarts" (crash restart policy) and changelog item 344: after the
+ * first crash a dyno restarts at once; crashing again in a row, after an exponentially
+ * growing cool-off, up to 20 minutes. */
+const MAX_CRASH_COOL_OFF_MS = 20 * 60_000;
 
 export class Dyno {
   readonly id = randomUUID();
@@ -29,6 +35,8 @@ export class Dyno {
   private currentState: DynoState = 'starting';
   private child: ChildProcess | undefined;
   private readonly settleWaiters = new Set<() => void>();
+  private crashes = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly spec: DynoSpec) {}
 
@@ -58,7 +66,9 @@ export class Dyno {
     this.child = child;
     child.once('exit', (code, signal) => {
       this.spec.log(`heroku[${this.spec.name}]: Process exited with status ${code ?? signal}`);
-      if (this.currentState !== 'down') this.setState('crashed');
+      // A restarted dyno has a new child: the exit of an earlier one changes nothing.
+      if (this.child !== child || this.currentState === 'down') return;
+      if (this.currentState !== 'crashed') this.crashed();
     });
     void this.watchBoot(port);
   }
@@ -78,6 +88,7 @@ export class Dyno {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.restartTimer);
     const wasRunning = this.currentState === 'starting' || this.currentState === 'up';
     this.setState('down');
     if (!this.child) return;
@@ -107,9 +118,30 @@ export class Dyno {
       `heroku[${this.spec.name}]: Error R10 (Boot timeout) -> Web process failed to bind to ` +
         `$PORT within ${BOOT_DEADLINE_MS / 1000} seconds of launch`,
     );
+    const child = this.child;
+    this.crashed();
+    await stopGroup(child);
+    await exitOf(child);
+  }
+
+  /** Marks the dyno crashed and schedules its restart after the cool-off. */
+  private crashed(): void {
     this.setState('crashed');
-    await stopGroup(this.child);
-    await exitOf(this.child);
+    this.crashes += 1;
+    const coolOff =
+      this.crashes === 1
+        ? 0
+        : Math.min(this.spec.crashRestartMs * 2 ** (this.crashes - 2), MAX_CRASH_COOL_OFF_MS);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.currentState !== 'crashed') return;
+      this.spec.log(`heroku[${this.spec.name}]: State changed from crashed to starting`);
+      this.currentState = 'starting';
+      this.updatedAt = new Date().toISOString();
+      this.child = undefined;
+      void this.start();
+    }, coolOff);
+    this.restartTimer.unref();
   }
 }
 

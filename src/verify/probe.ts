@@ -15,6 +15,9 @@ export interface ProbeSettings {
   /** Also read this URL on each passing poll: its body must contain `expected`, so an answer
    * from the old release (a cache, a lagging router) never counts. */
   version?: { url: string; expected: string } | undefined;
+  /** Passing polls before this many ms count for nothing: the previous release may still
+   * answer them (Heroku preboot without `version-url`). */
+  countFromMs?: number;
 }
 
 /** One poll as it happened; `at` is ms since the probe started. */
@@ -110,6 +113,23 @@ async function judgeVersion(
   return { pass: true, reason: `ok, serving ${version.expected}` };
 }
 
+const NOT_COUNTED =
+  'passed, not counted: within the preboot window the previous release may have answered';
+
+/** Which release the passing polls came from, as far as the probe can tell. */
+function whoAnswered(settings: ProbeSettings): string {
+  if (settings.version !== undefined) {
+    return `; the new release answered (version-url showed "${settings.version.expected}")`;
+  }
+  if ((settings.countFromMs ?? 0) > 0) {
+    return (
+      `; counted only after the ${seconds(settings.countFromMs ?? 0)} preboot window ` +
+      '(which release answered is unknown without version-url)'
+    );
+  }
+  return '';
+}
+
 /** Polls `settings.url` on a fixed grid (start + k·interval) until `threshold` passes in a row
  * (healthy) or the deadline (unhealthy). An abort ends it early as unhealthy. */
 export async function waitForHealthy(
@@ -151,6 +171,9 @@ export async function waitForHealthy(
     if (judgement.pass && settings.version !== undefined) {
       judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
     }
+    if (judgement.pass && pollStart - start < (settings.countFromMs ?? 0)) {
+      judgement = { pass: false, reason: NOT_COUNTED };
+    }
     const record: PollRecord = { ...result, ...judgement, at: pollStart - start };
     polls.push(record);
     log(describePoll(polls.length, record));
@@ -161,7 +184,8 @@ export async function waitForHealthy(
     if (next.verdict === 'healthy') {
       const reason =
         `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
-        `after ${seconds(now - start)} (${state.polls} polls, ${state.passes} passed)`;
+        `after ${seconds(now - start)} (${state.polls} polls, ${state.passes} passed)` +
+        whoAnswered(settings);
       return { verdict: 'healthy', polls, reason, elapsedMs: now - start };
     }
     if (next.verdict === 'unhealthy') break;

@@ -42,6 +42,9 @@ export async function verifyRelease(
         timeoutMs,
         threshold: settings.health.threshold,
         version: checkVersion ? settings.health.version : undefined,
+        // Without a version check, polls in the switchover window may reach the old release.
+        countFromMs:
+          checkVersion && settings.health.version !== undefined ? 0 : context.switchoverMs,
       },
       context.probe,
       (line) => core.info(line),
@@ -49,7 +52,10 @@ export async function verifyRelease(
     ),
   );
   if (health.verdict !== 'healthy') {
-    return { healthy: false, reason: health.reason, health, instances: undefined };
+    // One look at the instances says why, e.g. a crashed dyno behind a 503.
+    const instances = await inspectOnce(context.platform, release);
+    const why = instances && !instances.ok ? `; the platform says: ${instances.reason}` : '';
+    return { healthy: false, reason: `${health.reason}${why}`, health, instances };
   }
   const instances = await context.platform.inspect(
     release,
@@ -69,4 +75,15 @@ export async function verifyRelease(
         health,
         instances,
       };
+}
+
+async function inspectOnce(
+  platform: Platform,
+  release: Release,
+): Promise<InstanceReport | undefined> {
+  try {
+    return await platform.inspect(release, 0);
+  } catch {
+    return undefined; // only an explanation: the verdict stands without it
+  }
 }

@@ -51,8 +51,21 @@ export class HerokuApi {
 
   /** The release marked `current`, newest first, following Next-Range for a few pages. */
   async currentRelease(): Promise<ReleaseState> {
+    const seen = await this.walkReleases((list) => list.some((release) => release.current));
+    const current = seen.find((release) => release.current);
+    if (current) return current;
+    throw new Error(this.noCurrentRelease(seen.length));
+  }
+
+  noCurrentRelease(seen: number): string {
+    return `Heroku lists no current release for ${this.app} among its ${seen} latest`;
+  }
+
+  /** Releases newest first (`version ..; order=desc`), following Next-Range on a 206 until
+   * `enough` or the last page, at most `maxReleasePages` pages. */
+  async walkReleases(enough: (seen: readonly ReleaseState[]) => boolean): Promise<ReleaseState[]> {
+    const seen: ReleaseState[] = [];
     let range = releasesRange;
-    let seen = 0;
     for (let page = 0; page < maxReleasePages; page += 1) {
       const response = await this.call('GET', `${this.appPath}/releases`, {
         headers: { range },
@@ -60,30 +73,19 @@ export class HerokuApi {
       if (!Array.isArray(response.body)) {
         throw new Error(`Heroku API answered GET ${this.appPath}/releases without a list`);
       }
-      const releases = response.body.map((item) => parseRelease(item));
-      seen += releases.length;
-      const current = releases.find((release) => release.current);
-      if (current) return current;
+      seen.push(...response.body.map((item) => parseRelease(item)));
+      if (enough(seen)) break;
       const next = response.headers['next-range'];
       if (response.status !== 206 || next === undefined || next === '') break;
       range = next;
     }
-    throw new Error(`Heroku lists no current release for ${this.app} among its ${seen} latest`);
+    return seen;
   }
 
   /** A release by id or version number. */
   async release(ref: string): Promise<ReleaseState> {
     const response = await this.call('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
     return parseRelease(response.body);
-  }
-
-  /** Up to 20 releases before `version`, newest first. */
-  async releasesBefore(version: number): Promise<ReleaseState[]> {
-    return this.list(
-      `${this.appPath}/releases`,
-      `version ..${version - 1}; max=20, order=desc`,
-      (item) => parseRelease(item),
-    );
   }
 
   async build(id: string): Promise<BuildState> {

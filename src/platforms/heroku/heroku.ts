@@ -24,6 +24,8 @@ import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
+import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
+import { pickRollbackTarget, skipReason } from './rollback-target.js';
 import type { BuildState, ReleaseState } from './parse.js';
 
 export interface HerokuDeps extends ApiClientDeps {
@@ -36,10 +38,9 @@ export interface HerokuDeps extends ApiClientDeps {
   readonly releaseTimeoutMs: number;
   /** Where the source archive is written; default RUNNER_TEMP, else the OS temp dir. */
   readonly tempRoot: string | undefined;
+  /** How long the old release may answer after a release when preboot is on. */
+  readonly prebootWindowMs: number;
 }
-
-/** Seconds the old dynos keep serving after a release when preboot is on (Heroku docs). */
-export const prebootSwitchoverSeconds = 180;
 
 const outputTailLines = 20;
 
@@ -58,13 +59,15 @@ export const defaultHerokuDeps: HerokuDeps = {
   random: Math.random,
   debug: coreDebug,
   tempRoot: undefined,
+  prebootWindowMs: defaultPrebootWindowMs,
 };
 
 export function createHerokuPlatform(
   settings: PlatformSettings,
   deps: Partial<HerokuDeps> = {},
 ): HerokuPlatform {
-  return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...deps });
+  const fromEnv = { prebootWindowMs: prebootWindowMs(process.env) };
+  return new HerokuPlatform(settings, { ...defaultHerokuDeps, ...fromEnv, ...deps });
 }
 
 export class HerokuPlatform implements Platform {
@@ -98,17 +101,12 @@ export class HerokuPlatform implements Platform {
       notices.push(`Heroku reports no web URL for ${this.settings.app}: set \`health-url\`.`);
     }
     const preboot = await this.api.prebootEnabled();
-    if (preboot) {
-      notices.push(
-        `Preboot is enabled on ${this.settings.app}: the previous release keeps serving ` +
-          `requests for about ${prebootSwitchoverSeconds / 60} minutes after a release.`,
-      );
-    }
+    if (preboot) notices.push(prebootNotice(this.settings.app, this.deps.prebootWindowMs));
     const current = toRelease(await this.api.currentRelease());
     return {
       current,
       webUrl,
-      switchoverSeconds: preboot ? prebootSwitchoverSeconds : 0,
+      switchoverSeconds: preboot ? this.deps.prebootWindowMs / 1000 : 0,
       notices,
       restore: { kind: 'release', target: current },
     };
@@ -183,14 +181,29 @@ export class HerokuPlatform implements Platform {
       const version = /^v?(\d+)$/.exec(spec)?.[1];
       return { kind: 'release', target: toRelease(await this.api.release(version ?? spec)) };
     }
-    const current = await this.api.currentRelease();
-    const before = (await this.api.releasesBefore(current.version)).find(
-      (release) => release.version < current.version && release.status === 'succeeded',
+    return { kind: 'release', target: toRelease(await this.previousGoodRelease()) };
+  }
+
+  /** What `heroku rollback` without a version goes to (see rollback-target.ts), read newest
+   * first with ranges the API supports (end-only ranges are not), page by page. */
+  private async previousGoodRelease(): Promise<ReleaseState> {
+    const older = (list: readonly ReleaseState[], live: ReleaseState): ReleaseState[] =>
+      list.filter((release) => release.version < live.version);
+    const seen = await this.api.walkReleases((list) => {
+      const live = list.find((release) => release.current);
+      return live !== undefined && pickRollbackTarget(older(list, live), live) !== undefined;
+    });
+    const live = seen.find((release) => release.current);
+    if (live === undefined) throw new Error(this.api.noCurrentRelease(seen.length));
+    const target = pickRollbackTarget(older(seen, live), live);
+    if (target !== undefined) return target;
+    const skipped = older(seen, live)
+      .slice(0, 5)
+      .map((release) => `v${release.version}: ${skipReason(release, live) ?? '?'}`);
+    throw new Error(
+      `Heroku lists no release before v${live.version} to roll back to among the ` +
+        `${seen.length} latest${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`,
     );
-    if (before === undefined) {
-      throw new Error(`Heroku lists no succeeded release before v${current.version}`);
-    }
-    return { kind: 'release', target: toRelease(before) };
   }
 
   async settle(timeoutMs: number): Promise<void> {
@@ -310,7 +323,11 @@ export class HerokuPlatform implements Platform {
     if (!polled.done) {
       throw stillPending(`release v${release.version}`, this.deps.releaseTimeoutMs);
     }
-    return polled.value;
+    const done = polled.value;
+    if (done.status === 'expired' || done.status === 'other') {
+      throw new Error(`Heroku release v${done.version} ended neither succeeded nor failed`);
+    }
+    return done;
   }
 
   /** Output lines to `log`, the last ones kept in `tail` when given; a broken stream is only

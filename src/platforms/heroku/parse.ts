@@ -2,15 +2,19 @@
 // them: a release as the flow names it, the web dynos as an instance report.
 import type { Build, Dyno, Release as HerokuRelease } from '@heroku-cli/schema';
 import type { InstanceReport, InstanceState, Release } from '../platform.js';
+import { readContent, readEligible, readStatus } from './release-fields.js';
+import type { ReleaseStatus } from './release-fields.js';
 
 /** The fields of a Heroku release this action relies on, validated. */
 export interface ReleaseState {
   readonly id: string;
   readonly version: number;
-  readonly status: 'pending' | 'succeeded' | 'failed' | undefined;
+  readonly status: ReleaseStatus | undefined;
   readonly current: boolean;
   readonly outputStreamUrl: string | undefined;
-  readonly slugId: string | undefined;
+  /** Slug id, or the image of a Fir-generation release. */
+  readonly content: string | undefined;
+  readonly eligibleForRollback: boolean | undefined;
 }
 
 export interface BuildState {
@@ -24,7 +28,7 @@ export function toRelease(state: ReleaseState): Release {
   return {
     id: state.id,
     label: `v${state.version}`,
-    ...(state.slugId === undefined ? {} : { content: state.slugId }),
+    ...(state.content === undefined ? {} : { content: state.content }),
   };
 }
 
@@ -51,15 +55,14 @@ export function parseRelease(body: unknown): ReleaseState {
   if (typeof release.id !== 'string' || typeof release.version !== 'number') {
     throw new Error('Heroku API answered with a release without id or version');
   }
-  if (release.status !== undefined && !isStatus(release.status)) {
-    throw new Error(`Heroku release v${release.version} has an unknown status`);
-  }
+  // Any status reads: only the releases the action waits on must end succeeded or failed.
   return {
     id: release.id,
     version: release.version,
-    status: release.status,
+    status: readStatus(release.status),
     current: release.current === true,
-    slugId: typeof release.slug?.id === 'string' ? release.slug.id : undefined,
+    content: readContent(release),
+    eligibleForRollback: readEligible(release.eligible_for_rollback),
     outputStreamUrl: streamUrl(release.output_stream_url),
   };
 }

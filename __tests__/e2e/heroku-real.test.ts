@@ -1,0 +1,149 @@
+// dist/index.js against the simulated Heroku as it really behaves: expired releases in the
+// history, the preboot window, rollback targets past failed releases, crashing dynos.
+import { describe, expect, it } from 'vitest';
+import { HEROKU_TOKEN, type Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
+import { expectReported } from '../helpers/assert-run.js';
+
+const scenarios = useScenarios();
+let scenario: Scenario;
+
+const failingReleasePhase = {
+  Procfile: 'web: node server.js\nrelease: node -e "process.exit(3)"\n',
+};
+const withReleasePhase = { Procfile: 'web: node server.js\nrelease: echo migrated\n' };
+/** The action's preboot window, scaled down like the simulator's (see the README). */
+const prebootEnv = { GUARDED_DEPLOY_HEROKU_PREBOOT_WINDOW: '3' };
+
+interface ReleaseJson {
+  id: string;
+  version: number;
+  eligible_for_rollback: boolean;
+}
+
+/** What `heroku rollback` (no version) would pick now: the second release marked eligible
+ * among the ten newest (heroku/cli src/lib/releases/releases.ts, findByPreviousOrId). */
+async function cliRollbackChoice(s: Scenario): Promise<string | undefined> {
+  const response = await fetch(`${s.sim.herokuApiUrl}/apps/${s.app}/releases`, {
+    headers: {
+      accept: 'application/vnd.heroku+json; version=3.sdk',
+      authorization: `Bearer ${HEROKU_TOKEN}`,
+      range: 'version ..; max=10, order=desc',
+    },
+  });
+  const releases = (await response.json()) as ReleaseJson[];
+  const pick = releases.filter((release) => release.eligible_for_rollback)[1];
+  return pick === undefined ? undefined : `v${pick.version}`;
+}
+
+describe('heroku release history as it really is', () => {
+  it('deploys with an expired release in the history', async () => {
+    scenario = await scenarios.start({ initial: { version: 'one' } });
+    await scenario.deploy({ version: 'two' });
+    // v2 is the seeded release; Fir-generation apps expire old releases like it.
+    scenario.sim.heroku.expireRelease(scenario.app, 2);
+    const result = await scenario.deploy({ version: 'three' });
+    expectReported(result, 'deployed');
+    expect(await scenario.liveVersion()).toBe('three');
+    expect(scenario.sim.heroku.state(scenario.app).releases.map((r) => r.status)).toContain(
+      'expired',
+    );
+  });
+
+  it('mode: rollback goes past a failed release to the last good one, as `heroku rollback`', async () => {
+    scenario = await scenarios.start({ initial: { version: 'one' } });
+    await scenario.deploy({ version: 'two' });
+    const failed = await scenario.deploy({ version: 'bad' }, {}, failingReleasePhase);
+    expect(failed.outputs.result).toBe('failed');
+    const live = await scenario.deploy(
+      { version: 'three' },
+      {},
+      { Procfile: 'web: node server.js\n' },
+    );
+    expectReported(live, 'deployed');
+    const before = scenario.sim.heroku.state(scenario.app).releases;
+    // The release right before the live one failed: the last good one is `two`.
+    expect(before.at(-2)?.status).toBe('failed');
+    const cliChoice = await cliRollbackChoice(scenario);
+    const result = await scenario.act({ mode: 'rollback' });
+    expectReported(result, 'rolled-back', true);
+    expect(result.outputs.release).toBe(cliChoice);
+    expect(result.outputs.release).toBe(live.outputs['previous-release']);
+    expect(await scenario.liveVersion()).toBe('two');
+    // Only ranges the API supports: start-open, ordered, bounded.
+    const ranges = scenario.sim.requests
+      .filter((r) => r.api === 'heroku' && /\/releases$/.test(r.path) && r.method === 'GET')
+      .map((r) => r.headers.range ?? '');
+    expect(ranges.filter((range) => /^version \.\.\d/.test(range))).toEqual([]);
+  });
+
+  it('streams the release phase from its own host without the API token', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      appOptions: { releaseStartDelayMs: 300 },
+    });
+    const result = await scenario.deploy({ version: 'two' }, {}, withReleasePhase);
+    expectReported(result, 'deployed');
+    const streams = scenario.sim.requests.filter((r) => r.api === 'stream');
+    expect(streams.length).toBeGreaterThan(0);
+    for (const request of streams) {
+      expect(request.headers.authorization).toBeUndefined();
+      expect(JSON.stringify(request.headers)).not.toContain(HEROKU_TOKEN);
+    }
+  });
+});
+
+describe('heroku preboot window', () => {
+  it('never counts the old release: a new release answering 500 is rolled back', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      preboot: true,
+      appOptions: { prebootWindowMs: 2_000 },
+    });
+    const result = await scenario.deploy(
+      { version: 'broken', healthStatus: 500 },
+      {},
+      {},
+      { extraEnv: prebootEnv },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.outputs['rolled-back']).toBe('true');
+    expect(result.stdout).toMatch(/not counted: within the preboot window/);
+    expect(result.summary).toMatch(/Preboot is enabled/);
+    expect(await scenario.liveVersion()).toBe('one');
+  });
+
+  it('with version-url judges at once and says the new release answered', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      preboot: true,
+      appOptions: { prebootWindowMs: 2_000 },
+    });
+    const result = await scenario.deploy(
+      { version: 'two' },
+      {
+        'version-url': `${scenario.sim.heroku.state(scenario.app).webUrl}version`,
+        'expected-version': 'two',
+      },
+      {},
+      { extraEnv: prebootEnv },
+    );
+    expectReported(result, 'deployed');
+    expect(result.stdout).toMatch(/the old release answered/);
+    expect(result.everything).toMatch(/the new release answered \(version-url showed "two"\)/);
+  });
+});
+
+describe('heroku dynos that boot slowly or crash', () => {
+  it('calls a crashing release crashed and rolls it back', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      appOptions: { crashRestartMs: 500 },
+    });
+    const result = await scenario.deploy({ version: 'crash', startupDelayMs: 50, crashAfterMs: 0 });
+    expectReported(result, 'rolled-back');
+    // The verdict says why, not only that time ran out.
+    expect(result.annotations.at(-1)?.message).toMatch(/the platform says: web\.1 is crashed/);
+    expect(await scenario.liveVersion()).toBe('one');
+  });
+});
