@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type AppConfig, type AppRepo, createAppRepo } from './app-repo.js';
-import type { FlyAppState, RateLimitOptions } from './fly/index.js';
+import type { FlyAppOptions, FlyAppState, RateLimitOptions } from './fly/index.js';
 import { startSimulator, type Simulator } from './index.js';
 import { type RunResult, repoRoot, runAction } from './runner.js';
 import {
@@ -53,6 +53,62 @@ export function flyToml(app: string, strategy = 'rolling'): string {
   ].join('\n');
 }
 
+/** The fly.toml `fly launch` writes today (flyctl internal/command/launch templates): an HTTP
+ * service that auto-stops idle machines and auto-starts them, none kept running, no checks. */
+export function flyLaunchToml(app: string): string {
+  return [
+    `app = '${app}'`,
+    "primary_region = 'ams'",
+    '',
+    '[build]',
+    '',
+    '[http_service]',
+    '  internal_port = 8080',
+    '  force_https = true',
+    "  auto_stop_machines = 'stop'",
+    '  auto_start_machines = true',
+    '  min_machines_running = 0',
+    "  processes = ['app']",
+    '',
+    '[[vm]]',
+    "  memory = '1gb'",
+    "  cpu_kind = 'shared'",
+    '  cpus = 1',
+    '',
+  ].join('\n');
+}
+
+/** A fuller app: checks on the web service, auto-stop, and a `worker` process group with no
+ * service and no checks (its standbys come from the app options). */
+export function flyWorkerToml(app: string): string {
+  return [
+    `app = '${app}'`,
+    "primary_region = 'ams'",
+    '',
+    '[deploy]',
+    "  wait_timeout = '15s'",
+    '',
+    '[processes]',
+    "  app = 'node server.js'",
+    "  worker = 'node server.js'",
+    '',
+    '[http_service]',
+    '  internal_port = 8080',
+    "  auto_stop_machines = 'stop'",
+    '  auto_start_machines = true',
+    '  min_machines_running = 1',
+    "  processes = ['app']",
+    '',
+    '  [[http_service.checks]]',
+    "    grace_period = '0s'",
+    "    interval = '200ms'",
+    "    timeout = '1s'",
+    "    method = 'GET'",
+    "    path = '/health'",
+    '',
+  ].join('\n');
+}
+
 export interface FlyScenario {
   readonly sim: Simulator;
   readonly repo: AppRepo;
@@ -82,6 +138,14 @@ export interface FlyScenarioOptions {
   readonly rateLimit?: RateLimitOptions | false;
   /** The token the simulated Machines API accepts (default FLY_TOKEN). */
   readonly token?: string;
+  /** The app's fly.toml (default: `flyToml(app, strategy)`). */
+  readonly toml?: (app: string) => string;
+  /** Machines, regions, workers, standbys, autostop round, compat checks of the app. */
+  readonly appOptions?: FlyAppOptions;
+  /** The label of the seeded image (default: flyctl's `deployment-<ULID>`). */
+  readonly seedLabel?: string;
+  /** The simulator's debug lines (proxy autostop, machine states). */
+  readonly simLog?: (line: string) => void;
 }
 
 let runCounter = 5000;
@@ -92,17 +156,25 @@ export async function startFlyScenario(options: FlyScenarioOptions = {}): Promis
     flyToken: options.token ?? FLY_TOKEN,
     githubToken: GITHUB_TOKEN,
     flyRateLimit: options.rateLimit,
+    ...(options.simLog === undefined ? {} : { log: options.simLog }),
   });
   const repo = await createAppRepo();
   const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-fly-scenario-'));
   try {
-    const { publicUrl } = await sim.fly.createApp(app, { regions: ['ams', 'fra'], machines: 3 });
+    const { publicUrl } = await sim.fly.createApp(app, {
+      regions: ['ams', 'fra'],
+      machines: 3,
+      ...options.appOptions,
+    });
     const seedSha = await repo.commit(options.initial ?? { version: 'initial' }, {
-      'fly.toml': flyToml(app, options.strategy),
+      'fly.toml': options.toml?.(app) ?? flyToml(app, options.strategy),
     });
     const seedDir = path.join(runnerTemp, 'seed');
     execFileSync('git', ['worktree', 'add', '--quiet', '--detach', seedDir], { cwd: repo.dir });
-    await sim.fly.seedRelease(app, seedDir, { labels: { GH_SHA: seedSha } });
+    await sim.fly.seedRelease(app, seedDir, {
+      labels: { GH_SHA: seedSha },
+      ...(options.seedLabel === undefined ? {} : { label: options.seedLabel }),
+    });
     const run: RunKey = { owner: 'acme', repo: 'shop', runId: ++runCounter, attempt: 1 };
     const setJobs = (jobs: readonly SimJob[]): void => sim.github.setJobs(run, jobs);
     setJobs([

@@ -117,6 +117,8 @@ describe('push', () => {
       FLY_API_TOKEN: macaroonToken,
       FLY_ACCESS_TOKEN: macaroonToken,
       FLY_EMIT_RELEASE_JSON: '1',
+      // The api-url input reaches flyctl too, without the /v1 flyctl adds itself.
+      FLY_FLAPS_BASE_URL: 'https://api.machines.test',
     });
     expect(call?.args.join(' ')).not.toContain('fm2_');
     expect(call?.args).not.toContain('--detach');
@@ -141,8 +143,9 @@ describe('push', () => {
   });
 
   it.each([
-    [1, 'failed (exit code 1)'],
-    [126, 'gave up waiting for the machines (exit code 126: deadline exceeded)'],
+    [1, 'failed (exit code 1: an error, which includes machines not starting or not passing'],
+    [3, 'crashed (exit code 3: flyctl panicked)'],
+    [126, 'ran out of time (exit code 126: a deadline was exceeded)'],
     [127, 'was interrupted (exit code 127)'],
   ])('treats exit code %i as a deploy that may have changed machines', async (code, why) => {
     start({
@@ -152,7 +155,8 @@ describe('push', () => {
     });
     const error = await deployError(platform.push(commit, log));
     expect(error.liveChanged).toBe(true);
-    expect(error.message).toContain(`flyctl deploy of 0123456789ab ${why}. Machines may have`);
+    expect(error.message).toContain(`flyctl deploy of 0123456789ab ${why}`);
+    expect(error.message).toContain('. Machines may have');
     expect(error.message).toContain(
       'Last flyctl output:\nUpdating machine m1\nError: health checks failed',
     );
@@ -221,6 +225,16 @@ describe('push', () => {
     const machine = machineBody('m1', { version: 5, digestChar: 'b', tag: 'gd-0123456789ab' });
     mock.api.intercept({ path: `${appPath}/machines`, method: 'GET' }).reply(200, [machine]);
     await expect(platform.push(commit, log)).resolves.toEqual({ id: pinned('b'), label: 'v5' });
+  });
+
+  it('fails, live unchanged, when flyctl exits 0 with no release line and changed nothing', async () => {
+    start({ runFlyctl: fakeFlyctl(['Visit your newly deployed app']) });
+    // The machines still run an older build: neither this build's label nor its GH_SHA.
+    const machine = machineBody('m1', { version: 4, digestChar: 'a', tag: 'deployment-old' });
+    mock.api.intercept({ path: `${appPath}/machines`, method: 'GET' }).reply(200, [machine]);
+    const error = await deployError(platform.push(commit, log));
+    expect(error.liveChanged).toBe(false);
+    expect(error.message).toMatch(/^flyctl exited 0 but changed nothing/);
   });
 
   it('recognizes its build by the image label when flyctl names it by tag', async () => {

@@ -130,12 +130,13 @@ describe('rollback to the snapshot', () => {
     expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
     const update = mock.calls('POST', machinePath('m1'))[0];
     // The whole snapshotted config: Fly replaces the config, it does not merge.
-    expect(jsonBody(update)).toEqual({ config: m1Before.config });
+    // Its image pinned to the digest it ran, so a re-pushed tag cannot bring back other content.
+    expect(jsonBody(update)).toEqual({ config: pinnedConfig(m1Before) });
     expect(header(update, 'fly-machine-lease-nonce')).toBe('nonce-m1');
     const waits = mock.calls('GET', machinePath('m1', '/wait'));
     expect(waits.map((call) => call.searchParams)).toEqual([
-      { state: 'started', instance_id: 'inst-m1-restored', timeout: '60' },
-      { state: 'started', instance_id: 'inst-m1-restored', timeout: '60' },
+      { version: 'inst-m1-restored', timeout: '60', state: 'started' },
+      { version: 'inst-m1-restored', timeout: '60', state: 'started' },
     ]);
     const released = mock.calls('DELETE', machinePath('m1', '/lease'))[0];
     expect(header(released, 'fly-machine-lease-nonce')).toBe('nonce-m1');
@@ -200,7 +201,7 @@ describe('rollback to the snapshot', () => {
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     expect(mock.calls('POST', machinePath('m1'))).toHaveLength(1);
-    expect(mock.calls('GET', machinePath('m1', '/wait'))[0]?.searchParams.instance_id).toBe(
+    expect(mock.calls('GET', machinePath('m1', '/wait'))[0]?.searchParams.version).toBe(
       'inst-m1-applied',
     );
   });
@@ -243,7 +244,7 @@ describe('rollback to the snapshot', () => {
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
     const created = mock.calls('POST', `${appPath}/machines`)[0];
-    expect(jsonBody(created)).toEqual({ config: m2Before.config, region: 'fra' });
+    expect(jsonBody(created)).toEqual({ config: pinnedConfig(m2Before), region: 'fra' });
     expect(logLines).toContain('m2 (fra): was destroyed by the deploy; recreated as m9');
   });
 
@@ -331,7 +332,7 @@ describe('rollback in a later process (post step)', () => {
 
     expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
     expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({
-      config: m1Before.config,
+      config: pinnedConfig(m1Before),
     });
   });
 });
@@ -363,3 +364,10 @@ describe('rollback to another release', () => {
     expect(restored.label).toBe('v6');
   });
 });
+
+/** A machine body's config with its image pinned to the digest of its `image_ref`. */
+function pinnedConfig(body: Record<string, unknown>): Record<string, unknown> {
+  const config = body.config as Record<string, unknown>;
+  const ref = body.image_ref as Record<string, unknown>;
+  return { ...config, image: `${String(config.image)}@${String(ref.digest)}` };
+}

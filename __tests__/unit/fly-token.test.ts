@@ -30,6 +30,14 @@ describe('parseFlyToken', () => {
     expect(parseFlyToken('personal-token-123').authorization).toBe('Bearer personal-token-123');
   });
 
+  it('joins every non-macaroon part in Bearer with commas, as fly-go does', () => {
+    expect(parseFlyToken('tok_one, tok_two')).toEqual({
+      authorization: 'Bearer tok_one,tok_two',
+      envValue: 'tok_one,tok_two',
+      kind: 'bearer',
+    });
+  });
+
   it('refuses an empty token', () => {
     expect(() => parseFlyToken('FlyV1 ')).toThrow('The Fly token is empty');
   });

@@ -5,6 +5,7 @@ import { createFlyPlatform } from '../../src/platforms/fly/fly.js';
 import {
   appPath,
   createFlyMock,
+  digest,
   flySettings,
   header,
   machineBody,
@@ -77,9 +78,12 @@ describe('snapshot', () => {
     if (plan.kind !== 'machines') throw new Error('expected a plan of machines');
     expect(plan.target).toEqual(snapshot.current);
     expect(plan.machines.map((machine) => machine.id)).toEqual(['m1', 'm2']);
-    expect(plan.machines[1]?.config).toEqual(
-      machineBody('m2', { region: 'fra', version: 4 }).config,
-    );
+    // Saved with its image pinned to the digest it runs: a re-pushed tag cannot come back.
+    const m2 = machineBody('m2', { region: 'fra', version: 4 }).config as Record<string, unknown>;
+    expect(plan.machines[1]?.config).toEqual({
+      ...m2,
+      image: `${String(m2.image)}@${digest('a')}`,
+    });
   });
 
   it('sends a macaroon token as FlyV1 with all its parts', async () => {
@@ -177,7 +181,7 @@ describe('inspect', () => {
     ]);
     const report = await platform.inspect(release, 10_000);
     expect(report.ok).toBe(true);
-    expect(report.reason).toBe('2 machine(s) started on v5, checks passing');
+    expect(report.reason).toBe('2 machine(s) on v5 (2 started), checks passing where declared');
     expect(report.instances[1]).toEqual({
       id: 'm2',
       region: 'fra',

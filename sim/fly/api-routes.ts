@@ -176,8 +176,12 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
 
   async Machines_wait(context, request) {
     const machine = machineOf(context, request);
-    const state = request.query.get('state') ?? 'started';
-    const instanceId = request.query.get('instance_id') ?? undefined;
+    // Repeated or comma-separated states (OpenAPI; fly-go flaps_machines_wait.go sends them
+    // repeated); `version` is the current name of the deprecated `instance_id`.
+    const wanted = request.query.getAll('state').flatMap((value) => value.split(','));
+    const states = wanted.filter(Boolean).length > 0 ? wanted.filter(Boolean) : ['started'];
+    const instanceId =
+      request.query.get('version') ?? request.query.get('instance_id') ?? undefined;
     const seconds = Math.min(
       MAX_WAIT_TIMEOUT_S,
       Math.max(1, Number(request.query.get('timeout') ?? DEFAULT_WAIT_TIMEOUT_S)),
@@ -185,13 +189,13 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
     if (instanceId !== undefined && !machine.versions.some((v) => v.version === instanceId)) {
       throw new FlyApiError(400, `invalid instance_id ${instanceId} for machine ${machine.id}`);
     }
-    if (await machine.waitFor(state, instanceId, seconds * 1000)) {
+    if (await machine.waitFor(states, instanceId, seconds * 1000)) {
       return ok({ ok: true, state: machine.state, version: machine.instanceId });
     }
     throw new FlyApiError(
       408,
-      `deadline_exceeded: machine ${machine.id} did not reach state ${state} within ${seconds}s ` +
-        `(now ${machine.state})`,
+      `deadline_exceeded: machine ${machine.id} did not reach state ${states.join(',')} within ` +
+        `${seconds}s (now ${machine.state})`,
     );
   },
 

@@ -18,6 +18,18 @@ export interface ReleaseInfo {
   readonly releaseVersion: number;
 }
 
+/** The process groups of a fly.toml: the keys of `[processes]`, else just `app`. */
+export function processGroups(toml: FlyToml | undefined): string[] {
+  const groups = Object.keys(recordOf(toml?.raw.processes));
+  return groups.length > 0 ? groups : ['app'];
+}
+
+/** Whether `[http_service]` serves `group`: its `processes`, else the group `app`. */
+function servesGroup(section: Record<string, unknown>, group: string): boolean {
+  const processes = section.processes;
+  return Array.isArray(processes) ? processes.includes(group) : group === 'app';
+}
+
 export const FLYCTL_VERSION = '0.3.214';
 const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'canary', 'bluegreen', 'immediate'];
 const DEFAULT_INTERNAL_PORT = 8080;
@@ -56,11 +68,12 @@ export function machineConfig(
   toml: FlyToml | undefined,
   release: ReleaseInfo,
   guest?: Record<string, unknown>,
+  group = 'app',
 ): Record<string, unknown> {
   const raw = toml?.raw ?? {};
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(recordOf(raw.env))) env[key] = String(value);
-  env.FLY_PROCESS_GROUP = 'app';
+  env.FLY_PROCESS_GROUP = group;
   if (toml?.primaryRegion) env.PRIMARY_REGION = toml.primaryRegion;
   const config: Record<string, unknown> = {
     image: release.image,
@@ -70,13 +83,20 @@ export function machineConfig(
     metadata: {
       fly_flyctl_version: FLYCTL_VERSION,
       fly_platform_version: 'v2',
-      fly_process_group: 'app',
+      fly_process_group: group,
       fly_release_id: release.releaseId,
       fly_release_version: String(release.releaseVersion),
     },
     restart: { policy: 'on-failure', max_retries: 10 },
-    services: [httpService(recordOf(raw.http_service))],
   };
+  // A group's command becomes the machine's init.cmd (flyctl appconfig `ToMachineConfig`);
+  // only the groups `[http_service]` names get its service (a worker group serves nothing).
+  const command = recordOf(raw.processes)[group];
+  if (typeof command === 'string') config.init = { cmd: command.split(/\s+/).filter(Boolean) };
+  const http = recordOf(raw.http_service);
+  if (raw.http_service === undefined || servesGroup(http, group)) {
+    config.services = [httpService(http)];
+  }
   const checks = topLevelChecks(recordOf(raw.checks));
   if (Object.keys(checks).length > 0) config.checks = checks;
   return config;
@@ -96,11 +116,12 @@ function httpService(section: Record<string, unknown>): Record<string, unknown> 
       ...durations(check),
     };
   });
+  // `fly launch` writes auto_stop_machines = 'stop' (or 'suspend'; true is the old spelling).
   const autostop = section.auto_stop_machines;
   return {
     protocol: 'tcp',
     internal_port: internalPort,
-    autostop: autostop === true || autostop === 'stop' ? 'stop' : 'off',
+    autostop: autostop === true || autostop === 'stop' || autostop === 'suspend' ? 'stop' : 'off',
     autostart: section.auto_start_machines !== false,
     min_machines_running:
       typeof section.min_machines_running === 'number' ? section.min_machines_running : 0,

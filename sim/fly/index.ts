@@ -12,6 +12,7 @@ import { hasChecks, machineConfig, parseFlyToml } from './fly-toml.js';
 import type { FlyToml } from './fly-toml.js';
 import { releaseId, ulid } from './ids.js';
 import { ImageStore, imageRef, pinnedRef } from './image-store.js';
+import type { ImageRecord } from './image-store.js';
 import { FlyPlatform } from './platform.js';
 import type { FlyApp, FlyAppOptions } from './platform.js';
 import { RateLimiter } from './rate-limit.js';
@@ -38,6 +39,8 @@ export interface FlyMachineState {
   readonly digest: string;
   readonly instanceId: string;
   readonly cordoned: boolean;
+  /** `config.standbys`: the machines this one stands by for (empty: not a standby). */
+  readonly standbys: readonly string[];
   readonly checks: ReadonlyArray<{ name: string; status: string }>;
   readonly metadata: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
@@ -162,6 +165,7 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
           region: app.regions[index % app.regions.length] ?? 'ams',
         });
       }
+      await seedWorkers(platform, app, toml, release, image);
       if (seed.waitHealthy ?? true) await waitRoutable(app);
       return { id: release.releaseId, version: 1, imageRef: pinnedRef(image) };
     },
@@ -184,6 +188,9 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
           digest: machine.image.digest,
           instanceId: machine.instanceId,
           cordoned: machine.cordoned,
+          standbys: Array.isArray(machine.config.standbys)
+            ? machine.config.standbys.filter((id): id is string => typeof id === 'string')
+            : [],
           checks: machine.checks.map((check) => ({ name: check.name, status: check.status })),
           metadata: stringRecord(machine.config.metadata),
           labels: machine.image.labels,
@@ -222,10 +229,38 @@ async function readFlyToml(dir: string): Promise<FlyToml | undefined> {
   }
 }
 
+/** The worker group's machines, each with a standby when the app has them: a standby is
+ * created with the worker's id in `standbys` and not started (flyctl machines_launchinput.go
+ * `launchInputForLaunch` with `--ha`, for a group without services). */
+async function seedWorkers(
+  platform: FlyPlatform,
+  app: FlyApp,
+  toml: FlyToml | undefined,
+  release: { image: string; releaseId: string; releaseVersion: number },
+  image: ImageRecord,
+): Promise<void> {
+  for (let index = 0; index < app.workers; index += 1) {
+    const region = app.regions[index % app.regions.length] ?? 'ams';
+    const config = machineConfig(toml, release, undefined, 'worker');
+    const worker = await platform.createMachine(app, { config, image, region });
+    if (!app.standbys) continue;
+    const standby = machineConfig(toml, release, undefined, 'worker');
+    standby.standbys = [worker.id];
+    (standby.env as Record<string, string>).FLY_STANDBY_FOR = worker.id;
+    await platform.createMachine(app, { config: standby, image, region, skipLaunch: true });
+  }
+}
+
+/** Launched machines started, those with services routable; standbys stay `created`. */
 async function waitRoutable(app: FlyApp): Promise<void> {
   const deadline = Date.now() + SEED_HEALTHY_TIMEOUT_MS;
-  const live = (): FlyApp['machines'] => app.machines.filter((m) => m.state !== 'destroyed');
-  while (!live().every((machine) => machine.routable)) {
+  const live = (): FlyApp['machines'] =>
+    app.machines.filter((m) => m.state !== 'destroyed' && m.state !== 'created');
+  const ready = (machine: FlyApp['machines'][number]): boolean =>
+    Array.isArray(machine.config.services)
+      ? machine.routable || (machine.state === 'stopped' && machine.stopRequested)
+      : machine.state === 'started';
+  while (!live().every(ready)) {
     if (Date.now() >= deadline) {
       const states = live().map((m) => `${m.id}: ${m.state}`);
       throw new Error(`seeded machines of ${app.name} not healthy in time (${states.join(', ')})`);

@@ -8,6 +8,17 @@ export function machineJson(machine: FlyMachine, includeLease = false): Record<s
     output: check.output,
     updated_at: check.updatedAt,
   }));
+  // flaps still adds synthetic `bg_deployments_compat*` checks for old flyctl builds (fly-go
+  // machine_types.go `RemoveCompatChecks`); their status is up to the test.
+  const services = machine.config.services;
+  if (machine.compatChecks !== undefined && Array.isArray(services) && services.length > 0) {
+    checks.push({
+      name: 'bg_deployments_compat_http',
+      status: machine.compatChecks,
+      output: 'synthetic check for older flyctl versions',
+      updated_at: machine.updatedAt,
+    });
+  }
   const lease = machine.leaseActive();
   return {
     id: machine.id,

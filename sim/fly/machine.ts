@@ -63,6 +63,12 @@ export class FlyMachine {
   instanceId = ulid();
   state: MachineState = 'created';
   cordoned = false;
+  /** Status of the synthetic `bg_deployments_compat` check, when flaps adds one. */
+  compatChecks: 'passing' | 'warning' | 'critical' | undefined;
+  /** Stopped on request (API or the proxy's autostop), not by its process exiting. */
+  stopRequested = false;
+  /** When the current run began (ms), for the proxy's autostop. */
+  startedAt = 0;
   lease: LeaseRecord | undefined;
   port: number | undefined;
   readonly versions: MachineVersionRecord[] = [];
@@ -128,7 +134,10 @@ export class FlyMachine {
     this.setState('stopping');
     await this.stopProcess('machine is stopped');
     if (generation !== this.generation) return;
-    this.addEvent('exit', 'stopped', 'flyd', { exit_event: { requested_stop: true } });
+    this.addEvent('exit', 'stopped', 'flyd', {
+      exit_event: { exit_code: 0, requested_stop: true },
+    });
+    this.stopRequested = true;
     this.setState('stopped');
   }
 
@@ -164,13 +173,19 @@ export class FlyMachine {
     this.setState('destroyed');
   }
 
-  /** Resolves true once the machine is in `state` (for `instanceId`, if given), else false. */
-  waitFor(state: string, instanceId: string | undefined, timeoutMs: number): Promise<boolean> {
+  /** Resolves true once the machine is in one of `states` (for `instanceId`, if given). */
+  waitFor(
+    states: readonly string[],
+    instanceId: string | undefined,
+    timeoutMs: number,
+  ): Promise<boolean> {
     const reached = (): boolean =>
       (instanceId === undefined || instanceId === this.instanceId) &&
-      (state === 'settled'
-        ? ['started', 'stopped', 'destroyed'].includes(this.state)
-        : this.state === state);
+      states.some((state) =>
+        state === 'settled'
+          ? ['started', 'stopped', 'destroyed'].includes(this.state)
+          : this.state === state,
+      );
     if (reached()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = (): void => {
@@ -189,7 +204,10 @@ export class FlyMachine {
 
   private async launch(generation: number): Promise<void> {
     this.setState('starting');
-    const command = (await readProcfile(this.image.dir))?.web;
+    // A process group's `init.cmd` (from fly.toml [processes]) overrides the image's command.
+    const init = isRecord(this.config.init) ? this.config.init : {};
+    const cmd = Array.isArray(init.cmd) ? init.cmd.filter((part) => typeof part === 'string') : [];
+    const command = cmd.length > 0 ? cmd.join(' ') : (await readProcfile(this.image.dir))?.web;
     const port = await freePort();
     if (generation !== this.generation) return;
     if (command === undefined) {
@@ -224,6 +242,8 @@ export class FlyMachine {
     this.checkRunner = new CheckRunner(checksOf(this.config), port, () => this.changed());
     this.checkRunner.start();
     this.addEvent('start', 'started', 'flyd');
+    this.startedAt = Date.now();
+    this.stopRequested = false;
     this.setState('started');
   }
 

@@ -13,7 +13,19 @@ export interface FlyAppOptions {
   readonly machines?: number;
   /** Deployed blue/green: seeded releases must declare health checks (Fly requires them). */
   readonly bluegreen?: boolean;
+  /** Machines `seedRelease` creates in the `worker` process group (fly.toml [processes]). */
+  readonly workers?: number;
+  /** Each worker gets a standby (`config.standbys`), created but not started, as `fly deploy
+   * --ha` makes them for groups without services. */
+  readonly standbys?: boolean;
+  /** How often the proxy's autostop round runs (Fly: every few minutes); 0: never. */
+  readonly autoStopEveryMs?: number;
+  /** Synthetic `bg_deployments_compat` checks flaps adds to machines with services, with
+   * this status (fly-go machine_types.go `RemoveCompatChecks` strips them); default none. */
+  readonly compatChecks?: 'passing' | 'warning' | 'critical';
 }
+
+const DEFAULT_AUTOSTOP_EVERY_MS = 2_000;
 
 export interface FlyApp {
   readonly id: string;
@@ -21,6 +33,9 @@ export interface FlyApp {
   readonly regions: readonly string[];
   readonly machineCount: number;
   readonly bluegreen: boolean;
+  readonly workers: number;
+  readonly standbys: boolean;
+  readonly compatChecks: FlyAppOptions['compatChecks'];
   readonly proxy: FlyProxy;
   /** Every machine ever created, destroyed ones included (the API can list them). */
   readonly machines: FlyMachine[];
@@ -57,6 +72,7 @@ export class FlyPlatform {
     const proxy = await FlyProxy.start(
       () => machines,
       (line) => this.log(`${name} ${line}`),
+      options.autoStopEveryMs ?? DEFAULT_AUTOSTOP_EVERY_MS,
     );
     const app: FlyApp = {
       id: name,
@@ -64,6 +80,9 @@ export class FlyPlatform {
       regions: options.regions?.length ? [...options.regions] : ['ams', 'fra'],
       machineCount: options.machines ?? 3,
       bluegreen: options.bluegreen ?? false,
+      workers: options.workers ?? 0,
+      standbys: options.standbys ?? false,
+      compatChecks: options.compatChecks,
       proxy,
       machines,
     };
@@ -80,6 +99,7 @@ export class FlyPlatform {
       spec.image,
       { appName: app.name, registry: this.registry, log: this.log, onChange: () => undefined },
     );
+    machine.compatChecks = app.compatChecks;
     machine.cordoned = spec.skipServiceRegistration ?? false;
     app.machines.push(machine);
     if (!spec.skipLaunch) await machine.start();

@@ -17,9 +17,12 @@ export function isMacaroon(part: string): boolean {
   return MACAROON_PREFIXES.some((prefix) => part.startsWith(prefix));
 }
 
-/** The Authorization header value flyctl sends for `token`. */
+/** The Authorization header value flyctl sends for `token` to the Machines API (fly-go
+ * tokens/tokens.go `FlapsHeader` → `normalized`): with any macaroon part, `FlyV1` and the
+ * macaroons alone; without, `Bearer` and every other part joined with commas. */
 export function authorizationFor(token: string): string {
   const parts = tokenParts(token);
-  if (parts.length > 0 && parts.every(isMacaroon)) return `FlyV1 ${parts.join(',')}`;
+  const macaroons = parts.filter(isMacaroon);
+  if (macaroons.length > 0) return `FlyV1 ${macaroons.join(',')}`;
   return `Bearer ${parts.join(',')}`;
 }

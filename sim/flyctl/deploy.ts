@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../fly/durations.js';
+import { checksOf } from '../fly/checks.js';
 import { hasChecks, machineConfig, parseFlyToml } from '../fly/fly-toml.js';
 import type { DeployStrategy, FlyToml } from '../fly/fly-toml.js';
 import { releaseId, ulid } from '../fly/ids.js';
@@ -17,7 +18,10 @@ import type { MachineJson } from './machines-client.js';
 
 export interface DeployEnv {
   readonly cwd: string;
+  /** The Machines API base (FLY_FLAPS_BASE_URL). */
   readonly apiUrl: string;
+  /** The simulator's registry and builder. */
+  readonly registryUrl: string;
   readonly token: string;
   readonly githubSha: string | undefined;
   readonly emitReleaseJson: boolean;
@@ -25,6 +29,9 @@ export interface DeployEnv {
   readonly failAfterMachines: number | undefined;
   /** FLY_SIM_STAY_ON_OLD_IMAGE: this machine (by index) silently keeps the old image. */
   readonly stayOnOldImage: number | undefined;
+  /** FLY_SIM_CHANGE_NOTHING: exit 0 with no machine changed and no release line, as a flyctl
+   * older than v0.4.56 (no release line at all) whose rollout did not happen. */
+  readonly changeNothing: boolean;
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
@@ -97,6 +104,11 @@ export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promis
   out(`Watch your deployment at https://fly.io/apps/${app}/monitoring`);
   out('');
   out('-------');
+  if (env.changeNothing) {
+    out('-------');
+    out(`Visit your newly deployed app at https://${app}.fly.dev/`);
+    return;
+  }
   if (machines.length === 0) {
     out('No machines in group app, launching a new machine');
     await createFirstMachine(plan);
@@ -149,7 +161,7 @@ async function obtainImage(
   if (args.image) {
     out(`==> Fetching image`);
     out(`Searching for image '${args.image}' remotely...`);
-    const image = await resolveImage(env.apiUrl, authorization, args.image);
+    const image = await resolveImage(env.registryUrl, authorization, args.image);
     out(`image found: ${image.digest}`);
     return image;
   }
@@ -158,7 +170,7 @@ async function obtainImage(
   const label = args.imageLabel ?? `deployment-${ulid()}`;
   const labels: Record<string, string> = {};
   if (env.githubSha) labels.GH_SHA = env.githubSha;
-  const image = await buildAndPush(env.apiUrl, authorization, app, label, env.cwd, labels);
+  const image = await buildAndPush(env.registryUrl, authorization, app, label, env.cwd, labels);
   out('--> Building image done');
   out('==> Pushing image to fly');
   out(`image: registry.fly.io/${app}:${label}`);
@@ -166,9 +178,12 @@ async function obtainImage(
   return image;
 }
 
+/** The machine's new config: built from fly.toml for its own process group, keeping its
+ * guest and standbys (flyctl machines_launchinput.go `launchInputForUpdate` builds it with
+ * `ToMachineConfig(processGroup, origConfig)`, dropping standbys once the group has services). */
 function newConfig(plan: Plan, base: MachineJson | undefined): Record<string, unknown> {
   const guest = base?.config.guest;
-  return machineConfig(
+  const config = machineConfig(
     plan.toml,
     {
       image: `${plan.image.registry}/${plan.image.repository}:${plan.image.tag}`,
@@ -176,7 +191,25 @@ function newConfig(plan: Plan, base: MachineJson | undefined): Record<string, un
       releaseVersion: plan.version,
     },
     typeof guest === 'object' && guest !== null ? (guest as Record<string, unknown>) : undefined,
+    base === undefined ? 'app' : groupOf(base),
   );
+  const standbys = base?.config.standbys;
+  if (Array.isArray(standbys) && standbys.length > 0 && config.services === undefined) {
+    config.standbys = standbys;
+    (config.env as Record<string, string>).FLY_STANDBY_FOR = standbys.join(',');
+  }
+  return config;
+}
+
+function groupOf(machine: MachineJson): string {
+  const group = (machine.config.metadata as Record<string, unknown> | undefined)?.fly_process_group;
+  return typeof group === 'string' && group !== '' ? group : 'app';
+}
+
+/** flyctl machines_launchinput.go `shouldSkipLaunch`: a machine that was not started,
+ * starting or failed (a stopped, suspended or standby one) is updated without being started. */
+function skipsLaunch(machine: MachineJson): boolean {
+  return !['started', 'starting', 'failed'].includes(machine.state);
 }
 
 async function updateEach(
@@ -187,14 +220,16 @@ async function updateEach(
   const label = noWait ? 'immediate' : 'rolling';
   plan.out(`Updating existing machines in '${plan.app}' with ${label} strategy`);
   plan.out('');
-  for (const [index, machine] of machines.entries()) {
+  // Sorted by id, so a retry goes in the same order (flyctl plan.go `updateMachinesWRecovery`).
+  const sorted = [...machines].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const [index, machine] of sorted.entries()) {
     if (plan.env.failAfterMachines !== undefined && plan.updated >= plan.env.failAfterMachines) {
       throw new FlyctlError(
         `failed to update machine ${machine.id}: failed_precondition: unable to update ` +
           'machine configuration (simulated by FLY_SIM_FAIL_AFTER_MACHINES)',
       );
     }
-    const tag = `[${index + 1}/${machines.length}] Machine ${machine.id} [app]`;
+    const tag = `[${index + 1}/${machines.length}] Machine ${machine.id} [${groupOf(machine)}]`;
     if (plan.env.stayOnOldImage === index) {
       // The flyctl bug the action has to catch: success reported, nothing changed.
       plan.out(` ✔ ${tag} update finished: success`);
@@ -204,9 +239,16 @@ async function updateEach(
     plan.out(`  ${tag} Updating`);
     const nonce = await acquireLease(plan, machine.id);
     try {
-      const updated = await updateMachine(plan, machine, nonce);
+      const config = newConfig(plan, machine);
+      const skipLaunch = skipsLaunch(machine);
+      const updated = await updateMachine(plan, machine, config, skipLaunch, nonce);
       plan.updated += 1;
-      if (!noWait) {
+      if (skipLaunch && !noWait) {
+        // Updated but not started: flyctl waits for a resting state only (plan.go
+        // `updateMachineWChecks`, "Don't wait for SkipLaunch machines" to start).
+        plan.out(`  ${tag} Waiting for machine to reach a good state`);
+        await waitState(plan, machine.id, updated.instance_id, ['stopped', 'started', 'suspended']);
+      } else if (!noWait) {
         plan.out(`  ${tag} Waiting for machine to start`);
         await waitStarted(plan, machine.id, updated.instance_id);
         plan.out(`  ${tag} Waiting for health checks`);
@@ -332,27 +374,40 @@ async function releaseLease(plan: Plan, id: string, nonce: string): Promise<void
 async function updateMachine(
   plan: Plan,
   machine: MachineJson,
+  config: Record<string, unknown>,
+  skipLaunch: boolean,
   nonce: string,
 ): Promise<MachineJson> {
   const { json } = await plan.client.call('POST', `/machines/${machine.id}`, {
-    body: { config: newConfig(plan, machine), region: machine.region },
+    body: { config, region: machine.region, ...(skipLaunch ? { skip_launch: true } : {}) },
     nonce,
   });
   return json as MachineJson;
 }
 
 async function waitStarted(plan: Plan, id: string, instanceId: string): Promise<void> {
+  await waitState(plan, id, instanceId, ['started']);
+}
+
+/** Until the machine's `instanceId` is in one of `states` (the wait takes them repeated, fly-go
+ * flaps_machines_wait.go `WithWaitStates`). */
+async function waitState(
+  plan: Plan,
+  id: string,
+  instanceId: string,
+  states: readonly string[],
+): Promise<void> {
   const deadline = Date.now() + plan.waitTimeoutMs;
   for (;;) {
     const left = Math.ceil((deadline - Date.now()) / 1000);
     if (left <= 0) {
-      throw new FlyctlError(`timeout reached waiting for machine ${id} to start`);
+      throw new FlyctlError(`timeout reached waiting for machine ${id} to ${states.join('/')}`);
     }
     const query = new URLSearchParams({
-      state: 'started',
-      instance_id: instanceId,
+      version: instanceId,
       timeout: String(Math.min(MAX_WAIT_CALL_S, left)),
     });
+    for (const state of states) query.append('state', state);
     const { status } = await plan.client.call('GET', `/machines/${id}/wait?${query.toString()}`, {
       accept: [408],
     });
@@ -360,14 +415,20 @@ async function waitStarted(plan: Plan, id: string, instanceId: string): Promise<
   }
 }
 
+/** flyctl leasable_machine.go `WaitForHealthchecksToPass`: nothing to wait for when the
+ * config declares no check; else at least one result and all passing. fly-go drops the
+ * synthetic `bg_deployments_compat*` checks first (machine_types.go `RemoveCompatChecks`). */
 async function waitHealthy(plan: Plan, id: string): Promise<void> {
   const deadline = Date.now() + plan.waitTimeoutMs;
-  let last: MachineJson | undefined;
+  let last: MachineJson | undefined = await plan.client.get(id);
+  if (checksOf(last.config).length === 0) return;
   while (Date.now() < deadline) {
     last = await plan.client.get(id);
-    const checks = last.checks ?? [];
+    const checks = (last.checks ?? []).filter(
+      (check) => !check.name.startsWith('bg_deployments_compat'),
+    );
     const passing = checks.filter((check) => check.status === 'passing').length;
-    if (last.state === 'started' && passing === checks.length) return;
+    if (checks.length > 0 && passing === checks.length) return;
     await sleep(HEALTH_POLL_MS);
   }
   const summary = (last?.checks ?? []).map((c) => `${c.name}: ${c.status} ${c.output ?? ''}`);

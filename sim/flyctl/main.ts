@@ -1,5 +1,7 @@
 // Entry of the flyctl stand-in (run by ./flyctl through tsx): parses the command line, reads
-// the token from FLY_API_TOKEN only, and runs the deploy against FLY_SIM_API_URL.
+// the token like flyctl (internal/config/config.go: FLY_ACCESS_TOKEN, then FLY_API_TOKEN), talks
+// to the Machines API at FLY_FLAPS_BASE_URL (flyctl's override of api.machines.dev) and builds
+// against the simulator's registry at FLY_SIM_API_URL.
 import { parseArgs, UsageError } from './args.js';
 import type { Command } from './args.js';
 import { deploy } from './deploy.js';
@@ -13,6 +15,20 @@ const HANG_LIMIT_MS = 60 * 60_000;
 function fail(message: string): never {
   process.stderr.write(`Error: ${message}\n`);
   process.exit(1);
+}
+
+/** The first of the variables set to a non-empty value (flyctl env.First). */
+function firstSet(...names: string[]): string {
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return '';
+}
+
+/** flyctl env.IsTruthy: 1, ok, t or true, in any case. */
+function isTruthy(value: string | undefined): boolean {
+  return ['1', 'ok', 't', 'true'].includes((value ?? '').toLowerCase());
 }
 
 function optionalIndex(name: string): number | undefined {
@@ -43,10 +59,13 @@ if (command.name === 'version') {
   process.exit(0);
 }
 
-const token = process.env.FLY_API_TOKEN ?? '';
+const token = firstSet('FLY_ACCESS_TOKEN', 'FLY_API_TOKEN');
 if (token.trim() === '') fail("No access token available. Please login with 'flyctl auth login'");
-const apiUrl = process.env.FLY_SIM_API_URL;
-if (!apiUrl) fail('FLY_SIM_API_URL is not set: the flyctl stand-in needs the simulator');
+const registryUrl = process.env.FLY_SIM_API_URL;
+if (!registryUrl) fail('FLY_SIM_API_URL is not set: the flyctl stand-in needs the simulator');
+// Without FLY_FLAPS_BASE_URL the real flyctl would reach api.machines.dev.
+const apiUrl = process.env.FLY_FLAPS_BASE_URL;
+if (!apiUrl) fail('FLY_FLAPS_BASE_URL is not set: flyctl would call https://api.machines.dev');
 
 if (process.env.FLY_SIM_HANG === '1') {
   process.stdout.write('==> Verifying app config\n');
@@ -61,11 +80,15 @@ try {
     {
       cwd: process.cwd(),
       apiUrl,
+      registryUrl,
       token,
-      githubSha: process.env.GITHUB_SHA || undefined,
-      emitReleaseJson: process.env.FLY_EMIT_RELEASE_JSON === '1',
+      // GH_SHA only inside GitHub Actions (flyctl deploy_build.go, env.IS_GH_ACTION).
+      githubSha: isTruthy(process.env.GITHUB_ACTIONS) ? process.env.GITHUB_SHA : undefined,
+      // Any non-empty value (flyctl machines_deploymachinesapp.go).
+      emitReleaseJson: (process.env.FLY_EMIT_RELEASE_JSON ?? '') !== '',
       failAfterMachines: optionalIndex('FLY_SIM_FAIL_AFTER_MACHINES'),
       stayOnOldImage: optionalIndex('FLY_SIM_STAY_ON_OLD_IMAGE'),
+      changeNothing: process.env.FLY_SIM_CHANGE_NOTHING === '1',
     },
     (line) => process.stdout.write(`${line}\n`),
   );

@@ -46,6 +46,8 @@ export interface SavedMachine {
   readonly digest: string | undefined;
   /** What names its release (the image pinned by digest, else the config image). */
   readonly image: string;
+  /** Fly state before the deploy: one not running is put back without being started. */
+  readonly state: string;
 }
 
 /** What `rollback` does to make `target` live again. */

@@ -18,7 +18,7 @@ export function parseSavedRelease(value: unknown): Release | undefined {
 function parseMachine(value: unknown): SavedMachine | undefined {
   const entry = asRecord(value);
   const config = asRecord(entry?.config);
-  const { id, region, instanceId, configImage, digest, image } = entry ?? {};
+  const { id, region, instanceId, configImage, digest, image, state } = entry ?? {};
   if (
     typeof id !== 'string' ||
     typeof region !== 'string' ||
@@ -30,7 +30,9 @@ function parseMachine(value: unknown): SavedMachine | undefined {
   ) {
     return undefined;
   }
-  return { id, region, instanceId, config, configImage, digest, image };
+  // A plan saved without a state (an older run) restores every machine started.
+  const saved = typeof state === 'string' ? state : 'started';
+  return { id, region, instanceId, config, configImage, digest, image, state: saved };
 }
 
 function parseConfigs(value: unknown): Record<string, MachineConfig> | undefined {

@@ -145,10 +145,12 @@ export class FlyApi {
     id: string,
     config: Readonly<Record<string, unknown>>,
     nonce: string,
+    skipLaunch = false,
   ): Promise<FlyMachine> {
     await this.pacer.take(`${id}:update`);
     const response = await this.call('POST', this.machinePath(id), {
-      body: { config },
+      // skip_launch: updated but left stopped, as flyctl does with a machine not running.
+      body: skipLaunch ? { config, skip_launch: true } : { config },
       headers: { 'fly-machine-lease-nonce': nonce },
     });
     return parseMachine(response.body);
@@ -177,12 +179,19 @@ export class FlyApi {
   /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
    * ran out, so that repeats until `deadline` (clock of `timing.now`). */
   async waitStarted(id: string, instanceId: string, deadline: number): Promise<void> {
+    await this.waitState(id, instanceId, ['started'], deadline);
+  }
+
+  /** Like `waitStarted`, for any of `states` (the wait takes them repeated). */
+  async waitState(
+    id: string,
+    instanceId: string,
+    states: readonly string[],
+    deadline: number,
+  ): Promise<void> {
     const seconds = this.timing.waitRequestSeconds;
-    const query = new URLSearchParams({
-      state: 'started',
-      instance_id: instanceId,
-      timeout: String(seconds),
-    });
+    const query = new URLSearchParams({ version: instanceId, timeout: String(seconds) });
+    for (const state of states) query.append('state', state);
     const maxRequests = Math.ceil((deadline - this.timing.now()) / (seconds * 1000)) + 1;
     for (let count = 0; count < Math.max(1, maxRequests); count += 1) {
       await this.pacer.take(`${id}:wait`);
@@ -196,7 +205,7 @@ export class FlyApi {
       }
       if (this.timing.now() >= deadline) break;
     }
-    throw new Error(`machine ${id} did not reach 'started' in time`);
+    throw new Error(`machine ${id} did not reach '${states.join("' or '")}' in time`);
   }
 
   /** Earlier configs of a machine, newest first. */

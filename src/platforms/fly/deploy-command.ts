@@ -62,8 +62,9 @@ export function findReleaseLine(lines: readonly string[]): ReleaseLine | undefin
   return undefined;
 }
 
-/** Why flyctl stopped, in words, from its exit code (flyctl: 1 error, 126 deadline, 127
- * interrupted) or from the action stopping it. */
+/** Why flyctl stopped, in words, from its exit code as flyctl sets it (internal/cli/cli.go
+ * `Run`: 1 any error, health and start timeouts included, 126 a deadline, 127 interrupted;
+ * main.go: 3 a recovered panic) or from the action stopping it. */
 export function describeExit(
   exitCode: number | undefined,
   exitSignal: string | undefined,
@@ -76,9 +77,14 @@ export function describeExit(
   if (stoppedBy === 'abort') return 'was stopped because the job was cancelled';
   switch (exitCode) {
     case 1:
-      return 'failed (exit code 1)';
+      return (
+        'failed (exit code 1: an error, which includes machines not starting or not passing ' +
+        'their health checks within --wait-timeout)'
+      );
+    case 3:
+      return 'crashed (exit code 3: flyctl panicked)';
     case 126:
-      return 'gave up waiting for the machines (exit code 126: deadline exceeded)';
+      return 'ran out of time (exit code 126: a deadline was exceeded)';
     case 127:
       return 'was interrupted (exit code 127)';
     case undefined:

@@ -39,6 +39,8 @@ import {
 import type { FlyMachine, ReleaseHint } from './machine.js';
 import { deployArgs, imageLabelFor } from './deploy-command.js';
 import { MachineRestorer } from './restore.js';
+import { releaseFromMachines } from './release-from-machines.js';
+import { judgeMachine, restingStates } from './serving.js';
 
 export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
   /** Waits between machine reads in `inspect`; they grow and the last one repeats. */
@@ -84,15 +86,14 @@ export function createFlyPlatform(settings: FlySettings, deps: Partial<FlyDeps> 
   return new FlyPlatform(settings, settings.fly, { ...defaultFlyDeps, ...deps });
 }
 
-/** States a machine stays in until told otherwise. */
-const restingStates = new Set(['started', 'stopped', 'suspended', 'failed']);
-
 export class FlyPlatform implements Platform {
   private readonly api: FlyApi;
   private readonly token: ReturnType<typeof parseFlyToken>;
   private readonly restorer: MachineRestorer;
   /** How to recognize the builds pushed by this run, by release id. */
   private readonly hints = new Map<string, ReleaseHint>();
+  /** The machines as the first snapshot saw them, by id: which were meant to serve. */
+  private readonly before = new Map<string, FlyMachine>();
 
   constructor(
     private readonly settings: PlatformSettings,
@@ -124,6 +125,8 @@ export class FlyPlatform implements Platform {
           '`fly deploy` so there is a release to come back to.',
       );
     }
+    if (this.before.size === 0)
+      for (const machine of machines) this.before.set(machine.id, machine);
     const groups = groupByImage(machines);
     const current = releaseOf(groups[0] ?? []);
     const notices: string[] = [];
@@ -180,6 +183,9 @@ export class FlyPlatform implements Platform {
         args,
         cwd: this.settings.sourceDir,
         tokenEnvValue: this.token.envValue,
+        // flyctl's Machines API base (internal/config/config.go): the `api-url` input, so a
+        // proxy or another endpoint applies to flyctl too; flyctl adds the /v1 itself.
+        flapsBaseUrl: this.settings.apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
         timeoutMs: this.deps.deployTimeoutMs,
         graceMs: this.deps.stopGraceMs,
         signal,
@@ -188,24 +194,30 @@ export class FlyPlatform implements Platform {
       log,
       this.deps,
     );
+    const hint: ReleaseHint = {
+      commit,
+      imageLabel: this.deploy.image === undefined ? imageLabel : undefined,
+    };
     let release: Release;
     if (reported !== undefined) {
       release = { id: reported.imageRef, label: `v${reported.version}` };
     } else {
       log('flyctl printed no release line; reading the release from the machines');
+      let read: ReturnType<typeof releaseFromMachines>;
       try {
-        release = releaseOf(await this.appMachines());
+        const machines = await this.appMachines();
+        read = releaseFromMachines(machines, [...this.before.values()], hint, this.deploy.image);
       } catch (error) {
         throw new DeployError(
           `flyctl deployed ${short} but its machines could not be read: ${errorMessage(error)}`,
           true,
         );
       }
+      // Nothing deployed is not `deployed`: the live release is the one from before.
+      if (read.problem !== undefined) throw new DeployError(read.problem, false);
+      release = read.release;
     }
-    this.hints.set(release.id, {
-      commit,
-      imageLabel: this.deploy.image === undefined ? imageLabel : undefined,
-    });
+    this.hints.set(release.id, hint);
     log(`flyctl finished: ${release.label} (${release.id})`);
     return release;
   }
@@ -308,30 +320,36 @@ export class FlyPlatform implements Platform {
     return (await this.api.listMachines()).filter(isAppMachine);
   }
 
+  /** Each machine judged as one meant to serve or not (serving.ts), against the snapshot. */
   private async readReport(release: Release): Promise<InstanceReport> {
     const machines = await this.appMachines();
     const hint = this.hints.get(release.id);
-    const instances = machines.map((machine) =>
-      instanceOf(machine, runsRelease(machine, release, hint)),
-    );
+    const judged = machines.map((machine) => {
+      const onRelease = runsRelease(machine, release, hint);
+      const verdict = judgeMachine(machine, onRelease, this.before.get(machine.id));
+      return { onRelease, verdict, instance: instanceOf(machine, verdict.ok) };
+    });
+    const instances = judged.map((entry) => entry.instance);
     if (instances.length === 0) return { ok: false, reason: 'no app machine exists', instances };
-    const bad = instances.filter((instance) => !instance.ok);
+    const bad = judged.filter((entry) => !entry.verdict.ok);
     if (bad.length === 0) {
+      const started = machines.filter((machine) => machine.state === 'started').length;
       return {
         ok: true,
-        reason: `${instances.length} machine(s) started on ${release.label}, checks passing`,
+        reason:
+          `${instances.length} machine(s) on ${release.label} (${started} started), checks ` +
+          'passing where declared',
         instances,
       };
     }
     const reason = bad
-      .map((instance) => {
-        const machine = machines.find((item) => item.id === instance.id);
-        const onRelease = machine !== undefined && runsRelease(machine, release, hint);
+      .map(({ instance, onRelease, verdict }) => {
         const what = onRelease ? '' : `, not on ${release.label}`;
         const checks = instance.checks === '-' ? 'none' : instance.checks;
+        const why = onRelease ? ` (${verdict.problem ?? 'not fine'})` : '';
         return (
           `${instance.id} (${instance.region}) is ${instance.state} on ${instance.image}` +
-          `${what}, checks ${checks}`
+          `${what}, checks ${checks}${why}`
         );
       })
       .join('; ');

@@ -12,7 +12,21 @@ export interface FlyMachine extends SavedMachine {
   readonly tag: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The machine's own checks; flaps' synthetic `bg_deployments_compat*` ones left out. */
   readonly checks: readonly { readonly name: string; readonly status: string }[];
+  /** Out of the proxy's rotation (bluegreen cordons blue before stopping it). */
+  readonly cordoned: boolean;
+  /** How its last run ended, from the newest `exit` event, when there is one. */
+  readonly lastExit: MachineExit | undefined;
+  /** `registry/repository:tag@sha256:digest` from `image_ref` when it names all of them: what
+   * a rollback sends, so a re-pushed tag cannot bring back other content. */
+  readonly pinnedImage: string | undefined;
+}
+
+export interface MachineExit {
+  readonly exitCode: number | undefined;
+  /** Stopped on request (API, flyctl or the proxy's autostop), not by its own process. */
+  readonly requestedStop: boolean;
 }
 
 /** Process groups flyctl runs next to the app that serve nothing. */
@@ -53,10 +67,40 @@ export function parseMachine(value: unknown): FlyMachine {
     labels: stringMap(imageRef.labels),
     image: pinned ?? configImage,
     metadata: stringMap(config.metadata),
-    checks: (Array.isArray(machine.checks) ? machine.checks : []).map((check) => {
-      const entry = asRecord(check) ?? {};
-      return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
-    }),
+    checks: (Array.isArray(machine.checks) ? machine.checks : [])
+      .map((check) => {
+        const entry = asRecord(check) ?? {};
+        return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
+      })
+      // flaps adds these for old flyctl builds; fly-go drops them (machine_types.go
+      // `RemoveCompatChecks`), and so does this.
+      .filter((check) => !check.name.startsWith('bg_deployments_compat')),
+    cordoned: machine.cordoned === true,
+    lastExit: lastExitOf(machine.events),
+    pinnedImage: pinnedWithTag(registry, repository, nonEmpty(imageRef.tag), digest),
+  };
+}
+
+function pinnedWithTag(
+  registry: string | undefined,
+  repository: string | undefined,
+  tag: string | undefined,
+  digest: string | undefined,
+): string | undefined {
+  if (repository === undefined || tag === undefined || digest === undefined) return undefined;
+  return `${registry === undefined ? '' : `${registry}/`}${repository}:${tag}@${digest}`;
+}
+
+/** The newest `exit` event (the API lists events newest first). */
+function lastExitOf(events: unknown): MachineExit | undefined {
+  if (!Array.isArray(events)) return undefined;
+  const exit = events.map(asRecord).find((event) => event?.type === 'exit');
+  if (exit === undefined) return undefined;
+  const details = asRecord(asRecord(exit.request)?.exit_event) ?? {};
+  const code = details.exit_code;
+  return {
+    exitCode: typeof code === 'number' ? code : undefined,
+    requestedStop: details.requested_stop === true,
   };
 }
 
@@ -146,8 +190,8 @@ export function sameImage(a: SavedMachine, b: SavedMachine): boolean {
   return a.configImage === b.configImage;
 }
 
-/** One report row: started, on the release, and every check passing. */
-export function instanceOf(machine: FlyMachine, onRelease: boolean): InstanceState {
+/** One report row; `ok` is the verdict on the machine (serving.ts). */
+export function instanceOf(machine: FlyMachine, ok: boolean): InstanceState {
   const passing = machine.checks.filter((check) => check.status === 'passing').length;
   const total = machine.checks.length;
   return {
@@ -156,7 +200,7 @@ export function instanceOf(machine: FlyMachine, onRelease: boolean): InstanceSta
     image: displayImage(machine),
     state: machine.state,
     checks: total === 0 ? '-' : `${passing}/${total} passing`,
-    ok: onRelease && machine.state === 'started' && total > 0 && passing === total,
+    ok,
   };
 }
 
@@ -238,9 +282,22 @@ export function declaredChecks(config: Readonly<Record<string, unknown>>): numbe
 }
 
 /** What a rollback needs of a machine, and nothing else. */
+/** What a rollback needs of a machine; its config's image pinned to the digest it ran
+ * (`repository:tag@sha256:...`), so the restore cannot bring back a re-pushed tag. */
 export function savedMachine(machine: FlyMachine): SavedMachine {
-  const { id, region, instanceId, config, configImage, digest, image } = machine;
-  return { id, region, instanceId, config, configImage, digest, image };
+  const { id, region, instanceId, digest, image, state } = machine;
+  const pinned = machine.pinnedImage;
+  const config = pinned === undefined ? machine.config : { ...machine.config, image: pinned };
+  return {
+    id,
+    region,
+    instanceId,
+    config,
+    configImage: pinned ?? machine.configImage,
+    digest,
+    image,
+    state,
+  };
 }
 
 export function imageOfConfig(config: Readonly<Record<string, unknown>>): string {

@@ -5,7 +5,14 @@ import type { LogLine, MachineConfig, Release, SavedMachine } from '../platform.
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import type { FlyApi } from './api.js';
-import { declaredChecks, displayImage, imageOfConfig, runsRelease, sameImage } from './machine.js';
+import {
+  declaredChecks,
+  digestOf,
+  displayImage,
+  imageOfConfig,
+  runsRelease,
+  sameImage,
+} from './machine.js';
 import type { FlyMachine } from './machine.js';
 
 export interface RestoreDeps {
@@ -41,7 +48,9 @@ export class MachineRestorer {
         } else if (now.instanceId === old.instanceId && sameImage(now, old)) {
           log(`${old.id} (${old.region}): untouched by the deploy, kept`);
         } else {
-          await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log);
+          // A machine that was not running goes back stopped, as flyctl updates it.
+          const launch = ['started', 'starting', 'replacing'].includes(old.state);
+          await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log, launch);
         }
       } catch (error) {
         log(`${old.id} (${old.region}): ${errorMessage(error)}`);
@@ -99,22 +108,21 @@ export class MachineRestorer {
     config: MachineConfig,
     isRestored: (after: FlyMachine) => boolean,
     log: LogLine,
+    launch = true,
   ): Promise<void> {
     const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
     const nonce = await this.api.lease(machine.id, ttlSeconds);
     try {
-      const updated = await this.updateOnce(machine, config, nonce, log);
-      await this.api.waitStarted(
-        machine.id,
-        updated.instanceId,
-        this.deps.now() + this.deps.machineWaitMs,
-      );
+      const updated = await this.updateOnce(machine, config, nonce, log, !launch);
+      const deadline = this.deps.now() + this.deps.machineWaitMs;
+      const states = launch ? ['started'] : ['stopped', 'suspended'];
+      await this.api.waitState(machine.id, updated.instanceId, states, deadline);
       const after = await this.api.getMachine(machine.id);
       if (!isRestored(after)) {
-        throw new Error(`started, but runs ${displayImage(after)} instead`);
+        throw new Error(`${after.state}, but runs ${displayImage(after)} instead`);
       }
-      await this.waitChecksPassing(after, log);
-      log(`${machine.id} (${machine.region}): started on ${displayImage(after)}`);
+      if (launch) await this.waitChecksPassing(after, log);
+      log(`${machine.id} (${machine.region}): ${after.state} on ${displayImage(after)}`);
     } finally {
       try {
         await this.api.releaseLease(machine.id, nonce);
@@ -133,15 +141,18 @@ export class MachineRestorer {
     config: MachineConfig,
     nonce: string,
     log: LogLine,
+    skipLaunch = false,
   ): Promise<FlyMachine> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.api.update(machine.id, config, nonce);
+        return await this.api.update(machine.id, config, nonce, skipLaunch);
       } catch (error) {
         if (!platformMayHaveActed(error)) throw error;
         const seen = await this.api.getMachine(machine.id);
         if (seen.instanceId !== machine.instanceId) {
-          if (seen.configImage === imageOfConfig(config)) return seen;
+          const wanted = imageOfConfig(config);
+          if (seen.configImage === wanted) return seen;
+          if (seen.digest !== undefined && seen.digest === digestOf(wanted)) return seen;
           throw new Error(`changed by someone else meanwhile (now ${displayImage(seen)})`, {
             cause: error,
           });

@@ -13,6 +13,8 @@ export interface FlyctlRun {
   readonly cwd: string;
   /** The token as flyctl reads it from FLY_API_TOKEN. */
   readonly tokenEnvValue: string;
+  /** FLY_FLAPS_BASE_URL: where flyctl reaches the Machines API. */
+  readonly flapsBaseUrl: string;
   readonly timeoutMs: number;
   readonly graceMs: number;
   /** The flow's cancellation signal; undefined: the process's own signals. */
@@ -59,6 +61,7 @@ export async function runFlyctlDeploy(
         // flyctl prefers FLY_ACCESS_TOKEN when set: make both say the same.
         FLY_ACCESS_TOKEN: run.tokenEnvValue,
         FLY_EMIT_RELEASE_JSON: '1',
+        FLY_FLAPS_BASE_URL: run.flapsBaseUrl,
       },
       timeoutMs: run.timeoutMs,
       graceMs: run.graceMs,

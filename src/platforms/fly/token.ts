@@ -1,5 +1,5 @@
 // Reads a Fly token in every form users paste it, the way flyctl does, and says how to send it:
-// macaroons as `FlyV1 <parts>`, anything else (old personal tokens) as `Bearer <token>`.
+// macaroons as `FlyV1 <parts>`, anything else (old personal tokens) as `Bearer <parts>`.
 
 /** How a Fly token goes to the Machines API and to flyctl. */
 export interface FlyToken {
@@ -27,8 +27,9 @@ export function parseFlyToken(raw: string): FlyToken {
     const joined = macaroons.join(',');
     return { authorization: `FlyV1 ${joined}`, envValue: `FlyV1 ${joined}`, kind: 'macaroon' };
   }
-  // flyctl sends the first non-macaroon token alone; so does this.
-  const token = parts[0] ?? bare;
+  // Every other part goes in Bearer, joined with commas (fly-go tokens/tokens.go `Parse`,
+  // `normalized`).
+  const token = parts.join(',');
   return { authorization: `Bearer ${token}`, envValue: token, kind: 'bearer' };
 }
 
