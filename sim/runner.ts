@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const distEntry = path.join(repoRoot, 'dist', 'index.js');
+const GIT_STAND_IN_DIR = path.join(repoRoot, 'sim', 'git');
 
 interface ActionYaml {
   inputs: Record<string, { required?: boolean; default?: string }>;
@@ -64,6 +65,9 @@ export interface RunResult {
   readonly everything: string;
   /** What the step saved with core.saveState (given to the post step as STATE_*). */
   readonly state: Record<string, string>;
+  /** What the git and flyctl stand-ins recorded: `=== <name> argv [arg]…`, the environment
+   * one variable a line, `=== end` (see sim/record-child.sh). Not visible to a user. */
+  readonly children: string;
   /** Signals the simulated runner sent, in order. */
   readonly signalsSent: string[];
   /** Runs the post step (`post-if: always()`) as the runner would after this main step. */
@@ -91,10 +95,29 @@ function unescapeCommand(text: string): string {
   return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 }
 
+/** The stdout lines the runner acts on as workflow commands: `::stop-commands::<token>`
+ * turns processing off until a line `::<token>::` (actions/runner ActionCommandManager;
+ * actions/toolkit docs/commands.md "Stopping and starting workflow commands"). */
+export function commandLines(stdout: string): string[] {
+  const active: string[] = [];
+  let stoppedBy: string | undefined;
+  for (const line of stdout.split('\n')) {
+    const trimmed = line.trim();
+    if (stoppedBy !== undefined) {
+      if (trimmed === `::${stoppedBy}::`) stoppedBy = undefined;
+      continue;
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(trimmed);
+    if (stop) stoppedBy = stop[1];
+    else if (trimmed.startsWith('::')) active.push(trimmed);
+  }
+  return active;
+}
+
 /** Reads `::error title=...::message` workflow commands from stdout. */
 export function parseAnnotations(stdout: string): Annotation[] {
   const found: Annotation[] = [];
-  for (const line of stdout.split('\n')) {
+  for (const line of commandLines(stdout)) {
     const match = /^::(error|warning|notice)( [^:]*)?::(.*)$/.exec(line);
     if (!match) continue;
     const title = /title=([^,]*)/.exec(match[2] ?? '')?.[1];
@@ -154,6 +177,10 @@ async function runStep(
   }
   for (const [name, value] of Object.entries(savedState)) env[`STATE_${name}`] = value;
   Object.assign(env, options.extraEnv);
+  // The git stand-in first on PATH, and where it and flyctl's record what they were given.
+  const childLog = path.join(runnerTemp, 'children.log');
+  env.PATH = `${GIT_STAND_IN_DIR}${path.delimiter}${env.PATH ?? ''}`;
+  env.GD_SIM_CHILD_LOG = childLog;
 
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [distEntry], {
@@ -213,6 +240,7 @@ async function runStep(
   const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'));
   const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8');
   const state = { ...savedState, ...parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8')) };
+  const children = await readFile(childLog, 'utf8').catch(() => '');
   await rm(runnerTemp, { recursive: true, force: true });
   return {
     exitCode,
@@ -223,6 +251,7 @@ async function runStep(
     annotations: parseAnnotations(stdout),
     everything: [stdout, stderr, summary, JSON.stringify(outputs)].join('\n'),
     state,
+    children,
     signalsSent,
     runPost: () => runStep({ ...options, cancel: undefined }, state),
   };

@@ -70,6 +70,15 @@ const refusals: Array<[string, SimJob[], Record<string, string>, RegExp]> = [
     /lint/,
   ],
   [
+    'another job still running, with require-jobs empty',
+    [
+      { name: 'lint', status: 'completed', conclusion: 'success' },
+      { name: 'test', status: 'queued', conclusion: null },
+    ],
+    {},
+    /'test' is still queued: add it to needs:/,
+  ],
+  [
     'a failed needs entry',
     [{ name: 'test', status: 'completed', conclusion: 'success' }],
     { needs: '{"test":{"result":"failure","outputs":{}}}' },
@@ -154,6 +163,36 @@ const badInputs: Array<[string, Record<string, string>, string]> = [
     { 'source-dir': '../../../etc/hostname' },
     'source-dir',
   ],
+  // Issue 13, items 8-12 and 4: inputs that passed but should not.
+  ['interval rounding to 0 ms', { 'health-interval': '0.0001' }, 'health-interval'],
+  ['timeout rounding to 0 ms', { 'health-timeout': '0.0004' }, 'health-timeout'],
+  [
+    'timeout that fits no poll',
+    { 'health-timeout': '0.5', 'healthy-threshold': '1' },
+    'health-timeout',
+  ],
+  ['api-url over http to a remote host', { 'api-url': 'http://api.heroku.com' }, 'api-url'],
+  ['api-url with a query', { 'api-url': 'https://api.heroku.com/?x=1' }, 'api-url'],
+  ['api-url with a fragment', { 'api-url': 'https://api.heroku.com/#top' }, 'api-url'],
+  ['health-url with a tab', { 'health-url': 'http://exa\tmple.com/health' }, 'health-url'],
+  ['health-url with a newline', { 'health-url': 'http://example.com/he\nalth' }, 'health-url'],
+  [
+    'health-url over 2048 characters',
+    { 'health-url': `https://e.com/${'a'.repeat(2048)}` },
+    'health-url',
+  ],
+  ['environment with U+007F', { environment: 'prod\u007f' }, 'environment'],
+  ['environment with U+0085', { environment: 'prod\u0085' }, 'environment'],
+  ['environment with U+202E', { environment: 'prod\u202etset' }, 'environment'],
+  ['environment over 255 characters', { environment: 'e'.repeat(256) }, 'environment'],
+  ['source-dir ../..', { 'source-dir': '../..' }, 'source-dir'],
+  ['source-dir /', { 'source-dir': '/' }, 'source-dir'],
+  [
+    'fly-config outside the workspace',
+    { platform: 'fly', 'fly-config': '/etc/hostname' },
+    'fly-config',
+  ],
+  ['require-jobs pattern over 200 characters', { 'require-jobs': 'x'.repeat(201) }, 'require-jobs'],
 ];
 
 describe('bad inputs', () => {

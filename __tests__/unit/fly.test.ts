@@ -240,12 +240,29 @@ describe('resolveTarget', () => {
     metadata: { fly_platform_version: 'v2', fly_release_version: String(version) },
   });
 
-  it('takes a full image ref as it is', async () => {
-    replyMachines([machineBody('m1')]);
+  it('takes an image the machines have run, as it is', async () => {
+    replyMachines([machineBody('m1', { version: 7 })]);
+    mock.api
+      .intercept({ path: `${appPath}/machines/m1/versions`, method: 'GET' })
+      .reply(200, [
+        { version: '01J00000000000000000000005', user_config: previousConfig(5, 'gd-0123') },
+      ]);
     await expect(platform.resolveTarget('registry.fly.io/demo:gd-0123')).resolves.toEqual({
       kind: 'release',
       target: { id: 'registry.fly.io/demo:gd-0123', label: 'gd-0123' },
     });
+  });
+
+  it('refuses an image the machines never ran, listing the known ones (issue 13)', async () => {
+    replyMachines([machineBody('m1', { version: 7, tag: 'gd-seven' })]);
+    mock.api
+      .intercept({ path: `${appPath}/machines/m1/versions`, method: 'GET' })
+      .reply(200, [
+        { version: '01J00000000000000000000005', user_config: previousConfig(5, 'gd-five') },
+      ]);
+    await expect(platform.resolveTarget('docker.io/evil/image:latest')).rejects.toThrow(
+      /no image the machines of .* have run.*known: .*gd-seven.*gd-five/,
+    );
   });
 
   it('finds v<N> among the live machines first', async () => {

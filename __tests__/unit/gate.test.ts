@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/io/errors.js';
-import { globToRegExp, judgeGate } from '../../src/gate/gate.js';
+import { judgeGate, matchesWildcard } from '../../src/gate/gate.js';
 import type { JobInfo, NeedsEntry } from '../../src/gate/gate.js';
-import { listRunJobs } from '../../src/gate/github-jobs.js';
+import { latestExecutions, listRunJobs, nextLink } from '../../src/gate/github-jobs.js';
 import type { GitHubClient } from '../../src/gate/github-jobs.js';
 
 const SELF_RUNNER = 'GitHub Actions 7';
@@ -65,16 +65,22 @@ const cases: Case[] = [
     pass: false,
     problems: ['nothing to gate on'],
   },
+  // Issue 13, item 1: safe by default, an unfinished job may still fail.
+  ...['queued', 'in_progress', 'waiting'].map((status): Case => ({
+    title: `without require-jobs, another job still ${status} refuses and names it`,
+    jobs: [done('lint'), running('test', status, 'GitHub Actions 3'), self],
+    pass: false,
+    problems: [
+      `job 'test' is still ${status}`,
+      'add it to needs:',
+      'list the jobs that matter in require-jobs',
+    ],
+  })),
   {
-    title: 'other jobs still running are not judged without require-jobs',
-    jobs: [done('test'), running('docs', 'queued'), self],
-    pass: true,
-  },
-  {
-    title: 'only unfinished other jobs: nothing to gate on',
+    title: 'without require-jobs, only unfinished other jobs refuse',
     jobs: [running('test', 'queued'), self],
     pass: false,
-    problems: ['nothing to gate on'],
+    problems: ["job 'test' is still queued"],
   },
   {
     title: 'required job succeeded, an unrequired one failed',
@@ -267,7 +273,63 @@ describe('judgeGate', () => {
   });
 });
 
-describe('globToRegExp', () => {
+describe('judgeGate across attempts', () => {
+  const inAttempt = (job: JobInfo, attempt: number): JobInfo => ({ ...job, attempt });
+  it('says which attempt each verdict comes from', () => {
+    const verdict = judgeGate({
+      jobs: [inAttempt(done('test'), 1), inAttempt(self, 2)],
+      requireJobs: [],
+      selfRunnerName: SELF_RUNNER,
+      attempt: 2,
+    });
+    expect(verdict.pass).toBe(true);
+    expect(verdict.rows[0]?.note).toBe('ok (from attempt 1)');
+  });
+});
+
+describe('latestExecutions', () => {
+  const at = (job: JobInfo, attempt: number): JobInfo => ({ ...job, attempt });
+  it('keeps each job as it last ran up to this attempt', () => {
+    const jobs = [
+      at(done('test'), 1),
+      at(done('lint', 'failure'), 1),
+      at(done('deploy', 'failure'), 1),
+      at(done('lint'), 2),
+      at(self, 2),
+      at(done('test', 'failure'), 3),
+    ];
+    expect(latestExecutions(jobs, 2)).toEqual([
+      at(done('test'), 1),
+      at(done('lint'), 2),
+      at(self, 2),
+    ]);
+  });
+  it('a job that ran again in this attempt and failed is what counts', () => {
+    const jobs = [at(done('test'), 1), at(done('test', 'failure'), 2), at(self, 2)];
+    const verdict = judgeGate({
+      jobs: latestExecutions(jobs, 2),
+      requireJobs: ['test'],
+      selfRunnerName: SELF_RUNNER,
+      attempt: 2,
+    });
+    expect(verdict.pass).toBe(false);
+    expect(verdict.rows[0]?.note).toContain('(attempt 2)');
+  });
+});
+
+describe('nextLink', () => {
+  it.each([
+    ['<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last"', 'https://x/a?page=2'],
+    ['<https://x/a?page=9>; rel="last", <https://x/b>; rel="next"', 'https://x/b'],
+    ['<https://x/b>; rel="prev next"', 'https://x/b'],
+    ['<https://x/a?page=1>; rel="prev"', undefined],
+    [undefined, undefined],
+  ])('%s -> %s', (header, next) => {
+    expect(nextLink(header)).toBe(next);
+  });
+});
+
+describe('matchesWildcard', () => {
   it.each([
     ['test (*)', 'test (20.x)', true],
     ['test (*)', 'test (20.x) extra', false],
@@ -278,8 +340,23 @@ describe('globToRegExp', () => {
     ['[x]+', '[x]+', true],
     ['[x]+', 'xx', false],
     ['$^|\\', '$^|\\', true],
+    ['', '', true],
+    ['', 'x', false],
+    ['**', '', true],
+    ['*x', 'axbx', true],
+    ['a*', 'b', false],
   ])('%s ~ %s -> %s', (pattern, name, matches) => {
-    expect(globToRegExp(pattern).test(name)).toBe(matches);
+    expect(matchesWildcard(pattern, name)).toBe(matches);
+  });
+
+  it('stays fast where a backtracking regex takes seconds (item 4)', () => {
+    const pattern = `${'*a'.repeat(12)}*b`;
+    const name = 'a'.repeat(34);
+    const started = performance.now();
+    for (let i = 0; i < 100; i += 1) expect(matchesWildcard(pattern, name)).toBe(false);
+    expect(matchesWildcard(pattern, `${name}b`)).toBe(true);
+    // 100 matches in well under a second; the regex took 9 s for one.
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 
@@ -320,9 +397,9 @@ describe('listRunJobs', () => {
       seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
       const page = url.searchParams.get('page') ?? '1';
       const path = url.pathname;
-      if (path === '/repos/o/r/actions/runs/42/attempts/2/jobs') {
+      if (path === '/repos/o/r/actions/runs/42/jobs') {
         if (page === '1') {
-          const next = `${base}${path}?per_page=100&page=2`;
+          const next = `${base}${path}?filter=all&per_page=100&page=2`;
           sendJson(
             res,
             200,
@@ -332,16 +409,16 @@ describe('listRunJobs', () => {
         } else {
           sendJson(res, 200, { total_count: 3, jobs: [apiJob('deploy', null, 'in_progress')] });
         }
-      } else if (path === '/repos/o/r/actions/runs/43/attempts/1/jobs') {
+      } else if (path === '/repos/o/r/actions/runs/43/jobs') {
         if (failuresLeft > 0) {
           failuresLeft -= 1;
           sendJson(res, 500, { message: 'Server Error' });
         } else {
           sendJson(res, 200, { total_count: 1, jobs: [apiJob('test', 'success')] });
         }
-      } else if (path === '/repos/o/r/actions/runs/44/attempts/1/jobs') {
+      } else if (path === '/repos/o/r/actions/runs/44/jobs') {
         if (page === '1') {
-          const next = `${base}${path}?per_page=100&page=2`;
+          const next = `${base}${path}?filter=all&per_page=100&page=2`;
           sendJson(
             res,
             200,
@@ -353,7 +430,7 @@ describe('listRunJobs', () => {
           const timer = setTimeout(() => sendJson(res, 200, { total_count: 2, jobs: [] }), 3_000);
           res.on('close', () => clearTimeout(timer));
         }
-      } else if (path === '/repos/o/r/actions/runs/45/attempts/1/jobs') {
+      } else if (path === '/repos/o/r/actions/runs/45/jobs') {
         // A garbled answer, then a 429 with Retry-After, then the real list.
         if (failuresLeft === 2) {
           failuresLeft -= 1;
@@ -366,12 +443,29 @@ describe('listRunJobs', () => {
         } else {
           sendJson(res, 200, { total_count: 1, jobs: [apiJob('test', 'success')] });
         }
-      } else if (path === '/repos/o/r/actions/runs/46/attempts/1/jobs') {
+      } else if (path === '/repos/o/r/actions/runs/47/jobs') {
+        // Item 2: a next page on another host must not get the token.
+        const elsewhere = base.replace('127.0.0.1', 'localhost');
+        sendJson(
+          res,
+          200,
+          { total_count: 2, jobs: [apiJob('a', 'success')] },
+          `<${elsewhere}${path}?page=2>; rel="next"`,
+        );
+      } else if (path === '/repos/o/r/actions/runs/48/jobs') {
+        // Item 2: a `next` that loops forever, with a total that is never reached.
+        sendJson(
+          res,
+          200,
+          { total_count: 150, jobs: [apiJob('a', 'success')] },
+          `<${base}${path}?filter=all&per_page=100&page=2>; rel="next"`,
+        );
+      } else if (path === '/repos/o/r/actions/runs/46/jobs') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('not json at all');
-      } else if (path === '/repos/o/r/actions/runs/403/attempts/1/jobs') {
+      } else if (path === '/repos/o/r/actions/runs/403/jobs') {
         sendJson(res, 403, { message: 'Resource not accessible by integration' });
-      } else if (path === '/repos/o/r/actions/runs/401/attempts/1/jobs') {
+      } else if (path === '/repos/o/r/actions/runs/401/jobs') {
         sendJson(res, 401, { message: 'Bad credentials' });
       } else {
         sendJson(res, 404, { message: 'Not Found' });
@@ -418,10 +512,27 @@ describe('listRunJobs', () => {
       },
     ]);
     expect(seen.map((request) => request.url)).toEqual([
-      '/repos/o/r/actions/runs/42/attempts/2/jobs?per_page=100',
-      '/repos/o/r/actions/runs/42/attempts/2/jobs?per_page=100&page=2',
+      '/repos/o/r/actions/runs/42/jobs?filter=all&per_page=100',
+      '/repos/o/r/actions/runs/42/jobs?filter=all&per_page=100&page=2',
     ]);
     for (const request of seen) expect(request.authorization).toBe(`token ${TOKEN}`);
+  });
+
+  it('never follows a next link to another origin (the token would go there)', async () => {
+    const run = { owner: 'o', repo: 'r', runId: 47, attempt: 1 };
+    await expect(listRunJobs(octokit, run, 5000)).rejects.toThrow(
+      /pointed the next page .* not following it/,
+    );
+    expect(seen.map((request) => request.url)).toEqual([
+      '/repos/o/r/actions/runs/47/jobs?filter=all&per_page=100',
+    ]);
+  });
+
+  it('stops a looping next link at ceil(total / 100) + 1 pages', async () => {
+    const run = { owner: 'o', repo: 'r', runId: 48, attempt: 1 };
+    await expect(listRunJobs(octokit, run, 5000)).rejects.toThrow(/complete, readable job list/);
+    // 3 pages per listing (ceil(150 / 100) + 1), 3 listings (the read is retried).
+    expect(seen).toHaveLength(9);
   });
 
   it('retries a 500 and then succeeds', async () => {

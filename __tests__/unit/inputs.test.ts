@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputs } from '../../src/io/errors.js';
 import {
@@ -14,6 +15,8 @@ import { Input, type InputName } from '../../src/settings/names.js';
 import { readActionYaml } from '../../sim/runner.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'gd-inputs-'));
+// A symlink inside the workspace that leads out of it.
+symlinkSync(os.tmpdir(), path.join(workspace, 'link-out'));
 const SHA = 'a'.repeat(40);
 
 async function stubRun(inputs: Partial<Record<InputName, string>>): Promise<void> {
@@ -125,6 +128,52 @@ describe('getSettings', () => {
     ['needs not JSON', { needs: '{test: success}' }, Input.Needs],
     ['needs entry without result', { needs: '{"test":{}}' }, Input.Needs],
     ['source-dir missing', { 'source-dir': 'no/such/dir' }, Input.SourceDir],
+    // Issue 13, item 8: values that round to 0 ms, and minimums with a reason.
+    ['interval rounding to 0 ms', { 'health-interval': '0.0001' }, Input.HealthInterval],
+    ['interval below 0.1 s', { 'health-interval': '0.05' }, Input.HealthInterval],
+    ['timeout rounding to 0 ms', { 'health-timeout': '0.0004' }, Input.HealthTimeout],
+    [
+      'timeout below 1 s',
+      { 'health-timeout': '0.5', 'healthy-threshold': '1' },
+      Input.HealthTimeout,
+    ],
+    // Item 9: api-url carries the token.
+    ['api-url http to a remote host', { 'api-url': 'http://api.heroku.com' }, Input.ApiUrl],
+    ['api-url with a query', { 'api-url': 'https://api.heroku.com/?x=1' }, Input.ApiUrl],
+    ['api-url with an empty query', { 'api-url': 'https://api.heroku.com/?' }, Input.ApiUrl],
+    ['api-url with a fragment', { 'api-url': 'https://api.heroku.com/#x' }, Input.ApiUrl],
+    ['api-url with user only', { 'api-url': 'https://u@api.heroku.com' }, Input.ApiUrl],
+    // Item 10: characters the URL parser would silently drop, and length.
+    ['health-url with a tab', { 'health-url': 'http://exa\tmple.com/health' }, Input.HealthUrl],
+    ['health-url with a newline', { 'health-url': 'http://example.com/he\nalth' }, Input.HealthUrl],
+    ['health-url with a space', { 'health-url': 'http://example.com/a b' }, Input.HealthUrl],
+    ['version-url with U+0001', { 'version-url': 'http://example.com/\u0001v' }, Input.VersionUrl],
+    ['api-url with a tab', { 'api-url': 'https://api.her\toku.com' }, Input.ApiUrl],
+    [
+      'health-url over 2048 characters',
+      { 'health-url': `https://example.com/${'a'.repeat(2040)}` },
+      Input.HealthUrl,
+    ],
+    // Item 11: environment names.
+    ['environment with U+007F', { environment: 'prod\u007f' }, Input.Environment],
+    ['environment with U+0085', { environment: 'prod\u0085' }, Input.Environment],
+    ['environment with U+202E', { environment: 'prod\u202eedoc' }, Input.Environment],
+    ['environment with U+2028', { environment: 'prod\u2028x' }, Input.Environment],
+    ['environment with U+2029', { environment: 'prod\u2029x' }, Input.Environment],
+    ['environment with U+200B', { environment: 'prod\u200bx' }, Input.Environment],
+    ['environment over 255 characters', { environment: 'e'.repeat(256) }, Input.Environment],
+    // Item 12: paths outside the workspace.
+    ['source-dir ../..', { 'source-dir': '../..' }, Input.SourceDir],
+    ['source-dir /', { 'source-dir': '/' }, Input.SourceDir],
+    ['source-dir absolute outside', { 'source-dir': os.tmpdir() }, Input.SourceDir],
+    ['source-dir through a symlink out', { 'source-dir': 'link-out' }, Input.SourceDir],
+    // Item 4: require-jobs patterns are bounded.
+    [
+      'require-jobs pattern over 200 characters',
+      { 'require-jobs': '*a'.repeat(101) },
+      Input.RequireJobs,
+    ],
+    ['github-token with a newline', { 'github-token': 'ghs_a\nb' }, Input.GithubToken],
   ];
   it.each(bad)('rejects %s, naming the input', async (_label, inputs, input) => {
     await stubRun({ ...valid, ...inputs });
@@ -184,5 +233,58 @@ describe('parsers', () => {
   it('reads needs', () => {
     expect(parseNeeds('{"a":{"result":"failure"}}')).toEqual({ a: { result: 'failure' } });
     expect(typeof parseNeeds('[]')).toBe('string');
+  });
+});
+
+// Issue 13: whatever string any input holds, reading the settings either succeeds or throws
+// the one InvalidInputs naming inputs, never anything else (a stack trace in the job log).
+describe('any string in any input', () => {
+  const tricky = fc.constantFrom(
+    '',
+    ' ',
+    '\t',
+    '\n',
+    '0',
+    '-1',
+    '1e309',
+    'NaN',
+    '::error::x',
+    '${{ x }}',
+    '../../..',
+    '/',
+    'http://[::1',
+    'https://x/?#',
+    '\u202e',
+    '\u2028',
+    '\ud800',
+    'a'.repeat(5000),
+  );
+  const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), tricky);
+
+  it.each(Object.values(Input))('%s', async (input) => {
+    await stubRun(valid);
+    const quiet = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
+    try {
+      fc.assert(
+        fc.property(
+          anyString.filter((value) => !value.includes('\0')),
+          (value) => {
+            vi.stubEnv(`INPUT_${input.toUpperCase()}`, value);
+            try {
+              getSettings();
+            } catch (error) {
+              expect(error).toBeInstanceOf(InvalidInputs);
+              for (const problem of (error as InvalidInputs).problems) {
+                expect(problem.message).toMatch(/^Input '[a-z-]+': /);
+                expect(problem.message).not.toContain('\n');
+              }
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });

@@ -11,6 +11,7 @@ const machine = {
   configImage: 'registry.fly.io/demo:gd-1',
   digest: 'sha256:aa',
   image: 'registry.fly.io/demo@sha256:aa',
+  state: 'started',
 };
 
 describe('parseRestorePlan', () => {

@@ -36,12 +36,22 @@ export class WorkflowJobs {
     this.runs.set(key, attempts);
   }
 
-  /** Jobs of one attempt; undefined when the run or the attempt is unknown. */
+  // Re-runs: "Re-run failed jobs" starts attempt N+1 with only the failed jobs and their
+  // dependents. Since 2025-05 GitHub lists for an attempt only the jobs that ran in it
+  // (r-universe-org/help#607), so a test sets each attempt's jobs as they ran in it, and
+  // nothing of an earlier attempt shows in a later attempt's listing.
+
+  /** Jobs that ran in one attempt (`attempts/{n}/jobs`); undefined when the run or the
+   * attempt is unknown. */
   attempt(owner: string, repo: string, runId: number, attempt: number): StoredJob[] | undefined {
     return this.runs.get(runKey(owner, repo, runId))?.get(attempt);
   }
 
-  /** Jobs of the latest attempt, or of every attempt in order; undefined for an unknown run. */
+  /** `runs/{id}/jobs`: `filter=latest` (the default) "returns jobs from the most recent
+   * execution of the workflow run", i.e. those of the latest attempt; `filter=all` "returns
+   * all jobs for a workflow run, including from old executions", each with its run_attempt
+   * (GitHub REST docs and @octokit/openapi, "List jobs for a workflow run"). Undefined for an
+   * unknown run. */
   run(owner: string, repo: string, runId: number, all: boolean): StoredJob[] | undefined {
     const attempts = this.runs.get(runKey(owner, repo, runId));
     if (!attempts || attempts.size === 0) return undefined;

@@ -1,6 +1,7 @@
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
 import * as core from '@actions/core';
+import { withUntrustedEcho, withUntrustedLines } from '../io/untrusted-output.js';
 import { decideAfterFailure, mustReadLive } from './decide.js';
 import { Cancelled, DeployError, errorMessage, firstLine } from '../io/errors.js';
 import { type JobInfo, judgeGate } from '../gate/gate.js';
@@ -195,6 +196,7 @@ async function deployGated(
       requireJobs: settings.requireJobs,
       needs: settings.needs,
       selfRunnerName: settings.run.runnerName,
+      attempt: settings.run.attempt,
     });
     record.gate = verdict;
     done(
@@ -242,7 +244,8 @@ async function deployWith(
       pushStarted = true;
       const pushed = await untilCancelled(
         core.group(`Build and release of ${settings.run.sha}`, () =>
-          platform.push(settings.run.sha, (line) => core.info(line), deps.signal),
+          // Build and flyctl output is not ours: none of its lines may act on the runner.
+          withUntrustedEcho((log) => platform.push(settings.run.sha, log, deps.signal)),
         ),
         deps.signal,
         'the push',
@@ -266,7 +269,8 @@ async function deployWith(
     if (error instanceof Cancelled || deps.signal.aborted) throw error;
     const message = errorMessage(error);
     record.cause = firstLine(message);
-    if (message !== record.cause) core.info(message);
+    // The details may quote build or flyctl output.
+    if (message !== record.cause) withUntrustedLines(message);
     if (error instanceof DeployError) liveChanged = error.liveChanged;
   }
   await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);

@@ -1,6 +1,7 @@
 // Rollback to a known release and verify it, retried within a budget: the one path every
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
 import * as core from '@actions/core';
+import { withUntrustedEcho } from '../io/untrusted-output.js';
 import { Cancelled, errorMessage, firstLine } from '../io/errors.js';
 import type { PlatformName } from '../settings/names.js';
 import { type Release, type RestorePlan, sameRelease } from '../platforms/platform.js';
@@ -44,7 +45,7 @@ export async function rollbackAndVerify(
           return live;
         }
         const release = await core.group(`Rollback to ${target.label}`, () =>
-          platform.rollback(plan, (line) => core.info(line)),
+          withUntrustedEcho((log) => platform.rollback(plan, log)),
         );
         done('ok', `attempt ${attempt}: ${release.label} restores ${target.label}`);
         return release;

@@ -7,6 +7,8 @@ export interface JobInfo {
   conclusion: string | null;
   runnerName: string | null;
   htmlUrl?: string | null;
+  /** The run attempt this execution of the job belongs to, when the listing says. */
+  attempt?: number;
 }
 
 /** One entry of `${{ toJSON(needs) }}`. */
@@ -36,17 +38,40 @@ export interface GateInput {
   needs?: Readonly<Record<string, NeedsEntry>>;
   /** `RUNNER_NAME` of the deploy job: tells it apart from other jobs still running. */
   selfRunnerName?: string;
+  /** This run attempt: a verdict taken from an earlier one says so in its note. */
+  attempt?: number;
 }
 
 const SUCCESS = 'success';
 const PENDING_STATUSES = new Set(['queued', 'in_progress', 'waiting', 'pending', 'requested']);
 
-/** `*` matches any text; everything else is literal (job names often hold `(`, `.`, `/`). */
-export function globToRegExp(pattern: string): RegExp {
-  const literalParts = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${literalParts.join('.*')}$`, 's');
+/**
+ * Whether `name` matches `pattern`, where `*` matches any text and everything else is literal
+ * (job names often hold `(`, `.`, `/`). Linear in practice and O(pattern × name) at worst: on
+ * a mismatch only the last `*` is widened, never every earlier one (a regex such as
+ * `^.*a.*a.*a…b$` backtracks exponentially in the number of stars).
+ */
+export function matchesWildcard(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (n < name.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      starAt = p++;
+      resumeAt = n;
+    } else if (p < pattern.length && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (starAt >= 0) {
+      p = starAt + 1;
+      n = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 function isSelf(job: JobInfo, selfRunnerName: string | undefined): boolean {
@@ -79,19 +104,14 @@ function pickState(job: JobInfo): Pick<GateRow, 'name' | 'status' | 'conclusion'
   return { name: job.name, status: job.status, conclusion: job.conclusion };
 }
 
-interface Matcher {
-  pattern: string;
-  regExp: RegExp;
-}
-
 interface JudgedJob {
   row: GateRow;
   problem: string | null;
 }
 
 /** With `require-jobs`: only jobs matching a pattern are judged. */
-function judgeAgainstPatterns(job: JobInfo, matchers: readonly Matcher[]): JudgedJob {
-  const matchedBy = matchers.filter((matcher) => matcher.regExp.test(job.name));
+function judgeAgainstPatterns(job: JobInfo, patterns: readonly string[]): JudgedJob {
+  const matchedBy = patterns.filter((pattern) => matchesWildcard(pattern, job.name));
   if (matchedBy.length === 0) {
     return {
       row: { ...pickState(job), required: false, ok: true, note: 'not required' },
@@ -99,20 +119,32 @@ function judgeAgainstPatterns(job: JobInfo, matchers: readonly Matcher[]): Judge
     };
   }
   const problem = jobProblem(job);
-  const via = matchedBy.map((matcher) => matcher.pattern).join("', '");
+  const via = matchedBy.join("', '");
   const note = problem ?? (via === job.name ? 'required' : `required (matches '${via}')`);
   return { row: { ...pickState(job), required: true, ok: problem === null, note }, problem };
 }
 
-/** Without `require-jobs`: every finished job is judged, unfinished ones are not waited for. */
-function judgeIfFinished(job: JobInfo): JudgedJob {
+/** Without `require-jobs`: every other job must have completed with success. One still
+ * queued or running is a refusal: it may yet fail, and nothing makes the deploy wait for it. */
+function judgeEveryJob(job: JobInfo): JudgedJob {
   if (job.status !== 'completed') {
-    const note = `not finished (${job.status}): not gated`;
-    return { row: { ...pickState(job), required: false, ok: true, note }, problem: null };
+    const problem =
+      `job '${job.name}' is still ${job.status}: add it to needs: of the deploy job, ` +
+      'or list the jobs that matter in require-jobs';
+    const note = `not finished (${job.status})`;
+    return { row: { ...pickState(job), required: true, ok: false, note }, problem };
   }
   const problem = jobProblem(job);
   const row = { ...pickState(job), required: true, ok: problem === null, note: problem ?? 'ok' };
   return { row, problem };
+}
+
+/** Says which attempt a verdict comes from when it is not this one (a re-run of failed jobs
+ * runs only those: the others are judged by their run in an earlier attempt). */
+function withAttempt(judged: JudgedJob, job: JobInfo, attempt: number | undefined): JudgedJob {
+  if (job.attempt === undefined) return judged;
+  const from = job.attempt === attempt ? `attempt ${job.attempt}` : `from attempt ${job.attempt}`;
+  return { ...judged, row: { ...judged.row, note: `${judged.row.note} (${from})` } };
 }
 
 function missingPatternRow(pattern: string): GateRow {
@@ -143,7 +175,7 @@ export function judgeGate(input: GateInput): GateVerdict {
     rows.push(row);
     if (problem !== null) problems.push(problem);
   };
-  const matchers = input.requireJobs.map((pattern) => ({ pattern, regExp: globToRegExp(pattern) }));
+  const patterns = input.requireJobs;
   const others: JobInfo[] = [];
   for (const job of input.jobs) {
     if (isSelf(job, input.selfRunnerName)) {
@@ -156,12 +188,13 @@ export function judgeGate(input: GateInput): GateVerdict {
       continue;
     }
     others.push(job);
-    record(matchers.length > 0 ? judgeAgainstPatterns(job, matchers) : judgeIfFinished(job));
+    const judged = patterns.length > 0 ? judgeAgainstPatterns(job, patterns) : judgeEveryJob(job);
+    record(withAttempt(judged, job, input.attempt));
   }
 
   const existing = others.map((job) => job.name);
-  for (const { pattern, regExp } of matchers) {
-    if (existing.some((name) => regExp.test(name))) continue;
+  for (const pattern of patterns) {
+    if (existing.some((name) => matchesWildcard(pattern, name))) continue;
     record({
       row: missingPatternRow(pattern),
       problem:
@@ -169,9 +202,9 @@ export function judgeGate(input: GateInput): GateVerdict {
         'use the display name shown in the run, `*` matches any text',
     });
   }
-  if (matchers.length === 0 && !others.some((job) => job.status === 'completed')) {
+  if (patterns.length === 0 && others.length === 0) {
     problems.push(
-      'no other job of this run has finished, so there is nothing to gate on: ' +
+      'no other job of this run exists, so there is nothing to gate on: ' +
         'add `needs: [<test job key>]` to the deploy job or set `require-jobs`',
     );
   }

@@ -13,12 +13,12 @@ import {
   lowerKeys,
   readErrorDetail,
   safeUrl,
-  stripCr,
   toBytes,
 } from './http-answer.js';
 import type { Failure } from './http-answer.js';
 import { defaultRetryPolicy, nextRetry, parseRetryAfterMs } from './retry.js';
 import type { RetryPolicy } from './retry.js';
+import { lineSplitter } from './tail-buffer.js';
 
 export interface HttpClientOptions {
   /** Origin (and optional base path) of the API, without a trailing slash. */
@@ -162,18 +162,17 @@ export class HttpClient {
       },
       (answer) => Promise.resolve(answer),
     );
-    const decoder = new TextDecoder();
-    let pending = '';
+    // Lines are capped, and so is a line still waiting for its break (tail-buffer.ts).
+    const ready: string[] = [];
+    const lines = lineSplitter((line) => ready.push(line));
     let finished = false;
     try {
       for await (const chunk of response.body) {
-        pending += decoder.decode(toBytes(chunk), { stream: true });
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) yield stripCr(line);
+        lines.push(toBytes(chunk));
+        yield* ready.splice(0);
       }
-      pending += decoder.decode();
-      if (pending !== '') yield stripCr(pending);
+      lines.end();
+      yield* ready.splice(0);
       finished = true;
     } catch (error) {
       const why = signal.aborted

@@ -270,7 +270,7 @@ export class FlyPlatform implements Platform {
     if (machines.length === 0) throw new Error(`Fly app '${this.settings.app}' has no machines`);
     const wanted = spec === undefined ? undefined : /^v(\d+)$/.exec(spec)?.[1];
     if (spec !== undefined && wanted === undefined) {
-      return { kind: 'release', target: { id: spec, label: tagOf(spec) ?? spec } };
+      return { kind: 'release', target: await this.knownImage(spec, machines) };
     }
     if (wanted !== undefined) {
       const live = machines.find((machine) => machine.metadata.fly_release_version === wanted);
@@ -304,12 +304,32 @@ export class FlyPlatform implements Platform {
       throw new Error(
         spec === undefined
           ? `Fly lists no earlier image for the machines of ${this.settings.app}: set ` +
-              '`to-release` to an image reference or a release like v3'
+              '`to-release` to an image they have run or a release like v3'
           : `Fly lists no release ${spec} in the config history of the machines of ` +
-              `${this.settings.app}: set \`to-release\` to an image reference instead`,
+              `${this.settings.app}: set \`to-release\` to an image they have run instead`,
       );
     }
     return { kind: 'configs', target: found, configs };
+  }
+
+  /** `to-release` as an image: only one the app has run (a machine's image now or in its
+   * config history). A manual rollback is not an ungated deploy of an arbitrary image. */
+  private async knownImage(spec: string, machines: readonly FlyMachine[]): Promise<Release> {
+    const known: string[] = [];
+    for (const machine of machines) {
+      const history = (await this.api.versions(machine.id)).map((v) => imageOfConfig(v.config));
+      for (const image of [machine.configImage, machine.image, ...history]) {
+        if (image !== '' && !known.includes(image)) known.push(image);
+      }
+    }
+    // The same image with or without its digest pinned (`repo:tag@sha256:…`).
+    const matches = (image: string): boolean =>
+      image === spec || image.split('@')[0] === spec || spec.split('@')[0] === image;
+    if (known.some(matches)) return { id: spec, label: tagOf(spec) ?? spec };
+    throw new Error(
+      `to-release ${spec} is no image the machines of ${this.settings.app} have run, so it ` +
+        `would be an ungated deploy; known: ${known.slice(0, 5).join(', ')}`,
+    );
   }
 
   close(): Promise<void> {

@@ -1,0 +1,196 @@
+// dist/index.js against what an adversarial review got through (issue 13): the gate's default
+// and re-runs, a next-page link to another host, wildcards that backtrack, workflow commands
+// and endless lines in build output, and what git gets in its environment.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandLines } from '../../sim/runner.js';
+import { RUNNER_NAME, startScenario, type Scenario } from '../../sim/scenario.js';
+import type { SimJob } from '../../sim/types.js';
+import { childRecords, expectReported } from '../helpers/assert-run.js';
+import { checkScenario } from '../helpers/scenario-hooks.js';
+
+let scenario: Scenario;
+let elsewhere: http.Server;
+let elsewhereUrl = '';
+const elsewhereRequests: string[] = [];
+
+beforeAll(async () => {
+  scenario = await startScenario({ initial: { version: 'good' } });
+  // Another host on the same machine: a different origin from the GitHub simulator.
+  elsewhere = http.createServer((req, res) => {
+    elsewhereRequests.push(`${req.method ?? ''} ${req.url ?? ''} ${req.headers.authorization}`);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"total_count":0,"jobs":[]}');
+  });
+  await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  try {
+    checkScenario(scenario);
+  } finally {
+    elsewhere.closeAllConnections();
+    await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    await scenario.close();
+  }
+});
+
+const self: SimJob = {
+  name: 'deploy',
+  status: 'in_progress',
+  conclusion: null,
+  runnerName: RUNNER_NAME,
+};
+
+function platformRequests(): number {
+  return scenario.sim.requests.filter((request) => request.api !== 'github').length;
+}
+
+function jobsRequests(): number {
+  return scenario.sim.requests.filter((request) => /\/jobs(\?|$)/.test(request.path)).length;
+}
+
+/** Answers the next `times` job listings with one page of `total` jobs (only `test` on it)
+ * whose `Link` says the next page is at `nextBase`. */
+function answerJobsWithNext(total: number, nextBase: string, times: number): void {
+  const job = { id: 1, name: 'test', status: 'completed', conclusion: 'success', run_attempt: 1 };
+  scenario.sim.github.inject({
+    method: 'GET',
+    path: /\/jobs$/,
+    status: 200,
+    body: { total_count: total, jobs: [{ ...job, runner_name: 'GitHub Actions 2' }] },
+    headers: { link: `<${nextBase}/repos/acme/shop/actions/runs/1/jobs?page=2>; rel="next"` },
+    times,
+  });
+}
+
+describe('the gate (issue 13 items 1-4)', () => {
+  it('with require-jobs empty, refuses while another job is still running (item 1)', async () => {
+    scenario.setJobs([
+      { name: 'lint', status: 'completed', conclusion: 'success' },
+      { name: 'test', status: 'in_progress', conclusion: null, runnerName: 'GitHub Actions 3' },
+      self,
+    ]);
+    const before = platformRequests();
+    const result = await scenario.deploy({ version: 'never' });
+    expectReported(result, 'refused');
+    expect(result.annotations[0]?.message).toMatch(
+      /job 'test' is still in_progress: add it to needs:.*require-jobs/,
+    );
+    expect(platformRequests()).toBe(before);
+  });
+
+  it('never follows a next-page link to another host with the token (item 2)', async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    answerJobsWithNext(2, elsewhereUrl, 1);
+    const before = platformRequests();
+    const result = await scenario.deploy({ version: 'never' });
+    expectReported(result, 'failed');
+    expect(result.annotations.at(-1)?.message).toMatch(/not following it/);
+    expect(elsewhereRequests).toEqual([]);
+    expect(platformRequests()).toBe(before);
+  });
+
+  it('stops a next link that loops at ceil(total_count / 100) + 1 pages (item 2)', async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    answerJobsWithNext(150, scenario.sim.githubApiUrl, 1000);
+    const before = jobsRequests();
+    const result = await scenario.deploy({ version: 'never' });
+    scenario.sim.github.clear();
+    expectReported(result, 'failed');
+    expect(result.annotations.at(-1)?.message).toMatch(/complete, readable job list/);
+    // 2 + 1 pages per listing, and the listing is read 3 times.
+    expect(jobsRequests() - before).toBe(9);
+  });
+
+  it('deploys on attempt 2 of "re-run failed jobs", judging test by attempt 1 (item 3)', async () => {
+    // Attempt 1: test passed, the deploy failed. Attempt 2 re-runs only the deploy job.
+    scenario.setJobs([
+      { name: 'test', status: 'completed', conclusion: 'success' },
+      { name: 'deploy', status: 'completed', conclusion: 'failure' },
+    ]);
+    scenario.sim.github.setJobs({ ...scenario.run, attempt: 2 }, [self]);
+    const result = await scenario.deploy({ version: 'rerun' }, {}, undefined, {
+      extraEnv: { GITHUB_RUN_ATTEMPT: '2' },
+    });
+    expectReported(result, 'deployed');
+    expect(await scenario.liveVersion()).toBe('rerun');
+    expect(result.summary).toMatch(/test.*ok \(from attempt 1\)/);
+    // The token scan had something to cover: git ran, and what it got was recorded.
+    expect(childRecords(result).filter((record) => record.name === 'git').length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('refuses on attempt 2 when the test job ran again there and failed (item 3)', async () => {
+    scenario.setJobs([
+      { name: 'test', status: 'completed', conclusion: 'success' },
+      { name: 'deploy', status: 'completed', conclusion: 'failure' },
+    ]);
+    scenario.sim.github.setJobs({ ...scenario.run, attempt: 2 }, [
+      { name: 'test', status: 'completed', conclusion: 'failure' },
+      self,
+    ]);
+    const before = platformRequests();
+    const result = await scenario.deploy({ version: 'never' }, {}, undefined, {
+      extraEnv: { GITHUB_RUN_ATTEMPT: '2' },
+    });
+    expectReported(result, 'refused');
+    expect(result.annotations[0]?.message).toMatch(/job 'test' concluded failure/);
+    expect(result.summary).toMatch(/\(attempt 2\)/);
+    expect(platformRequests()).toBe(before);
+  });
+
+  it('matches a backtracking wildcard against a long job name at once (item 4)', async () => {
+    scenario.setJobs([{ name: 'a'.repeat(34), status: 'completed', conclusion: 'success' }, self]);
+    const result = await scenario.deploy(
+      { version: 'never' },
+      { 'require-jobs': `${'*a'.repeat(12)}*b` },
+      undefined,
+      // The regex took 9 s for one name and grows as n^12; the runner gives it far less.
+      { timeoutMs: 15_000 },
+    );
+    expectReported(result, 'refused');
+    expect(result.annotations[0]?.message).toMatch(/not found in this run/);
+  });
+});
+
+// A release phase that prints workflow commands, and a line of 300,000 characters.
+const RELEASE_SCRIPT = [
+  "console.log('::error::from the release phase');",
+  "console.log('::add-mask::shown-word');",
+  "console.log('::stop-commands::attacker');",
+  "console.log('::warning::after the attacker stopped commands');",
+  "console.log('x'.repeat(300000));",
+  "console.log('release phase done');",
+].join('\n');
+
+describe('output from builds (issue 13 items 5, 6)', () => {
+  it('echoes release-phase output as text: no command acts, an endless line is cut', async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    const result = await scenario.deploy(
+      { version: 'loud' },
+      {},
+      {
+        Procfile: 'web: node server.js\nrelease: node release.js\n',
+        'release.js': `${RELEASE_SCRIPT}\n`,
+      },
+    );
+    expectReported(result, 'deployed');
+    expect(await scenario.liveVersion()).toBe('loud');
+    // Visible in the log as text ...
+    expect(result.stdout).toContain('::error::from the release phase');
+    expect(result.stdout).toContain('release phase done');
+    // ... but none of them is a command the runner acts on.
+    const acted = commandLines(result.stdout);
+    expect(acted.filter((line) => /release phase|shown-word|attacker/.test(line))).toEqual([]);
+    expect(result.annotations.filter((a) => a.message.includes('release phase'))).toEqual([]);
+    // The action's own commands still act afterwards: every group it opened is closed.
+    const groups = acted.filter((line) => line.startsWith('::group::')).length;
+    expect(groups).toBeGreaterThan(0);
+    expect(acted.filter((line) => line === '::endgroup::')).toHaveLength(groups);
+    const longest = Math.max(...result.stdout.split('\n').map((line) => line.length));
+    expect(longest).toBeLessThanOrEqual(64 * 1024 + 100);
+    expect(result.stdout).toMatch(/x{1000}.* more characters cut\]/);
+  });
+});
