@@ -19,6 +19,7 @@ import {
   sameRelease,
   type Snapshot,
 } from '../platforms/platform.js';
+import { type BaselineReport, probeBaseline } from '../verify/baseline.js';
 import type { ProbeDeps } from '../verify/probe.js';
 import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
@@ -111,9 +112,33 @@ export function verifyPhase(
   return phase(record, 'verify', deps.now, async (done) => {
     const result = await verifyRelease(context, release, true);
     record.health = result.health;
+    record.verdict = result.kind;
     record.instances = result.instances;
     done(result.healthy ? 'ok' : 'failed', result.reason);
     return result;
+  });
+}
+
+/** The release live now, polled a few times with the same criteria before the push: a later
+ * failure the same way points at the check, not the release. Short, and never fatal. */
+async function baselinePhase(
+  record: RunRecord,
+  deps: FlowDeps,
+  context: VerifyContext,
+): Promise<BaselineReport> {
+  const { health } = context.settings;
+  return phase(record, 'baseline', deps.now, async (done) => {
+    const report = await probeBaseline(
+      context.healthUrl,
+      health.criteria,
+      health.intervalMs,
+      deps.probe,
+      deps.signal,
+    );
+    record.baseline = report;
+    core.info(`Baseline of the live release at ${context.healthUrl}: ${report.summary}`);
+    done(report.passes > 0 ? 'ok' : 'failed', report.summary);
+    return report;
   });
 }
 
@@ -232,6 +257,8 @@ async function deployWith(
   const context = verifyContext(settings, platform, snapshot, deps);
   record.healthUrl = context.healthUrl;
   throwIfCancelled(deps.signal, 'the snapshot');
+  context.baseline = await baselinePhase(record, deps, context);
+  throwIfCancelled(deps.signal, 'the baseline probe');
   await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.
@@ -263,7 +290,8 @@ async function deployWith(
       saveStage('settled');
       return;
     }
-    record.cause = `New release ${release.label} is unhealthy: ${verdict.reason}`;
+    const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';
+    record.cause = `New release ${release.label} ${judged}: ${verdict.reason}`;
   } catch (error) {
     // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
     if (error instanceof Cancelled || deps.signal.aborted) throw error;

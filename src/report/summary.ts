@@ -1,7 +1,7 @@
 // Turns the run record into the job summary (markdown) and the step outputs.
 import * as core from '@actions/core';
 import { Output } from '../settings/names.js';
-import type { HealthReport } from '../verify/probe.js';
+import type { PollRecord } from '../verify/probe.js';
 import type { RunRecord } from '../flow/run-record.js';
 
 const HEADLINE: Record<string, string> = {
@@ -44,7 +44,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-function healthRow(label: string, report: HealthReport): string[] {
+interface HealthRowData {
+  readonly verdict: string;
+  readonly polls: readonly PollRecord[];
+  readonly elapsedMs: number;
+}
+
+function healthRow(label: string, report: HealthRowData): string[] {
   const latencies = report.polls.map((poll) => poll.latencyMs).sort((a, b) => a - b);
   const passed = report.polls.filter((poll) => poll.pass).length;
   return [
@@ -129,7 +135,15 @@ export function renderSummary(record: RunRecord): string {
   }
 
   const healthRows: string[][] = [];
-  if (record.health !== undefined) healthRows.push(healthRow('new release', record.health));
+  const { baseline } = record;
+  if (baseline !== undefined) {
+    const verdict = baseline.passes === baseline.polls.length ? 'passed' : 'failed';
+    healthRows.push(healthRow('live before (baseline)', { ...baseline, verdict }));
+  }
+  if (record.health !== undefined) {
+    const verdict = record.verdict ?? record.health.verdict;
+    healthRows.push(healthRow('new release', { ...record.health, verdict }));
+  }
   if (record.rollbackHealth !== undefined) {
     healthRows.push(healthRow('after rollback', record.rollbackHealth));
   }
@@ -137,6 +151,12 @@ export function renderSummary(record: RunRecord): string {
     parts.push(`### Health of \`${record.healthUrl ?? '-'}\``);
     parts.push(
       table(['check', 'verdict', 'polls', 'passed', 'failed', 'p50', 'p95', 'took'], healthRows),
+    );
+  }
+  if (record.appLogs !== undefined && record.appLogs.length > 0) {
+    parts.push(`### Last ${record.appLogs.length} log lines of the new release`);
+    parts.push(
+      ['```text', ...record.appLogs.map((line) => line.replaceAll('```', "'''")), '```'].join('\n'),
     );
   }
   for (const [label, report] of [
@@ -183,4 +203,5 @@ export function writeOutputs(record: RunRecord): void {
   core.setOutput(Output.PreviousRelease, record.previous?.label ?? '');
   core.setOutput(Output.RolledBack, String(record.rolledBack));
   core.setOutput(Output.HealthUrl, record.healthUrl ?? '');
+  core.setOutput(Output.Verdict, record.verdict ?? '');
 }

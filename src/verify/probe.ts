@@ -3,8 +3,19 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { errorMessage } from '../io/errors.js';
-import { judgePoll, nextHealth } from './health.js';
-import type { HealthCriteria, HealthState, PollJudgement, PollResult } from './health.js';
+import {
+  DEFAULT_UNHEALTHY_THRESHOLD,
+  judgePoll,
+  nextHealth,
+  secondsText as seconds,
+} from './health.js';
+import type {
+  Condemnation,
+  HealthCriteria,
+  HealthState,
+  PollJudgement,
+  PollResult,
+} from './health.js';
 
 export interface ProbeSettings {
   url: string;
@@ -12,6 +23,11 @@ export interface ProbeSettings {
   intervalMs: number;
   timeoutMs: number;
   threshold: number;
+  /** Failed polls in a row that condemn a release after its first pass (default 3). */
+  unhealthyThreshold?: number;
+  /** Asked after each failed poll: the platform's own word on a crashed instance of the
+   * release (`web.1 crashed: exit 1`), undefined when none has crashed. */
+  crashed?: (() => Promise<string | undefined>) | undefined;
   /** Also read this URL on each passing poll: its body must contain `expected`, so an answer
    * from the old release (a cache, a lagging router) never counts. */
   version?: { url: string; expected: string } | undefined;
@@ -30,6 +46,8 @@ export interface HealthReport {
   polls: PollRecord[];
   reason: string;
   elapsedMs: number;
+  /** What condemned it (unhealthy only; undefined when aborted). */
+  condemnedBy?: Condemnation;
 }
 
 export interface ProbeDeps {
@@ -43,10 +61,6 @@ const MAX_POLL_TIMEOUT_MS = 10_000;
 /** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
 const MAX_POLLS = 10_000;
 const MAX_BODY_BYTES = 64 * 1024;
-
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
 
 /** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
 function pollTimeoutMs(intervalMs: number, remainingMs: number): number {
@@ -63,17 +77,25 @@ function unhealthyReason(
   settings: ProbeSettings,
   state: HealthState,
   polls: readonly PollRecord[],
-  aborted: boolean,
+  end: { aborted: boolean; condemnedBy?: Condemnation | undefined; crash?: string | undefined },
 ): string {
   const lastFailure = polls.findLast((record) => !record.pass);
   const counts = `${state.polls} polls, ${state.passes} passed`;
   const details = lastFailure === undefined ? counts : `${counts}, last: ${lastFailure.reason}`;
-  if (aborted) return `health check aborted (${details})`;
+  if (end.aborted) return `health check aborted (${details})`;
+  if (end.condemnedBy === 'crashed') return `${end.crash ?? 'crashed'} (${details})`;
+  if (end.condemnedBy === 'broke') {
+    return `it passed, then failed ${state.failures} polls in a row (${details})`;
+  }
   const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
   return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;
 }
 
-async function pollSafely(deps: ProbeDeps, url: string, timeoutMs: number): Promise<PollResult> {
+export async function pollSafely(
+  deps: ProbeDeps,
+  url: string,
+  timeoutMs: number,
+): Promise<PollResult> {
   const startedAt = deps.now();
   try {
     return await deps.poll(url, timeoutMs);
@@ -99,15 +121,17 @@ async function judgeVersion(
     pollTimeoutMs(intervalMs, deadline - deps.now()),
   );
   if (answer.status === null) {
-    return { pass: false, reason: `version-url: ${answer.error ?? 'no answer'}` };
+    const reason = `version-url: ${answer.error ?? 'no answer'}`;
+    return { pass: false, reason, failure: 'version' };
   }
   if (answer.status < 200 || answer.status > 299) {
-    return { pass: false, reason: `version-url answered ${answer.status}` };
+    return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
   }
   if (!answer.body.includes(version.expected)) {
     return {
       pass: false,
       reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
+      failure: 'version',
     };
   }
   return { pass: true, reason: `ok, serving ${version.expected}` };
@@ -142,9 +166,15 @@ export async function waitForHealthy(
   const deadline = start + settings.timeoutMs;
   const intervalMs = Math.max(1, settings.intervalMs);
   const polls: PollRecord[] = [];
-  let state: HealthState = { polls: 0, passes: 0, consecutive: 0, startedAt: start };
+  let state: HealthState = { polls: 0, passes: 0, consecutive: 0, failures: 0, startedAt: start };
   let slot = 0;
   let aborted = false;
+  let condemnedBy: Condemnation | undefined;
+  const limits = {
+    ...settings,
+    unhealthyThreshold: settings.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD,
+  };
+  let crashSeen: string | undefined;
 
   while (polls.length < MAX_POLLS) {
     const slotAt = start + slot * intervalMs;
@@ -172,15 +202,19 @@ export async function waitForHealthy(
       judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
     }
     if (judgement.pass && pollStart - start < (settings.countFromMs ?? 0)) {
-      judgement = { pass: false, reason: NOT_COUNTED };
+      judgement = { pass: false, reason: NOT_COUNTED, failure: 'not-counted' };
     }
     const record: PollRecord = { ...result, ...judgement, at: pollStart - start };
     polls.push(record);
     log(describePoll(polls.length, record));
 
+    // A failed poll may be a crash the platform already shows: no need to wait it out.
+    const crash = judgement.pass ? undefined : await askCrashed(settings);
     const now = deps.now();
-    const next = nextHealth(state, judgement, now, settings);
+    const next = nextHealth(state, judgement, now, limits, crash);
     state = next.state;
+    condemnedBy = next.condemnedBy;
+    if (crash !== undefined) crashSeen = crash;
     if (next.verdict === 'healthy') {
       const reason =
         `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
@@ -193,8 +227,25 @@ export async function waitForHealthy(
     slot = Math.max(slot + 1, Math.ceil((now - start) / intervalMs));
   }
   if (signal?.aborted === true) aborted = true;
-  const reason = unhealthyReason(settings, state, polls, aborted);
-  return { verdict: 'unhealthy', polls, reason, elapsedMs: deps.now() - start };
+  if (!aborted) condemnedBy ??= 'deadline';
+  const end = { aborted, condemnedBy, crash: crashSeen };
+  const reason = unhealthyReason(settings, state, polls, end);
+  return {
+    verdict: 'unhealthy',
+    polls,
+    reason,
+    elapsedMs: deps.now() - start,
+    ...(aborted || condemnedBy === undefined ? {} : { condemnedBy }),
+  };
+}
+
+/** The platform's word on a crash; a failed read only means no fast verdict this time. */
+async function askCrashed(settings: ProbeSettings): Promise<string | undefined> {
+  try {
+    return await settings.crashed?.();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The real clock, timer and HTTP poll, for the action. */
@@ -213,11 +264,19 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function describeError(error: unknown): string {
-  const code =
-    error instanceof Error && 'code' in error && typeof error.code === 'string'
-      ? error.code
-      : undefined;
+/** The system error code, also when undici wraps it (`fetch failed` ← `cause`). */
+function errorCodeOf(error: unknown): string | undefined {
+  for (let current = error, depth = 0; depth < 4; depth += 1) {
+    if (!(current instanceof Error)) return undefined;
+    if ('code' in current && typeof current.code === 'string' && !current.code.startsWith('UND_')) {
+      return current.code;
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+function describeError(error: unknown, code: string | undefined): string {
   const message = errorMessage(error);
   return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
 }
@@ -263,10 +322,23 @@ export async function httpPoll(url: string, timeoutMs: number): Promise<PollResu
     }
     return result;
   } catch (error) {
-    const message = controller.signal.aborted
-      ? `timeout after ${timeoutMs} ms`
-      : describeError(error);
-    return { status: null, body: '', latencyMs: elapsed(), error: message };
+    if (controller.signal.aborted) {
+      return {
+        status: null,
+        body: '',
+        latencyMs: elapsed(),
+        error: `timeout after ${timeoutMs} ms`,
+      };
+    }
+    const code = errorCodeOf(error);
+    const failed: PollResult = {
+      status: null,
+      body: '',
+      latencyMs: elapsed(),
+      error: describeError(error, code),
+    };
+    if (code !== undefined) failed.errorCode = code;
+    return failed;
   } finally {
     clearTimeout(timer);
   }
