@@ -44,6 +44,14 @@ describe('nameVerdict', () => {
     ['500 and baseline 404', [s500], [s404], 'deadline', 'unhealthy', /^$/],
     ['body and baseline body', [body], [body], 'deadline', 'unhealthy', /`check-string`/],
     ['slow and baseline slow', [ok, slow], [slow], 'broke', 'unhealthy', /`max-latency`/],
+    [
+      'a poll cut short by the deadline is not the failure compared',
+      [s500, { ...fail('no-answer', 'timeout after 600 ms'), cutShort: true } as PollJudgement],
+      [s500],
+      'deadline',
+      'unhealthy',
+      /`expected-status`/,
+    ],
     ['crashed, baseline 500', [s500], [s500], 'crashed', 'unhealthy', /^$/],
   ])('%s', (_title, polls, baseline, condemnedBy, kind, words) => {
     const naming = nameVerdict({

@@ -264,8 +264,8 @@ describe('nextHealth', () => {
     expect(`pending x${pending}${ended}`.replace(/^pending x0, /, '')).toBe(expected);
   });
 
-  it('ignores a crash on a passing poll (another instance answered)', () => {
+  it('condemns a crash on a passing poll too (another instance answered it)', () => {
     const step = nextHealth(fresh, { pass: true, reason: 'ok' }, 100, settings, 'web.2 crashed');
-    expect(step.verdict).toBe('pending');
+    expect(step).toMatchObject({ verdict: 'unhealthy', condemnedBy: 'crashed' });
   });
 });

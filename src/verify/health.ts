@@ -132,7 +132,8 @@ export function neverReachedApp(poll: PollResult): boolean {
 
 /** Folds one judged poll into the state. A failure resets the streak, so a flapping app
  * never becomes healthy; the deadline counts from `startedAt`. Before its first pass a
- * release is condemned only by the deadline or a crash (`crash`: what the platform showed),
+ * release is condemned only by the deadline or a crash (`crash`: what the platform showed,
+ * which condemns even when another instance answered the poll),
  * so a slow start keeps the whole timeout; after it, `unhealthyThreshold` failures in a row
  * condemn it at once. */
 export function nextHealth(
@@ -150,7 +151,7 @@ export function nextHealth(
     startedAt: state.startedAt,
   };
   if (next.consecutive >= settings.threshold) return { state: next, verdict: 'healthy' };
-  if (!judgement.pass && crash !== undefined) {
+  if (crash !== undefined) {
     return { state: next, verdict: 'unhealthy', condemnedBy: 'crashed' };
   }
   if (next.passes > 0 && next.failures >= settings.unhealthyThreshold) {

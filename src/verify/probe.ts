@@ -25,8 +25,9 @@ export interface ProbeSettings {
   threshold: number;
   /** Failed polls in a row that condemn a release after its first pass (default 3). */
   unhealthyThreshold?: number;
-  /** Asked after each failed poll: the platform's own word on a crashed instance of the
-   * release (`web.1 crashed: exit 1`), undefined when none has crashed. */
+  /** Asked after a poll, at most once a second: the platform's own word on a crashed
+   * instance of the release (`web.1 crashed: exit 1`), undefined when none has crashed. A
+   * proxy may route around a crashed instance, so passing polls do not skip it. */
   crashed?: (() => Promise<string | undefined>) | undefined;
   /** Also read this URL on each passing poll: its body must contain `expected`, so an answer
    * from the old release (a cache, a lagging router) never counts. */
@@ -39,6 +40,8 @@ export interface ProbeSettings {
 /** One poll as it happened; `at` is ms since the probe started. */
 export interface PollRecord extends PollResult, PollJudgement {
   at: number;
+  /** No answer within a poll timeout the deadline had cut short: it says little. */
+  cutShort?: boolean;
 }
 
 export interface HealthReport {
@@ -61,6 +64,8 @@ const MAX_POLL_TIMEOUT_MS = 10_000;
 /** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
 const MAX_POLLS = 10_000;
 const MAX_BODY_BYTES = 64 * 1024;
+/** Platform APIs are rate-limited: with short intervals, not every poll asks about crashes. */
+const CRASH_ASK_GAP_MS = 1_000;
 
 /** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
 function pollTimeoutMs(intervalMs: number, remainingMs: number): number {
@@ -79,7 +84,9 @@ function unhealthyReason(
   polls: readonly PollRecord[],
   end: { aborted: boolean; condemnedBy?: Condemnation | undefined; crash?: string | undefined },
 ): string {
-  const lastFailure = polls.findLast((record) => !record.pass);
+  const lastFailure =
+    polls.findLast((record) => !record.pass && record.cutShort !== true) ??
+    polls.findLast((record) => !record.pass);
   const counts = `${state.polls} polls, ${state.passes} passed`;
   const details = lastFailure === undefined ? counts : `${counts}, last: ${lastFailure.reason}`;
   if (end.aborted) return `health check aborted (${details})`;
@@ -175,6 +182,7 @@ export async function waitForHealthy(
     unhealthyThreshold: settings.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD,
   };
   let crashSeen: string | undefined;
+  let lastCrashAsk = -Infinity;
 
   while (polls.length < MAX_POLLS) {
     const slotAt = start + slot * intervalMs;
@@ -192,11 +200,8 @@ export async function waitForHealthy(
       break;
     }
     const pollStart = deps.now();
-    const result = await pollSafely(
-      deps,
-      settings.url,
-      pollTimeoutMs(intervalMs, deadline - pollStart),
-    );
+    const timeoutMs = pollTimeoutMs(intervalMs, deadline - pollStart);
+    const result = await pollSafely(deps, settings.url, timeoutMs);
     let judgement = judgePoll(result, settings.criteria);
     if (judgement.pass && settings.version !== undefined) {
       judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
@@ -205,11 +210,18 @@ export async function waitForHealthy(
       judgement = { pass: false, reason: NOT_COUNTED, failure: 'not-counted' };
     }
     const record: PollRecord = { ...result, ...judgement, at: pollStart - start };
+    if (result.status === null && timeoutMs < pollTimeoutMs(intervalMs, Infinity)) {
+      record.cutShort = true;
+    }
     polls.push(record);
     log(describePoll(polls.length, record));
 
-    // A failed poll may be a crash the platform already shows: no need to wait it out.
-    const crash = judgement.pass ? undefined : await askCrashed(settings);
+    // A crash the platform already shows needs no waiting out.
+    let crash: string | undefined;
+    if (deps.now() - lastCrashAsk >= CRASH_ASK_GAP_MS) {
+      lastCrashAsk = deps.now();
+      crash = await askCrashed(settings);
+    }
     const now = deps.now();
     const next = nextHealth(state, judgement, now, limits, crash);
     state = next.state;
@@ -327,7 +339,7 @@ export async function httpPoll(url: string, timeoutMs: number): Promise<PollResu
         status: null,
         body: '',
         latencyMs: elapsed(),
-        error: `timeout after ${timeoutMs} ms`,
+        error: `timeout after ${Math.round(timeoutMs)} ms`,
       };
     }
     const code = errorCodeOf(error);

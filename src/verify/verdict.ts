@@ -3,12 +3,15 @@
 // live before could not be reached either). Pure, over what the probes recorded.
 import type { Condemnation, FailureKind, PollJudgement } from './health.js';
 
+/** A judged poll; `cutShort`: no answer within a timeout the deadline had shortened. */
+type JudgedPoll = PollJudgement & { readonly cutShort?: boolean };
+
 export type VerdictKind = 'healthy' | 'unhealthy' | 'inconclusive';
 
 export interface VerdictInput {
   readonly healthy: boolean;
   /** Every poll of the new release, oldest first. */
-  readonly polls: readonly PollJudgement[];
+  readonly polls: readonly JudgedPoll[];
   readonly condemnedBy: Condemnation | undefined;
   /** The baseline polls of the release live before; undefined when none ran. */
   readonly baseline: readonly PollJudgement[] | undefined;
@@ -38,7 +41,9 @@ const plain = (kind: VerdictKind): VerdictNaming => ({ kind, lead: '', hint: '' 
 
 export function nameVerdict(input: VerdictInput): VerdictNaming {
   if (input.healthy) return plain('healthy');
-  const last = input.polls.findLast((poll) => !poll.pass);
+  const last =
+    input.polls.findLast((poll) => !poll.pass && poll.cutShort !== true) ??
+    input.polls.findLast((poll) => !poll.pass);
   // A crash is the platform's own word: nothing about the check can explain it away.
   if (input.condemnedBy === 'crashed' || last?.failure === undefined) return plain('unhealthy');
   const baseline = input.baseline ?? [];

@@ -41,6 +41,7 @@ import { deployArgs, imageLabelFor } from './deploy-command.js';
 import { MachineRestorer } from './restore.js';
 import { releaseFromMachines } from './release-from-machines.js';
 import { judgeMachine, restingStates } from './serving.js';
+import { machineCrash } from './crash.js';
 
 export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
   /** Waits between machine reads in `inspect`; they grow and the last one repeats. */
@@ -236,6 +237,14 @@ export class FlyPlatform implements Platform {
       { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs },
     );
     return polled.value;
+  }
+
+  /** Machines of `release` that failed or exited non-zero on their own (crash.ts). */
+  async crashedInstances(release: Release): Promise<readonly string[]> {
+    const hint = this.hints.get(release.id);
+    return (await this.appMachines())
+      .filter((machine) => runsRelease(machine, release, hint))
+      .flatMap((machine) => machineCrash(machine) ?? []);
   }
 
   async rollback(plan: RestorePlan, log: LogLine): Promise<Release> {

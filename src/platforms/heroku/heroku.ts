@@ -23,6 +23,7 @@ import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
+import { crashedDynos } from './crash.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
 import { pickRollbackTarget, skipReason } from './rollback-target.js';
@@ -162,6 +163,11 @@ export class HerokuPlatform implements Platform {
     }
     log(`v${done.version} is live (same code and config as ${target.label})`);
     return toRelease(done);
+  }
+
+  /** Web dynos of `release` the platform shows crashed (crash.ts). */
+  async crashedInstances(release: Release): Promise<readonly string[]> {
+    return crashedDynos(await this.api.dynos(), release);
   }
 
   /** Every web dyno up and on `release`, read from the dynos list until it is or time runs
