@@ -30,6 +30,17 @@ describe('heroku verdicts', () => {
     expect(await scenario.liveVersion()).toBe('good');
   });
 
+  it("shows the condemned release's own last lines, read without the API token", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy({ version: 'crashy', crashAfterMs: 0 });
+    expectReported(result, 'rolled-back');
+    expect(result.summary).toMatch(/### Last \d+ log lines of the new release/);
+    expect(result.summary).toMatch(/app\[web\.1\]: version crashy crashing as configured/);
+    expect(result.stdout).toMatch(/::group::Last \d+ log lines of the new release/);
+    const session = scenario.sim.requests.find((r) => r.path.startsWith('/log-sessions/'));
+    expect(session?.headers.authorization).toBeUndefined();
+  });
+
   it('keeps the whole timeout for a slow start that has not crashed', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy({ version: 'slow', startupDelayMs: 2500 });

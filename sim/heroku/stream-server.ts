@@ -11,6 +11,7 @@ import { applyFault } from './faults.js';
 import type { FaultBook } from './faults.js';
 
 const RELEASE_STREAM_PATH = /^\/streams\/releases\/([0-9a-f-]{36})$/;
+const LOG_SESSION_PATH = /^\/log-sessions\/([0-9a-f-]{36})$/;
 
 export interface StreamServerDeps {
   readonly account: HerokuAccount;
@@ -35,6 +36,10 @@ export class StreamServer {
     const instance = new StreamServer(deps, server, `http://127.0.0.1:${port}`);
     server.on('request', (req, res) => void instance.handle(req, res));
     return instance;
+  }
+
+  logSessionUrl(id: string): string {
+    return `${this.url}/log-sessions/${id}`;
   }
 
   releaseUrl(id: string): string {
@@ -66,6 +71,13 @@ export class StreamServer {
     });
     const fault = this.deps.faults.take(method, pathname);
     if (fault && (await applyFault(fault, req, res))) return;
+    const session = LOG_SESSION_PATH.exec(pathname)?.[1];
+    const sessionText = session === undefined ? undefined : this.deps.account.logs.text(session);
+    if (method === 'GET' && sessionText !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(sessionText);
+      return;
+    }
     const id = RELEASE_STREAM_PATH.exec(pathname)?.[1];
     const release = id === undefined ? undefined : this.deps.account.findRelease(id);
     const log = release?.output;

@@ -20,6 +20,7 @@ import {
   type Snapshot,
 } from '../platforms/platform.js';
 import { type BaselineReport, probeBaseline } from '../verify/baseline.js';
+import { type AppLogs, fetchAppLogs } from '../verify/logs.js';
 import type { ProbeDeps } from '../verify/probe.js';
 import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
@@ -266,6 +267,7 @@ async function deployWith(
   saveStage('deploying');
   let pushStarted = false;
   let liveChanged = true;
+  let appLogs: Promise<AppLogs> | undefined;
   try {
     const release = await phase(record, 'push', deps.now, async (done) => {
       pushStarted = true;
@@ -292,6 +294,8 @@ async function deployWith(
     }
     const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';
     record.cause = `New release ${release.label} ${judged}: ${verdict.reason}`;
+    // Asked now, read after the rollback request has left: it never delays it.
+    appLogs = fetchAppLogs(platform, release);
   } catch (error) {
     // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
     if (error instanceof Cancelled || deps.signal.aborted) throw error;
@@ -302,7 +306,20 @@ async function deployWith(
     if (error instanceof DeployError) liveChanged = error.liveChanged;
   }
   await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
+  if (appLogs !== undefined) showAppLogs(record, await appLogs);
   saveStage('settled');
+}
+
+/** The condemned release's own lines: in the log (as untrusted text) and the summary. */
+function showAppLogs(record: RunRecord, logs: AppLogs): void {
+  if (logs.lines.length === 0) {
+    core.info(`The app's own logs could not be read: ${logs.note ?? 'none kept'}`);
+    return;
+  }
+  record.appLogs = logs.lines;
+  core.startGroup(`Last ${logs.lines.length} log lines of the new release`);
+  withUntrustedLines(logs.lines.join('\n'));
+  core.endGroup();
 }
 
 /** After a failure: find out what is live, roll back if needed, verify, and say the truth. */

@@ -24,6 +24,7 @@ import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
 import { crashedDynos } from './crash.js';
+import { herokuAppLogs } from './logs.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
 import { pickRollbackTarget, skipReason } from './rollback-target.js';
@@ -163,6 +164,11 @@ export class HerokuPlatform implements Platform {
     }
     log(`v${done.version} is live (same code and config as ${target.label})`);
     return toRelease(done);
+  }
+
+  /** The app's last lines through a log session (logs.ts); all its dynos, source `app`. */
+  recentLogs(_release: Release, maxLines: number, deadlineMs: number): Promise<string[]> {
+    return herokuAppLogs(this.api.client, this.settings.app, maxLines, deadlineMs);
   }
 
   /** Web dynos of `release` the platform shows crashed (crash.ts). */
