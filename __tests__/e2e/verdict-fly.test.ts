@@ -3,15 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FlyScenario } from '../../sim/fly-scenario.js';
 import { expectReported } from '../helpers/assert-run.js';
+import { pollsOf } from '../helpers/health-polls.js';
 import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
 
 const scenarios = useFlyScenarios();
 let scenario: FlyScenario;
-
-function pollsOf(stdout: string): number {
-  const group = stdout.split('::group::Health of ')[1] ?? '';
-  return (group.split('::endgroup::')[0]?.match(/^poll \d+:/gm) ?? []).length;
-}
 
 describe('fly verdicts', () => {
   it('condemns a machine that exits non-zero at once, naming it and its exit code', async () => {

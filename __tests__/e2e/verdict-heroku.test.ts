@@ -5,15 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../sim/scenario.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
 import { expectReported, herokuCalls } from '../helpers/assert-run.js';
+import { pollsOf } from '../helpers/health-polls.js';
 
 const scenarios = useScenarios();
 let scenario: Scenario;
-
-/** The number of health polls the main step logged for the new release. */
-function pollsOf(stdout: string): number {
-  const group = stdout.split('::group::Health of ')[1] ?? '';
-  return (group.split('::endgroup::')[0]?.match(/^poll \d+:/gm) ?? []).length;
-}
 
 describe('heroku verdicts', () => {
   it('condemns a crash-looping release at once, naming the crashed dyno', async () => {
