@@ -24,6 +24,9 @@ describe('fly verdicts', () => {
     expect(result.outputs.verdict).toBe('unhealthy');
     expect(pollsOf(result.stdout)).toBeLessThan(40);
     expect(digests(scenario)).toEqual(before);
+    // The machines' own last lines, from the logs API flyctl reads for `fly logs --no-tail`.
+    expect(result.summary).toMatch(/### Last \d+ log lines of the new release/);
+    expect(result.summary).toMatch(/\[info\] version crashy crashing as configured/);
   });
 
   it('condemns a release that passed, then failed unhealthy-threshold polls in a row', async () => {
