@@ -8,6 +8,7 @@ import { distEntry } from '../sim/runner.js';
 import { nowMs } from './clock.js';
 import { measureColdStart } from './cold-start.js';
 import { measureDetection } from './detection.js';
+import { measureFailFast } from './fail-fast.js';
 import { measureFlyZeroDowntime } from './fly-zero-downtime.js';
 import { describeMachine, machineInfo } from './machine.js';
 import { formatSections } from './report.js';
@@ -31,6 +32,7 @@ const STAGES: ReadonlyArray<readonly Measure[]> = [
   [measureDetection, measureUpload],
   [measureZeroDowntime],
   [measureFlyZeroDowntime],
+  [async () => ({ title: '7. Fail fast on a crash or a break', results: await measureFailFast() })],
 ];
 
 async function timed(measure: Measure): Promise<Section> {

@@ -15,6 +15,8 @@ export interface AppConfig {
   flapping?: boolean;
   unhealthyRegion?: string | null;
   unhealthyAfterMs?: number;
+  breakAfterMs?: number | null;
+  healthDelayMs?: number;
 }
 
 export interface AppRepo {

@@ -124,6 +124,7 @@ export function deploySettings(fields: {
       intervalMs: HEALTH.intervalMs,
       timeoutMs: HEALTH.timeoutMs,
       threshold: HEALTH.threshold,
+      unhealthyThreshold: 3,
     },
     rollback: true,
     toRelease: undefined,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatStatusRanges, judgePoll, nextHealth } from '../../src/verify/health.js';
 import type {
+  FailureKind,
   HealthCriteria,
   HealthState,
   HealthVerdict,
@@ -90,8 +91,44 @@ describe('judgePoll', () => {
       true,
       'ok',
     ],
+    [
+      'slower than max-latency',
+      answer(200, { latencyMs: 1800 }),
+      { ...criteria, maxLatencyMs: 1000 },
+      false,
+      'slow: 1.8 s > 1 s',
+    ],
+    [
+      'at max-latency',
+      answer(200, { latencyMs: 1000 }),
+      { ...criteria, maxLatencyMs: 1000 },
+      true,
+      'ok',
+    ],
+    ['slow without a limit', answer(200, { latencyMs: 9000 }), criteria, true, 'ok'],
   ])('%s', (_title, poll, given, pass, reason) => {
-    expect(judgePoll(poll, given)).toEqual({ pass, reason });
+    expect(judgePoll(poll, given)).toMatchObject({ pass, reason });
+  });
+
+  it.each<[string, PollResult, HealthCriteria, FailureKind | undefined]>([
+    ['pass', answer(200), criteria, undefined],
+    ['refused', answer(null, { error: 'x', errorCode: 'ECONNREFUSED' }), criteria, 'unreached'],
+    ['no such host', answer(null, { errorCode: 'ENOTFOUND' }), criteria, 'unreached'],
+    ['bad certificate', answer(null, { errorCode: 'CERT_HAS_EXPIRED' }), criteria, 'unreached'],
+    [
+      'self-signed',
+      answer(null, { errorCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+      criteria,
+      'unreached',
+    ],
+    ['timeout', answer(null, { error: 'timeout after 2000 ms' }), criteria, 'no-answer'],
+    ['reset after connecting', answer(null, { errorCode: 'ECONNRESET' }), criteria, 'no-answer'],
+    ['500', answer(500), criteria, 'status'],
+    ['redirect', answer(301, { redirectTo: 'https://x/' }), criteria, 'redirect'],
+    ['body', answer(200, { body: 'no' }), { ...criteria, checkString: 'ok' }, 'body'],
+    ['slow', answer(200, { latencyMs: 50 }), { ...criteria, maxLatencyMs: 10 }, 'slow'],
+  ])('names the failure: %s', (_title, poll, given, failure) => {
+    expect(judgePoll(poll, given).failure).toBe(failure);
   });
 });
 
@@ -113,8 +150,8 @@ describe('formatStatusRanges', () => {
 });
 
 describe('nextHealth', () => {
-  const settings = { threshold: 3, timeoutMs: 1000 };
-  const fresh: HealthState = { polls: 0, passes: 0, consecutive: 0, startedAt: 100 };
+  const settings = { threshold: 3, timeoutMs: 1000, unhealthyThreshold: 3 };
+  const fresh: HealthState = { polls: 0, passes: 0, consecutive: 0, failures: 0, startedAt: 100 };
 
   /** Feeds polls (pass flag, time) one by one and returns every verdict. */
   function run(steps: [boolean, number][], threshold = 3): HealthVerdict[] {
@@ -187,8 +224,48 @@ describe('nextHealth', () => {
 
   it('counts polls and passes and resets the streak on a failure', () => {
     const afterPass = nextHealth(fresh, { pass: true, reason: 'ok' }, 150, settings).state;
-    expect(afterPass).toEqual({ polls: 1, passes: 1, consecutive: 1, startedAt: 100 });
+    expect(afterPass).toEqual({ polls: 1, passes: 1, consecutive: 1, failures: 0, startedAt: 100 });
     const afterFail = nextHealth(afterPass, { pass: false, reason: 'x' }, 250, settings).state;
-    expect(afterFail).toEqual({ polls: 2, passes: 1, consecutive: 0, startedAt: 100 });
+    expect(afterFail).toEqual({ polls: 2, passes: 1, consecutive: 0, failures: 1, startedAt: 100 });
+  });
+
+  /** Steps: `p` pass, `f` fail, `c` fail with a crash shown; 100 ms apart from t=100. */
+  function condemn(steps: string, unhealthyThreshold = 3): [HealthVerdict, string][] {
+    let state = fresh;
+    return [...steps].map((step, index) => {
+      const pass = step === 'p';
+      const crash = step === 'c' ? 'web.1 crashed' : undefined;
+      const next = nextHealth(
+        state,
+        { pass, reason: pass ? 'ok' : 'bad' },
+        100 + index * 100,
+        { ...settings, threshold: 5, unhealthyThreshold },
+        crash,
+      );
+      state = next.state;
+      return [next.verdict, next.condemnedBy ?? '-'];
+    });
+  }
+
+  it.each<[string, string, number, string]>([
+    ['never passed: failures wait for the deadline', 'fffffffff', 3, 'pending x9'],
+    ['passed then 3 failures: broke at the third', 'pfff', 3, 'pending x3, unhealthy broke'],
+    ['passed then 2 failures and a pass: pending', 'pffpff', 3, 'pending x6'],
+    ['threshold 1: the first failure after a pass', 'ppf', 1, 'pending x2, unhealthy broke'],
+    ['threshold 5: five failures', 'pfffff', 5, 'pending x5, unhealthy broke'],
+    ['a crash before any pass condemns at once', 'ffc', 3, 'pending x2, unhealthy crashed'],
+    ['a crash after a pass too', 'pc', 3, 'pending x1, unhealthy crashed'],
+    ['failing at the deadline', 'fffffffffff', 3, 'pending x10, unhealthy deadline'],
+  ])('%s', (_title, steps, unhealthyThreshold, expected) => {
+    const verdicts = condemn(steps, unhealthyThreshold);
+    const pending = verdicts.filter(([verdict]) => verdict === 'pending').length;
+    const last = verdicts.at(-1);
+    const ended = last?.[0] === 'pending' ? '' : `, ${last?.[0]} ${last?.[1]}`;
+    expect(`pending x${pending}${ended}`.replace(/^pending x0, /, '')).toBe(expected);
+  });
+
+  it('condemns a crash on a passing poll too (another instance answered it)', () => {
+    const step = nextHealth(fresh, { pass: true, reason: 'ok' }, 100, settings, 'web.2 crashed');
+    expect(step).toMatchObject({ verdict: 'unhealthy', condemnedBy: 'crashed' });
   });
 });

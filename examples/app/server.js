@@ -13,6 +13,10 @@ const defaults = {
   // Fly: this region's machines turn unhealthy `unhealthyAfterMs` after boot.
   unhealthyRegion: null,
   unhealthyAfterMs: 0,
+  // Any region: /health turns 500 this long after boot (a release that starts, then breaks).
+  breakAfterMs: null,
+  // Every /health answer waits this long (a slow release).
+  healthDelayMs: 0,
 };
 
 function loadConfig() {
@@ -29,6 +33,10 @@ const config = loadConfig();
 const bootedAt = Date.now();
 let healthChecks = 0;
 
+function broken() {
+  return config.breakAfterMs !== null && Date.now() - bootedAt >= config.breakAfterMs;
+}
+
 function regionUnhealthy() {
   return (
     config.unhealthyRegion !== null &&
@@ -43,10 +51,13 @@ const server = createServer((req, res) => {
     healthChecks += 1;
     // Flapping: every second check fails, like an app with an intermittent fault.
     const flapped = config.flapping && healthChecks % 2 === 0;
-    const status = flapped || regionUnhealthy() ? 500 : config.healthStatus;
+    const status = flapped || regionUnhealthy() || broken() ? 500 : config.healthStatus;
+    if (status >= 500) console.error(`health check failed with ${status}`);
     const type = config.healthBody.startsWith('{') ? 'application/json' : 'text/plain';
-    res.writeHead(status, { 'content-type': type });
-    res.end(config.healthBody);
+    setTimeout(() => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(config.healthBody);
+    }, config.healthDelayMs);
   } else if (path === '/version') {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`${config.version}\n`);

@@ -1,5 +1,6 @@
 // The simulated Fly organisation: apps, their machines and proxies, and the image registry.
 // API routes and the test control surface both act through it.
+import { FlyLogs } from './logs.js';
 import { randomBytes } from 'node:crypto';
 import type { ProcessRegistry } from '../router/process-group.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
@@ -60,6 +61,8 @@ const NOUNS = ['sea', 'river', 'forest', 'meadow', 'bird', 'cloud', 'frog', 'sun
 
 export class FlyPlatform {
   private readonly apps = new Map<string, FlyApp>();
+  /** What the machines' processes printed, for the logs API (logs.ts). */
+  readonly logs = new FlyLogs();
 
   constructor(
     readonly images: ImageStore,
@@ -103,7 +106,15 @@ export class FlyPlatform {
       spec.region,
       spec.config,
       spec.image,
-      { appName: app.name, registry: this.registry, log: this.log, onChange: () => undefined },
+      {
+        appName: app.name,
+        registry: this.registry,
+        log: (line) => {
+          this.logs.add(line);
+          this.log(line);
+        },
+        onChange: () => undefined,
+      },
     );
     machine.compatChecks = app.compatChecks;
     machine.cordoned = spec.skipServiceRegistration ?? false;

@@ -1,6 +1,7 @@
 // The simulated Machines API server (base `<url>/v1`, like https://api.machines.dev/v1) and
 // the image registry flyctl pushes to, with auth, rate limits, fault injection, request
 // recording and OpenAPI contract checks on every request and JSON answer.
+import { FLY_LOGS_PATH } from './logs.js';
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -80,6 +81,10 @@ export class FlyServer {
         throw new FlyApiError(401, 'unauthorized');
       }
       if (record.api === 'fly-registry') return await this.handleRegistry(req, res, url);
+      const logsOf = FLY_LOGS_PATH.exec(url.pathname)?.[1];
+      if (logsOf !== undefined && method === 'GET') {
+        return sendJson(res, 200, this.deps.platform.logs.page(logsOf, url.searchParams));
+      }
       await this.handleApi(req, res, url, record);
     } catch (error) {
       req.resume();

@@ -7,6 +7,7 @@ import { AppRouter } from '../router/app-router.js';
 import type { ProcessRegistry } from '../router/process-group.js';
 import { runBuild } from './builder.js';
 import type { AppRecord, BuildRecord, ReleaseRecord, SlugRecord } from './model.js';
+import { AppLogs } from './log-sessions.js';
 import { OutputLog } from './output-log.js';
 import { readProcfile } from './procfile.js';
 import { createRelease, rollbackRefusal } from './releases.js';
@@ -48,6 +49,8 @@ export class HerokuAccount {
   private readonly releases = new Map<string, ReleaseRecord>();
   private readonly running = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** What each app's dynos printed, for log sessions. */
+  readonly logs = new AppLogs();
 
   constructor(private readonly deps: AccountDeps) {}
 
@@ -61,7 +64,10 @@ export class HerokuAccount {
       prebootWindowMs: options.prebootWindowMs ?? DEFAULT_PREBOOT_WINDOW_MS,
       crashRestartMs: options.crashRestartMs ?? DEFAULT_CRASH_RESTART_MS,
       registry: this.deps.registry,
-      log: (line) => this.deps.log(`${name} ${line}`),
+      log: (line) => {
+        this.logs.add(name, line);
+        this.deps.log(`${name} ${line}`);
+      },
     });
     const now = new Date().toISOString();
     const app: AppRecord = {

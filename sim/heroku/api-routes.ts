@@ -154,6 +154,27 @@ export const ROUTES: readonly Route[] = [
     return { status: 200, body: buildObject(app, build, ctx.urls) };
   }),
 
+  route(
+    'POST',
+    '/apps/{app}/log-sessions',
+    { resource: 'log-session', title: 'Create' },
+    (ctx, call) => {
+      const app = appOf(ctx, call);
+      const body = isRecord(call.body) ? call.body : {};
+      const id = ctx.account.logs.create(app.name, {
+        ...(typeof body.lines === 'number' ? { lines: body.lines } : {}),
+        ...(typeof body.source === 'string' ? { source: body.source } : {}),
+        ...(typeof body.dyno_name === 'string' ? { dyno_name: body.dyno_name } : {}),
+      });
+      const now = new Date().toISOString();
+      const logplexUrl = ctx.urls.logSession(id);
+      return {
+        status: 201,
+        body: { id, logplex_url: logplexUrl, created_at: now, updated_at: now },
+      };
+    },
+  ),
+
   route('GET', '/apps/{app}/dynos', { resource: 'dyno', title: 'List' }, (ctx, call) => {
     const app = appOf(ctx, call);
     return { status: 200, body: app.router.dynos().map((dyno) => dynoObject(app, dyno)) };

@@ -73,6 +73,7 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
   const streams = await StreamServer.start({ account, faults, onRequest: options.onRequest });
   const server = await HerokuServer.start({
     releaseStreamUrl: (id) => streams.releaseUrl(id),
+    logSessionUrl: (id) => streams.logSessionUrl(id),
     rateLimit,
     token: options.token,
     account,

@@ -9,6 +9,7 @@ import { eligibleForRollback } from './releases.js';
 export interface StreamUrls {
   build(id: string): string;
   release(id: string): string;
+  logSession(id: string): string;
 }
 
 const GENERATIONS = {

@@ -32,6 +32,8 @@ export interface HerokuServerDeps {
   readonly onViolation: (violation: string) => void;
   /** Release output streams live on another host (see stream-server.ts). */
   readonly releaseStreamUrl: (id: string) => string;
+  /** Log sessions too (see log-sessions.ts). */
+  readonly logSessionUrl: (id: string) => string;
   readonly rateLimit: RateLimiter;
 }
 
@@ -54,6 +56,7 @@ export class HerokuServer {
   readonly streamUrls: StreamUrls = {
     build: (id) => `${this.url}/streams/builds/${id}`,
     release: (id) => this.deps.releaseStreamUrl(id),
+    logSession: (id) => this.deps.logSessionUrl(id),
   };
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import type { FaultBook } from './faults.js';
 import { serveLog } from './output-log.js';
 
 const RELEASE_STREAM_PATH = /^\/streams\/releases\/([0-9a-f-]{36})$/;
+const LOG_SESSION_PATH = /^\/log-sessions\/([0-9a-f-]{36})$/;
 
 export interface StreamServerDeps {
   readonly account: HerokuAccount;
@@ -33,6 +34,10 @@ export class StreamServer {
     return instance;
   }
 
+  logSessionUrl(id: string): string {
+    return `${this.url}/log-sessions/${id}`;
+  }
+
   releaseUrl(id: string): string {
     return `${this.url}/streams/releases/${id}`;
   }
@@ -47,6 +52,13 @@ export class StreamServer {
     const pathname = new URL(req.url ?? '/', this.url).pathname;
     const fault = this.deps.faults.take(method, pathname);
     if (fault && (await applyFault(fault, req, res))) return;
+    const session = LOG_SESSION_PATH.exec(pathname)?.[1];
+    const sessionText = session === undefined ? undefined : this.deps.account.logs.text(session);
+    if (method === 'GET' && sessionText !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(sessionText);
+      return;
+    }
     const id = RELEASE_STREAM_PATH.exec(pathname)?.[1];
     const release = id === undefined ? undefined : this.deps.account.findRelease(id);
     const started = method === 'GET' && release?.outputStarted === true;

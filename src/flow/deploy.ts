@@ -19,6 +19,8 @@ import {
   sameRelease,
   type Snapshot,
 } from '../platforms/platform.js';
+import { type BaselineReport, probeBaseline } from '../verify/baseline.js';
+import { type AppLogs, fetchAppLogs } from '../verify/logs.js';
 import type { ProbeDeps } from '../verify/probe.js';
 import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
@@ -111,9 +113,33 @@ export function verifyPhase(
   return phase(record, 'verify', deps.now, async (done) => {
     const result = await verifyRelease(context, release, true);
     record.health = result.health;
+    record.verdict = result.kind;
     record.instances = result.instances;
     done(result.healthy ? 'ok' : 'failed', result.reason);
     return result;
+  });
+}
+
+/** The release live now, polled a few times with the same criteria before the push: a later
+ * failure the same way points at the check, not the release. Short, and never fatal. */
+async function baselinePhase(
+  record: RunRecord,
+  deps: FlowDeps,
+  context: VerifyContext,
+): Promise<BaselineReport> {
+  const { health } = context.settings;
+  return phase(record, 'baseline', deps.now, async (done) => {
+    const report = await probeBaseline(
+      context.healthUrl,
+      health.criteria,
+      health.intervalMs,
+      deps.probe,
+      deps.signal,
+    );
+    record.baseline = report;
+    core.info(`Baseline of the live release at ${context.healthUrl}: ${report.summary}`);
+    done(report.passes > 0 ? 'ok' : 'failed', report.summary);
+    return report;
   });
 }
 
@@ -232,6 +258,8 @@ async function deployWith(
   const context = verifyContext(settings, platform, snapshot, deps);
   record.healthUrl = context.healthUrl;
   throwIfCancelled(deps.signal, 'the snapshot');
+  context.baseline = await baselinePhase(record, deps, context);
+  throwIfCancelled(deps.signal, 'the baseline probe');
   await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.
@@ -239,6 +267,7 @@ async function deployWith(
   saveStage('deploying');
   let pushStarted = false;
   let liveChanged = true;
+  let appLogs: Promise<AppLogs> | undefined;
   try {
     const release = await phase(record, 'push', deps.now, async (done) => {
       pushStarted = true;
@@ -263,7 +292,10 @@ async function deployWith(
       saveStage('settled');
       return;
     }
-    record.cause = `New release ${release.label} is unhealthy: ${verdict.reason}`;
+    const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';
+    record.cause = `New release ${release.label} ${judged}: ${verdict.reason}`;
+    // Asked now, read after the rollback request has left: it never delays it.
+    appLogs = fetchAppLogs(platform, release);
   } catch (error) {
     // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
     if (error instanceof Cancelled || deps.signal.aborted) throw error;
@@ -274,7 +306,20 @@ async function deployWith(
     if (error instanceof DeployError) liveChanged = error.liveChanged;
   }
   await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
+  if (appLogs !== undefined) showAppLogs(record, await appLogs);
   saveStage('settled');
+}
+
+/** The condemned release's own lines: in the log (as untrusted text) and the summary. */
+function showAppLogs(record: RunRecord, logs: AppLogs): void {
+  if (logs.lines.length === 0) {
+    core.info(`The app's own logs could not be read: ${logs.note ?? 'none kept'}`);
+    return;
+  }
+  record.appLogs = logs.lines;
+  core.startGroup(`Last ${logs.lines.length} log lines of the new release`);
+  withUntrustedLines(logs.lines.join('\n'));
+  core.endGroup();
 }
 
 /** After a failure: find out what is live, roll back if needed, verify, and say the truth. */

@@ -4,7 +4,9 @@ import type { GateVerdict } from '../gate/gate.js';
 import { DeployError, type OutputTail } from '../io/errors.js';
 import type { ResultValue } from '../settings/names.js';
 import type { InstanceReport, Release } from '../platforms/platform.js';
+import type { BaselineReport } from '../verify/baseline.js';
 import type { HealthReport } from '../verify/probe.js';
+import type { VerdictKind } from '../verify/verdict.js';
 
 export type PhaseOutcome = 'ok' | 'failed' | 'refused' | 'skipped';
 
@@ -37,6 +39,12 @@ export interface RunRecord {
   webUrl: string | undefined;
   gate: GateVerdict | undefined;
   health: HealthReport | undefined;
+  /** The release live before, polled before the push. */
+  baseline: BaselineReport | undefined;
+  /** The health verdict on the new release (the `verdict` output). */
+  verdict: VerdictKind | undefined;
+  /** The last lines the condemned release printed, as the platform kept them. */
+  appLogs: readonly string[] | undefined;
   rollbackHealth: HealthReport | undefined;
   instances: InstanceReport | undefined;
   rollbackInstances: InstanceReport | undefined;
@@ -64,6 +72,9 @@ export function newRunRecord(platform: string, app: string, startedAt: Date): Ru
     webUrl: undefined,
     gate: undefined,
     health: undefined,
+    baseline: undefined,
+    verdict: undefined,
+    appLogs: undefined,
     rollbackHealth: undefined,
     instances: undefined,
     rollbackInstances: undefined,

@@ -113,6 +113,13 @@ export interface Platform {
   /** How a manual rollback goes to `spec` (Heroku `v41`, Fly image or release) or, when
    * undefined, to the release before the live one. Throws when there is none. */
   resolveTarget(spec: string | undefined): Promise<RestorePlan>;
+  /** Instances of `release` the platform shows as crashed, each as one line naming it and
+   * how it ended (`web.1 crashed: exit 1`); empty when none has. Asked while polling, so a
+   * crash-looping release is condemned without waiting out `health-timeout`. */
+  crashedInstances?(release: Release): Promise<readonly string[]>;
+  /** The last `maxLines` lines the app's processes printed, as the platform keeps them
+   * (Heroku log session, Fly logs API), within `deadlineMs`. */
+  recentLogs?(release: Release, maxLines: number, deadlineMs: number): Promise<readonly string[]>;
   /** Waits (up to `timeoutMs`) until no build or release of the app is in flight, e.g. one
    * a cancelled run started: a rollback must come after it, not before. */
   settle?(timeoutMs: number): Promise<void>;

@@ -59,4 +59,5 @@ export function writeOutputs(record: RunRecord): void {
   core.setOutput(Output.PreviousRelease, record.previous?.label ?? '');
   core.setOutput(Output.RolledBack, String(record.rolledBack));
   core.setOutput(Output.HealthUrl, record.healthUrl ?? '');
+  core.setOutput(Output.Verdict, record.verdict ?? '');
 }

@@ -59,6 +59,9 @@ const MAX_THRESHOLD = 100;
 const MIN_INTERVAL_S = 0.1;
 // One poll needs time to connect and be answered: a shorter timeout fails a healthy app.
 const MIN_TIMEOUT_S = 1;
+// Below a few ms every answer is slow; above the longest poll timeout (10 s) it never acts.
+const MIN_LATENCY_S = 0.01;
+const MAX_LATENCY_S = 10;
 
 /** Masks the tokens before anything else can print them. */
 function maskTokens(reader: InputReader): void {
@@ -137,13 +140,25 @@ function readHealth(reader: InputReader, run: RunContext): HealthSettings {
         `health-timeout ${timeoutS} s; lower it or raise health-timeout`,
     );
   }
+  const unhealthyThreshold = reader.parsed(
+    Input.UnhealthyThreshold,
+    (v) => positiveInt(v, MAX_THRESHOLD),
+    NaN,
+  );
+  const maxLatencyS = reader.optional(Input.MaxLatency, (v) =>
+    parseSeconds(v, MAX_LATENCY_S, MIN_LATENCY_S, 'below that every answer is slow'),
+  );
   const versionUrl = reader.optional(Input.VersionUrl, parseHttpUrl)?.toString();
   const expectedVersion = reader.raw(Input.ExpectedVersion);
   if (expectedVersion !== '' && versionUrl === undefined) {
     reader.fail(Input.ExpectedVersion, expectedVersion, 'is set but version-url is empty');
   }
   return {
-    criteria: { expectedStatus, checkString: reader.raw(Input.CheckString) },
+    criteria: {
+      expectedStatus,
+      checkString: reader.raw(Input.CheckString),
+      maxLatencyMs: maxLatencyS === undefined ? undefined : Math.round(maxLatencyS * 1000),
+    },
     version:
       versionUrl === undefined
         ? undefined
@@ -151,6 +166,7 @@ function readHealth(reader: InputReader, run: RunContext): HealthSettings {
     intervalMs: Math.round(intervalS * 1000),
     timeoutMs: Math.round(timeoutS * 1000),
     threshold,
+    unhealthyThreshold,
   };
 }
 

@@ -14,6 +14,8 @@ export const Input = {
   HealthInterval: 'health-interval',
   HealthTimeout: 'health-timeout',
   HealthyThreshold: 'healthy-threshold',
+  UnhealthyThreshold: 'unhealthy-threshold',
+  MaxLatency: 'max-latency',
   Rollback: 'rollback',
   SourceDir: 'source-dir',
   FlyConfig: 'fly-config',
@@ -33,6 +35,7 @@ export const Output = {
   PreviousRelease: 'previous-release',
   RolledBack: 'rolled-back',
   HealthUrl: 'health-url',
+  Verdict: 'verdict',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 

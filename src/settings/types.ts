@@ -15,6 +15,8 @@ export interface HealthSettings {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly threshold: number;
+  /** Failed polls in a row that condemn a release after its first pass. */
+  readonly unhealthyThreshold: number;
 }
 
 /** Where this job runs: read from the runner's GITHUB_* variables. */

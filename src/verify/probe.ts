@@ -3,8 +3,19 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { errorMessage } from '../io/errors.js';
-import { judgePoll, nextHealth } from './health.js';
-import type { HealthCriteria, HealthState, PollJudgement, PollResult } from './health.js';
+import {
+  DEFAULT_UNHEALTHY_THRESHOLD,
+  judgePoll,
+  nextHealth,
+  secondsText as seconds,
+} from './health.js';
+import type {
+  Condemnation,
+  HealthCriteria,
+  HealthState,
+  PollJudgement,
+  PollResult,
+} from './health.js';
 
 export interface ProbeSettings {
   url: string;
@@ -12,6 +23,12 @@ export interface ProbeSettings {
   intervalMs: number;
   timeoutMs: number;
   threshold: number;
+  /** Failed polls in a row that condemn a release after its first pass (default 3). */
+  unhealthyThreshold?: number;
+  /** Asked after a poll, about once a second at most: the platform's own word on a crashed
+   * instance of the release (`web.1 crashed: exit 1`), undefined when none has crashed. A
+   * proxy may route around a crashed instance, so passing polls do not skip it. */
+  crashed?: (() => Promise<string | undefined>) | undefined;
   /** Also read this URL on each passing poll: its body must contain `expected`, so an answer
    * from the old release (a cache, a lagging router) never counts. */
   version?: { url: string; expected: string } | undefined;
@@ -23,6 +40,8 @@ export interface ProbeSettings {
 /** One poll as it happened; `at` is ms since the probe started. */
 export interface PollRecord extends PollResult, PollJudgement {
   at: number;
+  /** No answer within a poll timeout the deadline had cut short: it says little. */
+  cutShort?: boolean;
 }
 
 export interface HealthReport {
@@ -30,6 +49,8 @@ export interface HealthReport {
   polls: PollRecord[];
   reason: string;
   elapsedMs: number;
+  /** What condemned it (unhealthy only; undefined when aborted). */
+  condemnedBy?: Condemnation;
 }
 
 export interface ProbeDeps {
@@ -43,10 +64,9 @@ const MAX_POLL_TIMEOUT_MS = 10_000;
 /** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
 const MAX_POLLS = 10_000;
 const MAX_BODY_BYTES = 64 * 1024;
-
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
+/** Platform APIs are rate-limited: with short intervals, not every poll asks about crashes
+ * (about once a second; a little less, so polls on a 0.5 s grid ask every other poll). */
+const CRASH_ASK_GAP_MS = 900;
 
 /** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
 function pollTimeoutMs(intervalMs: number, remainingMs: number): number {
@@ -74,20 +94,30 @@ function unhealthyReason(
   settings: ProbeSettings,
   state: HealthState,
   polls: readonly PollRecord[],
-  aborted: boolean,
+  end: { aborted: boolean; condemnedBy?: Condemnation | undefined; crash?: string | undefined },
 ): string {
-  const lastFailure = polls.findLast((record) => !record.pass);
+  const lastFailure =
+    polls.findLast((record) => !record.pass && record.cutShort !== true) ??
+    polls.findLast((record) => !record.pass);
   const counts = `${state.polls} polls, ${state.passes} passed`;
   const details =
     lastFailure === undefined
       ? counts
       : `${counts}, last: ${lastFailure.reason}${answered(lastFailure.body)}`;
-  if (aborted) return `health check aborted (${details})`;
+  if (end.aborted) return `health check aborted (${details})`;
+  if (end.condemnedBy === 'crashed') return `${end.crash ?? 'crashed'} (${details})`;
+  if (end.condemnedBy === 'broke') {
+    return `it passed, then failed ${state.failures} polls in a row (${details})`;
+  }
   const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
   return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;
 }
 
-async function pollSafely(deps: ProbeDeps, url: string, timeoutMs: number): Promise<PollResult> {
+export async function pollSafely(
+  deps: ProbeDeps,
+  url: string,
+  timeoutMs: number,
+): Promise<PollResult> {
   const startedAt = deps.now();
   try {
     return await deps.poll(url, timeoutMs);
@@ -113,15 +143,17 @@ async function judgeVersion(
     pollTimeoutMs(intervalMs, deadline - deps.now()),
   );
   if (answer.status === null) {
-    return { pass: false, reason: `version-url: ${answer.error ?? 'no answer'}` };
+    const reason = `version-url: ${answer.error ?? 'no answer'}`;
+    return { pass: false, reason, failure: 'version' };
   }
   if (answer.status < 200 || answer.status > 299) {
-    return { pass: false, reason: `version-url answered ${answer.status}` };
+    return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
   }
   if (!answer.body.includes(version.expected)) {
     return {
       pass: false,
       reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
+      failure: 'version',
     };
   }
   return { pass: true, reason: `ok, serving ${version.expected}` };
@@ -156,9 +188,16 @@ export async function waitForHealthy(
   const deadline = start + settings.timeoutMs;
   const intervalMs = Math.max(1, settings.intervalMs);
   const polls: PollRecord[] = [];
-  let state: HealthState = { polls: 0, passes: 0, consecutive: 0, startedAt: start };
+  let state: HealthState = { polls: 0, passes: 0, consecutive: 0, failures: 0, startedAt: start };
   let slot = 0;
   let aborted = false;
+  let condemnedBy: Condemnation | undefined;
+  const limits = {
+    ...settings,
+    unhealthyThreshold: settings.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD,
+  };
+  let crashSeen: string | undefined;
+  let lastCrashAsk = -Infinity;
 
   while (polls.length < MAX_POLLS) {
     const slotAt = start + slot * intervalMs;
@@ -176,25 +215,33 @@ export async function waitForHealthy(
       break;
     }
     const pollStart = deps.now();
-    const result = await pollSafely(
-      deps,
-      settings.url,
-      pollTimeoutMs(intervalMs, deadline - pollStart),
-    );
+    const timeoutMs = pollTimeoutMs(intervalMs, deadline - pollStart);
+    const result = await pollSafely(deps, settings.url, timeoutMs);
     let judgement = judgePoll(result, settings.criteria);
     if (judgement.pass && settings.version !== undefined) {
       judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
     }
     if (judgement.pass && pollStart - start < (settings.countFromMs ?? 0)) {
-      judgement = { pass: false, reason: NOT_COUNTED };
+      judgement = { pass: false, reason: NOT_COUNTED, failure: 'not-counted' };
     }
     const record: PollRecord = { ...result, ...judgement, at: pollStart - start };
+    if (result.status === null && timeoutMs < pollTimeoutMs(intervalMs, Infinity)) {
+      record.cutShort = true;
+    }
     polls.push(record);
     log(describePoll(polls.length, record));
 
+    // A crash the platform already shows needs no waiting out.
+    let crash: string | undefined;
+    if (deps.now() - lastCrashAsk >= CRASH_ASK_GAP_MS) {
+      lastCrashAsk = deps.now();
+      crash = await askCrashed(settings);
+    }
     const now = deps.now();
-    const next = nextHealth(state, judgement, now, settings);
+    const next = nextHealth(state, judgement, now, limits, crash);
     state = next.state;
+    condemnedBy = next.condemnedBy;
+    if (crash !== undefined) crashSeen = crash;
     if (next.verdict === 'healthy') {
       const reason =
         `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
@@ -207,8 +254,25 @@ export async function waitForHealthy(
     slot = Math.max(slot + 1, Math.ceil((now - start) / intervalMs));
   }
   if (signal?.aborted === true) aborted = true;
-  const reason = unhealthyReason(settings, state, polls, aborted);
-  return { verdict: 'unhealthy', polls, reason, elapsedMs: deps.now() - start };
+  if (!aborted) condemnedBy ??= 'deadline';
+  const end = { aborted, condemnedBy, crash: crashSeen };
+  const reason = unhealthyReason(settings, state, polls, end);
+  return {
+    verdict: 'unhealthy',
+    polls,
+    reason,
+    elapsedMs: deps.now() - start,
+    ...(aborted || condemnedBy === undefined ? {} : { condemnedBy }),
+  };
+}
+
+/** The platform's word on a crash; a failed read only means no fast verdict this time. */
+async function askCrashed(settings: ProbeSettings): Promise<string | undefined> {
+  try {
+    return await settings.crashed?.();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The real clock, timer and HTTP poll, for the action. */
@@ -227,11 +291,19 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function describeError(error: unknown): string {
-  const code =
-    error instanceof Error && 'code' in error && typeof error.code === 'string'
-      ? error.code
-      : undefined;
+/** The system error code, also when undici wraps it (`fetch failed` ← `cause`). */
+function errorCodeOf(error: unknown): string | undefined {
+  for (let current = error, depth = 0; depth < 4; depth += 1) {
+    if (!(current instanceof Error)) return undefined;
+    if ('code' in current && typeof current.code === 'string' && !current.code.startsWith('UND_')) {
+      return current.code;
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+function describeError(error: unknown, code: string | undefined): string {
   const message = errorMessage(error);
   return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
 }
@@ -277,10 +349,23 @@ export async function httpPoll(url: string, timeoutMs: number): Promise<PollResu
     }
     return result;
   } catch (error) {
-    const message = controller.signal.aborted
-      ? `timeout after ${timeoutMs} ms`
-      : describeError(error);
-    return { status: null, body: '', latencyMs: elapsed(), error: message };
+    if (controller.signal.aborted) {
+      return {
+        status: null,
+        body: '',
+        latencyMs: elapsed(),
+        error: `timeout after ${Math.round(timeoutMs)} ms`,
+      };
+    }
+    const code = errorCodeOf(error);
+    const failed: PollResult = {
+      status: null,
+      body: '',
+      latencyMs: elapsed(),
+      error: describeError(error, code),
+    };
+    if (code !== undefined) failed.errorCode = code;
+    return failed;
   } finally {
     clearTimeout(timer);
   }

@@ -1,12 +1,17 @@
 // Is a release healthy? Both views: the public health URL (and version URL) polled until
-// the threshold, then the platform's own view of every instance.
+// the threshold, then the platform's own view of every instance. While polling, a failed
+// poll also asks the platform whether an instance crashed, so a crash condemns at once.
 import * as core from '@actions/core';
 import type { Settings } from '../settings/inputs.js';
 import type { InstanceReport, Platform, Release } from '../platforms/platform.js';
+import type { BaselineReport } from './baseline.js';
 import { type HealthReport, type ProbeDeps, waitForHealthy } from './probe.js';
+import { nameVerdict, type VerdictKind } from './verdict.js';
 
 export interface Verdict {
   readonly healthy: boolean;
+  /** `healthy`, `unhealthy` or `inconclusive` (the `verdict` output). */
+  readonly kind: VerdictKind;
   readonly reason: string;
   readonly health: HealthReport;
   readonly instances: InstanceReport | undefined;
@@ -20,6 +25,8 @@ export interface VerifyContext {
   /** Extra time while the old release may still answer (Heroku preboot). */
   readonly switchoverMs: number;
   readonly signal: AbortSignal;
+  /** The release live before, polled before the push; undefined when not probed. */
+  baseline?: BaselineReport | undefined;
 }
 
 // The platform's own checks (Fly machine checks) may lag the public URL by a few seconds.
@@ -31,8 +38,9 @@ export async function verifyRelease(
   release: Release,
   checkVersion: boolean,
 ): Promise<Verdict> {
-  const { settings } = context;
+  const { settings, platform } = context;
   const timeoutMs = settings.health.timeoutMs + context.switchoverMs;
+  const crashedInstances = platform.crashedInstances?.bind(platform);
   const health = await core.group(`Health of ${release.label}: ${context.healthUrl}`, () =>
     waitForHealthy(
       {
@@ -41,6 +49,11 @@ export async function verifyRelease(
         intervalMs: settings.health.intervalMs,
         timeoutMs,
         threshold: settings.health.threshold,
+        unhealthyThreshold: settings.health.unhealthyThreshold,
+        crashed:
+          crashedInstances === undefined
+            ? undefined
+            : async () => firstOrUndefined(await crashedInstances(release)),
         version: checkVersion ? settings.health.version : undefined,
         // Without a version check, polls in the switchover window may reach the old release.
         countFromMs:
@@ -51,13 +64,8 @@ export async function verifyRelease(
       context.signal,
     ),
   );
-  if (health.verdict !== 'healthy') {
-    // One look at the instances says why, e.g. a crashed dyno behind a 503.
-    const instances = await inspectOnce(context.platform, release);
-    const why = instances && !instances.ok ? `; the platform says: ${instances.reason}` : '';
-    return { healthy: false, reason: `${health.reason}${why}`, health, instances };
-  }
-  const instances = await context.platform.inspect(
+  if (health.verdict !== 'healthy') return condemned(context, release, health);
+  const instances = await platform.inspect(
     release,
     Math.max(timeoutMs - health.elapsedMs, MIN_INSPECT_MS),
   );
@@ -68,13 +76,52 @@ export async function verifyRelease(
     );
   }
   return instances.ok
-    ? { healthy: true, reason: `${health.reason}; ${instances.reason}`, health, instances }
+    ? {
+        healthy: true,
+        kind: 'healthy',
+        reason: `${health.reason}; ${instances.reason}`,
+        health,
+        instances,
+      }
     : {
         healthy: false,
+        kind: 'unhealthy',
         reason: `the health URL passed but the platform disagrees: ${instances.reason}`,
         health,
         instances,
       };
+}
+
+/** The unhealthy or inconclusive verdict, with the platform's word and the baseline's. */
+async function condemned(
+  context: VerifyContext,
+  release: Release,
+  health: HealthReport,
+): Promise<Verdict> {
+  // One look at the instances says why, e.g. a crashed dyno behind a 503.
+  const instances = await inspectOnce(context.platform, release);
+  const naming = nameVerdict({
+    healthy: false,
+    polls: health.polls,
+    condemnedBy: health.condemnedBy,
+    baseline: context.baseline?.polls,
+  });
+  const why =
+    instances && !instances.ok && health.condemnedBy !== 'crashed'
+      ? `; the platform says: ${instances.reason}`
+      : '';
+  const lead = naming.lead === '' ? '' : `${naming.lead}: `;
+  return {
+    healthy: false,
+    kind: naming.kind,
+    reason: `${lead}${health.reason}${naming.hint}${why}`,
+    health,
+    instances,
+  };
+}
+
+function firstOrUndefined(lines: readonly string[]): string | undefined {
+  return lines.length === 0 ? undefined : lines.join('; ');
 }
 
 async function inspectOnce(

@@ -39,6 +39,8 @@ import { deployArgs, imageLabelFor } from './deploy-command.js';
 import { MachineRestorer } from './restore.js';
 import { releaseFromMachines } from './release-from-machines.js';
 import { judgeMachine, restingStates } from './serving.js';
+import { machineCrash } from './crash.js';
+import { flyAppLogs } from './logs.js';
 
 export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
   /** Waits between machine reads in `inspect`; they grow and the last one repeats. */
@@ -237,6 +239,29 @@ export class FlyPlatform implements Platform {
       { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs },
     );
     return polled.value;
+  }
+
+  /** The last lines the machines of `release` printed, from Fly's logs API (logs.ts). */
+  async recentLogs(release: Release, maxLines: number, deadlineMs: number): Promise<string[]> {
+    const hint = this.hints.get(release.id);
+    const instances = (await this.appMachines())
+      .filter((machine) => runsRelease(machine, release, hint))
+      .map((machine) => machine.id);
+    const spec = {
+      apiUrl: this.settings.apiUrl,
+      app: this.settings.app,
+      authorization: this.token.authorization,
+      userAgent: this.settings.userAgent,
+    };
+    return flyAppLogs(spec, this.deps, instances, maxLines, deadlineMs);
+  }
+
+  /** Machines of `release` that failed or exited non-zero on their own (crash.ts). */
+  async crashedInstances(release: Release): Promise<readonly string[]> {
+    const hint = this.hints.get(release.id);
+    return (await this.appMachines())
+      .filter((machine) => runsRelease(machine, release, hint))
+      .flatMap((machine) => machineCrash(machine) ?? []);
   }
 
   async rollback(plan: RestorePlan, log: LogLine): Promise<Release> {

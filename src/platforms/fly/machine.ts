@@ -30,6 +30,9 @@ export interface MachineExit {
   readonly exitCode: number | undefined;
   /** Stopped on request (API, flyctl or the proxy's autostop), not by its own process. */
   readonly requestedStop: boolean;
+  /** The exit came after the machine's newest `launch` or `update` event: it is the
+   * current config's process that ended, not an earlier one. */
+  readonly sinceUpdate: boolean;
 }
 
 /** Process groups flyctl runs next to the app that serve nothing. */
@@ -101,13 +104,17 @@ function pinnedWithTag(
 /** The newest `exit` event (the API lists events newest first). */
 function lastExitOf(events: unknown): MachineExit | undefined {
   if (!Array.isArray(events)) return undefined;
-  const exit = events.map(asRecord).find((event) => event?.type === 'exit');
+  const records = events.map(asRecord);
+  const exitIndex = records.findIndex((event) => event?.type === 'exit');
+  const exit = records[exitIndex];
   if (exit === undefined) return undefined;
+  const configIndex = records.findIndex((e) => e?.type === 'update' || e?.type === 'launch');
   const details = asRecord(asRecord(exit.request)?.exit_event) ?? {};
   const code = details.exit_code;
   return {
     exitCode: typeof code === 'number' ? code : undefined,
     requestedStop: details.requested_stop === true,
+    sinceUpdate: configIndex === -1 || exitIndex < configIndex,
   };
 }
 

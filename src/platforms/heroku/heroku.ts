@@ -21,6 +21,8 @@ import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
+import { crashedDynos } from './crash.js';
+import { herokuAppLogs } from './logs.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
 import { pickRollbackTarget, skipReason } from './rollback-target.js';
@@ -152,6 +154,16 @@ export class HerokuPlatform implements Platform {
     }
     log(`v${done.version} is live (same code and config as ${target.label})`);
     return toRelease(done);
+  }
+
+  /** The app's last lines through a log session (logs.ts); all its dynos, source `app`. */
+  recentLogs(_release: Release, maxLines: number, deadlineMs: number): Promise<string[]> {
+    return herokuAppLogs(this.api.client, this.settings.app, maxLines, deadlineMs);
+  }
+
+  /** Web dynos of `release` the platform shows crashed (crash.ts). */
+  async crashedInstances(release: Release): Promise<readonly string[]> {
+    return crashedDynos(await this.api.dynos(), release);
   }
 
   /** Every web dyno up and on `release`, read from the dynos list until it is or time runs

@@ -1,7 +1,7 @@
 // The health check at a glance: one mark per poll in order, so a slow start (red then
 // green), a crash (green then red) or a flapping app shows without reading numbers.
 import type { RunRecord } from '../../flow/run-record.js';
-import type { HealthReport, PollRecord } from '../../verify/probe.js';
+import type { PollRecord } from '../../verify/probe.js';
 import { NBSP, clip, code, millis, seconds, table } from './markdown.js';
 
 export const MARK = { pass: '🟩', fail: '🟥', noAnswer: '⬛' } as const;
@@ -32,7 +32,14 @@ export function strip(polls: readonly PollRecord[]): string {
   return `${marks.slice(0, STRIP_END).join('')} …${hidden}… ${marks.slice(-STRIP_END).join('')}`;
 }
 
-function healthRow(label: string, report: HealthReport): string[] {
+/** What a row of the table needs: the baseline has no verdict of its own. */
+interface HealthRowData {
+  readonly verdict: string;
+  readonly polls: readonly PollRecord[];
+  readonly elapsedMs: number;
+}
+
+function healthRow(label: string, report: HealthRowData): string[] {
   const latencies = report.polls.map((poll) => poll.latencyMs).sort((a, b) => a - b);
   const passed = report.polls.filter((poll) => poll.pass).length;
   return [
@@ -45,9 +52,11 @@ function healthRow(label: string, report: HealthReport): string[] {
 }
 
 /** What the app said last when it was judged unhealthy: status and the body's start. */
-function lastAnswer(label: string, report: HealthReport): string | undefined {
+function lastAnswer(label: string, report: HealthRowData): string | undefined {
   const last = report.polls.at(-1);
-  if (report.verdict === 'healthy' || last === undefined) return undefined;
+  if (report.verdict === 'healthy' || report.verdict === 'passed' || last === undefined) {
+    return undefined;
+  }
   const body = last.body.replace(/\s+/g, ' ').trim();
   const answer =
     last.status === null
@@ -58,11 +67,19 @@ function lastAnswer(label: string, report: HealthReport): string | undefined {
 }
 
 export function healthBlocks(record: RunRecord): string[] {
-  const reports: [string, HealthReport | undefined][] = [
-    ['new release', record.health],
+  const { baseline, health } = record;
+  const reports: [string, HealthRowData | undefined][] = [
+    [
+      'live before (baseline)',
+      baseline && {
+        ...baseline,
+        verdict: baseline.passes === baseline.polls.length ? 'passed' : 'failed',
+      },
+    ],
+    ['new release', health && { ...health, verdict: record.verdict ?? health.verdict }],
     ['rollback', record.rollbackHealth],
   ];
-  const shown = reports.filter((entry): entry is [string, HealthReport] => entry[1] !== undefined);
+  const shown = reports.filter((entry): entry is [string, HealthRowData] => entry[1] !== undefined);
   if (shown.length === 0) return [];
   const legend = `${MARK.pass} passed · ${MARK.fail} failed · ${MARK.noAnswer} no answer`;
   const answers = shown.flatMap(([label, report]) => lastAnswer(label, report) ?? []);

@@ -3,6 +3,16 @@ import type { RunRecord } from '../../flow/run-record.js';
 import { details, fenced } from './markdown.js';
 
 export function logBlocks(record: RunRecord): string[] {
+  const appLogs = record.appLogs ?? [];
+  // The condemned release's own words, fetched from the platform's log endpoint.
+  const app =
+    appLogs.length === 0
+      ? []
+      : [details(`Last ${appLogs.length} log lines of the new release`, fenced(appLogs))];
+  return [...app, ...outputTails(record)];
+}
+
+function outputTails(record: RunRecord): string[] {
   return record.logs
     .filter((tail) => tail.lines.length > 0)
     .map((tail) =>

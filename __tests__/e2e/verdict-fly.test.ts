@@ -1,0 +1,75 @@
+// dist/index.js against the simulated Fly: how fast and how honestly a verdict is reached
+// (issue 14), as on Heroku (verdict-heroku.test.ts).
+import { describe, expect, it } from 'vitest';
+import type { FlyScenario } from '../../sim/fly-scenario.js';
+import { expectReported } from '../helpers/assert-run.js';
+import { pollsOf } from '../helpers/health-polls.js';
+import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
+
+const scenarios = useFlyScenarios();
+let scenario: FlyScenario;
+
+describe('fly verdicts', () => {
+  it('condemns a machine that exits non-zero at once, naming it and its exit code', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const before = digests(scenario);
+    const result = await scenario.deploy(
+      { version: 'crashy', crashAfterMs: 1500 },
+      { 'healthy-threshold': '15', 'health-timeout': '30' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message).toMatch(
+      /unhealthy: machine \S+ \(\w+\) crashed: exit 1/,
+    );
+    expect(result.outputs.verdict).toBe('unhealthy');
+    expect(pollsOf(result.stdout)).toBeLessThan(40);
+    expect(digests(scenario)).toEqual(before);
+    // The machines' own last lines, from the logs API flyctl reads for `fly logs --no-tail`.
+    expect(result.summary).toMatch(/### Last \d+ log lines of the new release/);
+    expect(result.summary).toMatch(/\[info\] version crashy crashing as configured/);
+  });
+
+  it('condemns a release that passed, then failed unhealthy-threshold polls in a row', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'breaks', breakAfterMs: 2500 },
+      { 'healthy-threshold': '25', 'health-timeout': '30' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message).toMatch(/it passed, then failed 3 polls in a row/);
+    expect(pollsOf(result.stdout)).toBeLessThan(40);
+  });
+
+  it('fails a poll slower than max-latency', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'sluggish', healthDelayMs: 700 },
+      { 'max-latency': '0.3' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message).toMatch(/slow: [0-9.]+ s > 0\.3 s/);
+  });
+
+  it('says could not measure when neither release could be reached', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'unseen' },
+      { 'health-url': 'http://127.0.0.1:1/health', 'health-timeout': '2' },
+    );
+    expect(result.outputs.verdict).toBe('inconclusive');
+    expect(result.annotations[0]?.message).toMatch(/could not measure: .*ECONNREFUSED/);
+    expect(digests(scenario)[0]).toBe(digests(scenario).at(-1));
+  });
+
+  it('says the check also fails on the release live before, naming expected-status', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'fine' },
+      { 'expected-status': '201', 'health-timeout': '2' },
+    );
+    expect(result.outputs.verdict).toBe('unhealthy');
+    expect(result.annotations[0]?.message).toMatch(
+      /also fails on the release that was live before .*`expected-status`/,
+    );
+  });
+});

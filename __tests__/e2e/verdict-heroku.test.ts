@@ -1,0 +1,110 @@
+// dist/index.js against the simulated Heroku: how fast and how honestly a verdict is reached
+// (issue 14): crashes, releases that pass then break, slow answers, unreachable checks, and a
+// check that also fails on the release live before.
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/scenario.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
+import { expectReported, herokuCalls } from '../helpers/assert-run.js';
+import { pollsOf } from '../helpers/health-polls.js';
+
+const scenarios = useScenarios();
+let scenario: Scenario;
+
+describe('heroku verdicts', () => {
+  it('condemns a crash-looping release at once, naming the crashed dyno', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'crashy', crashAfterMs: 0 },
+      { 'health-timeout': '30' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message).toMatch(/unhealthy: web\.1 crashed/);
+    expect(result.outputs.verdict).toBe('unhealthy');
+    // 30 s at 0.2 s would be 150 polls: the crash ended it within a few.
+    expect(pollsOf(result.stdout)).toBeLessThan(25);
+    expect(await scenario.liveVersion()).toBe('good');
+  });
+
+  it("shows the condemned release's own last lines, read without the API token", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy({ version: 'crashy', crashAfterMs: 0 });
+    expectReported(result, 'rolled-back');
+    expect(result.summary).toMatch(/### Last \d+ log lines of the new release/);
+    expect(result.summary).toMatch(/app\[web\.1\]: version crashy crashing as configured/);
+    expect(result.stdout).toMatch(/::group::Last \d+ log lines of the new release/);
+    const session = scenario.sim.requests.find((r) => r.path.startsWith('/log-sessions/'));
+    expect(session?.headers.authorization).toBeUndefined();
+  });
+
+  it('keeps the whole timeout for a slow start that has not crashed', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy({ version: 'slow', startupDelayMs: 2500 });
+    expectReported(result, 'deployed');
+    expect(result.outputs.verdict).toBe('healthy');
+  });
+
+  it('condemns a release that passed, then failed unhealthy-threshold polls in a row', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'breaks', breakAfterMs: 1200 },
+      { 'healthy-threshold': '20', 'health-timeout': '30', 'unhealthy-threshold': '2' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message).toMatch(/it passed, then failed 2 polls in a row/);
+    expect(await scenario.liveVersion()).toBe('good');
+  });
+
+  it('fails a poll slower than max-latency', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'sluggish', healthDelayMs: 700 },
+      { 'max-latency': '0.3' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message, result.stdout.slice(-3000)).toMatch(
+      /slow: [0-9.]+ s > 0\.3 s/,
+    );
+    expect(result.summary).toMatch(/live before \(baseline\)/);
+  });
+
+  it('says could not measure when neither release could be reached, and still rolls back', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'unseen' },
+      { 'health-url': 'http://127.0.0.1:1/health', 'health-timeout': '2' },
+    );
+    expect(result.outputs.verdict).toBe('inconclusive');
+    expect(result.annotations[0]?.message).toMatch(
+      /could not be judged: could not measure: .*ECONNREFUSED/,
+    );
+    expect(result.annotations[0]?.message).not.toMatch(/answered 500/);
+    expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
+  });
+
+  it('says the check also fails on the release live before, naming check-string', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'fine' },
+      { 'check-string': 'no-such-text', 'health-timeout': '2' },
+    );
+    // Rolled back, but the release restored fails the same check: not verified.
+    expectReported(result, 'failed');
+    expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
+    expect(result.outputs.verdict).toBe('unhealthy');
+    expect(result.annotations[0]?.message).toMatch(
+      /also fails on the release that was live before .*`check-string`/,
+    );
+  });
+
+  it('does not blame the check when the release live before passed it', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'bad', healthStatus: 500 },
+      { 'health-timeout': '2' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.annotations[0]?.message).toMatch(/status 500 not in 200-299/);
+    expect(result.annotations[0]?.message).not.toMatch(/live before/);
+    expect(result.summary).toMatch(/live before \(baseline\) \| passed \| 3 \| 3/);
+  });
+});

@@ -1,0 +1,36 @@
+// The condemned release's own lines: best effort, never a failure of the run.
+import { describe, expect, it } from 'vitest';
+import type { Platform } from '../../src/platforms/platform.js';
+import { APP_LOG_LINES, fetchAppLogs } from '../../src/verify/logs.js';
+
+const release = { id: 'r1', label: 'v5' };
+
+function platformWith(recentLogs: Platform['recentLogs']): Platform {
+  return { recentLogs } as unknown as Platform;
+}
+
+describe('fetchAppLogs', () => {
+  it('keeps the last lines the platform gave, at most 100', async () => {
+    const lines = Array.from({ length: 150 }, (_, index) => `line ${index}`);
+    const logs = await fetchAppLogs(
+      platformWith(() => Promise.resolve(lines)),
+      release,
+    );
+    expect(logs.lines).toHaveLength(APP_LOG_LINES);
+    expect(logs.lines.at(-1)).toBe('line 149');
+    expect(logs.note).toBeUndefined();
+  });
+
+  it('turns a failed read into a note, never a rejection', async () => {
+    const logs = await fetchAppLogs(
+      platformWith(() => Promise.reject(new Error('log session refused'))),
+      release,
+    );
+    expect(logs).toEqual({ lines: [], note: 'log session refused' });
+  });
+
+  it('says so when the platform has no logs to give', async () => {
+    const logs = await fetchAppLogs({} as unknown as Platform, release);
+    expect(logs).toEqual({ lines: [], note: 'not available' });
+  });
+});
