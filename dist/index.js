@@ -40878,7 +40878,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 5845:
+/***/ 3257:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45897,8 +45897,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
-// EXTERNAL MODULE: ./lib/flow/deploy.js + 1 modules
-var deploy = __nccwpck_require__(4718);
+// EXTERNAL MODULE: ./lib/flow/deploy.js + 3 modules
+var deploy = __nccwpck_require__(3283);
 // EXTERNAL MODULE: ./lib/report/deployments.js + 1 modules
 var deployments = __nccwpck_require__(6923);
 // EXTERNAL MODULE: ./lib/io/errors.js
@@ -46056,8 +46056,8 @@ async function listRunJobs(octokit, run, timeoutMs) {
     return latestExecutions(jobs, run.attempt);
 }
 
-// EXTERNAL MODULE: ./lib/settings/inputs.js + 14 modules
-var inputs = __nccwpck_require__(1023);
+// EXTERNAL MODULE: ./lib/settings/inputs.js + 15 modules
+var inputs = __nccwpck_require__(1249);
 // EXTERNAL MODULE: ./lib/flow/recover.js
 var recover = __nccwpck_require__(3008);
 // EXTERNAL MODULE: ./lib/flow/run-record.js
@@ -46127,7 +46127,7 @@ var decide = __nccwpck_require__(7922);
 var child_process = __nccwpck_require__(1262);
 ;// CONCATENATED MODULE: ./lib/platforms/fly/token.js
 // Reads a Fly token in every form users paste it, the way flyctl does, and says how to send it:
-// macaroons as `FlyV1 <parts>`, anything else (old personal tokens) as `Bearer <token>`.
+// macaroons as `FlyV1 <parts>`, anything else (old personal tokens) as `Bearer <parts>`.
 const macaroonPrefixes = ['fm1r_', 'fm1a_', 'fm2_'];
 /** `FlyV1 fm2_a,fm2_b`, `fm2_a,fm2_b`, `Bearer abc` or `abc` → the header to send. */
 function parseFlyToken(raw) {
@@ -46143,8 +46143,9 @@ function parseFlyToken(raw) {
         const joined = macaroons.join(',');
         return { authorization: `FlyV1 ${joined}`, envValue: `FlyV1 ${joined}`, kind: 'macaroon' };
     }
-    // flyctl sends the first non-macaroon token alone; so does this.
-    const token = parts[0] ?? bare;
+    // Every other part goes in Bearer, joined with commas (fly-go tokens/tokens.go `Parse`,
+    // `normalized`).
+    const token = parts.join(',');
     return { authorization: `Bearer ${token}`, envValue: token, kind: 'bearer' };
 }
 function stripScheme(value) {
@@ -46582,7 +46583,10 @@ function parseMachine(value) {
     if (machine === undefined || typeof id !== 'string' || id === '') {
         throw new Error('Fly Machines API answered with a machine without an id');
     }
-    const config = asRecord(machine.config) ?? {};
+    // fly-go `GetConfig`: `config`, else `incomplete_config` when the host is not "ok".
+    const full = asRecord(machine.config);
+    const partial = full === undefined ? asRecord(machine.incomplete_config) : undefined;
+    const config = full ?? partial ?? {};
     const imageRef = asRecord(machine.image_ref) ?? {};
     const configImage = stringOr(config.image, '');
     const digest = nonEmpty(imageRef.digest);
@@ -46604,10 +46608,41 @@ function parseMachine(value) {
         labels: stringMap(imageRef.labels),
         image: pinned ?? configImage,
         metadata: stringMap(config.metadata),
-        checks: (Array.isArray(machine.checks) ? machine.checks : []).map((check) => {
+        checks: (Array.isArray(machine.checks) ? machine.checks : [])
+            .map((check) => {
             const entry = asRecord(check) ?? {};
             return { name: stringOr(entry.name, '?'), status: stringOr(entry.status, 'unknown') };
-        }),
+        })
+            // flaps adds these for old flyctl builds; fly-go drops them (machine_types.go
+            // `RemoveCompatChecks`), and so does this.
+            .filter((check) => !check.name.startsWith('bg_deployments_compat')),
+        cordoned: machine.cordoned === true,
+        incompleteConfig: partial !== undefined,
+        lastExit: lastExitOf(machine.events),
+        pinnedImage: pinnedWithTag(registry, repository, nonEmpty(imageRef.tag), digest),
+    };
+}
+function pinnedWithTag(registry, repository, tag, digest) {
+    if (repository === undefined || tag === undefined || digest === undefined)
+        return undefined;
+    return `${registry === undefined ? '' : `${registry}/`}${repository}:${tag}@${digest}`;
+}
+/** The newest `exit` event (the API lists events newest first). */
+function lastExitOf(events) {
+    if (!Array.isArray(events))
+        return undefined;
+    const records = events.map(asRecord);
+    const exitIndex = records.findIndex((event) => event?.type === 'exit');
+    const exit = records[exitIndex];
+    if (exit === undefined)
+        return undefined;
+    const configIndex = records.findIndex((e) => e?.type === 'update' || e?.type === 'launch');
+    const details = asRecord(asRecord(exit.request)?.exit_event) ?? {};
+    const code = details.exit_code;
+    return {
+        exitCode: typeof code === 'number' ? code : undefined,
+        requestedStop: details.requested_stop === true,
+        sinceUpdate: configIndex === -1 || exitIndex < configIndex,
     };
 }
 function parseMachineList(body) {
@@ -46685,8 +46720,8 @@ function sameImage(a, b) {
         return a.digest === b.digest;
     return a.configImage === b.configImage;
 }
-/** One report row: started, on the release, and every check passing. */
-function instanceOf(machine, onRelease) {
+/** One report row; `ok` is the verdict on the machine (serving.ts). */
+function instanceOf(machine, ok) {
     const passing = machine.checks.filter((check) => check.status === 'passing').length;
     const total = machine.checks.length;
     return {
@@ -46695,7 +46730,7 @@ function instanceOf(machine, onRelease) {
         image: displayImage(machine),
         state: machine.state,
         checks: total === 0 ? '-' : `${passing}/${total} passing`,
-        ok: onRelease && machine.state === 'started' && total > 0 && passing === total,
+        ok,
     };
 }
 /** Short image name for tables: tag and the start of the digest. */
@@ -46770,9 +46805,23 @@ function declaredChecks(config) {
     return count;
 }
 /** What a rollback needs of a machine, and nothing else. */
+/** What a rollback needs of a machine; its config's image pinned to the digest it ran
+ * (`repository:tag@sha256:...`), so the restore cannot bring back a re-pushed tag. */
 function savedMachine(machine) {
-    const { id, region, instanceId, config, configImage, digest, image } = machine;
-    return { id, region, instanceId, config, configImage, digest, image };
+    const { id, region, instanceId, digest, image, state, incompleteConfig } = machine;
+    const pinned = machine.pinnedImage;
+    const config = pinned === undefined ? machine.config : { ...machine.config, image: pinned };
+    return {
+        id,
+        region,
+        instanceId,
+        config,
+        configImage: pinned ?? machine.configImage,
+        digest,
+        image,
+        state,
+        ...(incompleteConfig ? { incompleteConfig } : {}),
+    };
 }
 function imageOfConfig(config) {
     return typeof config.image === 'string' ? config.image : '';
@@ -46856,6 +46905,7 @@ class FlyApi {
     }
     /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
     async lease(id, ttlSeconds) {
+        const deadline = this.timing.now() + this.timing.leaseWaitMs;
         for (let attempt = 1;; attempt += 1) {
             await this.pacer.take(`${id}:lease`);
             try {
@@ -46879,11 +46929,17 @@ class FlyApi {
                     (this.uncertainLeases.has(id) ? await this.ownLeaseNonce(id) : undefined);
                 if (own !== undefined)
                     return own;
-                if (attempt >= this.timing.leaseAttempts) {
-                    throw new Error(`machine ${id} is leased by someone else (another deploy or \`fly\` command?); ` +
-                        `still held after ${attempt} attempts`);
-                }
-                await this.timing.sleep(this.timing.leaseRetryMs);
+                const holder = await this.leaseHolder(id);
+                const left = deadline - this.timing.now();
+                const expiresIn = holder === undefined ? undefined : holder.expiresAtMs - this.timing.now();
+                // Wait while the holder's lease ends within the budget (it may be renewed: look again).
+                const worthWaiting = expiresIn === undefined
+                    ? attempt < this.timing.leaseAttempts
+                    : expiresIn <= left && left > 0;
+                if (!worthWaiting)
+                    throw new Error(leaseHeldMessage(id, holder, this.timing.leaseWaitMs));
+                const pause = expiresIn === undefined ? this.timing.leaseRetryMs : expiresIn + 500;
+                await this.timing.sleep(Math.max(0, Math.min(pause, left)));
             }
         }
     }
@@ -46895,10 +46951,11 @@ class FlyApi {
         this.heldLeases.delete(id);
     }
     /** Replaces the machine's whole config (Fly does not merge); the machine as answered. */
-    async update(id, config, nonce) {
+    async update(id, config, nonce, skipLaunch = false) {
         await this.pacer.take(`${id}:update`);
         const response = await this.call('POST', this.machinePath(id), {
-            body: { config },
+            // skip_launch: updated but left stopped, as flyctl does with a machine not running.
+            body: skipLaunch ? { config, skip_launch: true } : { config },
             headers: { 'fly-machine-lease-nonce': nonce },
         });
         return parseMachine(response.body);
@@ -46908,6 +46965,20 @@ class FlyApi {
             body: { config, region },
         });
         return parseMachine(response.body);
+    }
+    /** Puts a cordoned machine back in the proxy's rotation. */
+    async uncordon(id, nonce) {
+        await this.pacer.take(`${id}:uncordon`);
+        await this.call('POST', `${this.machinePath(id)}/uncordon`, {
+            headers: { 'fly-machine-lease-nonce': nonce },
+        });
+    }
+    /** Starts a stopped machine. */
+    async start(id, nonce) {
+        await this.pacer.take(`${id}:start`);
+        await this.call('POST', `${this.machinePath(id)}/start`, {
+            headers: { 'fly-machine-lease-nonce': nonce },
+        });
     }
     /** Destroys a machine, stopping it if it runs; one already gone counts as destroyed. */
     async destroy(id, nonce) {
@@ -46925,13 +46996,17 @@ class FlyApi {
     }
     /** Waits until the machine's `instanceId` is started; Fly answers 408 when its own wait
      * ran out, so that repeats until `deadline` (clock of `timing.now`). */
-    async waitStarted(id, instanceId, deadline) {
+    async waitStarted(id, instanceId, deadline, justCreated = false) {
+        await this.waitState(id, instanceId, ['started'], deadline, justCreated);
+    }
+    /** Like `waitStarted`, for any of `states` (the wait takes them repeated). A machine just
+     * created may answer 404 for a moment: "not visible yet", waited out as flyctl does
+     * (internal/machine/leasable_machine.go `WaitForState` with `WithJustCreated`). */
+    async waitState(id, instanceId, states, deadline, justCreated = false) {
         const seconds = this.timing.waitRequestSeconds;
-        const query = new URLSearchParams({
-            state: 'started',
-            instance_id: instanceId,
-            timeout: String(seconds),
-        });
+        const query = new URLSearchParams({ version: instanceId, timeout: String(seconds) });
+        for (const state of states)
+            query.append('state', state);
         const maxRequests = Math.ceil((deadline - this.timing.now()) / (seconds * 1000)) + 1;
         for (let count = 0; count < Math.max(1, maxRequests); count += 1) {
             await this.pacer.take(`${id}:wait`);
@@ -46942,13 +47017,16 @@ class FlyApi {
                 return;
             }
             catch (error) {
-                if (!(error instanceof errors/* HttpError */.j$ && error.status === 408))
+                const notVisibleYet = justCreated && error instanceof errors/* HttpError */.j$ && error.status === 404;
+                if (!(error instanceof errors/* HttpError */.j$ && error.status === 408) && !notVisibleYet)
                     throw error;
+                if (notVisibleYet)
+                    await this.timing.sleep(this.timing.leaseRetryMs);
             }
             if (this.timing.now() >= deadline)
                 break;
         }
-        throw new Error(`machine ${id} did not reach 'started' in time`);
+        throw new Error(`machine ${id} did not reach '${states.join("' or '")}' in time`);
     }
     /** Earlier configs of a machine, newest first. */
     async versions(id) {
@@ -46967,8 +47045,28 @@ class FlyApi {
         // Version ids are ULIDs: sorting them sorts by time.
         return versions.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
     }
+    /** Who holds the lease on `id` and until when, if Fly says. */
+    async leaseHolder(id) {
+        const data = await this.readLease(id);
+        const expiresAt = data?.expires_at;
+        if (typeof expiresAt !== 'number')
+            return undefined;
+        return {
+            owner: typeof data?.owner === 'string' ? data.owner : 'someone',
+            description: typeof data?.description === 'string' ? data.description : '',
+            expiresAtMs: expiresAt * 1000,
+        };
+    }
     /** The nonce of the lease held on `id` when this client took it, else undefined. */
     async ownLeaseNonce(id) {
+        const data = await this.readLease(id);
+        const nonce = data?.nonce;
+        return data?.description === this.leaseDescription && typeof nonce === 'string' && nonce !== ''
+            ? nonce
+            : undefined;
+    }
+    /** The lease on `id` as Fly shows it (wrapped in `data` or not); undefined when unreadable. */
+    async readLease(id) {
         let body;
         try {
             ({ body } = await this.call('GET', `${this.machinePath(id)}/lease`));
@@ -46976,16 +47074,21 @@ class FlyApi {
         catch {
             return undefined;
         }
-        const lease = asRecord(body);
-        const data = asRecord(lease?.data) ?? lease;
-        const nonce = data?.nonce;
-        return data?.description === this.leaseDescription && typeof nonce === 'string' && nonce !== ''
-            ? nonce
-            : undefined;
+        return asRecord(asRecord(body)?.data) ?? asRecord(body);
     }
     machinePath(id) {
         return `${this.appPath}/machines/${encodeURIComponent(id)}`;
     }
+}
+/** Names who holds the lease, what for, and until when, and how to end it. */
+function leaseHeldMessage(id, holder, waitMs) {
+    const who = holder === undefined
+        ? 'someone else (another deploy or `fly` command?)'
+        : `${holder.owner}${holder.description === '' ? '' : ` ("${holder.description}")`} ` +
+            `until ${new Date(holder.expiresAtMs).toISOString()}`;
+    return (`machine ${id} is leased by ${who}, past the ${Math.round(waitMs / 1000)} s this waits; ` +
+        `see \`fly machine leases view ${id}\`, and clear it with \`fly machine leases clear ${id}\` ` +
+        'once nothing uses it');
 }
 /** Fly has answered leases with the nonce at the top level and wrapped in `data`. */
 function leaseNonce(body, id) {
@@ -47045,8 +47148,9 @@ function findReleaseLine(lines) {
     }
     return undefined;
 }
-/** Why flyctl stopped, in words, from its exit code (flyctl: 1 error, 126 deadline, 127
- * interrupted) or from the action stopping it. */
+/** Why flyctl stopped, in words, from its exit code as flyctl sets it (internal/cli/cli.go
+ * `Run`: 1 any error, health and start timeouts included, 126 a deadline, 127 interrupted;
+ * main.go: 3 a recovered panic) or from the action stopping it. */
 function describeExit(exitCode, exitSignal, stoppedBy, timeoutMs) {
     if (stoppedBy === 'timeout') {
         return `did not finish within ${Math.round(timeoutMs / 60_000)} min and was stopped`;
@@ -47055,9 +47159,12 @@ function describeExit(exitCode, exitSignal, stoppedBy, timeoutMs) {
         return 'was stopped because the job was cancelled';
     switch (exitCode) {
         case 1:
-            return 'failed (exit code 1)';
+            return ('failed (exit code 1: an error, which includes machines not starting or not passing ' +
+                'their health checks within --wait-timeout)');
+        case 3:
+            return 'crashed (exit code 3: flyctl panicked)';
         case 126:
-            return 'gave up waiting for the machines (exit code 126: deadline exceeded)';
+            return 'ran out of time (exit code 126: a deadline was exceeded)';
         case 127:
             return 'was interrupted (exit code 127)';
         case undefined:
@@ -47095,6 +47202,7 @@ async function runFlyctlDeploy(run, what, log, deps) {
                 // flyctl prefers FLY_ACCESS_TOKEN when set: make both say the same.
                 FLY_ACCESS_TOKEN: run.tokenEnvValue,
                 FLY_EMIT_RELEASE_JSON: '1',
+                FLY_FLAPS_BASE_URL: run.flapsBaseUrl,
             },
             timeoutMs: run.timeoutMs,
             graceMs: run.graceMs,
@@ -47176,14 +47284,25 @@ class MachineRestorer {
         for (const old of before) {
             const now = current.find((machine) => machine.id === old.id);
             try {
+                if (old.incompleteConfig === true || now?.incompleteConfig === true) {
+                    // Only a partial config is known: sending it (or recreating from it) would lose the
+                    // rest, so the machine is left as it is and named.
+                    if (now !== undefined && now.instanceId === old.instanceId && sameImage(now, old)) {
+                        log(`${old.id} (${old.region}): untouched by the deploy, kept (its host is unreachable)`);
+                        continue;
+                    }
+                    throw new Error('its host is unreachable and its config could not be read: not restored');
+                }
                 if (now === undefined) {
                     await this.recreate(old, [...before, ...current], log);
                 }
                 else if (now.instanceId === old.instanceId && sameImage(now, old)) {
-                    log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+                    await this.bringBack(now, old, log);
                 }
                 else {
-                    await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log);
+                    // A machine that was not running goes back stopped, as flyctl updates it.
+                    const launch = ['started', 'starting', 'replacing'].includes(old.state);
+                    await this.restoreMachine(now, old.config, (after) => sameImage(after, old), log, launch);
                 }
             }
             catch (error) {
@@ -47193,12 +47312,16 @@ class MachineRestorer {
         }
         const known = new Set(before.map((machine) => machine.id));
         const extras = current.filter((machine) => !known.has(machine.id));
+        // Never destroy what could not be read.
+        for (const unread of extras.filter((machine) => machine.incompleteConfig)) {
+            failures.push(`${unread.id}: its host is unreachable; kept, not destroyed`);
+        }
         if (failures.length > 0 && extras.length > 0) {
             // A machine did not come back: the deploy's machines may be all that serves now.
             log(`Keeping ${extras.map((machine) => machine.id).join(', ')} until every machine is back`);
             return failures;
         }
-        for (const extra of extras) {
+        for (const extra of extras.filter((machine) => !machine.incompleteConfig)) {
             try {
                 await this.destroyMachine(extra, log);
             }
@@ -47207,6 +47330,37 @@ class MachineRestorer {
             }
         }
         return failures;
+    }
+    /** A machine on its saved config that bluegreen's late phase cordoned or stopped (flyctl
+     * strategy_bluegreen.go `CordonBlueMachines`, `StopBlueMachines`): back in rotation and
+     * started when it served before, its checks passing, before any deploy machine goes. */
+    async bringBack(now, old, log) {
+        const wasRunning = ['started', 'starting', 'replacing'].includes(old.state);
+        const stopped = wasRunning && now.state !== 'started';
+        if (!now.cordoned && !stopped) {
+            log(`${old.id} (${old.region}): untouched by the deploy, kept`);
+            return;
+        }
+        const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
+        const nonce = await this.api.lease(now.id, ttlSeconds);
+        try {
+            if (now.cordoned)
+                await this.api.uncordon(now.id, nonce);
+            if (stopped) {
+                await this.api.start(now.id, nonce);
+                await this.api.waitStarted(now.id, now.instanceId, this.deps.now() + this.deps.machineWaitMs);
+                await this.waitChecksPassing(await this.api.getMachine(now.id), log);
+            }
+            log(`${old.id} (${old.region}): back in service (was ${now.cordoned ? 'cordoned, ' : ''}${now.state})`);
+        }
+        finally {
+            try {
+                await this.api.releaseLease(now.id, nonce);
+            }
+            catch (error) {
+                log(`Could not release the lease of ${now.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
     }
     /** Every machine onto `target`, with the config found for it in its history when there is
      * one, else its current config with the target image. */
@@ -47226,18 +47380,21 @@ class MachineRestorer {
     }
     /** Lease, update with the whole config, wait for the new instance to start, check what it
      * runs, release the lease. */
-    async restoreMachine(machine, config, isRestored, log) {
+    async restoreMachine(machine, config, isRestored, log, launch = true) {
         const ttlSeconds = Math.ceil(this.deps.machineWaitMs / 1000) + 60;
         const nonce = await this.api.lease(machine.id, ttlSeconds);
         try {
-            const updated = await this.updateOnce(machine, config, nonce, log);
-            await this.api.waitStarted(machine.id, updated.instanceId, this.deps.now() + this.deps.machineWaitMs);
+            const updated = await this.updateOnce(machine, config, nonce, log, !launch);
+            const deadline = this.deps.now() + this.deps.machineWaitMs;
+            const states = launch ? ['started'] : ['stopped', 'suspended'];
+            await this.api.waitState(machine.id, updated.instanceId, states, deadline);
             const after = await this.api.getMachine(machine.id);
             if (!isRestored(after)) {
-                throw new Error(`started, but runs ${displayImage(after)} instead`);
+                throw new Error(`${after.state}, but runs ${displayImage(after)} instead`);
             }
-            await this.waitChecksPassing(after, log);
-            log(`${machine.id} (${machine.region}): started on ${displayImage(after)}`);
+            if (launch)
+                await this.waitChecksPassing(after, log);
+            log(`${machine.id} (${machine.region}): ${after.state} on ${displayImage(after)}`);
         }
         finally {
             try {
@@ -47250,17 +47407,20 @@ class MachineRestorer {
         }
     }
     /** The update, repeated only when a re-read shows the first one was not applied. */
-    async updateOnce(machine, config, nonce, log) {
+    async updateOnce(machine, config, nonce, log, skipLaunch = false) {
         for (let attempt = 1;; attempt += 1) {
             try {
-                return await this.api.update(machine.id, config, nonce);
+                return await this.api.update(machine.id, config, nonce, skipLaunch);
             }
             catch (error) {
                 if (!platformMayHaveActed(error))
                     throw error;
                 const seen = await this.api.getMachine(machine.id);
                 if (seen.instanceId !== machine.instanceId) {
-                    if (seen.configImage === imageOfConfig(config))
+                    const wanted = imageOfConfig(config);
+                    if (seen.configImage === wanted)
+                        return seen;
+                    if (seen.digest !== undefined && seen.digest === digestOf(wanted))
                         return seen;
                     throw new Error(`changed by someone else meanwhile (now ${displayImage(seen)})`, {
                         cause: error,
@@ -47312,7 +47472,7 @@ class MachineRestorer {
                 throw error;
             created = adopted;
         }
-        await this.api.waitStarted(created.id, created.instanceId, this.deps.now() + this.deps.machineWaitMs);
+        await this.api.waitStarted(created.id, created.instanceId, this.deps.now() + this.deps.machineWaitMs, true);
         const after = await this.api.getMachine(created.id);
         if (!sameImage(after, old))
             throw new Error(`recreated as ${created.id} on the wrong image`);
@@ -47334,10 +47494,189 @@ class MachineRestorer {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/platforms/fly/release-from-machines.js
+
+/**
+ * The machines of this deploy: the build's `--image-label` as their tag, or its commit as the
+ * `GH_SHA` label flyctl adds inside GitHub Actions (deploy_build.go), or the `--image` given.
+ * None, or every machine still on the image it had before: flyctl changed nothing.
+ */
+function releaseFromMachines(machines, before, hint, image) {
+    const ours = machines.filter((machine) => (hint.imageLabel !== undefined && machine.tag === hint.imageLabel) ||
+        machine.labels.GH_SHA === hint.commit ||
+        (image !== undefined && machine.configImage === image));
+    const unchanged = machines.every((machine) => {
+        const old = before.find((item) => item.id === machine.id);
+        return old !== undefined && sameImage(machine, old);
+    });
+    if (ours.length === 0 || (unchanged && before.length > 0)) {
+        return {
+            problem: 'flyctl exited 0 but changed nothing: no machine runs this build ' +
+                `(${hint.imageLabel ?? image ?? hint.commit.slice(0, 12)}), and it printed no release line`,
+        };
+    }
+    return { release: releaseOf(ours) };
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/fly/serving.js
+// Which Fly machines must be serving after a deploy, and whether one is fine: the verdict on
+// one machine, given what it was before the deploy. Pure, over parsed machines.
+//
+// Real Fly leaves machines that are not meant to run alone: flyctl updates stopped, suspended
+// and standby machines without starting them (flyctl machines_launchinput.go
+// `shouldSkipLaunch`), the proxy stops idle machines of services with `auto_stop_machines` and
+// starts them on request, and standbys sit in `created`. flyctl waits for no check when a
+// machine declares none (internal/machine/leasable_machine.go `WaitForHealthchecksToPass`).
+
+/** States a machine stays in until something acts on it (Fly's machine states doc). */
+const restingStates = new Set([
+    'started',
+    'stopped',
+    'suspended',
+    'failed',
+    'created',
+]);
+const runningStates = new Set(['started', 'starting', 'replacing']);
+const notRunningStates = new Set(['stopped', 'suspended', 'created']);
+const fine = { ok: true, problem: undefined };
+const notFine = (problem) => ({ ok: false, problem });
+/**
+ * A machine after a deploy of a release it should run (`onRelease` says if it does):
+ * - started: fine when every declared check passes, or when it declares none;
+ * - stopped, suspended or created: fine when it stopped cleanly and was not meant to serve
+ *   (not running before the deploy, a standby), or its service stops idle machines anyway;
+ * - failed, or its last run ended with a non-zero exit it was not asked for: not fine;
+ * - anything else is on its way somewhere: not yet.
+ * `before` is the machine as the snapshot saw it, undefined for a machine the deploy made.
+ */
+function judgeMachine(machine, onRelease, before) {
+    if (machine.incompleteConfig) {
+        return notFine('its host is unreachable: Fly answers with an incomplete config');
+    }
+    if (!onRelease)
+        return notFine('not on the release');
+    if (machine.state === 'started')
+        return judgeChecks(machine);
+    if (machine.state === 'failed')
+        return notFine('failed');
+    if (!notRunningStates.has(machine.state))
+        return notFine(`still ${machine.state}`);
+    const exit = machine.lastExit;
+    if (exit !== undefined && !exit.requestedStop && exit.exitCode !== 0) {
+        return notFine(`exited with code ${exit.exitCode ?? 'unknown'}`);
+    }
+    if (meantToServe(machine, before) && !stopsWhenIdle(machine)) {
+        return notFine(`${machine.state}, but it was serving before the deploy`);
+    }
+    return fine;
+}
+/** Running before the deploy, or made by it and not a standby. */
+function meantToServe(machine, before) {
+    if (before !== undefined)
+        return runningStates.has(before.state);
+    return !isStandby(machine);
+}
+function isStandby(machine) {
+    const standbys = machine.config.standbys;
+    return Array.isArray(standbys) && standbys.length > 0;
+}
+/** A service with `autostop` on: Fly's proxy stops it when idle and starts it on request. */
+function stopsWhenIdle(machine) {
+    const services = Array.isArray(machine.config.services) ? machine.config.services : [];
+    return services.some((service) => {
+        const autostop = service?.autostop;
+        return autostop === 'stop' || autostop === 'suspend' || autostop === true;
+    });
+}
+/** Started: every declared check passing (at least one result), or no check declared. */
+function judgeChecks(machine) {
+    if (declaredChecks(machine.config) === 0)
+        return fine;
+    const total = machine.checks.length;
+    const passing = machine.checks.filter((check) => check.status === 'passing').length;
+    if (total === 0)
+        return notFine('started, no check result yet');
+    return passing === total ? fine : notFine(`checks ${passing}/${total} passing`);
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/fly/crash.js
+function machineCrash(machine) {
+    const name = `machine ${machine.id} (${machine.region})`;
+    if (machine.state === 'failed')
+        return `${name} failed`;
+    const exit = machine.lastExit;
+    if (exit === undefined || exit.requestedStop || exit.exitCode === 0 || !exit.sinceUpdate) {
+        return undefined;
+    }
+    return `${name} crashed: exit ${exit.exitCode ?? 'unknown'}`;
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/fly/logs.js
+// The app's own last lines through Fly's logs API, the one `fly logs --no-tail` reads
+// (flyctl logs polling: GET /api/v1/apps/{app}/logs?next_token= on the GraphQL/REST host
+// api.fly.io, Bearer token; JSON:API `data[].attributes` {timestamp, message, level,
+// instance, region}). Kept to the machines of the release.
+
+
+/** The logs API lives on api.fly.io when the Machines API is the public one; any other
+ * `api-url` (a proxy, the simulator) serves both. */
+function flyLogsBase(apiUrl) {
+    const url = new URL(apiUrl);
+    return url.hostname === 'api.machines.dev' ? 'https://api.fly.io' : url.origin;
+}
+async function flyAppLogs(spec, deps, instances, maxLines, deadlineMs) {
+    const client = createApiClient({
+        baseUrl: flyLogsBase(spec.apiUrl),
+        service: 'Fly logs API',
+        userAgent: spec.userAgent,
+        apiHeaders: { authorization: spec.authorization, accept: 'application/json' },
+        debugPrefix: 'fly logs',
+    }, deps);
+    try {
+        const path = `/api/v1/apps/${encodeURIComponent(spec.app)}/logs?next_token=`;
+        const answer = await client.request('GET', path, { timeoutMs: deadlineMs });
+        const tail = new tail_buffer/* TailBuffer */.vX(maxLines);
+        for (const entry of entriesOf(answer.body)) {
+            if (instances.length > 0 && !instances.includes(entry.instance))
+                continue;
+            tail.push(`${entry.timestamp} ${entry.instance} ${entry.region} [${entry.level}] ${entry.message}`);
+        }
+        return [...tail.lines()];
+    }
+    finally {
+        await client.close();
+    }
+}
+function entriesOf(body) {
+    const data = typeof body === 'object' && body !== null && 'data' in body ? body.data : [];
+    if (!Array.isArray(data))
+        return [];
+    return data.map((item) => {
+        const attributes = typeof item === 'object' && item !== null && 'attributes' in item ? item.attributes : {};
+        const field = (name) => {
+            const value = typeof attributes === 'object' && attributes !== null
+                ? attributes[name]
+                : undefined;
+            return typeof value === 'string' ? value : '';
+        };
+        return {
+            timestamp: field('timestamp'),
+            message: field('message'),
+            level: field('level'),
+            instance: field('instance'),
+            region: field('region'),
+        };
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/fly/fly.js
 // Fly.io: deploys with flyctl (the only supported way to build and roll out a Fly Launch app),
 // reads and judges the machines through the Machines API, and rolls back by putting every
 // machine back on the config it had before the deploy, through the Machines API.
+
+
+
+
 
 
 
@@ -47359,6 +47698,7 @@ const defaultFlyDeps = {
     waitRequestSeconds: 60,
     leaseAttempts: 5,
     leaseRetryMs: 3_000,
+    leaseWaitMs: 90_000,
     runFlyctl: (command, args, options) => (0,child_process/* startCli */.PO)(command, args, options).result,
     watchSignals: child_process/* abortOnProcessSignals */.Io,
 };
@@ -47366,8 +47706,6 @@ const defaultFlyDeps = {
 function createFlyPlatform(settings, deps = {}) {
     return new FlyPlatform(settings, settings.fly, { ...defaultFlyDeps, ...deps });
 }
-/** States a machine stays in until told otherwise. */
-const restingStates = new Set(['started', 'stopped', 'suspended', 'failed']);
 class FlyPlatform {
     settings;
     deploy;
@@ -47377,6 +47715,8 @@ class FlyPlatform {
     restorer;
     /** How to recognize the builds pushed by this run, by release id. */
     hints = new Map();
+    /** The machines as the first snapshot saw them, by id: which were meant to serve. */
+    before = new Map();
     constructor(settings, deploy, deps) {
         this.settings = settings;
         this.deploy = deploy;
@@ -47400,6 +47740,9 @@ class FlyPlatform {
             throw new Error(`Fly app '${this.settings.app}' has no app machines: deploy it once with ` +
                 '`fly deploy` so there is a release to come back to.');
         }
+        if (this.before.size === 0)
+            for (const machine of machines)
+                this.before.set(machine.id, machine);
         const groups = groupByImage(machines);
         const current = releaseOf(groups[0] ?? []);
         const notices = [];
@@ -47409,6 +47752,12 @@ class FlyPlatform {
                 .join(', ');
             notices.push(`The machines of ${this.settings.app} do not all run the same image before the ` +
                 `deploy: ${mix}. A rollback puts each machine back on its own.`);
+        }
+        const unread = machines.filter((machine) => machine.incompleteConfig);
+        if (unread.length > 0) {
+            notices.push(`Fly cannot reach the host of ${unread.map((machine) => machine.id).join(', ')} and ` +
+                'answers with an incomplete config: such a machine counts as not verified, and a ' +
+                'rollback leaves it as it is.');
         }
         return {
             current,
@@ -47446,27 +47795,37 @@ class FlyPlatform {
             args,
             cwd: this.settings.sourceDir,
             tokenEnvValue: this.token.envValue,
+            // flyctl's Machines API base (internal/config/config.go): the `api-url` input, so a
+            // proxy or another endpoint applies to flyctl too; flyctl adds the /v1 itself.
+            flapsBaseUrl: this.settings.apiUrl.replace(/\/+$/, '').replace(/\/v1$/, ''),
             timeoutMs: this.deps.deployTimeoutMs,
             graceMs: this.deps.stopGraceMs,
             signal,
         }, short, log, this.deps);
+        const hint = {
+            commit,
+            imageLabel: this.deploy.image === undefined ? imageLabel : undefined,
+        };
         let release;
         if (reported !== undefined) {
             release = { id: reported.imageRef, label: `v${reported.version}` };
         }
         else {
             log('flyctl printed no release line; reading the release from the machines');
+            let read;
             try {
-                release = releaseOf(await this.appMachines());
+                const machines = await this.appMachines();
+                read = releaseFromMachines(machines, [...this.before.values()], hint, this.deploy.image);
             }
             catch (error) {
                 throw new errors/* DeployError */.sH(`flyctl deployed ${short} but its machines could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`, true);
             }
+            // Nothing deployed is not `deployed`: the live release is the one from before.
+            if (read.problem !== undefined)
+                throw new errors/* DeployError */.sH(read.problem, false);
+            release = read.release;
         }
-        this.hints.set(release.id, {
-            commit,
-            imageLabel: this.deploy.image === undefined ? imageLabel : undefined,
-        });
+        this.hints.set(release.id, hint);
         log(`flyctl finished: ${release.label} (${release.id})`);
         return release;
     }
@@ -47478,6 +47837,27 @@ class FlyPlatform {
     async inspect(release, timeoutMs) {
         const polled = await pollUntil(() => this.readReport(release), (report) => report.ok, this.deps, { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs });
         return polled.value;
+    }
+    /** The last lines the machines of `release` printed, from Fly's logs API (logs.ts). */
+    async recentLogs(release, maxLines, deadlineMs) {
+        const hint = this.hints.get(release.id);
+        const instances = (await this.appMachines())
+            .filter((machine) => runsRelease(machine, release, hint))
+            .map((machine) => machine.id);
+        const spec = {
+            apiUrl: this.settings.apiUrl,
+            app: this.settings.app,
+            authorization: this.token.authorization,
+            userAgent: this.settings.userAgent,
+        };
+        return flyAppLogs(spec, this.deps, instances, maxLines, deadlineMs);
+    }
+    /** Machines of `release` that failed or exited non-zero on their own (crash.ts). */
+    async crashedInstances(release) {
+        const hint = this.hints.get(release.id);
+        return (await this.appMachines())
+            .filter((machine) => runsRelease(machine, release, hint))
+            .flatMap((machine) => machineCrash(machine) ?? []);
     }
     async rollback(plan, log) {
         const { target } = plan;
@@ -47568,28 +47948,35 @@ class FlyPlatform {
     async appMachines() {
         return (await this.api.listMachines()).filter(isAppMachine);
     }
+    /** Each machine judged as one meant to serve or not (serving.ts), against the snapshot. */
     async readReport(release) {
         const machines = await this.appMachines();
         const hint = this.hints.get(release.id);
-        const instances = machines.map((machine) => instanceOf(machine, runsRelease(machine, release, hint)));
+        const judged = machines.map((machine) => {
+            const onRelease = runsRelease(machine, release, hint);
+            const verdict = judgeMachine(machine, onRelease, this.before.get(machine.id));
+            return { onRelease, verdict, instance: instanceOf(machine, verdict.ok) };
+        });
+        const instances = judged.map((entry) => entry.instance);
         if (instances.length === 0)
             return { ok: false, reason: 'no app machine exists', instances };
-        const bad = instances.filter((instance) => !instance.ok);
+        const bad = judged.filter((entry) => !entry.verdict.ok);
         if (bad.length === 0) {
+            const started = machines.filter((machine) => machine.state === 'started').length;
             return {
                 ok: true,
-                reason: `${instances.length} machine(s) started on ${release.label}, checks passing`,
+                reason: `${instances.length} machine(s) on ${release.label} (${started} started), checks ` +
+                    'passing where declared',
                 instances,
             };
         }
         const reason = bad
-            .map((instance) => {
-            const machine = machines.find((item) => item.id === instance.id);
-            const onRelease = machine !== undefined && runsRelease(machine, release, hint);
+            .map(({ instance, onRelease, verdict }) => {
             const what = onRelease ? '' : `, not on ${release.label}`;
             const checks = instance.checks === '-' ? 'none' : instance.checks;
+            const why = onRelease ? ` (${verdict.problem ?? 'not fine'})` : '';
             return (`${instance.id} (${instance.region}) is ${instance.state} on ${instance.image}` +
-                `${what}, checks ${checks}`);
+                `${what}, checks ${checks}${why}`);
         })
             .join('; ');
         return { ok: false, reason, instances };
@@ -47984,6 +48371,38 @@ class HerokuApi {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/platforms/heroku/crash.js
+/** `web.1 crashed` for each web dyno of `release` the dynos list shows crashed. */
+function crashedDynos(body, release) {
+    if (!Array.isArray(body))
+        return [];
+    return body
+        .filter((item) => typeof item === 'object' && item !== null)
+        .filter((dyno) => dyno.type === 'web' && dyno.release?.id === release.id)
+        .filter((dyno) => dyno.state === 'crashed')
+        .map((dyno) => `${dyno.name ?? dyno.id ?? 'a web dyno'} crashed`);
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku/logs.js
+
+async function herokuAppLogs(client, app, maxLines, deadlineMs) {
+    const session = await client.request('POST', `/apps/${encodeURIComponent(app)}/log-sessions`, {
+        body: { lines: maxLines, source: 'app', tail: false },
+        timeoutMs: deadlineMs,
+    });
+    const body = session.body;
+    const url = typeof body === 'object' && body !== null && 'logplex_url' in body
+        ? body.logplex_url
+        : undefined;
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+        throw new Error('Heroku answered a log session without a logplex_url');
+    }
+    const tail = new tail_buffer/* TailBuffer */.vX(maxLines);
+    for await (const line of client.streamLines(url, { deadlineMs }))
+        tail.push(line);
+    return [...tail.lines()];
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/preboot.js
 // The preboot window (Dev Center "Preboot"): after a release the new dynos are listed at once,
 // but requests reach them only about 3 minutes later (2 minutes after the app's boot
@@ -48048,6 +48467,8 @@ function pickRollbackTarget(newestFirst, live) {
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/heroku.js
 // Heroku through its Platform API only (no CLI, no git push): sources → build → release phase,
 // reading the current release, and rollback by re-releasing an earlier release.
+
+
 
 
 
@@ -48154,6 +48575,14 @@ class HerokuPlatform {
         }
         log(`v${done.version} is live (same code and config as ${target.label})`);
         return toRelease(done);
+    }
+    /** The app's last lines through a log session (logs.ts); all its dynos, source `app`. */
+    recentLogs(_release, maxLines, deadlineMs) {
+        return herokuAppLogs(this.api.client, this.settings.app, maxLines, deadlineMs);
+    }
+    /** Web dynos of `release` the platform shows crashed (crash.ts). */
+    async crashedInstances(release) {
+        return crashedDynos(await this.api.dynos(), release);
     }
     /** Every web dyno up and on `release`, read from the dynos list until it is or time runs
      * out: a health URL can answer from a dyno of the old release while preboot switches. */
@@ -48312,8 +48741,8 @@ function failingLines(tail) {
     return marked.slice(-3).join(' ');
 }
 
-// EXTERNAL MODULE: ./lib/verify/probe.js + 1 modules
-var probe = __nccwpck_require__(3007);
+// EXTERNAL MODULE: ./lib/verify/probe.js
+var probe = __nccwpck_require__(5647);
 // EXTERNAL MODULE: ./lib/report/summary.js + 8 modules
 var summary = __nccwpck_require__(9831);
 ;// CONCATENATED MODULE: ./lib/action.js
@@ -48494,7 +48923,7 @@ function describeStop(facts) {
 
 /***/ }),
 
-/***/ 4718:
+/***/ 3283:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48679,17 +49108,79 @@ function judgeGate(input) {
 var deployments = __nccwpck_require__(6923);
 // EXTERNAL MODULE: ./lib/platforms/platform.js
 var platform = __nccwpck_require__(4325);
+// EXTERNAL MODULE: ./lib/verify/health.js
+var health = __nccwpck_require__(4835);
+// EXTERNAL MODULE: ./lib/verify/probe.js
+var probe = __nccwpck_require__(5647);
+;// CONCATENATED MODULE: ./lib/verify/baseline.js
+// The baseline probe: a few polls of the release live before the push, with the same
+// criteria, so a later verdict can tell a broken release from a check that never passed.
+
+
+/** Short and bounded: it runs before the push and must never hold up the deploy. */
+const BASELINE_POLLS = 3;
+const BASELINE_GAP_MS = 250;
+const BASELINE_POLL_TIMEOUT_MS = 1_500;
+/** Polls `url` up to BASELINE_POLLS times, `gapMs` apart (the shorter of the health interval
+ * and 250 ms); stops early on a cancelled job. Never throws for what the URL answers. */
+async function probeBaseline(url, criteria, intervalMs, deps, signal) {
+    const gapMs = Math.max(1, Math.min(intervalMs, BASELINE_GAP_MS));
+    const start = deps.now();
+    const polls = [];
+    const cancelled = () => signal?.aborted === true;
+    for (let index = 0; index < BASELINE_POLLS && !cancelled(); index += 1) {
+        if (index > 0)
+            await deps.sleep(gapMs, signal).catch(() => undefined);
+        if (cancelled())
+            break;
+        const at = deps.now() - start;
+        const result = await (0,probe/* pollSafely */.o2)(deps, url, BASELINE_POLL_TIMEOUT_MS);
+        polls.push({ ...result, ...(0,health/* judgePoll */.xM)(result, criteria), at });
+    }
+    const passes = polls.filter((poll) => poll.pass).length;
+    const elapsedMs = deps.now() - start;
+    return { polls, passes, elapsedMs, summary: describeBaseline(polls, passes) };
+}
+function describeBaseline(polls, passes) {
+    const latencies = polls.map((poll) => `${Math.round(poll.latencyMs)} ms`).join(', ');
+    const lastFailure = polls.findLast((poll) => !poll.pass);
+    const failed = lastFailure === undefined ? '' : `, last failure: ${lastFailure.reason}`;
+    return `${passes}/${polls.length} polls passed (${latencies})${failed}`;
+}
+
+;// CONCATENATED MODULE: ./lib/verify/logs.js
+// The condemned release's own last lines, best effort: asked of the platform beside the
+// rollback (never before it), bounded in time, and never failing the run.
+
+const APP_LOG_LINES = 100;
+const APP_LOG_DEADLINE_MS = 5_000;
+/** Starts the fetch and returns at once; the promise never rejects. */
+function fetchAppLogs(platform, release) {
+    const recent = platform.recentLogs?.bind(platform);
+    if (recent === undefined)
+        return Promise.resolve({ lines: [], note: 'not available' });
+    let timer;
+    const deadline = new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ lines: [], note: `no answer within ${APP_LOG_DEADLINE_MS} ms` }), APP_LOG_DEADLINE_MS);
+        timer.unref();
+    });
+    const fetched = recent(release, APP_LOG_LINES, APP_LOG_DEADLINE_MS).then((lines) => ({ lines: lines.slice(-APP_LOG_LINES), note: undefined }), (error) => ({ lines: [], note: (0,errors/* errorMessage */.gJ)(error) }));
+    return Promise.race([fetched, deadline]).finally(() => clearTimeout(timer));
+}
+
 // EXTERNAL MODULE: ./lib/flow/recover.js
 var recover = __nccwpck_require__(3008);
 // EXTERNAL MODULE: ./lib/flow/run-record.js
 var run_record = __nccwpck_require__(3739);
-// EXTERNAL MODULE: ./lib/flow/state.js + 1 modules
-var state = __nccwpck_require__(538);
-// EXTERNAL MODULE: ./lib/verify/verify-release.js
-var verify_release = __nccwpck_require__(1876);
+// EXTERNAL MODULE: ./lib/flow/state.js + 2 modules
+var state = __nccwpck_require__(5004);
+// EXTERNAL MODULE: ./lib/verify/verify-release.js + 1 modules
+var verify_release = __nccwpck_require__(7871);
 ;// CONCATENATED MODULE: ./lib/flow/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
+
 
 
 
@@ -48754,9 +49245,22 @@ function verifyPhase(record, deps, context, release) {
     return (0,run_record/* phase */.O)(record, 'verify', deps.now, async (done) => {
         const result = await (0,verify_release/* verifyRelease */.V)(context, release, true);
         record.health = result.health;
+        record.verdict = result.kind;
         record.instances = result.instances;
         done(result.healthy ? 'ok' : 'failed', result.reason);
         return result;
+    });
+}
+/** The release live now, polled a few times with the same criteria before the push: a later
+ * failure the same way points at the check, not the release. Short, and never fatal. */
+async function baselinePhase(record, deps, context) {
+    const { health } = context.settings;
+    return (0,run_record/* phase */.O)(record, 'baseline', deps.now, async (done) => {
+        const report = await probeBaseline(context.healthUrl, health.criteria, health.intervalMs, deps.probe, deps.signal);
+        record.baseline = report;
+        core/* info */.pq(`Baseline of the live release at ${context.healthUrl}: ${report.summary}`);
+        done(report.passes > 0 ? 'ok' : 'failed', report.summary);
+        return report;
     });
 }
 /** `mode: deploy`. Fills `record`; throws only for what it did not understand. With
@@ -48850,12 +49354,15 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;
     throwIfCancelled(deps.signal, 'the snapshot');
+    context.baseline = await baselinePhase(record, deps, context);
+    throwIfCancelled(deps.signal, 'the baseline probe');
     await onPushStart?.();
     // From here on the platform may change: the post step must know what to restore.
     (0,state/* savePlan */.hp)(snapshot.restore);
     (0,state/* saveStage */.ev)('deploying');
     let pushStarted = false;
     let liveChanged = true;
+    let appLogs;
     try {
         const release = await (0,run_record/* phase */.O)(record, 'push', deps.now, async (done) => {
             pushStarted = true;
@@ -48875,7 +49382,10 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
             (0,state/* saveStage */.ev)('settled');
             return;
         }
-        record.cause = `New release ${release.label} is unhealthy: ${verdict.reason}`;
+        const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';
+        record.cause = `New release ${release.label} ${judged}: ${verdict.reason}`;
+        // Asked now, read after the rollback request has left: it never delays it.
+        appLogs = fetchAppLogs(platform, release);
     }
     catch (error) {
         // A cancelled job leaves the rollback to the post step: main has seconds, not minutes.
@@ -48890,7 +49400,20 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
             liveChanged = error.liveChanged;
     }
     await deploy_recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
+    if (appLogs !== undefined)
+        showAppLogs(record, await appLogs);
     (0,state/* saveStage */.ev)('settled');
+}
+/** The condemned release's own lines: in the log (as untrusted text) and the summary. */
+function showAppLogs(record, logs) {
+    if (logs.lines.length === 0) {
+        core/* info */.pq(`The app's own logs could not be read: ${logs.note ?? 'none kept'}`);
+        return;
+    }
+    record.appLogs = logs.lines;
+    core/* startGroup */.Oh(`Last ${logs.lines.length} log lines of the new release`);
+    (0,untrusted_output/* withUntrustedLines */.Uv)(logs.lines.join('\n'));
+    core/* endGroup */.N4();
 }
 /** After a failure: find out what is live, roll back if needed, verify, and say the truth. */
 async function deploy_recover(settings, context, plan, record, deps, pushStarted, liveChanged) {
@@ -48944,7 +49467,7 @@ async function deploy_recover(settings, context, plan, record, deps, pushStarted
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
 /* harmony import */ var _platforms_platform_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4325);
 /* harmony import */ var _run_record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3739);
-/* harmony import */ var _verify_verify_release_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1876);
+/* harmony import */ var _verify_verify_release_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7871);
 /* harmony import */ var _report_release_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4715);
 // Rollback to a known release and verify it, retried within a budget: the one path every
 // failure takes (deploy mode, manual rollback, the post step after a cancellation).
@@ -49074,6 +49597,9 @@ function newRunRecord(platform, app, startedAt) {
         webUrl: undefined,
         gate: undefined,
         health: undefined,
+        baseline: undefined,
+        verdict: undefined,
+        appLogs: undefined,
         rollbackHealth: undefined,
         instances: undefined,
         rollbackInstances: undefined,
@@ -49117,7 +49643,7 @@ async function phase(record, name, now, work) {
 
 /***/ }),
 
-/***/ 538:
+/***/ 5004:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49149,7 +49675,7 @@ function parseSavedRelease(value) {
 function parseMachine(value) {
     const entry = asRecord(value);
     const config = asRecord(entry?.config);
-    const { id, region, instanceId, configImage, digest, image } = entry ?? {};
+    const { id, region, instanceId, configImage, digest, image, state, incompleteConfig } = entry ?? {};
     if (typeof id !== 'string' ||
         typeof region !== 'string' ||
         typeof instanceId !== 'string' ||
@@ -49159,7 +49685,10 @@ function parseMachine(value) {
         config === undefined) {
         return undefined;
     }
-    return { id, region, instanceId, config, configImage, digest, image };
+    // A plan saved without a state (an older run) restores every machine started.
+    const saved = typeof state === 'string' ? state : 'started';
+    const partial = incompleteConfig === true ? { incompleteConfig: true } : {};
+    return { id, region, instanceId, config, configImage, digest, image, state: saved, ...partial };
 }
 function parseConfigs(value) {
     const record = asRecord(value);
@@ -49207,18 +49736,78 @@ function parseRestorePlan(text) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/flow/plan-file.js
+// The restore plan kept in a file under RUNNER_TEMP, the saved state holding only its path and
+// checksum: the post step receives saved state through an environment variable, and Linux
+// refuses one string over 128 KiB (MAX_ARG_STRLEN), which a Fly app's machine configs pass at
+// about 50 to 90 machines.
+
+
+
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
+/** Writes `text` to a file only this user can read (0600) in `dir`; where and its checksum. */
+function writePlanFile(text, dir, name) {
+    const file = external_node_path_.join(dir, `guarded-deploy-restore-plan-${name}.json`);
+    (0,external_node_fs_.writeFileSync)(file, text, { encoding: 'utf8', mode: 0o600 });
+    // The mode applies only when the file is created: set it on a rewrite too.
+    (0,external_node_fs_.chmodSync)(file, 0o600);
+    return { file, sha256: sha256(text) };
+}
+/** The reference, when `stateValue` is one. */
+function parsePlanFileRef(stateValue) {
+    try {
+        const value = JSON.parse(stateValue);
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        const { file, sha256: sum } = value;
+        return typeof file === 'string' && typeof sum === 'string' ? { file, sha256: sum } : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The plan text, or undefined when the file is gone or not what was written. */
+function readPlanFile(ref) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(ref.file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return sha256(text) === ref.sha256 ? text : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/flow/state.js
 // What main leaves for the post step (core.saveState): enough to finish a rollback that a
 // cancellation cut short. Written before each step that touches the platform.
 
 
 
+
 function saveStage(stage) {
     core/* saveState */.LZ(names/* State */.Uw.Stage, stage);
 }
-/** The restore plan as a value, under the `target` key (the plan carries its target). */
-function savePlan(plan) {
-    core/* saveState */.LZ(names/* State */.Uw.Target, JSON.stringify(plan));
+/** The restore plan as a value, under the `target` key (the plan carries its target); in a
+ * file under RUNNER_TEMP when the runner has one, the state holding its path and checksum. */
+function savePlan(plan, env = process.env) {
+    const text = JSON.stringify(plan);
+    const dir = env.RUNNER_TEMP;
+    const saved = dir ? JSON.stringify(writePlanFile(text, dir, String(process.pid))) : text;
+    core/* saveState */.LZ(names/* State */.Uw.Target, saved);
+}
+/** The plan text main saved: from its file when the state names one. */
+function planText(saved) {
+    const ref = parsePlanFileRef(saved);
+    return ref === undefined ? saved : readPlanFile(ref);
 }
 function saveRelease(release) {
     core/* saveState */.LZ(names/* State */.Uw.Release, JSON.stringify(release));
@@ -49238,7 +49827,7 @@ function loadState() {
     const plan = core/* getState */.Gu(names/* State */.Uw.Target);
     return {
         stage: stage === 'deploying' || stage === 'settled' ? stage : undefined,
-        plan: plan === '' ? undefined : (parseRestorePlan(plan) ?? 'unreadable'),
+        plan: plan === '' ? undefined : (parseRestorePlan(planText(plan) ?? '') ?? 'unreadable'),
         release: parseRelease(core/* getState */.Gu(names/* State */.Uw.Release)),
     };
 }
@@ -49994,7 +50583,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4952);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5845);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3257);
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
 // The main step: one try/catch, so every failure ends as a failed job with its cause.
 
@@ -50035,15 +50624,15 @@ function sameRelease(live, target) {
 /* harmony export */ });
 /* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4952);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5845);
-/* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4718);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3257);
+/* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3283);
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5626);
 /* harmony import */ var _flow_decide_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7922);
-/* harmony import */ var _settings_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1023);
+/* harmony import */ var _settings_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1249);
 /* harmony import */ var _flow_recover_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3008);
 /* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9831);
 /* harmony import */ var _flow_run_record_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3739);
-/* harmony import */ var _flow_state_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(538);
+/* harmony import */ var _flow_state_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5004);
 // The post step (`post-if: always()`): when main was cut short after touching the platform and
 // before a verdict (a cancelled job, a killed process), roll back to the saved target and
 // verify it. Runs in a fresh process with the same inputs.
@@ -50671,8 +51260,9 @@ function healthRow(label, report) {
 /** What the app said last when it was judged unhealthy: status and the body's start. */
 function lastAnswer(label, report) {
     const last = report.polls.at(-1);
-    if (report.verdict === 'healthy' || last === undefined)
+    if (report.verdict === 'healthy' || report.verdict === 'passed' || last === undefined) {
         return undefined;
+    }
     const body = last.body.replace(/\s+/g, ' ').trim();
     const answer = last.status === null
         ? `no answer (${last.reason})`
@@ -50681,8 +51271,16 @@ function lastAnswer(label, report) {
     return `- Last answer to the ${label}: ${answer}`;
 }
 function healthBlocks(record) {
+    const { baseline, health } = record;
     const reports = [
-        ['new release', record.health],
+        [
+            'live before (baseline)',
+            baseline && {
+                ...baseline,
+                verdict: baseline.passes === baseline.polls.length ? 'passed' : 'failed',
+            },
+        ],
+        ['new release', health && { ...health, verdict: record.verdict ?? health.verdict }],
         ['rollback', record.rollbackHealth],
     ];
     const shown = reports.filter((entry) => entry[1] !== undefined);
@@ -50700,6 +51298,14 @@ function healthBlocks(record) {
 ;// CONCATENATED MODULE: ./lib/report/summary/logs.js
 
 function logBlocks(record) {
+    const appLogs = record.appLogs ?? [];
+    // The condemned release's own words, fetched from the platform's log endpoint.
+    const app = appLogs.length === 0
+        ? []
+        : [details(`Last ${appLogs.length} log lines of the new release`, fenced(appLogs))];
+    return [...app, ...outputTails(record)];
+}
+function outputTails(record) {
     return record.logs
         .filter((tail) => tail.lines.length > 0)
         .map((tail) => details(`${tail.title} (last ${tail.lines.length} line${tail.lines.length === 1 ? '' : 's'})`, fenced(tail.lines)));
@@ -50904,12 +51510,13 @@ function writeOutputs(record) {
     core/* setOutput */.uH(names/* Output */.k7.PreviousRelease, record.previous?.label ?? '');
     core/* setOutput */.uH(names/* Output */.k7.RolledBack, String(record.rolledBack));
     core/* setOutput */.uH(names/* Output */.k7.HealthUrl, record.healthUrl ?? '');
+    core/* setOutput */.uH(names/* Output */.k7.Verdict, record.verdict ?? '');
 }
 
 
 /***/ }),
 
-/***/ 1023:
+/***/ 1249:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52247,9 +52854,169 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 var names = __nccwpck_require__(9285);
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
+;// CONCATENATED MODULE: ./lib/platforms/fly/flyctl-args.js
+// `flyctl-args` read the way flyctl reads its command line (cobra + pflag): `--flag=value`,
+// `--flag value`, `-fvalue`, `-f value`, `-f=value`, bundled boolean shorthands (`-yv`), a
+// boolean set with `--flag=false`, a repeated flag's last value winning, `--` ending flags.
+// Refused when they change what or where is deployed, naming the input to use instead.
+/** flyctl deploy's boolean flags (internal/command/deploy/deploy.go, internal/flag/flag.go,
+ * global flags): they take no separate value word. Every other flag takes one. */
+const BOOLEAN_FLAGS = new Set([
+    'build-only',
+    'buildkit',
+    'debug',
+    'detach',
+    'dns-checks',
+    'flycast',
+    'force-machines',
+    'ha',
+    'https-failover',
+    'local-only',
+    'nixpacks',
+    'no-cache',
+    'no-public-ips',
+    'now',
+    'push',
+    'recreate-builder',
+    'remote-only',
+    'skip-release-command',
+    'smoke-checks',
+    'update-only',
+    'verbose',
+    'wireguard',
+    'yes',
+]);
+/** Shorthands flyctl deploy knows, to their long names. */
+const SHORTHANDS = {
+    a: 'app',
+    c: 'config',
+    e: 'env',
+    i: 'image',
+    s: 'signal',
+    t: 'access-token',
+    y: 'yes',
+};
+/** Aliases flyctl declares, to the flag they set. */
+const ALIASES = { 'only-regions': 'regions' };
+/** Flags that change what or where is deployed, and what to use instead. */
+const REFUSED = {
+    app: 'the app input',
+    config: 'the fly-config input',
+    image: 'the image input',
+    'access-token': 'the api-token input',
+    'build-only': 'nothing: the action deploys what it builds',
+    regions: 'nothing: every machine of the app is deployed and judged',
+    'exclude-regions': 'nothing: every machine of the app is deployed and judged',
+    'process-groups': 'nothing: every machine of the app is deployed and judged',
+    'exclude-machines': 'nothing: every machine of the app is deployed and judged',
+    'only-machines': 'nothing: every machine of the app is deployed and judged',
+    detach: 'nothing: flyctl must wait for the machines before they are judged',
+};
+/** Reads `words` as flyctl would and says whether the action may pass them on. */
+function checkFlyctlArgs(words) {
+    const parsed = parseFlags(words);
+    if (typeof parsed === 'string')
+        return refuse(parsed);
+    const { flags, positional } = parsed;
+    if (positional.length > 0) {
+        return refuse(`'${positional[0] ?? ''}' is a positional argument, which flyctl takes as its working ` +
+            'directory; use the source-dir input');
+    }
+    const last = new Map();
+    for (const flag of flags)
+        last.set(flag.name, flag);
+    for (const flag of last.values()) {
+        const instead = REFUSED[flag.name];
+        const setsBoolean = BOOLEAN_FLAGS.has(flag.name);
+        if (instead !== undefined && (!setsBoolean || isTrue(flag.value))) {
+            return refuse(`'${flag.written}' changes what or where is deployed; use ${instead}`);
+        }
+    }
+    if (last.has('yes') && !isTrue(last.get('yes')?.value ?? 'true')) {
+        return refuse("'--yes=false' makes flyctl ask questions no one can answer in a job");
+    }
+    if (last.get('strategy')?.value === 'immediate') {
+        return refuse("'--strategy immediate' exits 0 on a broken app; use rolling, canary or bluegreen");
+    }
+    return { ok: true, problem: undefined };
+}
+/** The flags and positional words pflag sees in `words`, or why it would fail. */
+function parseFlags(words) {
+    const flags = [];
+    const positional = [];
+    for (let index = 0; index < words.length; index += 1) {
+        const word = words[index] ?? '';
+        if (word === '--') {
+            positional.push(...words.slice(index + 1));
+            break;
+        }
+        if (word.startsWith('--')) {
+            const [rawName = '', inline] = splitOnce(word.slice(2));
+            const name = ALIASES[rawName] ?? rawName;
+            if (inline !== undefined || BOOLEAN_FLAGS.has(name)) {
+                flags.push({ name, written: `--${rawName}`, value: inline ?? 'true' });
+                continue;
+            }
+            const value = words[index + 1];
+            if (value === undefined)
+                return `'${word}' needs a value`;
+            flags.push({ name, written: `--${rawName}`, value });
+            index += 1;
+        }
+        else if (word.startsWith('-') && word.length > 1) {
+            const taken = readShorthands(word, words[index + 1], flags);
+            if (typeof taken === 'string')
+                return taken;
+            index += taken;
+        }
+        else {
+            positional.push(word);
+        }
+    }
+    return { flags, positional };
+}
+/** `-yv`, `-aX`, `-a X`, `-a=X`: pushes the flags; how many extra words it used. */
+function readShorthands(word, next, flags) {
+    for (let at = 1; at < word.length; at += 1) {
+        const letter = word[at] ?? '';
+        const name = SHORTHANDS[letter] ?? `-${letter}`;
+        const written = `-${letter}`;
+        const rest = word.slice(at + 1);
+        if (rest.startsWith('=')) {
+            flags.push({ name, written, value: rest.slice(1) });
+            return 0;
+        }
+        if (BOOLEAN_FLAGS.has(name)) {
+            flags.push({ name, written, value: 'true' });
+            continue;
+        }
+        if (rest !== '') {
+            flags.push({ name, written, value: rest });
+            return 0;
+        }
+        if (next === undefined)
+            return `'${written}' needs a value`;
+        flags.push({ name, written, value: next });
+        return 1;
+    }
+    return 0;
+}
+function splitOnce(text) {
+    const at = text.indexOf('=');
+    return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+/** strconv.ParseBool's true spellings, as pflag reads a boolean. */
+function isTrue(value) {
+    return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value);
+}
+function refuse(problem) {
+    return { ok: false, problem };
+}
+
 ;// CONCATENATED MODULE: ./lib/settings/parse.js
 // Pure parsers for input values: each returns the parsed value or a problem string that says
 // what is allowed (the caller names the input and quotes the value).
+
 
 /** Parses `expected-status`: a list of codes and ranges, e.g. `200-299`, `200,204 301-302`. */
 function parseExpectedStatus(value) {
@@ -52400,9 +53167,6 @@ function positiveInt(value, max) {
         return `must be between 1 and ${max}`;
     return number;
 }
-// Arguments the action sets itself, or that would defeat its checks: `--detach` returns before
-// the machines are judged, `immediate` reports success for a broken app.
-const RESERVED_FLYCTL_ARGS = /^(--app|-a|--config|-c|--image|-i|--detach|--yes|-y)(=|$)/;
 /** Splits `flyctl-args` like a shell, without one: operators and substitutions are refused. */
 function parseFlyctlArgs(value) {
     const words = [];
@@ -52413,18 +53177,10 @@ function parseFlyctlArgs(value) {
             return `'${entry}' contains $ or \`; no substitution happens here`;
         if (/[\p{Cc}]/u.test(entry))
             return 'contains a control character';
-        if (RESERVED_FLYCTL_ARGS.test(entry)) {
-            return `'${entry}' is set by the action (use the app, fly-config and image inputs)`;
-        }
         words.push(entry);
     }
-    const strategy = words.findIndex((word) => /^--strategy(=|$)/.test(word));
-    if (strategy >= 0) {
-        const chosen = words[strategy]?.split('=')[1] ?? words[strategy + 1];
-        if (chosen === 'immediate')
-            return "'--strategy immediate' exits 0 on a broken app";
-    }
-    return words;
+    // Read as flyctl reads them (pflag), refused when they change what or where is deployed.
+    return checkFlyctlArgs(words).problem ?? words;
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -52452,6 +53208,9 @@ function realOrSelf(file) {
  * then (when it exists) with every symlink followed. Returns the absolute path or a problem.
  */
 function insideWorkspace(workspace, base, value) {
+    // No real file name needs one, and the path is quoted in problems and logs.
+    if (/\p{Cc}/u.test(value))
+        return { problem: 'contains a control character' };
     const resolved = external_node_path_.resolve(base, value);
     const root = realOrSelf(external_node_path_.resolve(workspace));
     if (!isWithin(external_node_path_.resolve(workspace), resolved) && !isWithin(root, resolved)) {
@@ -52674,6 +53433,9 @@ const MAX_THRESHOLD = 100;
 const MIN_INTERVAL_S = 0.1;
 // One poll needs time to connect and be answered: a shorter timeout fails a healthy app.
 const MIN_TIMEOUT_S = 1;
+// Below a few ms every answer is slow; above the longest poll timeout (10 s) it never acts.
+const MIN_LATENCY_S = 0.01;
+const MAX_LATENCY_S = 10;
 /** Masks the tokens before anything else can print them. */
 function maskTokens(reader) {
     const apiToken = reader.raw(names/* Input */.pd.ApiToken);
@@ -52730,19 +53492,26 @@ function readHealth(reader, run) {
         reader.fail(names/* Input */.pd.HealthyThreshold, reader.raw(names/* Input */.pd.HealthyThreshold), `needs ${threshold - 1} intervals of ${intervalS} s, which do not fit in ` +
             `health-timeout ${timeoutS} s; lower it or raise health-timeout`);
     }
+    const unhealthyThreshold = reader.parsed(names/* Input */.pd.UnhealthyThreshold, (v) => positiveInt(v, MAX_THRESHOLD), NaN);
+    const maxLatencyS = reader.optional(names/* Input */.pd.MaxLatency, (v) => parseSeconds(v, MAX_LATENCY_S, MIN_LATENCY_S, 'below that every answer is slow'));
     const versionUrl = reader.optional(names/* Input */.pd.VersionUrl, parseHttpUrl)?.toString();
     const expectedVersion = reader.raw(names/* Input */.pd.ExpectedVersion);
     if (expectedVersion !== '' && versionUrl === undefined) {
         reader.fail(names/* Input */.pd.ExpectedVersion, expectedVersion, 'is set but version-url is empty');
     }
     return {
-        criteria: { expectedStatus, checkString: reader.raw(names/* Input */.pd.CheckString) },
+        criteria: {
+            expectedStatus,
+            checkString: reader.raw(names/* Input */.pd.CheckString),
+            maxLatencyMs: maxLatencyS === undefined ? undefined : Math.round(maxLatencyS * 1000),
+        },
         version: versionUrl === undefined
             ? undefined
             : { url: versionUrl, expected: expectedVersion === '' ? run.sha : expectedVersion },
         intervalMs: Math.round(intervalS * 1000),
         timeoutMs: Math.round(timeoutS * 1000),
         threshold,
+        unhealthyThreshold,
     };
 }
 function readToRelease(reader, mode) {
@@ -52854,6 +53623,8 @@ const Input = {
     HealthInterval: 'health-interval',
     HealthTimeout: 'health-timeout',
     HealthyThreshold: 'healthy-threshold',
+    UnhealthyThreshold: 'unhealthy-threshold',
+    MaxLatency: 'max-latency',
     Rollback: 'rollback',
     SourceDir: 'source-dir',
     FlyConfig: 'fly-config',
@@ -52871,6 +53642,7 @@ const Output = {
     PreviousRelease: 'previous-release',
     RolledBack: 'rolled-back',
     HealthUrl: 'health-url',
+    Verdict: 'verdict',
 };
 /** Keys saved with core.saveState for the post step. */
 const State = {
@@ -52899,28 +53671,19 @@ const Platforms = ['heroku', 'fly'];
 
 /***/ }),
 
-/***/ 3007:
+/***/ 4835:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Bm: () => (/* binding */ liveProbeDeps),
-  SE: () => (/* binding */ waitForHealthy)
-});
-
-// UNUSED EXPORTS: httpPoll
-
-// EXTERNAL MODULE: external "node:perf_hooks"
-var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __nccwpck_require__(8500);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./lib/io/errors.js
-var errors = __nccwpck_require__(5626);
-;// CONCATENATED MODULE: ./lib/verify/health.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ secondsText),
+/* harmony export */   X1: () => (/* binding */ DEFAULT_UNHEALTHY_THRESHOLD),
+/* harmony export */   sK: () => (/* binding */ nextHealth),
+/* harmony export */   xM: () => (/* binding */ judgePoll)
+/* harmony export */ });
+/* unused harmony exports formatStatusRanges, neverReachedApp */
 // Health decisions: is one poll's answer good, and does a run of polls make a verdict.
+/** The `unhealthy-threshold` default. */
+const DEFAULT_UNHEALTHY_THRESHOLD = 3;
 /** `200-299,304`: the form `expected-status` is written in. */
 function formatStatusRanges(ranges) {
     return ranges
@@ -52931,37 +53694,95 @@ function statusExpected(status, ranges) {
     return ranges.some((range) => status >= range.min && status <= range.max);
 }
 function judgePoll(poll, criteria) {
-    if (poll.status === null)
-        return { pass: false, reason: poll.error ?? 'no answer' };
+    if (poll.status === null) {
+        const failure = neverReachedApp(poll) ? 'unreached' : 'no-answer';
+        return { pass: false, reason: poll.error ?? 'no answer', failure };
+    }
     if (!statusExpected(poll.status, criteria.expectedStatus)) {
         if (poll.redirectTo !== undefined) {
-            return { pass: false, reason: `redirect to ${poll.redirectTo} not followed` };
+            const reason = `redirect to ${poll.redirectTo} not followed`;
+            return { pass: false, reason, failure: 'redirect' };
         }
         const expected = formatStatusRanges(criteria.expectedStatus);
-        return { pass: false, reason: `status ${poll.status} not in ${expected}` };
+        return { pass: false, reason: `status ${poll.status} not in ${expected}`, failure: 'status' };
     }
     if (criteria.checkString !== '' && !poll.body.includes(criteria.checkString)) {
-        return { pass: false, reason: `body lacks ${JSON.stringify(criteria.checkString)}` };
+        const reason = `body lacks ${JSON.stringify(criteria.checkString)}`;
+        return { pass: false, reason, failure: 'body' };
+    }
+    if (criteria.maxLatencyMs !== undefined && poll.latencyMs > criteria.maxLatencyMs) {
+        const limit = secondsText(criteria.maxLatencyMs);
+        const reason = `slow: ${secondsText(poll.latencyMs)} > ${limit}`;
+        return { pass: false, reason, failure: 'slow' };
     }
     return { pass: true, reason: 'ok' };
 }
+/** `1.8 s`, `1 s`: one decimal, no trailing zero. */
+function secondsText(ms) {
+    return `${Number((ms / 1000).toFixed(1))} s`;
+}
+// Answers that never reached the app: no name, no route, no TLS (undici/Node error codes).
+const UNREACHED_CODES = new Set([
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPROTO',
+]);
+/** Whether a poll failed before reaching the app (so it measured nothing about it). A
+ * timeout or a reset after connecting may be the app's own doing, so they count as answers. */
+function neverReachedApp(poll) {
+    if (poll.status !== null || poll.errorCode === undefined)
+        return false;
+    const code = poll.errorCode;
+    return UNREACHED_CODES.has(code) || /CERT|SELF_SIGNED|TLS|SSL/.test(code);
+}
 /** Folds one judged poll into the state. A failure resets the streak, so a flapping app
- * never becomes healthy; the deadline counts from `startedAt`. */
-function nextHealth(state, judgement, now, settings) {
+ * never becomes healthy; the deadline counts from `startedAt`. Before its first pass a
+ * release is condemned only by the deadline or a crash (`crash`: what the platform showed,
+ * which condemns even when another instance answered the poll),
+ * so a slow start keeps the whole timeout; after it, `unhealthyThreshold` failures in a row
+ * condemn it at once. */
+function nextHealth(state, judgement, now, settings, crash) {
     const next = {
         polls: state.polls + 1,
         passes: state.passes + (judgement.pass ? 1 : 0),
         consecutive: judgement.pass ? state.consecutive + 1 : 0,
+        failures: judgement.pass ? 0 : state.failures + 1,
         startedAt: state.startedAt,
     };
     if (next.consecutive >= settings.threshold)
         return { state: next, verdict: 'healthy' };
-    if (now >= state.startedAt + settings.timeoutMs)
-        return { state: next, verdict: 'unhealthy' };
+    if (crash !== undefined) {
+        return { state: next, verdict: 'unhealthy', condemnedBy: 'crashed' };
+    }
+    if (next.passes > 0 && next.failures >= settings.unhealthyThreshold) {
+        return { state: next, verdict: 'unhealthy', condemnedBy: 'broke' };
+    }
+    if (now >= state.startedAt + settings.timeoutMs) {
+        return { state: next, verdict: 'unhealthy', condemnedBy: 'deadline' };
+    }
     return { state: next, verdict: 'pending' };
 }
 
-;// CONCATENATED MODULE: ./lib/verify/probe.js
+
+/***/ }),
+
+/***/ 5647:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bm: () => (/* binding */ liveProbeDeps),
+/* harmony export */   SE: () => (/* binding */ waitForHealthy),
+/* harmony export */   o2: () => (/* binding */ pollSafely)
+/* harmony export */ });
+/* unused harmony export httpPoll */
+/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6752);
+/* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5626);
+/* harmony import */ var _health_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4835);
 // The health poll loop (clock, sleep and poll injected) and the real HTTP poll.
 
 
@@ -52973,9 +53794,9 @@ const MAX_POLL_TIMEOUT_MS = 10_000;
 /** A backstop on top of the deadline (the grid alone allows timeout / interval + 1 polls). */
 const MAX_POLLS = 10_000;
 const MAX_BODY_BYTES = 64 * 1024;
-function seconds(ms) {
-    return `${Number((ms / 1000).toFixed(1))} s`;
-}
+/** Platform APIs are rate-limited: with short intervals, not every poll asks about crashes
+ * (about once a second; a little less, so polls on a 0.5 s grid ask every other poll). */
+const CRASH_ASK_GAP_MS = 900;
 /** A poll may outlast the interval (slow but healthy answers count) but never the deadline. */
 function pollTimeoutMs(intervalMs, remainingMs) {
     const wanted = Math.min(Math.max(intervalMs, MIN_POLL_TIMEOUT_MS), MAX_POLL_TIMEOUT_MS);
@@ -52995,16 +53816,22 @@ function answered(body) {
     const quoted = line.length > QUOTED_BODY_CHARS ? `${line.slice(0, QUOTED_BODY_CHARS)}…` : line;
     return `, answered "${quoted}"`;
 }
-function unhealthyReason(settings, state, polls, aborted) {
-    const lastFailure = polls.findLast((record) => !record.pass);
+function unhealthyReason(settings, state, polls, end) {
+    const lastFailure = polls.findLast((record) => !record.pass && record.cutShort !== true) ??
+        polls.findLast((record) => !record.pass);
     const counts = `${state.polls} polls, ${state.passes} passed`;
     const details = lastFailure === undefined
         ? counts
         : `${counts}, last: ${lastFailure.reason}${answered(lastFailure.body)}`;
-    if (aborted)
+    if (end.aborted)
         return `health check aborted (${details})`;
+    if (end.condemnedBy === 'crashed')
+        return `${end.crash ?? 'crashed'} (${details})`;
+    if (end.condemnedBy === 'broke') {
+        return `it passed, then failed ${state.failures} polls in a row (${details})`;
+    }
     const wanted = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'}`;
-    return `no ${wanted} in a row within ${seconds(settings.timeoutMs)} (${details})`;
+    return `no ${wanted} in a row within ${(0,_health_js__WEBPACK_IMPORTED_MODULE_4__/* .secondsText */ .Hd)(settings.timeoutMs)} (${details})`;
 }
 async function pollSafely(deps, url, timeoutMs) {
     const startedAt = deps.now();
@@ -53016,22 +53843,24 @@ async function pollSafely(deps, url, timeoutMs) {
             status: null,
             body: '',
             latencyMs: deps.now() - startedAt,
-            error: (0,errors/* errorMessage */.gJ)(error),
+            error: (0,_io_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error),
         };
     }
 }
 async function judgeVersion(deps, version, deadline, intervalMs) {
     const answer = await pollSafely(deps, version.url, pollTimeoutMs(intervalMs, deadline - deps.now()));
     if (answer.status === null) {
-        return { pass: false, reason: `version-url: ${answer.error ?? 'no answer'}` };
+        const reason = `version-url: ${answer.error ?? 'no answer'}`;
+        return { pass: false, reason, failure: 'version' };
     }
     if (answer.status < 200 || answer.status > 299) {
-        return { pass: false, reason: `version-url answered ${answer.status}` };
+        return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
     }
     if (!answer.body.includes(version.expected)) {
         return {
             pass: false,
             reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
+            failure: 'version',
         };
     }
     return { pass: true, reason: `ok, serving ${version.expected}` };
@@ -53043,7 +53872,7 @@ function whoAnswered(settings) {
         return `; the new release answered (version-url showed "${settings.version.expected}")`;
     }
     if ((settings.countFromMs ?? 0) > 0) {
-        return (`; counted only after the ${seconds(settings.countFromMs ?? 0)} preboot window ` +
+        return (`; counted only after the ${(0,_health_js__WEBPACK_IMPORTED_MODULE_4__/* .secondsText */ .Hd)(settings.countFromMs ?? 0)} preboot window ` +
             '(which release answered is unknown without version-url)');
     }
     return '';
@@ -53055,9 +53884,16 @@ async function waitForHealthy(settings, deps, log, signal) {
     const deadline = start + settings.timeoutMs;
     const intervalMs = Math.max(1, settings.intervalMs);
     const polls = [];
-    let state = { polls: 0, passes: 0, consecutive: 0, startedAt: start };
+    let state = { polls: 0, passes: 0, consecutive: 0, failures: 0, startedAt: start };
     let slot = 0;
     let aborted = false;
+    let condemnedBy;
+    const limits = {
+        ...settings,
+        unhealthyThreshold: settings.unhealthyThreshold ?? _health_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_UNHEALTHY_THRESHOLD */ .X1,
+    };
+    let crashSeen;
+    let lastCrashAsk = -Infinity;
     while (polls.length < MAX_POLLS) {
         const slotAt = start + slot * intervalMs;
         if (slot > 0 && slotAt >= deadline)
@@ -53077,23 +53913,36 @@ async function waitForHealthy(settings, deps, log, signal) {
             break;
         }
         const pollStart = deps.now();
-        const result = await pollSafely(deps, settings.url, pollTimeoutMs(intervalMs, deadline - pollStart));
-        let judgement = judgePoll(result, settings.criteria);
+        const timeoutMs = pollTimeoutMs(intervalMs, deadline - pollStart);
+        const result = await pollSafely(deps, settings.url, timeoutMs);
+        let judgement = (0,_health_js__WEBPACK_IMPORTED_MODULE_4__/* .judgePoll */ .xM)(result, settings.criteria);
         if (judgement.pass && settings.version !== undefined) {
             judgement = await judgeVersion(deps, settings.version, deadline, intervalMs);
         }
         if (judgement.pass && pollStart - start < (settings.countFromMs ?? 0)) {
-            judgement = { pass: false, reason: NOT_COUNTED };
+            judgement = { pass: false, reason: NOT_COUNTED, failure: 'not-counted' };
         }
         const record = { ...result, ...judgement, at: pollStart - start };
+        if (result.status === null && timeoutMs < pollTimeoutMs(intervalMs, Infinity)) {
+            record.cutShort = true;
+        }
         polls.push(record);
         log(describePoll(polls.length, record));
+        // A crash the platform already shows needs no waiting out.
+        let crash;
+        if (deps.now() - lastCrashAsk >= CRASH_ASK_GAP_MS) {
+            lastCrashAsk = deps.now();
+            crash = await askCrashed(settings);
+        }
         const now = deps.now();
-        const next = nextHealth(state, judgement, now, settings);
+        const next = (0,_health_js__WEBPACK_IMPORTED_MODULE_4__/* .nextHealth */ .sK)(state, judgement, now, limits, crash);
         state = next.state;
+        condemnedBy = next.condemnedBy;
+        if (crash !== undefined)
+            crashSeen = crash;
         if (next.verdict === 'healthy') {
             const reason = `${settings.threshold} passing poll${settings.threshold === 1 ? '' : 's'} in a row ` +
-                `after ${seconds(now - start)} (${state.polls} polls, ${state.passes} passed)` +
+                `after ${(0,_health_js__WEBPACK_IMPORTED_MODULE_4__/* .secondsText */ .Hd)(now - start)} (${state.polls} polls, ${state.passes} passed)` +
                 whoAnswered(settings);
             return { verdict: 'healthy', polls, reason, elapsedMs: now - start };
         }
@@ -53104,27 +53953,54 @@ async function waitForHealthy(settings, deps, log, signal) {
     }
     if (signal?.aborted === true)
         aborted = true;
-    const reason = unhealthyReason(settings, state, polls, aborted);
-    return { verdict: 'unhealthy', polls, reason, elapsedMs: deps.now() - start };
+    if (!aborted)
+        condemnedBy ??= 'deadline';
+    const end = { aborted, condemnedBy, crash: crashSeen };
+    const reason = unhealthyReason(settings, state, polls, end);
+    return {
+        verdict: 'unhealthy',
+        polls,
+        reason,
+        elapsedMs: deps.now() - start,
+        ...(aborted || condemnedBy === undefined ? {} : { condemnedBy }),
+    };
+}
+/** The platform's word on a crash; a failed read only means no fast verdict this time. */
+async function askCrashed(settings) {
+    try {
+        return await settings.crashed?.();
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The real clock, timer and HTTP poll, for the action. */
 const liveProbeDeps = {
-    now: () => external_node_perf_hooks_.performance.now(),
+    now: () => node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now(),
     sleep: async (ms, signal) => {
-        await (0,promises_.setTimeout)(ms, undefined, { signal });
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_1__.setTimeout)(ms, undefined, { signal });
     },
     poll: (url, timeoutMs) => httpPoll(url, timeoutMs),
 };
 // One keep-alive pool for all polls: consecutive polls reuse the connection like a browser would.
-const pollAgent = new undici.Agent({ keepAliveTimeout: 30_000, connections: 2 });
+const pollAgent = new undici__WEBPACK_IMPORTED_MODULE_2__.Agent({ keepAliveTimeout: 30_000, connections: 2 });
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
-function describeError(error) {
-    const code = error instanceof Error && 'code' in error && typeof error.code === 'string'
-        ? error.code
-        : undefined;
-    const message = (0,errors/* errorMessage */.gJ)(error);
+/** The system error code, also when undici wraps it (`fetch failed` ← `cause`). */
+function errorCodeOf(error) {
+    for (let current = error, depth = 0; depth < 4; depth += 1) {
+        if (!(current instanceof Error))
+            return undefined;
+        if ('code' in current && typeof current.code === 'string' && !current.code.startsWith('UND_')) {
+            return current.code;
+        }
+        current = current.cause;
+    }
+    return undefined;
+}
+function describeError(error, code) {
+    const message = (0,_io_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
     return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
 }
 function absoluteLocation(location, base) {
@@ -53139,10 +54015,10 @@ function absoluteLocation(location, base) {
 async function httpPoll(url, timeoutMs) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const startedAt = external_node_perf_hooks_.performance.now();
-    const elapsed = () => Math.round(external_node_perf_hooks_.performance.now() - startedAt);
+    const startedAt = node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now();
+    const elapsed = () => Math.round(node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now() - startedAt);
     try {
-        const response = await (0,undici.request)(url, {
+        const response = await (0,undici__WEBPACK_IMPORTED_MODULE_2__.request)(url, {
             method: 'GET',
             dispatcher: pollAgent,
             signal: controller.signal,
@@ -53169,10 +54045,24 @@ async function httpPoll(url, timeoutMs) {
         return result;
     }
     catch (error) {
-        const message = controller.signal.aborted
-            ? `timeout after ${timeoutMs} ms`
-            : describeError(error);
-        return { status: null, body: '', latencyMs: elapsed(), error: message };
+        if (controller.signal.aborted) {
+            return {
+                status: null,
+                body: '',
+                latencyMs: elapsed(),
+                error: `timeout after ${Math.round(timeoutMs)} ms`,
+            };
+        }
+        const code = errorCodeOf(error);
+        const failed = {
+            status: null,
+            body: '',
+            latencyMs: elapsed(),
+            error: describeError(error, code),
+        };
+        if (code !== undefined)
+            failed.errorCode = code;
+        return failed;
     }
     finally {
         clearTimeout(timer);
@@ -53182,53 +54072,147 @@ async function httpPoll(url, timeoutMs) {
 
 /***/ }),
 
-/***/ 1876:
+/***/ 7871:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ verifyRelease)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4952);
-/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3007);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  V: () => (/* binding */ verifyRelease)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(4952);
+// EXTERNAL MODULE: ./lib/verify/probe.js
+var probe = __nccwpck_require__(5647);
+;// CONCATENATED MODULE: ./lib/verify/verdict.js
+/** The input most likely wrong when the live release fails the check the same way. */
+const LIKELY_INPUT = {
+    unreached: 'health-url',
+    'no-answer': 'health-url',
+    redirect: 'health-url',
+    status: 'expected-status',
+    body: 'check-string',
+    slow: 'max-latency',
+    version: 'version-url',
+    'not-counted': 'health-url',
+};
+const plain = (kind) => ({ kind, lead: '', hint: '' });
+function nameVerdict(input) {
+    if (input.healthy)
+        return plain('healthy');
+    const last = input.polls.findLast((poll) => !poll.pass && poll.cutShort !== true) ??
+        input.polls.findLast((poll) => !poll.pass);
+    // A crash is the platform's own word: nothing about the check can explain it away.
+    if (input.condemnedBy === 'crashed' || last?.failure === undefined)
+        return plain('unhealthy');
+    const baseline = input.baseline ?? [];
+    if (baseline.length === 0 || baseline.some((poll) => poll.pass))
+        return plain('unhealthy');
+    const before = baseline.findLast((poll) => !poll.pass);
+    if (last.failure === 'unreached' && baseline.every((poll) => poll.failure === 'unreached')) {
+        return {
+            kind: 'inconclusive',
+            lead: 'could not measure: the polls never reached the app',
+            hint: `; the release live before could not be reached either (${before?.reason ?? ''})`,
+        };
+    }
+    if (!sameFailure(last, before))
+        return plain('unhealthy');
+    // A 404 says the path is wrong, not the statuses expected.
+    const suspect = statusOf(last.reason) === '404' ? 'health-url' : LIKELY_INPUT[last.failure];
+    return {
+        kind: 'unhealthy',
+        lead: '',
+        hint: `; the check also fails on the release that was live before (${before?.reason ?? ''}):` +
+            ` the likely mistake is \`${suspect}\`, not the release`,
+    };
+}
+function sameFailure(now, before) {
+    if (before === undefined || now.failure !== before.failure)
+        return false;
+    // A status must be the same code; other kinds are the same by kind.
+    return now.failure !== 'status' || statusOf(now.reason) === statusOf(before.reason);
+}
+function statusOf(reason) {
+    return /^status (\d{3}) /.exec(reason)?.[1];
+}
+
+;// CONCATENATED MODULE: ./lib/verify/verify-release.js
 // Is a release healthy? Both views: the public health URL (and version URL) polled until
-// the threshold, then the platform's own view of every instance.
+// the threshold, then the platform's own view of every instance. While polling, a failed
+// poll also asks the platform whether an instance crashed, so a crash condemns at once.
+
 
 
 // The platform's own checks (Fly machine checks) may lag the public URL by a few seconds.
 const MIN_INSPECT_MS = 5_000;
 /** `checkVersion`: also require `version-url` to show the new version (not for rollbacks). */
 async function verifyRelease(context, release, checkVersion) {
-    const { settings } = context;
+    const { settings, platform } = context;
     const timeoutMs = settings.health.timeoutMs + context.switchoverMs;
-    const health = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Health of ${release.label}: ${context.healthUrl}`, () => (0,_probe_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForHealthy */ .SE)({
+    const crashedInstances = platform.crashedInstances?.bind(platform);
+    const health = await core/* group */.Os(`Health of ${release.label}: ${context.healthUrl}`, () => (0,probe/* waitForHealthy */.SE)({
         url: context.healthUrl,
         criteria: settings.health.criteria,
         intervalMs: settings.health.intervalMs,
         timeoutMs,
         threshold: settings.health.threshold,
+        unhealthyThreshold: settings.health.unhealthyThreshold,
+        crashed: crashedInstances === undefined
+            ? undefined
+            : async () => firstOrUndefined(await crashedInstances(release)),
         version: checkVersion ? settings.health.version : undefined,
         // Without a version check, polls in the switchover window may reach the old release.
         countFromMs: checkVersion && settings.health.version !== undefined ? 0 : context.switchoverMs,
-    }, context.probe, (line) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line), context.signal));
-    if (health.verdict !== 'healthy') {
-        // One look at the instances says why, e.g. a crashed dyno behind a 503.
-        const instances = await inspectOnce(context.platform, release);
-        const why = instances && !instances.ok ? `; the platform says: ${instances.reason}` : '';
-        return { healthy: false, reason: `${health.reason}${why}`, health, instances };
-    }
-    const instances = await context.platform.inspect(release, Math.max(timeoutMs - health.elapsedMs, MIN_INSPECT_MS));
+    }, context.probe, (line) => core/* info */.pq(line), context.signal));
+    if (health.verdict !== 'healthy')
+        return condemned(context, release, health);
+    const instances = await platform.inspect(release, Math.max(timeoutMs - health.elapsedMs, MIN_INSPECT_MS));
     for (const instance of instances.instances) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${instance.ok ? 'ok  ' : 'FAIL'} ${instance.id} ${instance.region} ${instance.state} ` +
+        core/* info */.pq(`${instance.ok ? 'ok  ' : 'FAIL'} ${instance.id} ${instance.region} ${instance.state} ` +
             `${instance.image} checks ${instance.checks}`);
     }
     return instances.ok
-        ? { healthy: true, reason: `${health.reason}; ${instances.reason}`, health, instances }
+        ? {
+            healthy: true,
+            kind: 'healthy',
+            reason: `${health.reason}; ${instances.reason}`,
+            health,
+            instances,
+        }
         : {
             healthy: false,
+            kind: 'unhealthy',
             reason: `the health URL passed but the platform disagrees: ${instances.reason}`,
             health,
             instances,
         };
+}
+/** The unhealthy or inconclusive verdict, with the platform's word and the baseline's. */
+async function condemned(context, release, health) {
+    // One look at the instances says why, e.g. a crashed dyno behind a 503.
+    const instances = await inspectOnce(context.platform, release);
+    const naming = nameVerdict({
+        healthy: false,
+        polls: health.polls,
+        condemnedBy: health.condemnedBy,
+        baseline: context.baseline?.polls,
+    });
+    const why = instances && !instances.ok && health.condemnedBy !== 'crashed'
+        ? `; the platform says: ${instances.reason}`
+        : '';
+    const lead = naming.lead === '' ? '' : `${naming.lead}: `;
+    return {
+        healthy: false,
+        kind: naming.kind,
+        reason: `${lead}${health.reason}${naming.hint}${why}`,
+        health,
+        instances,
+    };
+}
+function firstOrUndefined(lines) {
+    return lines.length === 0 ? undefined : lines.join('; ');
 }
 async function inspectOnce(platform, release) {
     try {
@@ -53249,6 +54233,7 @@ async function inspectOnce(platform, release) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
@@ -53259,11 +54244,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
+  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
