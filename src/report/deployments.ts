@@ -3,6 +3,7 @@ import { errorMessage, HttpError } from '../io/errors.js';
 import type { GitHubClient } from '../gate/github-jobs.js';
 import { headerOf, rateLimitMessage, retryRead, statusOf } from '../gate/github-retry.js';
 import { plannedStatuses, statusDescription } from './deployments-plan.js';
+import { currentDeployment } from './deployments-modes.js';
 import type { DeploymentState, OutcomeFacts } from './deployments-plan.js';
 import type { PlatformName, ResultValue } from '../settings/names.js';
 
@@ -24,6 +25,8 @@ export interface NewDeployment {
   readonly platform: PlatformName;
   readonly app: string;
   readonly description: string;
+  /** More to record with it, e.g. the release a manual rollback restores. */
+  readonly extraPayload?: Readonly<Record<string, string>>;
 }
 
 /** A deployment this run created. */
@@ -84,7 +87,7 @@ export class GitHubDeployments {
         required_contexts: [],
         transient_environment: false,
         production_environment: input.production,
-        payload: { platform: input.platform, app: input.app },
+        payload: { ...input.extraPayload, platform: input.platform, app: input.app },
         description: input.description,
         request: { signal },
       }),
@@ -145,6 +148,42 @@ export class GitHubDeployments {
       });
     }
     return { restoredId };
+  }
+
+  /** The deployment of `environment` that is current (`currentDeployment`), newest first among
+   * the last few; undefined when none went live. */
+  async findCurrent(environment: string): Promise<number | undefined> {
+    const path = `${this.repoPath()}/deployments`;
+    const listed = await this.read(`listing the ${environment} deployments`, path, (signal) =>
+      this.octokit.rest.repos.listDeployments({
+        ...this.repo,
+        environment,
+        per_page: MAX_RESTORE_CANDIDATES,
+        request: { signal },
+      }),
+    );
+    for (const { id } of listed.data) {
+      const states = await this.states(id);
+      if (currentDeployment([{ id, states }]) !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  /** The states of a deployment's statuses, oldest first (GitHub lists newest first). */
+  private async states(deploymentId: number): Promise<string[]> {
+    const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
+    const listed = await this.read(
+      `reading the statuses of deployment ${deploymentId}`,
+      path,
+      (signal) =>
+        this.octokit.rest.repos.listDeploymentStatuses({
+          ...this.repo,
+          deployment_id: deploymentId,
+          per_page: 100,
+          request: { signal },
+        }),
+    );
+    return listed.data.map((status) => status.state).reverse();
   }
 
   /**
