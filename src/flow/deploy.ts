@@ -183,12 +183,12 @@ async function recordDeployment(
   }
 }
 
-async function deployGated(
+/** The `gate` phase: whether the required jobs passed; a refusal is recorded as the result. */
+export async function passGate(
   settings: Settings,
   deps: FlowDeps,
   record: RunRecord,
-  onPushStart: (() => Promise<void>) | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const gate = await phase(record, 'gate', deps.now, async (done) => {
     const jobs = await deps.listJobs(settings);
     const verdict = judgeGate({
@@ -209,9 +209,19 @@ async function deployGated(
     record.result = 'refused';
     record.cause = `Refused to deploy: ${gate.problems.join('; ')}`;
     record.appState = 'nothing was pushed; the live release is unchanged';
-    return;
+    return false;
   }
   throwIfCancelled(deps.signal, 'the gate');
+  return true;
+}
+
+async function deployGated(
+  settings: Settings,
+  deps: FlowDeps,
+  record: RunRecord,
+  onPushStart: (() => Promise<void>) | undefined,
+): Promise<void> {
+  if (!(await passGate(settings, deps, record))) return;
 
   const platform = deps.createPlatform(settings);
   try {

@@ -84,6 +84,11 @@ function readPlatform(reader: InputReader): PlatformName {
   return 'heroku';
 }
 
+/** The modes that pass the gate and look at the source: a deploy, and its plan. */
+function gated(mode: ModeName): boolean {
+  return mode === 'deploy' || mode === 'plan';
+}
+
 function readMode(reader: InputReader): ModeName {
   const value = reader.raw(Input.Mode) === '' ? 'deploy' : reader.raw(Input.Mode);
   if ((Modes as readonly string[]).includes(value)) return value as ModeName;
@@ -102,7 +107,7 @@ function readTokens(reader: InputReader, mode: ModeName): { api: string; github:
       'contains white space, a line break or a control character',
     );
   }
-  if (github === '' && mode === 'deploy') {
+  if (github === '' && gated(mode)) {
     reader.failUnquoted(Input.GithubToken, 'is empty; the default is ${{ github.token }}');
   } else if (/[\s\p{Cc}]/u.test(github)) {
     reader.failUnquoted(Input.GithubToken, 'contains white space or a control character');
@@ -188,7 +193,7 @@ function readSourceDir(
     return { dir: workspace, readable: false };
   }
   const problem = readableDirectoryProblem(resolved.path);
-  if (problem !== undefined && mode === 'deploy') reader.fail(Input.SourceDir, value, problem);
+  if (problem !== undefined && gated(mode)) reader.fail(Input.SourceDir, value, problem);
   return { dir: resolved.path, readable: problem === undefined };
 }
 
@@ -225,9 +230,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     toRelease: readToRelease(reader, mode),
     environment: readEnvironment(reader),
     sourceDir: source.dir,
-    // Only a deploy builds anything: rollback and verify need no checkout or flyctl.
+    // Only a deploy builds anything (and a plan says what it would build): rollback and
+    // verify need no checkout or flyctl.
     fly:
-      platform === 'fly' && mode === 'deploy'
+      platform === 'fly' && gated(mode)
         ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
         : undefined,
     run,
