@@ -24,6 +24,7 @@ import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
+import { verifyIfAlreadyLive } from './already-live.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
@@ -242,6 +243,7 @@ async function deployWith(
   const context = verifyContext(settings, platform, snapshot, deps);
   record.healthUrl = context.healthUrl;
   throwIfCancelled(deps.signal, 'the snapshot');
+  if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot)) return;
   await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.

@@ -227,6 +227,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     healthUrl: reader.optional(Input.HealthUrl, parseHttpUrl)?.toString(),
     health: readHealth(reader, run),
     rollback: reader.parsed(Input.Rollback, parseBoolean, true),
+    force: reader.parsed(Input.Force, parseBoolean, false),
     toRelease: readToRelease(reader, mode),
     environment: readEnvironment(reader),
     sourceDir: source.dir,

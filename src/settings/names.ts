@@ -24,6 +24,7 @@ export const Input = {
   Environment: 'environment',
   VersionUrl: 'version-url',
   ExpectedVersion: 'expected-version',
+  Force: 'force',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 

@@ -21,6 +21,7 @@ import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
+import { commitOfRelease } from './live-commit.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import type { BuildState, ReleaseState } from './parse.js';
 
@@ -102,6 +103,10 @@ export class HerokuPlatform implements Platform {
       notices,
       restore: { kind: 'release', target: current },
     };
+  }
+
+  async liveCommit(live: Release): Promise<string | undefined> {
+    return commitOfRelease(await this.api.recentBuilds(), live);
   }
 
   async liveRelease(): Promise<Release> {
