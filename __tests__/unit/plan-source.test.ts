@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, sumTree } from '../../src/flow/plan-source.js';
+import { sumTree } from '../../src/flow/plan-source.js';
 
 describe('sumTree', () => {
   it('counts blobs and their sizes, skipping submodules and trees', () => {
@@ -14,15 +14,5 @@ describe('sumTree', () => {
 
   it('is zero for an empty tree', () => {
     expect(sumTree('')).toEqual({ files: 0, bytes: 0 });
-  });
-});
-
-describe('formatBytes', () => {
-  it.each([
-    [512, '512 B'],
-    [2048, '2.0 KiB'],
-    [3 * 1024 * 1024, '3.0 MiB'],
-  ])('%i → %s', (bytes, text) => {
-    expect(formatBytes(bytes)).toBe(text);
   });
 });

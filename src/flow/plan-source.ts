@@ -34,9 +34,3 @@ export async function measureSource(sourceDir: string, commit: string): Promise<
   });
   return sumTree(listed.stdout);
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}

@@ -7,7 +7,8 @@ import type { Settings } from '../settings/inputs.js';
 import type { Snapshot } from '../platforms/platform.js';
 import { formatStatusRanges, judgePoll } from '../verify/health.js';
 import { phase, type RunRecord } from './run-record.js';
-import { formatBytes, measureSource } from './plan-source.js';
+import { measureSource } from './plan-source.js';
+import { formatBytes } from '../platforms/heroku/parse.js';
 
 const BASELINE_TIMEOUT_MS = 10_000;
 
