@@ -36,8 +36,15 @@ describe('mode: rollback with environment', () => {
       rolledBack: deployed.outputs.release,
     });
     expect(second?.states).toEqual(['in_progress', 'success']);
-    // The rolled-back deployment went inactive once: explicitly, not twice.
-    expect(first?.states.filter((state) => state === 'inactive')).toHaveLength(1);
+    // The rolled-back deployment went inactive once, by the action itself (GitHub's own
+    // auto_inactive posts no description), not twice.
+    const inactive = scenario.sim.github
+      .deployments('acme', 'shop')
+      .find((deployment) => deployment.id === first?.id)
+      ?.statuses.filter((status) => status.state === 'inactive');
+    expect(inactive?.map((status) => status.description)).toEqual([
+      `Rolled back to ${deployed.outputs['previous-release'] ?? '?'} by hand`,
+    ]);
   });
 
   it('fails its deployment and leaves the current one alone when the rollback fails', async () => {

@@ -22,10 +22,10 @@ export interface RollbackFacts {
 
 /**
  * A verified manual rollback moves the pointer: the rolled-back deployment goes `inactive`
- * first, then the new one `success`. Explicitly, since GitHub's `auto_inactive` only covers
- * non-production environments (docs: "Create a deployment status", `auto_inactive`); posting
- * `inactive` first keeps a second one from being added where it does apply. A failed rollback
- * fails the new deployment and leaves the current one as it is.
+ * first, then the new one `success`. Explicitly: the REST API description says
+ * `auto_inactive` covers only non-production deployments (GitHub's 2018 changelog says
+ * production ones too); posting `inactive` first keeps a second one from being added where
+ * it does apply. A failed rollback fails the new deployment and leaves the current one.
  */
 export function rollbackStatuses(facts: RollbackFacts): ModeStatus[] {
   if (!facts.ok) {
