@@ -125,6 +125,11 @@ export interface FlyScenario {
     extraFiles?: Record<string, string | null>,
     runOptions?: ScenarioRunOptions,
   ): Promise<RunResult & { sha: string }>;
+  /** Runs the action on the current commit without committing anything (a re-run). */
+  act(
+    inputs?: Readonly<Record<string, string>>,
+    runOptions?: ScenarioRunOptions,
+  ): Promise<RunResult & { sha: string }>;
   state(): FlyAppState;
   /** What each live machine's own /version says (or its error), in machine order. */
   liveVersions(): Promise<string[]>;
@@ -182,6 +187,39 @@ export async function startFlyScenario(options: FlyScenarioOptions = {}): Promis
       { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER_NAME },
     ]);
     const results: RunResult[] = [];
+    const runOn = async (
+      sha: string,
+      inputs: Readonly<Record<string, string>>,
+      runOptions: ScenarioRunOptions,
+    ): Promise<RunResult & { sha: string }> => {
+      const result = await runAction({
+        inputs: {
+          platform: 'fly',
+          app,
+          'api-token': options.token ?? FLY_TOKEN,
+          'api-url': sim.flyApiUrl,
+          'health-url': new URL('/health', publicUrl).toString(),
+          ...FAST_HEALTH,
+          ...inputs,
+        },
+        github: runnerGithub(sim, run, sha, repo.dir),
+        extraEnv: {
+          PATH: `${FLYCTL_DIR}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
+          FLY_SIM_API_URL: sim.flyApiUrl,
+          ...runOptions.extraEnv,
+        },
+        ...(runOptions.cancel === undefined ? {} : { cancel: runOptions.cancel }),
+        ...(runOptions.onLine === undefined ? {} : { onLine: runOptions.onLine }),
+        ...(runOptions.timeoutMs === undefined ? {} : { timeoutMs: runOptions.timeoutMs }),
+      });
+      results.push(result);
+      const runPost = async (): Promise<RunResult> => {
+        const post = await result.runPost();
+        results.push(post);
+        return post;
+      };
+      return { ...result, runPost, sha };
+    };
     return {
       sim,
       repo,
@@ -191,35 +229,9 @@ export async function startFlyScenario(options: FlyScenarioOptions = {}): Promis
       results,
       setJobs,
       async deploy(config, inputs = {}, extraFiles, runOptions = {}) {
-        const sha = await repo.commit(config, extraFiles);
-        const result = await runAction({
-          inputs: {
-            platform: 'fly',
-            app,
-            'api-token': options.token ?? FLY_TOKEN,
-            'api-url': sim.flyApiUrl,
-            'health-url': new URL('/health', publicUrl).toString(),
-            ...FAST_HEALTH,
-            ...inputs,
-          },
-          github: runnerGithub(sim, run, sha, repo.dir),
-          extraEnv: {
-            PATH: `${FLYCTL_DIR}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
-            FLY_SIM_API_URL: sim.flyApiUrl,
-            ...runOptions.extraEnv,
-          },
-          ...(runOptions.cancel === undefined ? {} : { cancel: runOptions.cancel }),
-          ...(runOptions.onLine === undefined ? {} : { onLine: runOptions.onLine }),
-          ...(runOptions.timeoutMs === undefined ? {} : { timeoutMs: runOptions.timeoutMs }),
-        });
-        results.push(result);
-        const runPost = async (): Promise<RunResult> => {
-          const post = await result.runPost();
-          results.push(post);
-          return post;
-        };
-        return { ...result, runPost, sha };
+        return runOn(await repo.commit(config, extraFiles), inputs, runOptions);
       },
+      act: async (inputs = {}, runOptions = {}) => runOn(await repo.head(), inputs, runOptions),
       state: () => sim.fly.state(app),
       async liveVersions() {
         const versions: string[] = [];

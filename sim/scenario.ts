@@ -60,6 +60,8 @@ export interface ScenarioOptions {
   readonly appOptions?: Omit<AppOptions, 'preboot'>;
   /** Config of the release live before the first deploy. */
   readonly initial?: AppConfig;
+  /** A simulator already running (another app of the same account): used, never stopped. */
+  readonly sim?: Simulator;
 }
 
 /** The GITHUB_* side of a scenario's run: the simulated API, this run, the checkout. */
@@ -85,7 +87,9 @@ let runCounter = 1000;
 
 export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
   const app = options.app ?? 'shop-prod';
-  const sim = await startSimulator({ herokuToken: HEROKU_TOKEN, githubToken: GITHUB_TOKEN });
+  const ownSim = options.sim === undefined;
+  const sim =
+    options.sim ?? (await startSimulator({ herokuToken: HEROKU_TOKEN, githubToken: GITHUB_TOKEN }));
   const repo = await createAppRepo();
   const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-scenario-'));
   try {
@@ -155,13 +159,13 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
         }
       },
       async close() {
-        await sim.stop();
+        if (ownSim) await sim.stop();
         await repo.remove();
         await rm(runnerTemp, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await sim.stop();
+    if (ownSim) await sim.stop();
     await repo.remove();
     throw error;
   }

@@ -8,6 +8,7 @@ import { Cancelled, errorMessage, firstLine, InvalidInputs } from './io/errors.j
 import { listRunJobs } from './gate/github-jobs.js';
 import { getSettings, type Settings } from './settings/inputs.js';
 import { runRollbackMode, runVerifyMode } from './flow/modes.js';
+import { runPlanMode } from './flow/plan.js';
 import { Input, type ModeName, State } from './settings/names.js';
 import { describeStop, endsGreen } from './flow/decide.js';
 import type { Platform } from './platforms/platform.js';
@@ -88,6 +89,7 @@ export async function runAction(): Promise<void> {
     mode = settings.mode;
     if (settings.mode === 'rollback') await runRollbackMode(settings, deps, record);
     else if (settings.mode === 'verify') await runVerifyMode(settings, deps, record);
+    else if (settings.mode === 'plan') await runPlanMode(settings, deps, record);
     else await runDeploy(settings, deps, record);
   } catch (error) {
     if (error instanceof InvalidInputs) {

@@ -175,10 +175,21 @@ describe('getSettings', () => {
       Input.RequireJobs,
     ],
     ['github-token with a newline', { 'github-token': 'ghs_a\nb' }, Input.GithubToken],
+    ['force not a boolean', { force: 'yes please' }, Input.Force],
+    // mode: plan passes the gate and measures the source, like a deploy.
+    ['plan without a github-token', { mode: 'plan', 'github-token': '' }, Input.GithubToken],
+    ['plan of a missing source-dir', { mode: 'plan', 'source-dir': 'nope' }, Input.SourceDir],
   ];
   it.each(bad)('rejects %s, naming the input', async (_label, inputs, input) => {
     await stubRun({ ...valid, ...inputs });
     expect(problemsOf()).toContain(input);
+  });
+
+  it('reads mode: plan and force: true', async () => {
+    await stubRun({ ...valid, mode: 'plan', force: 'true' });
+    expect(getSettings()).toMatchObject({ mode: 'plan', force: true });
+    await stubRun(valid);
+    expect(getSettings().force).toBe(false);
   });
 
   it('reports every bad input at once, with the value and what is allowed', async () => {

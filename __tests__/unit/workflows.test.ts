@@ -233,6 +233,26 @@ describe('example workflows', () => {
   });
 });
 
+describe('many apps example', () => {
+  it('deploys each app of a matrix, no leg cancelling another, one queue per app', async () => {
+    const root = await parsedRoot('.github/examples/deploy-many-apps.yml');
+    const job = child(child(root, 'jobs'), 'deploy');
+    const strategy = child(job, 'strategy');
+    expect(textOf(child(strategy, 'fail-fast'))).toBe('false');
+    const include = child(child(strategy, 'matrix'), 'include');
+    const apps = include !== undefined && isSequence(include) ? [...include] : [];
+    expect(apps.length).toBeGreaterThan(1);
+    expect(apps.every((leg) => textOf(child(leg, 'app')) !== undefined)).toBe(true);
+    // One group per app: the same app queues, different apps run side by side.
+    // The parser reads `deploy-${{ matrix.app }}` as `${{ format('deploy-{0}', matrix.app) }}`.
+    expect(textOf(child(child(job, 'concurrency'), 'group'))).toMatch(/matrix\.app/);
+    expect(textOf(child(child(job, 'concurrency'), 'cancel-in-progress'))).toBe('false');
+    const [step] = ourSteps('deploy-many-apps.yml', root);
+    expect(step?.with.get('app')).toMatch(/matrix\.app/);
+    expect(step?.with.get('environment')).toMatch(/matrix\.app/);
+  });
+});
+
 async function parsedRoot(file: string): Promise<TemplateToken> {
   const result = await parseFile(file);
   if (result.value === undefined) throw new Error(`${file} did not parse`);

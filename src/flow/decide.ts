@@ -57,6 +57,7 @@ const GREEN: Record<ModeName, readonly ResultValue[]> = {
   deploy: ['deployed'],
   rollback: ['rolled-back'],
   verify: ['verified'],
+  plan: ['planned'],
 };
 
 /** Whether the main step ends green; before the inputs are read the mode counts as deploy. */

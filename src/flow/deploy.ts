@@ -26,6 +26,7 @@ import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
+import { verifyIfAlreadyLive } from './already-live.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
@@ -209,12 +210,12 @@ async function recordDeployment(
   }
 }
 
-async function deployGated(
+/** The `gate` phase: whether the required jobs passed; a refusal is recorded as the result. */
+export async function passGate(
   settings: Settings,
   deps: FlowDeps,
   record: RunRecord,
-  onPushStart: (() => Promise<void>) | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const gate = await phase(record, 'gate', deps.now, async (done) => {
     const jobs = await deps.listJobs(settings);
     const verdict = judgeGate({
@@ -235,9 +236,19 @@ async function deployGated(
     record.result = 'refused';
     record.cause = `Refused to deploy: ${gate.problems.join('; ')}`;
     record.appState = 'nothing was pushed; the live release is unchanged';
-    return;
+    return false;
   }
   throwIfCancelled(deps.signal, 'the gate');
+  return true;
+}
+
+async function deployGated(
+  settings: Settings,
+  deps: FlowDeps,
+  record: RunRecord,
+  onPushStart: (() => Promise<void>) | undefined,
+): Promise<void> {
+  if (!(await passGate(settings, deps, record))) return;
 
   const platform = deps.createPlatform(settings);
   try {
@@ -258,6 +269,7 @@ async function deployWith(
   const context = verifyContext(settings, platform, snapshot, deps);
   record.healthUrl = context.healthUrl;
   throwIfCancelled(deps.signal, 'the snapshot');
+  if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot)) return;
   context.baseline = await baselinePhase(record, deps, context);
   throwIfCancelled(deps.signal, 'the baseline probe');
   await onPushStart?.();

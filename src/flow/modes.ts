@@ -7,6 +7,7 @@ import type { Platform, Snapshot } from '../platforms/platform.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import type { VerifyContext } from '../verify/verify-release.js';
+import { recordVerifyStatus, startRollbackDeployment } from './mode-deployments.js';
 
 /** Opens the platform, reads what is live, runs `work`, and always closes the platform. */
 async function withLiveApp(
@@ -43,10 +44,18 @@ export async function runRollbackMode(
     });
     const { target } = plan;
     record.release = target;
+    const tracking = await startRollbackDeployment(
+      settings,
+      deps,
+      record,
+      snapshot.current,
+      target,
+    );
     if (deps.signal.aborted) throw new Cancelled('The job was cancelled before the rollback');
     const outcome = await rollbackAndVerify(context, plan, record, deps);
     const cause = `Manual rollback from ${snapshot.current.label} to ${target.label}`;
     reportRollback(record, context, target, outcome, cause);
+    await tracking?.finish(outcome.ok, outcome.ok ? undefined : outcome.error);
     if (outcome.ok) {
       record.result = 'rolled-back';
       record.cause = undefined;
@@ -70,5 +79,7 @@ export async function runVerifyMode(
       record.cause = `Live release ${snapshot.current.label} is unhealthy: ${verdict.reason}`;
       record.appState = `${snapshot.current.label} is live and UNHEALTHY`;
     }
+    const reason = verdict.healthy ? undefined : verdict.reason;
+    await recordVerifyStatus(settings, deps, record, snapshot.current, verdict.healthy, reason);
   });
 }

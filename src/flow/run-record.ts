@@ -53,6 +53,8 @@ export interface RunRecord {
   phases: PhaseRecord[];
   /** Output tails worth reading after a failure (flyctl, build, release phase). */
   logs: OutputTail[];
+  /** `mode: plan`: what a deploy would do, one row per fact. */
+  plan?: ReadonlyArray<readonly [string, string]>;
 }
 
 export function newRunRecord(platform: string, app: string, startedAt: Date): RunRecord {

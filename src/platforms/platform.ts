@@ -105,6 +105,8 @@ export interface Platform {
   push(commit: string, log: LogLine, signal?: AbortSignal): Promise<Release>;
   /** The release the platform serves now. */
   liveRelease(): Promise<Release>;
+  /** The commit `live` runs, when the platform can tell (a re-run then skips the build). */
+  liveCommit?(live: Release): Promise<string | undefined>;
   /** Makes `plan.target` live again and resolves once the release doing so is live. */
   rollback(plan: RestorePlan, log: LogLine): Promise<Release>;
   /** Waits (up to `timeoutMs`) until every instance runs `release`, started, its platform

@@ -111,6 +111,8 @@ export function plannedStatuses(outcome: ResultValue, facts: OutcomeFacts = {}):
     [Result.Failed]: () => [ours('failure', because('Deploy failed', facts.reason))],
     // `mode: verify` deploys nothing, so it records no deployment.
     [Result.Verified]: () => [],
+    // `mode: plan` changes nothing: no deployment either.
+    [Result.Planned]: () => [],
   };
   return plans[outcome]();
 }

@@ -3,6 +3,7 @@ import { errorMessage, HttpError } from '../io/errors.js';
 import type { GitHubClient } from '../gate/github-jobs.js';
 import { headerOf, rateLimitMessage, retryRead, statusOf } from '../gate/github-retry.js';
 import { plannedStatuses, statusDescription } from './deployments-plan.js';
+import { currentDeployment } from './deployments-modes.js';
 import type { DeploymentState, OutcomeFacts } from './deployments-plan.js';
 import type { PlatformName, ResultValue } from '../settings/names.js';
 
@@ -24,6 +25,8 @@ export interface NewDeployment {
   readonly platform: PlatformName;
   readonly app: string;
   readonly description: string;
+  /** More to record with it, e.g. the release a manual rollback restores. */
+  readonly extraPayload?: Readonly<Record<string, string>>;
 }
 
 /** A deployment this run created. */
@@ -84,7 +87,7 @@ export class GitHubDeployments {
         required_contexts: [],
         transient_environment: false,
         production_environment: input.production,
-        payload: { platform: input.platform, app: input.app },
+        payload: { ...input.extraPayload, platform: input.platform, app: input.app },
         description: input.description,
         request: { signal },
       }),
@@ -147,49 +150,63 @@ export class GitHubDeployments {
     return { restoredId };
   }
 
+  /** The deployment of `environment` that is current (`currentDeployment`), newest first among
+   * the last few; undefined when none went live. */
+  async findCurrent(environment: string): Promise<number | undefined> {
+    for (const id of await this.deploymentIds(environment, MAX_RESTORE_CANDIDATES)) {
+      const states = (await this.statesNewestFirst(id, 100)).reverse();
+      if (currentDeployment([{ id, states }]) !== undefined) return id;
+    }
+    return undefined;
+  }
+
   /**
    * The most recent earlier deployment of the environment that was live: its latest status is
    * `success`, or `inactive` because a newer success (ours) replaced it. Failed or abandoned
    * ones are skipped.
    */
   private async findPrevious(ours: Deployment): Promise<number | undefined> {
-    const path = `${this.repoPath()}/deployments`;
-    const listed = await this.read(`listing the ${ours.environment} deployments`, path, (signal) =>
-      this.octokit.rest.repos.listDeployments({
-        ...this.repo,
-        environment: ours.environment,
-        per_page: 30,
-        request: { signal },
-      }),
-    );
     // Deployment ids grow with time, so a smaller id is an earlier deployment.
-    const earlier = listed.data
-      .map((deployment) => deployment.id)
+    const earlier = (await this.deploymentIds(ours.environment, 30))
       .filter((id) => id < ours.id)
       .sort((a, b) => b - a)
       .slice(0, MAX_RESTORE_CANDIDATES);
     for (const id of earlier) {
-      const state = await this.latestState(id);
+      // Newest first: one is enough.
+      const [state] = await this.statesNewestFirst(id, 1);
       if (state === 'success' || state === 'inactive') return id;
     }
     return undefined;
   }
 
-  private async latestState(deploymentId: number): Promise<string | undefined> {
+  private async deploymentIds(environment: string, perPage: number): Promise<number[]> {
+    const path = `${this.repoPath()}/deployments`;
+    const listed = await this.read(`listing the ${environment} deployments`, path, (signal) =>
+      this.octokit.rest.repos.listDeployments({
+        ...this.repo,
+        environment,
+        per_page: perPage,
+        request: { signal },
+      }),
+    );
+    return listed.data.map((deployment) => deployment.id);
+  }
+
+  /** The states of a deployment's latest `perPage` statuses, newest first as GitHub lists them. */
+  private async statesNewestFirst(deploymentId: number, perPage: number): Promise<string[]> {
     const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
     const listed = await this.read(
       `reading the statuses of deployment ${deploymentId}`,
       path,
       (signal) =>
-        // Newest first: one is enough.
         this.octokit.rest.repos.listDeploymentStatuses({
           ...this.repo,
           deployment_id: deploymentId,
-          per_page: 1,
+          per_page: perPage,
           request: { signal },
         }),
     );
-    return listed.data[0]?.state;
+    return listed.data.map((status) => status.state);
   }
 
   private repoPath(): string {

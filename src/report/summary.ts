@@ -11,6 +11,7 @@ import { headline, type SummaryContext } from './summary/headline.js';
 import { healthBlocks } from './summary/health.js';
 import { logBlocks } from './summary/logs.js';
 import { gateBlocks, instanceBlocks, releaseBlocks } from './summary/tables.js';
+import { planBlocks } from './summary/plan.js';
 import { timeline } from './summary/timeline.js';
 
 export { quantile } from './summary/health.js';
@@ -23,6 +24,7 @@ export function renderSummary(record: RunRecord, context: SummaryContext = {}): 
   const parts = [
     headline(record, context),
     ...causeBlocks(record),
+    ...planBlocks(record),
     ...logBlocks(record),
     // A refusal's evidence is the gate: first; otherwise it is a detail.
     ...(refused ? gateBlocks(record) : []),

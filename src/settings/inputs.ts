@@ -87,6 +87,11 @@ function readPlatform(reader: InputReader): PlatformName {
   return 'heroku';
 }
 
+/** The modes that pass the gate and look at the source: a deploy, and its plan. */
+function gated(mode: ModeName): boolean {
+  return mode === 'deploy' || mode === 'plan';
+}
+
 function readMode(reader: InputReader): ModeName {
   const value = reader.raw(Input.Mode) === '' ? 'deploy' : reader.raw(Input.Mode);
   if ((Modes as readonly string[]).includes(value)) return value as ModeName;
@@ -105,7 +110,7 @@ function readTokens(reader: InputReader, mode: ModeName): { api: string; github:
       'contains white space, a line break or a control character',
     );
   }
-  if (github === '' && mode === 'deploy') {
+  if (github === '' && gated(mode)) {
     reader.failUnquoted(Input.GithubToken, 'is empty; the default is ${{ github.token }}');
   } else if (/[\s\p{Cc}]/u.test(github)) {
     reader.failUnquoted(Input.GithubToken, 'contains white space or a control character');
@@ -204,7 +209,7 @@ function readSourceDir(
     return { dir: workspace, readable: false };
   }
   const problem = readableDirectoryProblem(resolved.path);
-  if (problem !== undefined && mode === 'deploy') reader.fail(Input.SourceDir, value, problem);
+  if (problem !== undefined && gated(mode)) reader.fail(Input.SourceDir, value, problem);
   return { dir: resolved.path, readable: problem === undefined };
 }
 
@@ -238,12 +243,14 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     healthUrl: reader.optional(Input.HealthUrl, parseHttpUrl)?.toString(),
     health: readHealth(reader, run),
     rollback: reader.parsed(Input.Rollback, parseBoolean, true),
+    force: reader.parsed(Input.Force, parseBoolean, false),
     toRelease: readToRelease(reader, mode),
     environment: readEnvironment(reader),
     sourceDir: source.dir,
-    // Only a deploy builds anything: rollback and verify need no checkout or flyctl.
+    // Only a deploy builds anything (and a plan says what it would build): rollback and
+    // verify need no checkout or flyctl.
     fly:
-      platform === 'fly' && mode === 'deploy'
+      platform === 'fly' && gated(mode)
         ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
         : undefined,
     run,

@@ -26,6 +26,7 @@ export const Input = {
   Environment: 'environment',
   VersionUrl: 'version-url',
   ExpectedVersion: 'expected-version',
+  Force: 'force',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -60,10 +61,12 @@ export const Result = {
   Failed: 'failed',
   /** `mode: verify` found the live release healthy. */
   Verified: 'verified',
+  /** `mode: plan` said what a deploy would do, and changed nothing. */
+  Planned: 'planned',
 } as const;
 export type ResultValue = (typeof Result)[keyof typeof Result];
 
-export const Modes = ['deploy', 'rollback', 'verify'] as const;
+export const Modes = ['deploy', 'rollback', 'verify', 'plan'] as const;
 export type ModeName = (typeof Modes)[number];
 
 export const Platforms = ['heroku', 'fly'] as const;

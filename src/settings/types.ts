@@ -53,6 +53,8 @@ export interface Settings {
   readonly healthUrl: string | undefined;
   readonly health: HealthSettings;
   readonly rollback: boolean;
+  /** Build and release even when the live release already runs this commit (absent: no). */
+  readonly force?: boolean;
   /** `mode: rollback`: the release to go back to; undefined = the one before the live one. */
   readonly toRelease: string | undefined;
   /** GitHub environment to record deployments in; undefined = off. */

@@ -2,6 +2,7 @@
 // reads and judges the machines through the Machines API, and rolls back by putting every
 // machine back on the config it had before the deploy, through the Machines API.
 
+import { commitOfMachines } from './live-commit.js';
 import { abortOnProcessSignals, startCli } from '../../io/child-process.js';
 import { DeployError, errorMessage } from '../../io/errors.js';
 import { parseFlyToken } from './token.js';
@@ -223,6 +224,10 @@ export class FlyPlatform implements Platform {
     this.hints.set(release.id, hint);
     log(`flyctl finished: ${release.label} (${release.id})`);
     return release;
+  }
+
+  async liveCommit(): Promise<string | undefined> {
+    return commitOfMachines(await this.appMachines());
   }
 
   async liveRelease(): Promise<Release> {

@@ -106,6 +106,11 @@ export class HerokuApi {
     return latest[0]?.status === 'pending';
   }
 
+  /** The latest builds, newest first, as the API gives them (see `commitOfRelease`). */
+  async recentBuilds(): Promise<unknown[]> {
+    return this.list(`${this.appPath}/builds`, 'created_at ..; max=20, order=desc', (item) => item);
+  }
+
   async dynos(): Promise<unknown> {
     return (await this.call('GET', `${this.appPath}/dynos`)).body;
   }

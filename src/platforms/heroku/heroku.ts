@@ -23,6 +23,7 @@ import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
 import { crashedDynos } from './crash.js';
 import { herokuAppLogs } from './logs.js';
+import { commitOfRelease } from './live-commit.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
 import { pickRollbackTarget, skipReason } from './rollback-target.js';
@@ -102,6 +103,10 @@ export class HerokuPlatform implements Platform {
       notices,
       restore: { kind: 'release', target: current },
     };
+  }
+
+  async liveCommit(live: Release): Promise<string | undefined> {
+    return commitOfRelease(await this.api.recentBuilds(), live);
   }
 
   async liveRelease(): Promise<Release> {

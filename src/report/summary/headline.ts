@@ -12,6 +12,7 @@ export interface SummaryContext {
 const VERDICT: Record<string, { readonly icon: string; readonly words: string }> = {
   deployed: { icon: '✅', words: 'Deployed' },
   verified: { icon: '✅', words: 'Healthy' },
+  planned: { icon: '📋', words: 'Planned, nothing changed' },
   'rolled-back': { icon: '↩️', words: 'Failed, rolled back' },
   refused: { icon: '⛔', words: 'Refused' },
   failed: { icon: '❌', words: 'Failed' },

@@ -18,6 +18,7 @@ function liveNow(record: RunRecord): Release | undefined {
       return record.rollbackRelease;
     case 'refused':
     case 'verified':
+    case 'planned':
       return record.previous;
     default:
       // Nothing was released and nothing needs recovering: the release before still serves.
