@@ -25,7 +25,7 @@ describe('fly verdicts', () => {
     expect(pollsOf(result.stdout)).toBeLessThan(40);
     expect(digests(scenario)).toEqual(before);
     // The machines' own last lines, from the logs API flyctl reads for `fly logs --no-tail`.
-    expect(result.summary).toMatch(/### Last \d+ log lines of the new release/);
+    expect(result.summary).toMatch(/<summary>Last \d+ log lines of the new release<\/summary>/);
     expect(result.summary).toMatch(/\[info\] version crashy crashing as configured/);
   });
 

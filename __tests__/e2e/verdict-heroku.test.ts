@@ -29,7 +29,7 @@ describe('heroku verdicts', () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy({ version: 'crashy', crashAfterMs: 0 });
     expectReported(result, 'rolled-back');
-    expect(result.summary).toMatch(/### Last \d+ log lines of the new release/);
+    expect(result.summary).toMatch(/<summary>Last \d+ log lines of the new release<\/summary>/);
     expect(result.summary).toMatch(/app\[web\.1\]: version crashy crashing as configured/);
     expect(result.stdout).toMatch(/::group::Last \d+ log lines of the new release/);
     const session = scenario.sim.requests.find((r) => r.path.startsWith('/log-sessions/'));
@@ -64,7 +64,7 @@ describe('heroku verdicts', () => {
     expect(result.annotations[0]?.message, result.stdout.slice(-3000)).toMatch(
       /slow: [0-9.]+ s > 0\.3 s/,
     );
-    expect(result.summary).toMatch(/live before \(baseline\)/);
+    expect(result.summary).toMatch(/live\u00a0before\u00a0\(baseline\)/);
   });
 
   it('says could not measure when neither release could be reached, and still rolls back', async () => {
@@ -105,6 +105,9 @@ describe('heroku verdicts', () => {
     expectReported(result, 'rolled-back');
     expect(result.annotations[0]?.message).toMatch(/status 500 not in 200-299/);
     expect(result.annotations[0]?.message).not.toMatch(/live before/);
-    expect(result.summary).toMatch(/live before \(baseline\) \| passed \| 3 \| 3/);
+    // The baseline row: three marks, all passed.
+    expect(result.summary).toMatch(
+      /live\u00a0before\u00a0\(baseline\) \| 🟩🟩🟩 \| 3\/3 in\u00a0[\d.]+\u00a0s: passed \|/u,
+    );
   });
 });
