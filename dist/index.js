@@ -40878,7 +40878,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3257:
+/***/ 9165:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45897,10 +45897,10 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
-// EXTERNAL MODULE: ./lib/flow/deploy.js + 3 modules
-var deploy = __nccwpck_require__(3283);
-// EXTERNAL MODULE: ./lib/report/deployments.js + 1 modules
-var deployments = __nccwpck_require__(6923);
+// EXTERNAL MODULE: ./lib/flow/deploy.js + 4 modules
+var deploy = __nccwpck_require__(2954);
+// EXTERNAL MODULE: ./lib/report/deployments.js
+var deployments = __nccwpck_require__(7570);
 // EXTERNAL MODULE: ./lib/io/errors.js
 var errors = __nccwpck_require__(5626);
 // EXTERNAL MODULE: ./lib/gate/github-retry.js
@@ -46062,9 +46062,104 @@ var inputs = __nccwpck_require__(1249);
 var recover = __nccwpck_require__(3008);
 // EXTERNAL MODULE: ./lib/flow/run-record.js
 var run_record = __nccwpck_require__(3739);
+// EXTERNAL MODULE: ./lib/report/deployments-modes.js
+var deployments_modes = __nccwpck_require__(3667);
+;// CONCATENATED MODULE: ./lib/flow/mode-deployments.js
+// GitHub deployments for `mode: rollback` and `mode: verify` (with `environment` set): a
+// manual rollback moves the deployment pointer, a health check adds its verdict.
+
+
+
+
+
+function logUrlOf(settings) {
+    return (0,deployments/* runLogUrl */.lm)({
+        serverUrl: settings.run.serverUrl,
+        owner: settings.run.owner,
+        repo: settings.run.repo,
+        runId: settings.run.runId,
+        attempt: settings.run.attempt,
+    });
+}
+async function post(tracker, id, status, settings, record) {
+    await tracker.setStatus(id, status.state, {
+        ...(status.withEnvironmentUrl && record.webUrl !== undefined
+            ? { environmentUrl: record.webUrl }
+            : {}),
+        logUrl: logUrlOf(settings),
+        description: status.description,
+    });
+}
+/** Ends a run without failing it over a status GitHub did not take: the app is what matters. */
+async function warnIfNotRecorded(work) {
+    try {
+        await work();
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not record the GitHub deployment status: ${(0,errors/* errorMessage */.gJ)(error)}`, {
+            title: 'Deployment status not recorded',
+        });
+    }
+}
+/**
+ * Before a manual rollback: finds the current deployment and creates the one of the restored
+ * release (a refused permission fails here, before the platform changes).
+ */
+async function startRollbackDeployment(settings, deps, record, from, target) {
+    const tracker = deps.deployments(settings);
+    const environment = settings.environment;
+    if (tracker === undefined || environment === undefined)
+        return undefined;
+    const { current, created } = await (0,run_record/* phase */.O)(record, 'github deployment', deps.now, async (done) => {
+        const found = await tracker.findCurrent(environment);
+        const made = await tracker.createDeployment({
+            sha: settings.run.sha,
+            environment,
+            production: (0,deployments/* looksLikeProduction */.lF)(environment),
+            platform: settings.platform,
+            app: settings.app,
+            description: `guarded-deploy rollback of ${settings.app} from ${from.label} to ${target.label}`,
+            extraPayload: { release: target.label, rolledBack: from.label },
+        });
+        done('ok', `deployment ${made.id} in ${environment} for ${target.label}`);
+        return { current: found, created: made };
+    });
+    await tracker.setStatus(created.id, 'in_progress', {
+        logUrl: logUrlOf(settings),
+        description: `Rolling back ${settings.app} to ${target.label}`,
+    });
+    return {
+        finish: (ok, reason) => warnIfNotRecorded(async () => {
+            const facts = { target: target.label, from: from.label, ok };
+            const statuses = (0,deployments_modes/* rollbackStatuses */.T)(reason === undefined ? facts : { ...facts, reason });
+            for (const status of statuses) {
+                const id = status.deployment === 'rolledBack' ? current : created.id;
+                if (id !== undefined)
+                    await post(tracker, id, status, settings, record);
+            }
+        }),
+    };
+}
+/** After `mode: verify`: its verdict as a status of the current deployment, when there is one. */
+async function recordVerifyStatus(settings, deps, record, release, healthy, reason) {
+    const tracker = deps.deployments(settings);
+    const environment = settings.environment;
+    if (tracker === undefined || environment === undefined)
+        return;
+    await warnIfNotRecorded(async () => {
+        const current = await tracker.findCurrent(environment);
+        if (current === undefined) {
+            core/* notice */.lm(`No current deployment in ${environment}: the verdict is not recorded there.`);
+            return;
+        }
+        await post(tracker, current, (0,deployments_modes/* verifyStatus */.sm)(release.label, healthy, reason), settings, record);
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/flow/modes.js
 // The two modes that change nothing but the live release: a manual rollback, and a health
 // check of what is live. Neither has a gate or a build.
+
 
 
 
@@ -46092,11 +46187,13 @@ async function runRollbackMode(settings, deps, record) {
         });
         const { target } = plan;
         record.release = target;
+        const tracking = await startRollbackDeployment(settings, deps, record, snapshot.current, target);
         if (deps.signal.aborted)
             throw new errors/* Cancelled */.cJ('The job was cancelled before the rollback');
         const outcome = await (0,recover/* rollbackAndVerify */.zg)(context, plan, record, deps);
         const cause = `Manual rollback from ${snapshot.current.label} to ${target.label}`;
         (0,recover/* reportRollback */.RB)(record, context, target, outcome, cause);
+        await tracking?.finish(outcome.ok, outcome.ok ? undefined : outcome.error);
         if (outcome.ok) {
             record.result = 'rolled-back';
             record.cause = undefined;
@@ -46116,15 +46213,276 @@ async function runVerifyMode(settings, deps, record) {
             record.cause = `Live release ${snapshot.current.label} is unhealthy: ${verdict.reason}`;
             record.appState = `${snapshot.current.label} is live and UNHEALTHY`;
         }
+        const reason = verdict.healthy ? undefined : verdict.reason;
+        await recordVerifyStatus(settings, deps, record, snapshot.current, verdict.healthy, reason);
     });
+}
+
+// EXTERNAL MODULE: ./lib/verify/health.js
+var verify_health = __nccwpck_require__(4835);
+// EXTERNAL MODULE: ./lib/io/child-process.js + 1 modules
+var child_process = __nccwpck_require__(1262);
+;// CONCATENATED MODULE: ./lib/flow/plan-source.js
+// What a deploy of a commit would ship from the source directory: how many files, how many
+// bytes, read from the commit's tree (what the build gets), never from the working tree.
+
+const GIT_TIMEOUT_MS = 60_000;
+/** Sums `git ls-tree -r -l -z` lines: `<mode> <type> <object> <size>\t<path>` (git docs,
+ * "git-ls-tree": `--long` shows the size of blobs, `-` for other objects). */
+function sumTree(listing) {
+    let files = 0;
+    let bytes = 0;
+    for (const entry of listing.split('\0')) {
+        const match = /^\d+ blob [0-9a-f]+ +(\d+)\t/.exec(entry);
+        if (match === null)
+            continue;
+        files += 1;
+        bytes += Number(match[1]);
+    }
+    return { files, bytes };
+}
+/** The files of `commit` under `sourceDir`, as `git archive` would pack them. */
+async function measureSource(sourceDir, commit) {
+    // An argument that starts with '-' would be read by git as an option.
+    if (!/^[^\s:-][^\s:]*$/.test(commit))
+        throw new Error(`'${commit}' is not a commit name`);
+    const listed = await (0,child_process/* runCli */.ak)('git', ['ls-tree', '-r', '-l', '-z', commit, '--', '.'], {
+        cwd: sourceDir,
+        timeoutMs: GIT_TIMEOUT_MS,
+        silent: true,
+    });
+    return sumTree(listed.stdout);
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku/release-fields.js
+const known = ['pending', 'succeeded', 'failed', 'expired'];
+/** undefined when the answer has no status (older API versions); never throws. */
+function readStatus(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    return typeof value === 'string' && known.includes(value) ? value : 'other';
+}
+/** The slug id, else the first artifact's id (Fir: `{type: "oci-image", id}`). A rollback
+ * re-releases the same content, so this is how a restored release is recognised. */
+function readContent(release) {
+    const slugId = release.slug?.id;
+    if (typeof slugId === 'string' && slugId !== '')
+        return slugId;
+    const artifacts = release.artifacts;
+    if (!Array.isArray(artifacts))
+        return undefined;
+    for (const artifact of artifacts) {
+        if (typeof artifact !== 'object' || artifact === null)
+            continue;
+        const { id } = artifact;
+        if (typeof id === 'string' && id !== '')
+            return id;
+    }
+    return undefined;
+}
+/** `eligible_for_rollback` when the API sends it (it came with Fir; heroku/cli PR #3081). */
+function readEligible(value) {
+    return typeof value === 'boolean' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku/parse.js
+
+function toRelease(state) {
+    return {
+        id: state.id,
+        label: `v${state.version}`,
+        ...(state.content === undefined ? {} : { content: state.content }),
+    };
+}
+function requireObject(value, what) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new Error(`Heroku API answered without a ${what} object`);
+    }
+    return value;
+}
+const statuses = ['pending', 'succeeded', 'failed'];
+function isStatus(value) {
+    return typeof value === 'string' && statuses.includes(value);
+}
+function streamUrl(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function parseRelease(body) {
+    const release = requireObject(body, 'release');
+    if (typeof release.id !== 'string' || typeof release.version !== 'number') {
+        throw new Error('Heroku API answered with a release without id or version');
+    }
+    // Any status reads: only the releases the action waits on must end succeeded or failed.
+    return {
+        id: release.id,
+        version: release.version,
+        status: readStatus(release.status),
+        current: release.current === true,
+        content: readContent(release),
+        eligibleForRollback: readEligible(release.eligible_for_rollback),
+        outputStreamUrl: streamUrl(release.output_stream_url),
+    };
+}
+function parseBuild(body) {
+    const build = requireObject(body, 'build');
+    if (typeof build.id !== 'string' || !isStatus(build.status)) {
+        throw new Error('Heroku API answered with a build without id or status');
+    }
+    const releaseId = build.release?.id;
+    return {
+        id: build.id,
+        status: build.status,
+        releaseId: typeof releaseId === 'string' && releaseId !== '' ? releaseId : undefined,
+        outputStreamUrl: streamUrl(build.output_stream_url),
+    };
+}
+/** Every web dyno up and on `release`; the others named with what they are on. */
+function dynoReport(body, release) {
+    const dynos = (Array.isArray(body) ? body : [])
+        .map((item) => requireObject(item, 'dyno'))
+        .filter((dyno) => dyno.type === 'web');
+    const instances = dynos.map((dyno) => ({
+        id: dyno.name ?? dyno.id ?? '?',
+        region: '-',
+        image: `v${String(dyno.release?.version ?? '?')}`,
+        state: dyno.state ?? 'unknown',
+        checks: '-',
+        ok: dyno.release?.id === release.id && dyno.state === 'up',
+    }));
+    const bad = instances.filter((instance) => !instance.ok);
+    if (instances.length === 0) {
+        return { ok: false, reason: 'no web dyno is running', instances };
+    }
+    return {
+        ok: bad.length === 0,
+        reason: bad.length === 0
+            ? `${instances.length} web dyno(s) up on ${release.label}`
+            : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
+        instances,
+    };
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+;// CONCATENATED MODULE: ./lib/flow/plan.js
+// `mode: plan`: what a deploy would do, without doing it. The gate, the snapshot, one poll of
+// the live release, what would be shipped, the rollback target and the settings in force.
+// Nothing is written to the platform: only reads.
+
+
+
+
+
+
+const BASELINE_TIMEOUT_MS = 10_000;
+/** What would be shipped: the image, or the commit's files under `source-dir`. */
+async function shippedRows(settings) {
+    const commit = ['commit', settings.run.sha];
+    const image = settings.fly?.image;
+    if (image !== undefined)
+        return [commit, ['image', `${image} (no build)`]];
+    const size = await measureSource(settings.sourceDir, settings.run.sha);
+    const where = settings.sourceDir === '' ? '.' : settings.sourceDir;
+    const rows = [
+        commit,
+        ['source', `${size.files} files, ${formatBytes(size.bytes)} from ${where}`],
+    ];
+    if (settings.fly !== undefined)
+        rows.push(['fly-config', settings.fly.flyConfig]);
+    return rows;
+}
+/** The settings a deploy would run with. */
+function settingsRows(settings, healthUrl) {
+    const { health } = settings;
+    const rows = [
+        ['health-url', healthUrl],
+        ['expected-status', (0,verify_health/* formatStatusRanges */.cO)(health.criteria.expectedStatus)],
+        [
+            'check-string',
+            health.criteria.checkString === '' ? '(any body)' : health.criteria.checkString,
+        ],
+        [
+            'health',
+            `${health.threshold} passing polls, every ${health.intervalMs / 1000} s, ` +
+                `within ${health.timeoutMs / 1000} s`,
+        ],
+        ['rollback', settings.rollback ? 'automatic' : 'off'],
+        [
+            'require-jobs',
+            settings.requireJobs.length === 0 ? '(none)' : settings.requireJobs.join(', '),
+        ],
+        ['environment', settings.environment ?? '(no GitHub deployment)'],
+    ];
+    if (health.version !== undefined) {
+        rows.push(['version-url', `${health.version.url} shows ${health.version.expected}`]);
+    }
+    if (settings.fly !== undefined && settings.fly.flyctlArgs.length > 0) {
+        rows.push(['flyctl-args', settings.fly.flyctlArgs.join(' ')]);
+    }
+    return rows;
+}
+/** One poll of the live release, the baseline a deploy's verdict would be compared with. */
+async function baselineRow(settings, deps, record, snapshot, healthUrl) {
+    return (0,run_record/* phase */.O)(record, 'baseline', deps.now, async (done) => {
+        const poll = await deps.probe.poll(healthUrl, BASELINE_TIMEOUT_MS);
+        const judged = (0,verify_health/* judgePoll */.xM)(poll, settings.health.criteria);
+        const answer = poll.status === null ? 'no answer' : `HTTP ${poll.status}`;
+        const words = `${answer} in ${Math.round(poll.latencyMs)} ms, ${judged.pass ? 'passes' : judged.reason}`;
+        done(judged.pass ? 'ok' : 'failed', words);
+        return ['live now', `${snapshot.current.label}: ${words}`];
+    });
+}
+/** `mode: plan`. Fills `record` with `result: planned` and the plan; changes nothing. */
+async function runPlanMode(settings, deps, record) {
+    if (!(await (0,deploy/* passGate */.lt)(settings, deps, record)))
+        return;
+    const platform = deps.createPlatform(settings);
+    try {
+        const snapshot = await (0,deploy/* takeSnapshot */.W9)(platform, record, deps);
+        const context = (0,deploy/* verifyContext */.dR)(settings, platform, snapshot, deps);
+        record.healthUrl = context.healthUrl;
+        const baseline = await baselineRow(settings, deps, record, snapshot, context.healthUrl);
+        const shipped = await (0,run_record/* phase */.O)(record, 'what ships', deps.now, async (done) => {
+            const rows = await shippedRows(settings);
+            done('ok', rows.map(([, value]) => value).join('; '));
+            return rows;
+        });
+        const rows = [
+            baseline,
+            ...shipped,
+            ['rollback target', snapshot.restore.target.label],
+            ...settingsRows(settings, context.healthUrl),
+        ];
+        record.plan = rows;
+        for (const [what, value] of rows)
+            core/* info */.pq(`plan: ${what}: ${value}`);
+        record.result = 'planned';
+        record.appState = 'nothing was changed: this was a plan';
+    }
+    finally {
+        await platform.close();
+    }
 }
 
 // EXTERNAL MODULE: ./lib/settings/names.js
 var names = __nccwpck_require__(9285);
 // EXTERNAL MODULE: ./lib/flow/decide.js
 var decide = __nccwpck_require__(7922);
-// EXTERNAL MODULE: ./lib/io/child-process.js + 1 modules
-var child_process = __nccwpck_require__(1262);
+;// CONCATENATED MODULE: ./lib/platforms/fly/live-commit.js
+// Which commit the live Fly release runs: the `GH_SHA` image label flyctl sets on images it
+// builds in GitHub Actions, shown by the Machines API in `image_ref.labels`. Only when every
+// app machine carries the same one: a mixed app is not "already live".
+function commitOfMachines(machines) {
+    const shas = new Set(machines.map((machine) => machine.labels.GH_SHA ?? ''));
+    const [only] = [...shas];
+    return machines.length > 0 && shas.size === 1 && only !== '' ? only : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/fly/token.js
 // Reads a Fly token in every form users paste it, the way flyctl does, and says how to send it:
 // macaroons as `FlyV1 <parts>`, anything else (old personal tokens) as `Bearer <parts>`.
@@ -47687,6 +48045,7 @@ function entriesOf(body) {
 
 
 
+
 const defaultFlyDeps = {
     ...defaultApiClientDeps,
     pollIntervalsMs: [1_000, 2_000, 3_000, 5_000],
@@ -47828,6 +48187,9 @@ class FlyPlatform {
         this.hints.set(release.id, hint);
         log(`flyctl finished: ${release.label} (${release.id})`);
         return release;
+    }
+    async liveCommit() {
+        return commitOfMachines(await this.appMachines());
     }
     async liveRelease() {
         return releaseOf(await this.appMachines());
@@ -48106,121 +48468,6 @@ async function git(cwd, args, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/platforms/heroku/release-fields.js
-const known = ['pending', 'succeeded', 'failed', 'expired'];
-/** undefined when the answer has no status (older API versions); never throws. */
-function readStatus(value) {
-    if (value === undefined || value === null)
-        return undefined;
-    return typeof value === 'string' && known.includes(value) ? value : 'other';
-}
-/** The slug id, else the first artifact's id (Fir: `{type: "oci-image", id}`). A rollback
- * re-releases the same content, so this is how a restored release is recognised. */
-function readContent(release) {
-    const slugId = release.slug?.id;
-    if (typeof slugId === 'string' && slugId !== '')
-        return slugId;
-    const artifacts = release.artifacts;
-    if (!Array.isArray(artifacts))
-        return undefined;
-    for (const artifact of artifacts) {
-        if (typeof artifact !== 'object' || artifact === null)
-            continue;
-        const { id } = artifact;
-        if (typeof id === 'string' && id !== '')
-            return id;
-    }
-    return undefined;
-}
-/** `eligible_for_rollback` when the API sends it (it came with Fir; heroku/cli PR #3081). */
-function readEligible(value) {
-    return typeof value === 'boolean' ? value : undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/platforms/heroku/parse.js
-
-function toRelease(state) {
-    return {
-        id: state.id,
-        label: `v${state.version}`,
-        ...(state.content === undefined ? {} : { content: state.content }),
-    };
-}
-function requireObject(value, what) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new Error(`Heroku API answered without a ${what} object`);
-    }
-    return value;
-}
-const statuses = ['pending', 'succeeded', 'failed'];
-function isStatus(value) {
-    return typeof value === 'string' && statuses.includes(value);
-}
-function streamUrl(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function parseRelease(body) {
-    const release = requireObject(body, 'release');
-    if (typeof release.id !== 'string' || typeof release.version !== 'number') {
-        throw new Error('Heroku API answered with a release without id or version');
-    }
-    // Any status reads: only the releases the action waits on must end succeeded or failed.
-    return {
-        id: release.id,
-        version: release.version,
-        status: readStatus(release.status),
-        current: release.current === true,
-        content: readContent(release),
-        eligibleForRollback: readEligible(release.eligible_for_rollback),
-        outputStreamUrl: streamUrl(release.output_stream_url),
-    };
-}
-function parseBuild(body) {
-    const build = requireObject(body, 'build');
-    if (typeof build.id !== 'string' || !isStatus(build.status)) {
-        throw new Error('Heroku API answered with a build without id or status');
-    }
-    const releaseId = build.release?.id;
-    return {
-        id: build.id,
-        status: build.status,
-        releaseId: typeof releaseId === 'string' && releaseId !== '' ? releaseId : undefined,
-        outputStreamUrl: streamUrl(build.output_stream_url),
-    };
-}
-/** Every web dyno up and on `release`; the others named with what they are on. */
-function dynoReport(body, release) {
-    const dynos = (Array.isArray(body) ? body : [])
-        .map((item) => requireObject(item, 'dyno'))
-        .filter((dyno) => dyno.type === 'web');
-    const instances = dynos.map((dyno) => ({
-        id: dyno.name ?? dyno.id ?? '?',
-        region: '-',
-        image: `v${String(dyno.release?.version ?? '?')}`,
-        state: dyno.state ?? 'unknown',
-        checks: '-',
-        ok: dyno.release?.id === release.id && dyno.state === 'up',
-    }));
-    const bad = instances.filter((instance) => !instance.ok);
-    if (instances.length === 0) {
-        return { ok: false, reason: 'no web dyno is running', instances };
-    }
-    return {
-        ok: bad.length === 0,
-        reason: bad.length === 0
-            ? `${instances.length} web dyno(s) up on ${release.label}`
-            : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
-        instances,
-    };
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/rate-limit.js
 /** From here down the action slows to the refill pace. */
 const LOW_REMAINING = 200;
@@ -48339,6 +48586,10 @@ class HerokuApi {
         const latest = await this.list(releasesPath, 'version ..; max=1, order=desc', parseRelease);
         return latest[0]?.status === 'pending';
     }
+    /** The latest builds, newest first, as the API gives them (see `commitOfRelease`). */
+    async recentBuilds() {
+        return this.list(`${this.appPath}/builds`, 'created_at ..; max=20, order=desc', (item) => item);
+    }
     async dynos() {
         return (await this.call('GET', `${this.appPath}/dynos`)).body;
     }
@@ -48401,6 +48652,28 @@ async function herokuAppLogs(client, app, maxLines, deadlineMs) {
     for await (const line of client.streamLines(url, { deadlineMs }))
         tail.push(line);
     return [...tail.lines()];
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku/live-commit.js
+function field(value, key) {
+    return typeof value === 'object' && value !== null
+        ? value[key]
+        : undefined;
+}
+/** The commit of the succeeded build that released `live` or built its slug; undefined when
+ * none of `builds` did (a release made another way, or a build older than the list). */
+function commitOfRelease(builds, live) {
+    for (const build of builds) {
+        if (field(build, 'status') !== 'succeeded')
+            continue;
+        const released = field(field(build, 'release'), 'id') === live.id;
+        const slug = field(field(build, 'slug'), 'id');
+        const sameSlug = live.content !== undefined && slug === live.content;
+        const version = field(field(build, 'source_blob'), 'version');
+        if ((released || sameSlug) && typeof version === 'string' && version !== '')
+            return version;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/preboot.js
@@ -48482,6 +48755,7 @@ function pickRollbackTarget(newestFirst, live) {
 
 
 
+
 const heroku_outputTailLines = 20;
 const defaultHerokuDeps = {
     ...defaultApiClientDeps,
@@ -48533,6 +48807,9 @@ class HerokuPlatform {
             notices,
             restore: { kind: 'release', target: current },
         };
+    }
+    async liveCommit(live) {
+        return commitOfRelease(await this.api.recentBuilds(), live);
     }
     async liveRelease() {
         return toRelease(await this.api.currentRelease());
@@ -48743,10 +49020,11 @@ function failingLines(tail) {
 
 // EXTERNAL MODULE: ./lib/verify/probe.js
 var probe = __nccwpck_require__(5647);
-// EXTERNAL MODULE: ./lib/report/summary.js + 8 modules
-var summary = __nccwpck_require__(9831);
+// EXTERNAL MODULE: ./lib/report/summary.js + 9 modules
+var summary = __nccwpck_require__(239);
 ;// CONCATENATED MODULE: ./lib/action.js
 // Wires the real dependencies into the flows and reports on every path.
+
 
 
 
@@ -48818,6 +49096,8 @@ async function runAction() {
             await runRollbackMode(settings, deps, record);
         else if (settings.mode === 'verify')
             await runVerifyMode(settings, deps, record);
+        else if (settings.mode === 'plan')
+            await runPlanMode(settings, deps, record);
         else
             await (0,deploy/* runDeploy */.zt)(settings, deps, record);
     }
@@ -48892,6 +49172,7 @@ const GREEN = {
     deploy: ['deployed'],
     rollback: ['rolled-back'],
     verify: ['verified'],
+    plan: ['planned'],
 };
 /** Whether the main step ends green; before the inputs are read the mode counts as deploy. */
 function endsGreen(mode, result) {
@@ -48923,13 +49204,14 @@ function describeStop(facts) {
 
 /***/ }),
 
-/***/ 3283:
+/***/ 2954:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   hv: () => (/* binding */ SETTLE_TIMEOUT_MS),
+  lt: () => (/* binding */ passGate),
   zt: () => (/* binding */ runDeploy),
   W9: () => (/* binding */ takeSnapshot),
   dR: () => (/* binding */ verifyContext),
@@ -49104,8 +49386,8 @@ function judgeGate(input) {
     return { pass: problems.length === 0, rows, problems };
 }
 
-// EXTERNAL MODULE: ./lib/report/deployments.js + 1 modules
-var deployments = __nccwpck_require__(6923);
+// EXTERNAL MODULE: ./lib/report/deployments.js
+var deployments = __nccwpck_require__(7570);
 // EXTERNAL MODULE: ./lib/platforms/platform.js
 var platform = __nccwpck_require__(4325);
 // EXTERNAL MODULE: ./lib/verify/health.js
@@ -49174,11 +49456,67 @@ var recover = __nccwpck_require__(3008);
 var run_record = __nccwpck_require__(3739);
 // EXTERNAL MODULE: ./lib/flow/state.js + 2 modules
 var state = __nccwpck_require__(5004);
+;// CONCATENATED MODULE: ./lib/flow/already-live.js
+// Idempotent re-runs: when the live release already runs this commit, a deploy only verifies
+// it. A re-run of a failed workflow never rebuilds what is live and healthy; `force` does.
+
+
+
+
+/** The commit the live release runs, or undefined when unknown or when it cannot be read (a
+ * deploy then goes on as usual: reading it is an optimisation, never a reason to fail). */
+async function readLiveCommit(platform, snapshot, record, deps) {
+    const read = platform.liveCommit?.bind(platform);
+    if (read === undefined)
+        return undefined;
+    return (0,run_record/* phase */.O)(record, 'live commit', deps.now, async (done) => {
+        try {
+            const commit = await read(snapshot.current);
+            done('ok', commit === undefined ? 'unknown' : `${snapshot.current.label} runs ${commit}`);
+            return commit;
+        }
+        catch (error) {
+            core/* warning */.$e(`Could not read the commit the live release runs: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            done('skipped', 'unreadable');
+            return undefined;
+        }
+    });
+}
+/**
+ * When `force` is off and the live release runs `settings.run.sha`: verifies it instead of
+ * building, fills `record` and returns true. Otherwise returns false and changes nothing.
+ */
+async function verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot) {
+    if (settings.force === true)
+        return false;
+    const commit = await readLiveCommit(platform, snapshot, record, deps);
+    if (commit === undefined || commit !== settings.run.sha)
+        return false;
+    const live = snapshot.current;
+    record.release = live;
+    const verdict = await verifyPhase(record, deps, context, live);
+    const short = settings.run.sha.slice(0, 12);
+    if (verdict.healthy) {
+        record.result = 'deployed';
+        record.appState =
+            `${live.label} already live, verified: it runs ${short}; nothing was built ` +
+                '(`force: true` rebuilds)';
+        return true;
+    }
+    record.result = 'failed';
+    record.cause = `${live.label} already runs ${short} but is unhealthy: ${verdict.reason}`;
+    record.appState =
+        `${live.label} is live and UNHEALTHY; nothing was built or rolled back ` +
+            '(`force: true` rebuilds, `mode: rollback` goes back)';
+    return true;
+}
+
 // EXTERNAL MODULE: ./lib/verify/verify-release.js + 1 modules
 var verify_release = __nccwpck_require__(7871);
 ;// CONCATENATED MODULE: ./lib/flow/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
 
 
 
@@ -49320,7 +49658,8 @@ async function recordDeployment(tracker, deployment, record, logUrl) {
         });
     }
 }
-async function deployGated(settings, deps, record, onPushStart) {
+/** The `gate` phase: whether the required jobs passed; a refusal is recorded as the result. */
+async function passGate(settings, deps, record) {
     const gate = await (0,run_record/* phase */.O)(record, 'gate', deps.now, async (done) => {
         const jobs = await deps.listJobs(settings);
         const verdict = judgeGate({
@@ -49338,9 +49677,14 @@ async function deployGated(settings, deps, record, onPushStart) {
         record.result = 'refused';
         record.cause = `Refused to deploy: ${gate.problems.join('; ')}`;
         record.appState = 'nothing was pushed; the live release is unchanged';
-        return;
+        return false;
     }
     throwIfCancelled(deps.signal, 'the gate');
+    return true;
+}
+async function deployGated(settings, deps, record, onPushStart) {
+    if (!(await passGate(settings, deps, record)))
+        return;
     const platform = deps.createPlatform(settings);
     try {
         await deployWith(platform, settings, deps, record, onPushStart);
@@ -49354,6 +49698,8 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;
     throwIfCancelled(deps.signal, 'the snapshot');
+    if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot))
+        return;
     context.baseline = await baselinePhase(record, deps, context);
     throwIfCancelled(deps.signal, 'the baseline probe');
     await onPushStart?.();
@@ -50583,7 +50929,7 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4952);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3257);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9165);
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
 // The main step: one try/catch, so every failure ends as a failed job with its cause.
 
@@ -50624,13 +50970,13 @@ function sameRelease(live, target) {
 /* harmony export */ });
 /* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4952);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3257);
-/* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3283);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9165);
+/* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2954);
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5626);
 /* harmony import */ var _flow_decide_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7922);
 /* harmony import */ var _settings_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1249);
 /* harmony import */ var _flow_recover_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3008);
-/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9831);
+/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(239);
 /* harmony import */ var _flow_run_record_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3739);
 /* harmony import */ var _flow_state_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5004);
 // The post step (`post-if: always()`): when main was cut short after touching the platform and
@@ -50704,26 +51050,85 @@ async function post() {
 
 /***/ }),
 
-/***/ 6923:
+/***/ 3667:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JG: () => (/* binding */ currentDeployment),
+/* harmony export */   T: () => (/* binding */ rollbackStatuses),
+/* harmony export */   sm: () => (/* binding */ verifyStatus)
+/* harmony export */ });
+/* harmony import */ var _deployments_plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6940);
+// What a GitHub deployment records in `mode: rollback` and `mode: verify`: pure decisions.
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Cn: () => (/* binding */ GitHubDeployments),
-  lF: () => (/* binding */ looksLikeProduction),
-  lm: () => (/* reexport */ runLogUrl)
-});
+/**
+ * A verified manual rollback moves the pointer: the rolled-back deployment goes `inactive`
+ * first, then the new one `success`. Explicitly: the REST API description says
+ * `auto_inactive` covers only non-production deployments (GitHub's 2018 changelog says
+ * production ones too); posting `inactive` first keeps a second one from being added where
+ * it does apply. A failed rollback fails the new deployment and leaves the current one.
+ */
+function rollbackStatuses(facts) {
+    if (!facts.ok) {
+        const why = facts.reason === undefined ? '' : `: ${facts.reason}`;
+        return [
+            {
+                deployment: 'restored',
+                state: 'failure',
+                withEnvironmentUrl: false,
+                description: (0,_deployments_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .statusDescription */ .$U)(`Rollback to ${facts.target} failed${why}`),
+            },
+        ];
+    }
+    return [
+        {
+            deployment: 'rolledBack',
+            state: 'inactive',
+            withEnvironmentUrl: false,
+            description: (0,_deployments_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .statusDescription */ .$U)(`Rolled back to ${facts.target} by hand`),
+        },
+        {
+            deployment: 'restored',
+            state: 'success',
+            withEnvironmentUrl: true,
+            description: (0,_deployments_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .statusDescription */ .$U)(`${facts.target} live again (rolled back from ${facts.from})`),
+        },
+    ];
+}
+/** `mode: verify` adds its verdict to the deployment that is current. */
+function verifyStatus(release, healthy, reason) {
+    return {
+        deployment: 'current',
+        state: healthy ? 'success' : 'failure',
+        withEnvironmentUrl: healthy,
+        description: (0,_deployments_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .statusDescription */ .$U)(healthy
+            ? `Verified: ${release} is live and healthy`
+            : `${release} is live and UNHEALTHY${reason === undefined ? '' : `: ${reason}`}`),
+    };
+}
+/**
+ * The deployment that is current: the newest that went live (`success` at some point) and
+ * has not been replaced since (its latest status is not `inactive`). A deploy that was rolled
+ * back never had a `success`; a failed health check of a live one keeps it current.
+ */
+function currentDeployment(newestFirst) {
+    const live = newestFirst.find((deployment) => deployment.states.includes('success') && deployment.states.at(-1) !== 'inactive');
+    return live?.id;
+}
 
-// UNUSED EXPORTS: plannedStatuses, statusDescription
 
-// EXTERNAL MODULE: ./lib/io/errors.js
-var errors = __nccwpck_require__(5626);
-// EXTERNAL MODULE: ./lib/gate/github-retry.js
-var github_retry = __nccwpck_require__(4491);
-// EXTERNAL MODULE: ./lib/settings/names.js
-var names = __nccwpck_require__(9285);
-;// CONCATENATED MODULE: ./lib/report/deployments-plan.js
+/***/ }),
+
+/***/ 6940:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $U: () => (/* binding */ statusDescription),
+/* harmony export */   FP: () => (/* binding */ plannedStatuses),
+/* harmony export */   lm: () => (/* binding */ runLogUrl)
+/* harmony export */ });
+/* unused harmony export MAX_STATUS_DESCRIPTION */
+/* harmony import */ var _settings_names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9285);
 // What a GitHub deployment records for each outcome of the action: pure decisions and texts.
 
 /** GitHub refuses longer status descriptions with a 422. */
@@ -50774,8 +51179,8 @@ function plannedStatuses(outcome, facts = {}) {
     const release = given(facts.release, 'the new release');
     // A Record rather than a switch: a new outcome without a plan does not compile.
     const plans = {
-        [names/* Result */.Q7.Deployed]: () => [ours('success', `Deployed ${release}; health check passed`)],
-        [names/* Result */.Q7.RolledBack]: () => [
+        [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Result */ .Q7.Deployed]: () => [ours('success', `Deployed ${release}; health check passed`)],
+        [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Result */ .Q7.RolledBack]: () => [
             ours('failure', because(`Rolled back to ${given(facts.previousRelease, 'the previous release')}`, facts.reason)),
             {
                 deployment: 'previous',
@@ -50784,18 +51189,35 @@ function plannedStatuses(outcome, facts = {}) {
                 description: statusDescription(`Live again after the rollback of ${release}`),
             },
         ],
-        [names/* Result */.Q7.Refused]: () => [
+        [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Result */ .Q7.Refused]: () => [
             ours('error', `Not deployed: ${given(facts.reason, 'the required jobs did not pass')}`),
         ],
-        [names/* Result */.Q7.Failed]: () => [ours('failure', because('Deploy failed', facts.reason))],
+        [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Result */ .Q7.Failed]: () => [ours('failure', because('Deploy failed', facts.reason))],
         // `mode: verify` deploys nothing, so it records no deployment.
-        [names/* Result */.Q7.Verified]: () => [],
+        [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Result */ .Q7.Verified]: () => [],
+        // `mode: plan` changes nothing: no deployment either.
+        [_settings_names_js__WEBPACK_IMPORTED_MODULE_0__/* .Result */ .Q7.Planned]: () => [],
     };
     return plans[outcome]();
 }
 
-;// CONCATENATED MODULE: ./lib/report/deployments.js
+
+/***/ }),
+
+/***/ 7570:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cn: () => (/* binding */ GitHubDeployments),
+/* harmony export */   lF: () => (/* binding */ looksLikeProduction),
+/* harmony export */   lm: () => (/* reexport safe */ _deployments_plan_js__WEBPACK_IMPORTED_MODULE_2__.lm)
+/* harmony export */ });
+/* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5626);
+/* harmony import */ var _gate_github_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4491);
+/* harmony import */ var _deployments_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6940);
+/* harmony import */ var _deployments_modes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3667);
 // Records the deploy as a GitHub deployment of an environment, with statuses as it goes.
+
 
 
 
@@ -50831,14 +51253,14 @@ class GitHubDeployments {
             required_contexts: [],
             transient_environment: false,
             production_environment: input.production,
-            payload: { platform: input.platform, app: input.app },
+            payload: { ...input.extraPayload, platform: input.platform, app: input.app },
             description: input.description,
             request: { signal },
         }));
         const data = response.data;
         const id = typeof data === 'object' && data !== null && 'id' in data ? data.id : undefined;
         if (response.status !== 201 || typeof id !== 'number') {
-            throw new errors/* HttpError */.j$('POST', path, response.status, undefined, `${what} failed: GitHub answered ${response.status} without a deployment: ` +
+            throw new _io_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpError */ .j$('POST', path, response.status, undefined, `${what} failed: GitHub answered ${response.status} without a deployment: ` +
                 JSON.stringify(data));
         }
         return { id, environment: input.environment };
@@ -50854,7 +51276,7 @@ class GitHubDeployments {
             ...(details.logUrl ? { log_url: details.logUrl } : {}),
             ...(details.description === undefined
                 ? {}
-                : { description: statusDescription(details.description) }),
+                : { description: (0,_deployments_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .statusDescription */ .$U)(details.description) }),
             ...(state === 'success' ? { auto_inactive: true } : {}),
             request: { signal },
         }));
@@ -50862,7 +51284,7 @@ class GitHubDeployments {
     /** Posts the final statuses `plannedStatuses` decides for `outcome`. */
     async recordOutcome(ours, outcome, details) {
         let restoredId;
-        for (const planned of plannedStatuses(outcome, details)) {
+        for (const planned of (0,_deployments_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .plannedStatuses */ .FP)(outcome, details)) {
             const target = planned.deployment === 'ours' ? ours.id : await this.findPrevious(ours);
             if (target === undefined)
                 continue;
@@ -50876,49 +51298,61 @@ class GitHubDeployments {
         }
         return { restoredId };
     }
+    /** The deployment of `environment` that is current (`currentDeployment`), newest first among
+     * the last few; undefined when none went live. */
+    async findCurrent(environment) {
+        for (const id of await this.deploymentIds(environment, MAX_RESTORE_CANDIDATES)) {
+            const states = (await this.statesNewestFirst(id, 100)).reverse();
+            if ((0,_deployments_modes_js__WEBPACK_IMPORTED_MODULE_3__/* .currentDeployment */ .JG)([{ id, states }]) !== undefined)
+                return id;
+        }
+        return undefined;
+    }
     /**
      * The most recent earlier deployment of the environment that was live: its latest status is
      * `success`, or `inactive` because a newer success (ours) replaced it. Failed or abandoned
      * ones are skipped.
      */
     async findPrevious(ours) {
-        const path = `${this.repoPath()}/deployments`;
-        const listed = await this.read(`listing the ${ours.environment} deployments`, path, (signal) => this.octokit.rest.repos.listDeployments({
-            ...this.repo,
-            environment: ours.environment,
-            per_page: 30,
-            request: { signal },
-        }));
         // Deployment ids grow with time, so a smaller id is an earlier deployment.
-        const earlier = listed.data
-            .map((deployment) => deployment.id)
+        const earlier = (await this.deploymentIds(ours.environment, 30))
             .filter((id) => id < ours.id)
             .sort((a, b) => b - a)
             .slice(0, MAX_RESTORE_CANDIDATES);
         for (const id of earlier) {
-            const state = await this.latestState(id);
+            // Newest first: one is enough.
+            const [state] = await this.statesNewestFirst(id, 1);
             if (state === 'success' || state === 'inactive')
                 return id;
         }
         return undefined;
     }
-    async latestState(deploymentId) {
-        const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
-        const listed = await this.read(`reading the statuses of deployment ${deploymentId}`, path, (signal) => 
-        // Newest first: one is enough.
-        this.octokit.rest.repos.listDeploymentStatuses({
+    async deploymentIds(environment, perPage) {
+        const path = `${this.repoPath()}/deployments`;
+        const listed = await this.read(`listing the ${environment} deployments`, path, (signal) => this.octokit.rest.repos.listDeployments({
             ...this.repo,
-            deployment_id: deploymentId,
-            per_page: 1,
+            environment,
+            per_page: perPage,
             request: { signal },
         }));
-        return listed.data[0]?.state;
+        return listed.data.map((deployment) => deployment.id);
+    }
+    /** The states of a deployment's latest `perPage` statuses, newest first as GitHub lists them. */
+    async statesNewestFirst(deploymentId, perPage) {
+        const path = `${this.repoPath()}/deployments/${deploymentId}/statuses`;
+        const listed = await this.read(`reading the statuses of deployment ${deploymentId}`, path, (signal) => this.octokit.rest.repos.listDeploymentStatuses({
+            ...this.repo,
+            deployment_id: deploymentId,
+            per_page: perPage,
+            request: { signal },
+        }));
+        return listed.data.map((status) => status.state);
     }
     repoPath() {
         return `/repos/${encodeURIComponent(this.repo.owner)}/${encodeURIComponent(this.repo.repo)}`;
     }
     read(what, path, call) {
-        return (0,github_retry/* retryRead */.Ng)(() => call(AbortSignal.timeout(this.timeoutMs)), (error, attempts) => this.explain(error, what, 'GET', path, attempts));
+        return (0,_gate_github_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryRead */ .Ng)(() => call(AbortSignal.timeout(this.timeoutMs)), (error, attempts) => this.explain(error, what, 'GET', path, attempts));
     }
     async write(what, path, call) {
         try {
@@ -50930,14 +51364,14 @@ class GitHubDeployments {
     }
     /** Turns a refusal into a message that says what to change; never includes the token. */
     explain(error, what, method, path, attempts) {
-        const status = (0,github_retry/* statusOf */.c2)(error);
-        const detail = (0,errors/* errorMessage */.gJ)(error);
-        const fail = (code, message) => new errors/* HttpError */.j$(method, path, code, undefined, `${what} failed: ${message}`);
-        const limited = (0,github_retry/* rateLimitMessage */.zt)(error, detail);
+        const status = (0,_gate_github_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error);
+        const detail = (0,_io_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+        const fail = (code, message) => new _io_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpError */ .j$(method, path, code, undefined, `${what} failed: ${message}`);
+        const limited = (0,_gate_github_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .rateLimitMessage */ .zt)(error, detail);
         if (limited !== undefined && status !== undefined)
             return fail(status, limited);
         if (status === 403) {
-            const accepted = (0,github_retry/* headerOf */.rR)(error, 'x-accepted-github-permissions');
+            const accepted = (0,_gate_github_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .headerOf */ .rR)(error, 'x-accepted-github-permissions');
             const needs = accepted === undefined ? '' : ` (GitHub asks for ${accepted})`;
             return fail(403, `403 ${detail}${needs}. With \`environment\` set, the github-token must be allowed to ` +
                 `write deployments; give the deploy job ${PERMISSIONS_YAML}`);
@@ -51009,7 +51443,7 @@ function rollbackAttemptWords(platform, target, restored) {
 
 /***/ }),
 
-/***/ 9831:
+/***/ 239:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51178,6 +51612,7 @@ function causeBlocks(record) {
 const VERDICT = {
     deployed: { icon: '✅', words: 'Deployed' },
     verified: { icon: '✅', words: 'Healthy' },
+    planned: { icon: '📋', words: 'Planned, nothing changed' },
     'rolled-back': { icon: '↩️', words: 'Failed, rolled back' },
     refused: { icon: '⛔', words: 'Refused' },
     failed: { icon: '❌', words: 'Failed' },
@@ -51327,6 +51762,7 @@ function liveNow(record) {
             return record.rollbackRelease;
         case 'refused':
         case 'verified':
+        case 'planned':
             return record.previous;
         default:
             // Nothing was released and nothing needs recovering: the release before still serves.
@@ -51427,6 +51863,14 @@ function instanceBlocks(record) {
     return blocks;
 }
 
+;// CONCATENATED MODULE: ./lib/report/summary/plan.js
+
+function planBlocks(record) {
+    if (record.plan === undefined)
+        return [];
+    return [`### What a deploy would do\n\n${table(['', 'plan'], record.plan)}`];
+}
+
 ;// CONCATENATED MODULE: ./lib/report/summary/timeline.js
 
 const OUTCOME = {
@@ -51470,6 +51914,7 @@ function timeline(record) {
 
 
 
+
 /** The job summary, markdown; written on every path. First what a person looks for: the
  * verdict, the cause and the app's state; then the evidence, long output folded. */
 function renderSummary(record, context = {}) {
@@ -51477,6 +51922,7 @@ function renderSummary(record, context = {}) {
     const parts = [
         headline(record, context),
         ...causeBlocks(record),
+        ...planBlocks(record),
         ...logBlocks(record),
         // A refusal's evidence is the gate: first; otherwise it is a detail.
         ...(refused ? gateBlocks(record) : []),
@@ -53457,6 +53903,10 @@ function readPlatform(reader) {
     reader.fail(names/* Input */.pd.Platform, value, known ? `is not supported by this version yet; ${allowed}` : `is not a platform; ${allowed}`);
     return 'heroku';
 }
+/** The modes that pass the gate and look at the source: a deploy, and its plan. */
+function gated(mode) {
+    return mode === 'deploy' || mode === 'plan';
+}
 function readMode(reader) {
     const value = reader.raw(names/* Input */.pd.Mode) === '' ? 'deploy' : reader.raw(names/* Input */.pd.Mode);
     if (names/* Modes */.dX.includes(value))
@@ -53473,7 +53923,7 @@ function readTokens(reader, mode) {
     else if (/[\s\p{Cc}]/u.test(api.replace(/^(FlyV1|Bearer) /, ''))) {
         reader.failUnquoted(names/* Input */.pd.ApiToken, 'contains white space, a line break or a control character');
     }
-    if (github === '' && mode === 'deploy') {
+    if (github === '' && gated(mode)) {
         reader.failUnquoted(names/* Input */.pd.GithubToken, 'is empty; the default is ${{ github.token }}');
     }
     else if (/[\s\p{Cc}]/u.test(github)) {
@@ -53545,7 +53995,7 @@ function readSourceDir(reader, workspace, mode) {
         return { dir: workspace, readable: false };
     }
     const problem = readableDirectoryProblem(resolved.path);
-    if (problem !== undefined && mode === 'deploy')
+    if (problem !== undefined && gated(mode))
         reader.fail(names/* Input */.pd.SourceDir, value, problem);
     return { dir: resolved.path, readable: problem === undefined };
 }
@@ -53579,11 +54029,13 @@ function getSettings(env = process.env) {
         healthUrl: reader.optional(names/* Input */.pd.HealthUrl, parseHttpUrl)?.toString(),
         health: readHealth(reader, run),
         rollback: reader.parsed(names/* Input */.pd.Rollback, parseBoolean, true),
+        force: reader.parsed(names/* Input */.pd.Force, parseBoolean, false),
         toRelease: readToRelease(reader, mode),
         environment: readEnvironment(reader),
         sourceDir: source.dir,
-        // Only a deploy builds anything: rollback and verify need no checkout or flyctl.
-        fly: platform === 'fly' && mode === 'deploy'
+        // Only a deploy builds anything (and a plan says what it would build): rollback and
+        // verify need no checkout or flyctl.
+        fly: platform === 'fly' && gated(mode)
             ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
             : undefined,
         run,
@@ -53635,6 +54087,7 @@ const Input = {
     Environment: 'environment',
     VersionUrl: 'version-url',
     ExpectedVersion: 'expected-version',
+    Force: 'force',
 };
 const Output = {
     Result: 'result',
@@ -53664,8 +54117,10 @@ const Result = {
     Failed: 'failed',
     /** `mode: verify` found the live release healthy. */
     Verified: 'verified',
+    /** `mode: plan` said what a deploy would do, and changed nothing. */
+    Planned: 'planned',
 };
-const Modes = ['deploy', 'rollback', 'verify'];
+const Modes = ['deploy', 'rollback', 'verify', 'plan'];
 const Platforms = ['heroku', 'fly'];
 
 
@@ -53677,10 +54132,11 @@ const Platforms = ['heroku', 'fly'];
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Hd: () => (/* binding */ secondsText),
 /* harmony export */   X1: () => (/* binding */ DEFAULT_UNHEALTHY_THRESHOLD),
+/* harmony export */   cO: () => (/* binding */ formatStatusRanges),
 /* harmony export */   sK: () => (/* binding */ nextHealth),
 /* harmony export */   xM: () => (/* binding */ judgePoll)
 /* harmony export */ });
-/* unused harmony exports formatStatusRanges, neverReachedApp */
+/* unused harmony export neverReachedApp */
 // Health decisions: is one poll's answer good, and does a run of polls make a verdict.
 /** The `unhealthy-threshold` default. */
 const DEFAULT_UNHEALTHY_THRESHOLD = 3;
