@@ -25,7 +25,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
     sequence: { sequencer: LongFilesFirst },
     // Its JSON imports lack `with { type: 'json' }`; bundled by Vite they load fine.
     server: { deps: { inline: ['@actions/workflow-parser'] } },

@@ -10,7 +10,7 @@ import { type CaseReport, type Lane, silenceActionsCore } from './harness.js';
 export const DEFAULT_SCHEDULES = 40;
 
 /** Fault kinds per call site in the fast lane's matrices. */
-export const FAST_KINDS_PER_SITE = 3;
+export const FAST_KINDS_PER_SITE = 2;
 
 /**
  * The fault kinds a matrix runs at the call site numbered `siteIndex`. `FAULT_MATRIX=full`
