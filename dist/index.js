@@ -48757,6 +48757,8 @@ function pickRollbackTarget(newestFirst, live) {
 
 
 const heroku_outputTailLines = 20;
+/** Reading a failed release phase's output once more is best effort: never for long. */
+const FAILED_OUTPUT_READ_MS = 10_000;
 const defaultHerokuDeps = {
     ...defaultApiClientDeps,
     pollIntervalsMs: [500, 1_000, 2_000, 3_000, 5_000],
@@ -48987,6 +48989,11 @@ class HerokuPlatform {
         const done = polled.value;
         if (done.status === 'expired' || done.status === 'other') {
             throw new Error(`Heroku release v${done.version} ended neither succeeded nor failed`);
+        }
+        // The stream answers 404 until the release command starts (the CLI then only warns);
+        // once it failed, its output is readable, as `heroku releases:output` reads it.
+        if (done.status === 'failed' && tail?.size === 0 && release.outputStreamUrl !== undefined) {
+            await this.streamOutput(release.outputStreamUrl, FAILED_OUTPUT_READ_MS, log, tail);
         }
         return done;
     }
