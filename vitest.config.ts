@@ -18,7 +18,8 @@ class LongFilesFirst extends BaseSequencer {
 }
 
 // End-to-end tests start real servers and processes; each uses its own ports and temp dirs,
-// so files run in parallel on the 2 cores.
+// so files run in parallel. Three workers on the 2 cores: most of a test's time is spent
+// waiting on health-poll intervals and process boots, not on the CPU.
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
