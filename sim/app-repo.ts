@@ -12,6 +12,7 @@ export interface AppConfig {
   healthBody?: string;
   startupDelayMs?: number;
   crashAfterMs?: number | null;
+  crashAfterChecks?: number | null;
   flapping?: boolean;
   unhealthyRegion?: string | null;
   unhealthyAfterMs?: number;

@@ -17,9 +17,14 @@ const broken: Array<[string, AppConfig, Record<string, string>, RegExp]> = [
     /body/,
   ],
   ['flaps', { version: 'bad', flapping: true }, {}, /in a row/],
-  // Heroku restarts a crashed dyno at once the first time, then after a cool-off: up for
-  // less than one poll interval each time, it never passes 3 polls in a row.
-  ['crashes after start', { version: 'bad', crashAfterMs: 100 }, {}, /503|refused|unhealthy/],
+  // Heroku restarts a crashed dyno at once the first time, then after a cool-off: each boot
+  // answers one health check and exits, so it never passes 3 polls in a row.
+  [
+    'crashes after start',
+    { version: 'bad', crashAfterChecks: 1 },
+    {},
+    /503|refused|unhealthy|crashed/,
+  ],
 ];
 
 describe('heroku rollback', () => {

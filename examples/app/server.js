@@ -9,6 +9,9 @@ const defaults = {
   healthBody: '{"status":"ok"}',
   startupDelayMs: 0,
   crashAfterMs: null,
+  // Exits right after answering this many health checks (a crash that a busy machine
+  // cannot delay past the next poll, unlike a timer).
+  crashAfterChecks: null,
   flapping: false,
   // Fly: this region's machines turn unhealthy `unhealthyAfterMs` after boot.
   unhealthyRegion: null,
@@ -56,7 +59,12 @@ const server = createServer((req, res) => {
     const type = config.healthBody.startsWith('{') ? 'application/json' : 'text/plain';
     setTimeout(() => {
       res.writeHead(status, { 'content-type': type });
-      res.end(config.healthBody);
+      res.end(config.healthBody, () => {
+        if (config.crashAfterChecks !== null && healthChecks >= config.crashAfterChecks) {
+          console.error(`version ${config.version} crashing as configured`);
+          process.exit(1);
+        }
+      });
     }, config.healthDelayMs);
   } else if (path === '/version') {
     res.writeHead(200, { 'content-type': 'text/plain' });
