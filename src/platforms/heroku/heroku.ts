@@ -327,7 +327,11 @@ export class HerokuPlatform implements Platform {
     log: LogLine,
     tail?: TailBuffer,
   ): Promise<ReleaseState> {
-    if (release.status !== 'pending') return release;
+    if (release.status !== 'pending') {
+      // Already decided when first read (a release command that failed at once).
+      await this.readFailedOutput(release, log, tail);
+      return release;
+    }
     const started = this.deps.now();
     if (release.outputStreamUrl !== undefined) {
       log(`Release phase of v${release.version}:`);
@@ -348,12 +352,21 @@ export class HerokuPlatform implements Platform {
     if (done.status === 'expired' || done.status === 'other') {
       throw new Error(`Heroku release v${done.version} ended neither succeeded nor failed`);
     }
-    // The stream answers 404 until the release command starts (the CLI then only warns);
-    // once it failed, its output is readable, as `heroku releases:output` reads it.
-    if (done.status === 'failed' && tail?.size === 0 && release.outputStreamUrl !== undefined) {
-      await this.streamOutput(release.outputStreamUrl, FAILED_OUTPUT_READ_MS, log, tail);
-    }
+    await this.readFailedOutput({ ...done, outputStreamUrl: release.outputStreamUrl }, log, tail);
     return done;
+  }
+
+  /** The stream answers 404 until the release command starts (the CLI then only warns), and
+   * a release may be decided before it is first read: once a release phase failed, its
+   * output is read when none came yet, as `heroku releases:output` reads it. */
+  private async readFailedOutput(
+    release: ReleaseState,
+    log: LogLine,
+    tail: TailBuffer | undefined,
+  ): Promise<void> {
+    if (release.status !== 'failed' || tail === undefined || tail.size > 0) return;
+    if (release.outputStreamUrl === undefined) return;
+    await this.streamOutput(release.outputStreamUrl, FAILED_OUTPUT_READ_MS, log, tail);
   }
 
   /** Output lines to `log`, the last ones kept in `tail` when given; a broken stream is only
