@@ -54119,12 +54119,10 @@ const State = {
     IsPost: 'isPost',
     /** Set by main, so the post step knows main ran (and with which outcome). */
     Stage: 'stage',
-    /** JSON of the release to roll back to. */
+    /** The restore plan as JSON, or the path and checksum of the file holding it. */
     Target: 'target',
     /** JSON of the release the deploy created, once known. */
     Release: 'release',
-    /** Opaque platform data to restore the target (Fly machine configs). */
-    Saved: 'saved',
 };
 const Result = {
     Deployed: 'deployed',
