@@ -48369,7 +48369,9 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 
-const gitQueryTimeoutMs = 30_000;
+// Local reads (rev-parse, cat-file) answer in milliseconds; the bound only catches a hung
+// filesystem or a held lock, and a hung query should fail the run before it uploads.
+const gitQueryTimeoutMs = 10_000;
 // Large trees compress for a while; still bounded.
 const gitArchiveTimeoutMs = 15 * 60_000;
 async function createSourceArchive(sourceDir, commit, tempDir) {
