@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultBook } from '../heroku/faults.js';
 import { ProcessRegistry } from '../router/process-group.js';
 import type { FaultHooks } from '../types.js';
-import { FlyContract } from './contract.js';
+import { sharedFlyContract } from './contract.js';
 import { hasChecks, machineConfig, parseFlyToml } from './fly-toml.js';
 import type { FlyToml } from './fly-toml.js';
 import { releaseId, ulid } from './ids.js';
@@ -125,7 +125,7 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
     token,
     owner: options.owner ?? 'deployer@acme.example',
     platform,
-    contract: new FlyContract(),
+    contract: sharedFlyContract(),
     faults,
     rateLimiter: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit),
     onRequest: options.onRequest,
