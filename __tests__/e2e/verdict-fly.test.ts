@@ -72,4 +72,20 @@ describe('fly verdicts', () => {
       /also fails on the release that was live before .*`expected-status`/,
     );
   });
+
+  it("probes the live release's version-url too, and names it when it fails there", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'next' },
+      {
+        'version-url': new URL('/no-such-version', scenario.publicUrl).toString(),
+        'health-timeout': '2',
+      },
+    );
+    expect(result.outputs.verdict).toBe('unhealthy');
+    expect(result.annotations[0]?.message).toMatch(
+      /version-url also fails on the release that was live before \(version-url answered 404\): the likely mistake is `version-url`/,
+    );
+    expect(result.summary).toMatch(/live\u00a0before\u00a0\(version-url\) \| 🟥🟥🟥 \|/u);
+  });
 });
