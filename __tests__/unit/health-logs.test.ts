@@ -27,12 +27,25 @@ describe('fetchAppLogs', () => {
       platformWith(() => Promise.reject(new Error('log session refused'))),
       release,
     );
-    expect(logs).toEqual({ lines: [], note: 'log session refused' });
+    expect(logs).toMatchObject({ lines: [], note: 'log session refused' });
   });
 
   it('says so when the platform has no logs to give', async () => {
     const logs = await fetchAppLogs({} as unknown as Platform, release);
-    expect(logs).toEqual({ lines: [], note: 'not available' });
+    expect(logs).toEqual({ lines: [], note: 'not available', elapsedMs: 0 });
+  });
+
+  it('says how long the read took, from its start to its answer', async () => {
+    let clock = 1_000;
+    let answer: (lines: string[]) => void = () => undefined;
+    const pending = fetchAppLogs(
+      platformWith(() => new Promise((resolve) => (answer = resolve))),
+      release,
+      () => clock,
+    );
+    clock += 42;
+    answer(['one']);
+    expect(await pending).toEqual({ lines: ['one'], note: undefined, elapsedMs: 42 });
   });
 });
 

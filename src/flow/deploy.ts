@@ -329,10 +329,12 @@ async function deployWith(
 
 /** The condemned release's own lines: in the log (as untrusted text) and the summary. */
 function showAppLogs(record: RunRecord, logs: AppLogs): void {
+  const took = `${Math.round(logs.elapsedMs)} ms`;
   if (logs.lines.length === 0) {
-    core.info(`The app's own logs could not be read: ${logs.note ?? 'none kept'}`);
+    core.info(`The app's own logs could not be read (${took}): ${logs.note ?? 'none kept'}`);
     return;
   }
+  core.info(`The app's own logs: ${logs.lines.length} lines read in ${took}, beside the rollback`);
   record.appLogs = logs.lines;
   core.startGroup(`Last ${logs.lines.length} log lines of the new release`);
   withUntrustedLines(logs.lines.join('\n'));
