@@ -1,6 +1,7 @@
 // Measure 7, Fly.io half (issue 14): a release whose machines exit non-zero after they start,
-// with the action's own inputs as on Heroku (fail-fast.ts): interval I = 0.5 s,
-// health-timeout 30 s, unhealthy-threshold 3.
+// with the inputs of the Heroku half (fail-fast.ts): interval I = 0.5 s, health-timeout 30 s,
+// healthy-threshold 10 (the machines crash 3 s after they start, after the push, while
+// polled), unhealthy-threshold 3.
 // - crash: from the platform showing the crash while the release is live (the later of the
 //   first non-zero exit of a new machine and the health check's start, i.e. flyctl done) to
 //   the rollback's first request (the action leasing a machine). Goal <= 2·I + 1 s.
@@ -10,24 +11,16 @@
 import { type FlyScenario, startFlyScenario } from '../sim/fly-scenario.js';
 import type { FlyRecordedRequest } from '../sim/fly/server.js';
 import { nowMs } from './clock.js';
+import { INPUTS, INTERVAL_S } from './fail-fast.js';
 import type { BenchResult } from './stats.js';
 import { summarize } from './stats.js';
-import { findLine, healthGroup } from './timed-run.js';
+import { healthGroup, logReadMs } from './timed-run.js';
 import type { TimedLine } from './timed-run.js';
 
 const RUNS = 3;
 const RUN_TIMEOUT_MS = 90_000;
-const INTERVAL_S = 0.5;
-const INPUTS = {
-  'health-interval': String(INTERVAL_S),
-  'health-timeout': '30',
-  // Never healthy within the 3 s the machines live (they crash after the push, while polled).
-  'healthy-threshold': '10',
-  'unhealthy-threshold': '3',
-};
 const CRASH_AFTER_MS = 3000;
 const CRASH_LINE = /main process exited with [1-9]/;
-const LOG_READ_LINE = /^The app's own logs: \d+ lines read in (\d+) ms/;
 
 interface FlyRun {
   readonly crashToRequest: number;
@@ -69,11 +62,10 @@ async function crashRun(scenario: FlyScenario, crashes: number[], run: number): 
     verdict.startedAt,
   );
   const crashAt = crashes.find((at) => at >= (lines[0]?.at ?? 0)) ?? Number.NaN;
-  const logLine = lines[findLine(lines, LOG_READ_LINE, verdict.endIndex)]?.text ?? '';
   return {
     crashToRequest: requestAt - Math.max(crashAt, verdict.startedAt),
     verdictToRequest: requestAt - verdict.endedAt,
-    logReadMs: Number(LOG_READ_LINE.exec(logLine)?.[1] ?? Number.NaN),
+    logReadMs: logReadMs(lines, verdict.endIndex),
   };
 }
 

@@ -5,10 +5,9 @@
 import { startScenario } from '../sim/scenario.js';
 import type { BenchResult } from './stats.js';
 import { summarize } from './stats.js';
-import { describeFailure, findLine, healthGroup, runTimed } from './timed-run.js';
+import { describeFailure, healthGroup, logReadMs, runTimed } from './timed-run.js';
 
 const RUNS = 5;
-const LOG_READ_LINE = /^The app's own logs: \d+ lines read in (\d+) ms/;
 
 export async function measureRollbackLatency(): Promise<BenchResult[]> {
   const scenario = await startScenario({ app: 'bench-rollback' });
@@ -32,8 +31,7 @@ export async function measureRollbackLatency(): Promise<BenchResult[]> {
       }
       toRequest.push((rollback.receivedAt ?? Number.NaN) - verdict.endedAt);
       toVerified.push(verified.endedAt - verdict.endedAt);
-      const logLine = timed.lines[findLine(timed.lines, LOG_READ_LINE, verdict.endIndex)];
-      logReads.push(Number(LOG_READ_LINE.exec(logLine?.text ?? '')?.[1] ?? Number.NaN));
+      logReads.push(logReadMs(timed.lines, verdict.endIndex));
     }
   } finally {
     await scenario.close();
