@@ -47970,14 +47970,18 @@ function machineCrash(machine) {
 }
 
 ;// CONCATENATED MODULE: ./lib/platforms/fly/logs.js
-// The app's own last lines through Fly's logs API, the one `fly logs --no-tail` reads
-// (flyctl logs polling: GET /api/v1/apps/{app}/logs?next_token= on the GraphQL/REST host
-// api.fly.io, Bearer token; JSON:API `data[].attributes` {timestamp, message, level,
-// instance, region}). Kept to the machines of the release.
+// The app's own last lines through Fly's logs API, the one `fly logs --no-tail` reads:
+// flyctl logs/polling.go `Poll` → fly-go resource_logs.go `GetAppLogs` (v0.9.6):
+// GET {base}/api/v1/apps/{app}/logs?next_token= with tokens.BubblegumHeader() (the same
+// `FlyV1`/`Bearer` header as the Machines API); JSON:API `data[].attributes` {timestamp,
+// message, level, instance, region}. Kept to the machines of the release.
 
 
-/** The logs API lives on api.fly.io when the Machines API is the public one; any other
- * `api-url` (a proxy, the simulator) serves both. */
+/** The logs API lives on api.fly.io when the Machines API is the public one: flyctl has two
+ * bases, FLY_API_BASE_URL (default https://api.fly.io, internal/config/config.go; fly-go's
+ * baseURL, which GetAppLogs uses) and FLY_FLAPS_BASE_URL (default https://api.machines.dev,
+ * flyctl/flyctl.go), and asks for logs on the first. Any other `api-url` (a proxy, the
+ * simulator) is taken to serve both. */
 function flyLogsBase(apiUrl) {
     const url = new URL(apiUrl);
     return url.hostname === 'api.machines.dev' ? 'https://api.fly.io' : url.origin;
@@ -49415,15 +49419,18 @@ var probe = __nccwpck_require__(5647);
 ;// CONCATENATED MODULE: ./lib/verify/baseline.js
 // The baseline probe: a few polls of the release live before the push, with the same
 // criteria, so a later verdict can tell a broken release from a check that never passed.
+// With `version-url` set, that URL of the live release is polled too, side by side.
 
 
 /** Short and bounded: it runs before the push and must never hold up the deploy. */
 const BASELINE_POLLS = 3;
 const BASELINE_GAP_MS = 250;
 const BASELINE_POLL_TIMEOUT_MS = 1_500;
+/** Characters of the live release's version-url answer kept for the summary. */
+const SHOWN_CHARS = 60;
 /** Polls `url` up to BASELINE_POLLS times, `gapMs` apart (the shorter of the health interval
  * and 250 ms); stops early on a cancelled job. Never throws for what the URL answers. */
-async function probeBaseline(url, criteria, intervalMs, deps, signal) {
+async function pollLive(url, judge, intervalMs, deps, signal) {
     const gapMs = Math.max(1, Math.min(intervalMs, BASELINE_GAP_MS));
     const start = deps.now();
     const polls = [];
@@ -49435,37 +49442,66 @@ async function probeBaseline(url, criteria, intervalMs, deps, signal) {
             break;
         const at = deps.now() - start;
         const result = await (0,probe/* pollSafely */.o2)(deps, url, BASELINE_POLL_TIMEOUT_MS);
-        polls.push({ ...result, ...(0,health/* judgePoll */.xM)(result, criteria), at });
+        polls.push({ ...result, ...judge(result), at });
     }
     const passes = polls.filter((poll) => poll.pass).length;
-    const elapsedMs = deps.now() - start;
-    return { polls, passes, elapsedMs, summary: describeBaseline(polls, passes) };
+    return { polls, passes, elapsedMs: deps.now() - start };
 }
-function describeBaseline(polls, passes) {
+/** The live release's health URL, judged as the new release's will be. */
+async function probeBaseline(url, criteria, intervalMs, deps, signal) {
+    const live = await pollLive(url, (result) => (0,health/* judgePoll */.xM)(result, criteria), intervalMs, deps, signal);
+    return { ...live, summary: describePolls(live) };
+}
+/** The live release's `version-url`: it must answer 2xx as the new release's must (which
+ * version it shows is only reported: it is not the one being deployed). */
+async function probeVersionBaseline(version, intervalMs, deps, signal) {
+    const live = await pollLive(version.url, health/* judgeVersionAnswer */.wO, intervalMs, deps, signal);
+    const answered = live.polls.findLast((poll) => poll.pass);
+    const shows = answered === undefined ? undefined : firstLine(answered.body);
+    const showsExpected = answered?.body.includes(version.expected) === true;
+    const showing = shows === undefined ? '' : `, shows "${shows}"`;
+    const same = showsExpected
+        ? `; it already shows "${version.expected}": version-url cannot tell the releases apart`
+        : '';
+    const summary = `${describePolls(live)}${showing}${same}`;
+    return { url: version.url, ...live, shows, showsExpected, summary };
+}
+function describePolls({ polls, passes }) {
     const latencies = polls.map((poll) => `${Math.round(poll.latencyMs)} ms`).join(', ');
     const lastFailure = polls.findLast((poll) => !poll.pass);
     const failed = lastFailure === undefined ? '' : `, last failure: ${lastFailure.reason}`;
     return `${passes}/${polls.length} polls passed (${latencies})${failed}`;
 }
+function firstLine(body) {
+    const line = body.trim().split('\n', 1)[0]?.trim() ?? '';
+    return line.length > SHOWN_CHARS ? `${line.slice(0, SHOWN_CHARS)}…` : line;
+}
 
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
 ;// CONCATENATED MODULE: ./lib/verify/logs.js
 // The condemned release's own last lines, best effort: asked of the platform beside the
 // rollback (never before it), bounded in time, and never failing the run.
 
+
 const APP_LOG_LINES = 100;
 const APP_LOG_DEADLINE_MS = 5_000;
 /** Starts the fetch and returns at once; the promise never rejects. */
-function fetchAppLogs(platform, release) {
+function fetchAppLogs(platform, release, now = () => external_node_perf_hooks_.performance.now()) {
+    const started = now();
     const recent = platform.recentLogs?.bind(platform);
-    if (recent === undefined)
-        return Promise.resolve({ lines: [], note: 'not available' });
+    if (recent === undefined) {
+        return Promise.resolve({ lines: [], note: 'not available', elapsedMs: 0 });
+    }
     let timer;
     const deadline = new Promise((resolve) => {
         timer = setTimeout(() => resolve({ lines: [], note: `no answer within ${APP_LOG_DEADLINE_MS} ms` }), APP_LOG_DEADLINE_MS);
         timer.unref();
     });
     const fetched = recent(release, APP_LOG_LINES, APP_LOG_DEADLINE_MS).then((lines) => ({ lines: lines.slice(-APP_LOG_LINES), note: undefined }), (error) => ({ lines: [], note: (0,errors/* errorMessage */.gJ)(error) }));
-    return Promise.race([fetched, deadline]).finally(() => clearTimeout(timer));
+    return Promise.race([fetched, deadline])
+        .then((logs) => ({ ...logs, elapsedMs: now() - started }))
+        .finally(() => clearTimeout(timer));
 }
 
 // EXTERNAL MODULE: ./lib/flow/recover.js
@@ -49608,15 +49644,26 @@ function verifyPhase(record, deps, context, release) {
     });
 }
 /** The release live now, polled a few times with the same criteria before the push: a later
- * failure the same way points at the check, not the release. Short, and never fatal. */
+ * failure the same way points at the check, not the release. Its `version-url` too, side by
+ * side, when set. Short, and never fatal. */
 async function baselinePhase(record, deps, context) {
     const { health } = context.settings;
     return (0,run_record/* phase */.O)(record, 'baseline', deps.now, async (done) => {
-        const report = await probeBaseline(context.healthUrl, health.criteria, health.intervalMs, deps.probe, deps.signal);
-        record.baseline = report;
+        const [report, version] = await Promise.all([
+            probeBaseline(context.healthUrl, health.criteria, health.intervalMs, deps.probe, deps.signal),
+            health.version === undefined
+                ? undefined
+                : probeVersionBaseline(health.version, health.intervalMs, deps.probe, deps.signal),
+        ]);
+        record.baseline = { ...report, version };
         core/* info */.pq(`Baseline of the live release at ${context.healthUrl}: ${report.summary}`);
-        done(report.passes > 0 ? 'ok' : 'failed', report.summary);
-        return report;
+        if (version !== undefined) {
+            core/* info */.pq(`Baseline of the live release at ${version.url}: ${version.summary}`);
+        }
+        const passed = report.passes > 0 && (version === undefined || version.passes > 0);
+        const versionWords = version === undefined ? '' : `; version-url: ${version.summary}`;
+        done(passed ? 'ok' : 'failed', `${report.summary}${versionWords}`);
+        return record.baseline;
     });
 }
 /** `mode: deploy`. Fills `record`; throws only for what it did not understand. With
@@ -49770,10 +49817,12 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
 }
 /** The condemned release's own lines: in the log (as untrusted text) and the summary. */
 function showAppLogs(record, logs) {
+    const took = `${Math.round(logs.elapsedMs)} ms`;
     if (logs.lines.length === 0) {
-        core/* info */.pq(`The app's own logs could not be read: ${logs.note ?? 'none kept'}`);
+        core/* info */.pq(`The app's own logs could not be read (${took}): ${logs.note ?? 'none kept'}`);
         return;
     }
+    core/* info */.pq(`The app's own logs: ${logs.lines.length} lines read in ${took}, beside the rollback`);
     record.appLogs = logs.lines;
     core/* startGroup */.Oh(`Last ${logs.lines.length} log lines of the new release`);
     (0,untrusted_output/* withUntrustedLines */.Uv)(logs.lines.join('\n'));
@@ -51723,6 +51772,15 @@ function lastAnswer(label, report) {
             (body === '' ? ', empty body' : `, body ${code(clip(body, BODY_CHARS))}`);
     return `- Last answer to the ${label}: ${answer}`;
 }
+/** What the live release's version-url showed before the push, and whether it can tell the
+ * new release from it. */
+function versionLine(version) {
+    const shows = version.shows === undefined ? 'gave no 2xx answer' : `showed ${code(clip(version.shows, 60))}`;
+    const same = version.showsExpected
+        ? ': the version expected of the new release already, so it cannot tell them apart'
+        : '';
+    return `- ${code('version-url')} ${code(version.url)} of the live release ${shows}${same}`;
+}
 function healthBlocks(record) {
     const { baseline, health } = record;
     const reports = [
@@ -51733,6 +51791,13 @@ function healthBlocks(record) {
                 verdict: baseline.passes === baseline.polls.length ? 'passed' : 'failed',
             },
         ],
+        [
+            'live before (version-url)',
+            baseline?.version && {
+                ...baseline.version,
+                verdict: baseline.version.passes === baseline.version.polls.length ? 'passed' : 'failed',
+            },
+        ],
         ['new release', health && { ...health, verdict: record.verdict ?? health.verdict }],
         ['rollback', record.rollbackHealth],
     ];
@@ -51741,10 +51806,11 @@ function healthBlocks(record) {
         return [];
     const legend = `${MARK.pass} passed · ${MARK.fail} failed · ${MARK.noAnswer} no answer`;
     const answers = shown.flatMap(([label, report]) => lastAnswer(label, report) ?? []);
+    const version = baseline?.version && versionLine(baseline.version);
     return [
         `### Health of ${code(record.healthUrl ?? '-')}`,
         table(['release', 'polls in order', 'passed', 'p50', 'p95'], shown.map(([label, report]) => healthRow(label, report))),
-        [`- ${legend}`, ...answers].join('\n'),
+        [`- ${legend}`, ...(version === undefined ? [] : [version]), ...answers].join('\n'),
     ];
 }
 
@@ -54150,6 +54216,7 @@ const Platforms = ['heroku', 'fly'];
 /* harmony export */   X1: () => (/* binding */ DEFAULT_UNHEALTHY_THRESHOLD),
 /* harmony export */   cO: () => (/* binding */ formatStatusRanges),
 /* harmony export */   sK: () => (/* binding */ nextHealth),
+/* harmony export */   wO: () => (/* binding */ judgeVersionAnswer),
 /* harmony export */   xM: () => (/* binding */ judgePoll)
 /* harmony export */ });
 /* unused harmony export neverReachedApp */
@@ -54188,6 +54255,30 @@ function judgePoll(poll, criteria) {
         return { pass: false, reason, failure: 'slow' };
     }
     return { pass: true, reason: 'ok' };
+}
+/** An answer from `version-url`: it must be a 2xx showing `expected`; without `expected` (the
+ * release live before, whose version is not the one deployed) any 2xx answer passes. */
+function judgeVersionAnswer(answer, expected) {
+    if (answer.status === null) {
+        return {
+            pass: false,
+            reason: `version-url: ${answer.error ?? 'no answer'}`,
+            failure: 'version',
+        };
+    }
+    if (answer.status < 200 || answer.status > 299) {
+        return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
+    }
+    if (expected === undefined)
+        return { pass: true, reason: 'ok' };
+    if (!answer.body.includes(expected)) {
+        return {
+            pass: false,
+            reason: `version-url does not show "${expected}" yet (the old release answered)`,
+            failure: 'version',
+        };
+    }
+    return { pass: true, reason: `ok, serving ${expected}` };
 }
 /** `1.8 s`, `1 s`: one decimal, no trailing zero. */
 function secondsText(ms) {
@@ -54320,22 +54411,8 @@ async function pollSafely(deps, url, timeoutMs) {
     }
 }
 async function judgeVersion(deps, version, deadline, intervalMs) {
-    const answer = await pollSafely(deps, version.url, pollTimeoutMs(intervalMs, deadline - deps.now()));
-    if (answer.status === null) {
-        const reason = `version-url: ${answer.error ?? 'no answer'}`;
-        return { pass: false, reason, failure: 'version' };
-    }
-    if (answer.status < 200 || answer.status > 299) {
-        return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
-    }
-    if (!answer.body.includes(version.expected)) {
-        return {
-            pass: false,
-            reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
-            failure: 'version',
-        };
-    }
-    return { pass: true, reason: `ok, serving ${version.expected}` };
+    const timeoutMs = pollTimeoutMs(intervalMs, deadline - deps.now());
+    return (0,_health_js__WEBPACK_IMPORTED_MODULE_4__/* .judgeVersionAnswer */ .wO)(await pollSafely(deps, version.url, timeoutMs), version.expected);
 }
 const NOT_COUNTED = 'passed, not counted: within the preboot window the previous release may have answered';
 /** Which release the passing polls came from, as far as the probe can tell. */
@@ -54578,6 +54655,8 @@ function nameVerdict(input) {
     // A crash is the platform's own word: nothing about the check can explain it away.
     if (input.condemnedBy === 'crashed' || last?.failure === undefined)
         return plain('unhealthy');
+    if (last.failure === 'version')
+        return nameVersionFailure(last, input.versionBaseline ?? []);
     const baseline = input.baseline ?? [];
     if (baseline.length === 0 || baseline.some((poll) => poll.pass))
         return plain('unhealthy');
@@ -54600,14 +54679,33 @@ function nameVerdict(input) {
             ` the likely mistake is \`${suspect}\`, not the release`,
     };
 }
+/** A version-url that failed the same way on the release live before is the wrong URL. */
+function nameVersionFailure(last, baseline) {
+    const before = baseline.findLast((poll) => !poll.pass);
+    if (baseline.length === 0 || baseline.some((poll) => poll.pass))
+        return plain('unhealthy');
+    if (!sameFailure(last, before))
+        return plain('unhealthy');
+    return {
+        kind: 'unhealthy',
+        lead: '',
+        hint: `; version-url also fails on the release that was live before (${before?.reason ?? ''}):` +
+            ' the likely mistake is `version-url`, not the release',
+    };
+}
 function sameFailure(now, before) {
     if (before === undefined || now.failure !== before.failure)
         return false;
-    // A status must be the same code; other kinds are the same by kind.
-    return now.failure !== 'status' || statusOf(now.reason) === statusOf(before.reason);
+    // A status must be the same code (for version-url: the same code, or both no answer);
+    // other kinds are the same by kind.
+    if (now.failure !== 'status' && now.failure !== 'version')
+        return true;
+    return statusOf(now.reason) === statusOf(before.reason);
 }
+/** The HTTP status a failure names; `none` for a version-url that gave no answer. */
 function statusOf(reason) {
-    return /^status (\d{3}) /.exec(reason)?.[1];
+    const code = /^(?:status|version-url answered) (\d{3})\b/.exec(reason)?.[1];
+    return code ?? (reason.startsWith('version-url: ') ? 'none' : undefined);
 }
 
 ;// CONCATENATED MODULE: ./lib/verify/verify-release.js
@@ -54670,6 +54768,7 @@ async function condemned(context, release, health) {
         polls: health.polls,
         condemnedBy: health.condemnedBy,
         baseline: context.baseline?.polls,
+        versionBaseline: context.baseline?.version?.polls,
     });
     const why = instances && !instances.ok && health.condemnedBy !== 'crashed'
         ? `; the platform says: ${instances.reason}`
