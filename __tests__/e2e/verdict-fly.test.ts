@@ -62,7 +62,7 @@ describe('fly verdicts', () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy(
       { version: 'sluggish', healthDelayMs: 700 },
-      { 'max-latency': '0.3' },
+      { 'max-latency': '0.3', 'health-timeout': '3' },
     );
     expectReported(result, 'rolled-back');
     expect(result.annotations[0]?.message).toMatch(/slow: [0-9.]+ s > 0\.3 s/);
