@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultBook } from '../heroku/faults.js';
 import { ProcessRegistry } from '../router/process-group.js';
 import type { FaultHooks } from '../types.js';
+import { ensureFlyctlBundle } from '../flyctl/bundle.js';
 import { sharedFlyContract } from './contract.js';
 import { hasChecks, machineConfig, parseFlyToml } from './fly-toml.js';
 import type { FlyToml } from './fly-toml.js';
@@ -116,6 +117,8 @@ const SEED_HEALTHY_TIMEOUT_MS = 20_000;
 const SEED_POLL_MS = 50;
 
 export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle> {
+  // Whoever starts a Fly simulator is about to run flyctl against it.
+  await ensureFlyctlBundle();
   const registry = new ProcessRegistry();
   const images = new ImageStore(path.join(options.dataDir, 'fly-images'));
   const platform = new FlyPlatform(images, registry, options.log);
