@@ -26,7 +26,9 @@ describe('fly deploy', () => {
     expect(result.outputs.release).toBe('v2');
     expect(result.outputs['previous-release']).toBe('v1');
     for (const machine of machines) expect(result.summary).toContain(machine.id);
-    expect(result.summary).toMatch(/### Instances, new release: ✓ ok/);
+    expect(result.summary).toMatch(
+      /### Instances, new release \(the platform's view\): ✓ as expected/,
+    );
     // The flyctl command line carries no token (the stand-in prints its arguments).
     expect(result.stdout).toMatch(/flyctl deploy --app shop-fly --config .* --remote-only --yes/);
   });

@@ -110,7 +110,11 @@ export function instanceBlocks(record: RunRecord): string[] {
     ['after the rollback', record.rollbackInstances],
   ] as const) {
     if (report === undefined || report.instances.length === 0) continue;
-    blocks.push(`### Instances, ${label}: ${report.ok ? '✓ ok' : '✗ NOT OK'}`);
+    // The platform's view, apart from the health check: a release can run as the platform
+    // expects and still fail its check, and a bare "ok" under a failed check read as a
+    // contradiction.
+    const verdict = report.ok ? '✓ as expected' : '✗ NOT as expected';
+    blocks.push(`### Instances, ${label} (the platform's view): ${verdict}`);
     blocks.push(
       table(
         ['instance', 'region', 'runs', 'state', 'checks', 'ok'],
