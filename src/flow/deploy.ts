@@ -27,6 +27,8 @@ import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
 import { verifyIfAlreadyLive } from './already-live.js';
+import { awaitDeployLock } from './deploy-lock.js';
+import { recordArtifact } from './artifact.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
@@ -265,13 +267,9 @@ async function deployWith(
   record: RunRecord,
   onPushStart: (() => Promise<void>) | undefined,
 ): Promise<void> {
-  const snapshot = await takeSnapshot(platform, record, deps);
-  const context = verifyContext(settings, platform, snapshot, deps);
-  record.healthUrl = context.healthUrl;
-  throwIfCancelled(deps.signal, 'the snapshot');
-  if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot)) return;
-  context.baseline = await baselinePhase(record, deps, context);
-  throwIfCancelled(deps.signal, 'the baseline probe');
+  const ready = await readyToPush(platform, settings, deps, record);
+  if (ready === undefined) return;
+  const { snapshot, context } = ready;
   await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.
@@ -302,6 +300,7 @@ async function deployWith(
     if (verdict.healthy) {
       record.result = 'deployed';
       saveStage('settled');
+      await recordArtifact(platform, release, record);
       return;
     }
     const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';
@@ -320,6 +319,40 @@ async function deployWith(
   await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
   if (appLogs !== undefined) showAppLogs(record, await appLogs);
   saveStage('settled');
+}
+
+/** Most rounds of snapshot, baseline and lock: each follows another deploy that ended. */
+const MAX_LOCK_ROUNDS = 5;
+
+/** Snapshot, the already-live check, the baseline, then the deploy lock; when another deploy
+ * ended while this one waited, all again from a fresh snapshot (it changed what is live).
+ * Undefined: nothing to push (already live, or refused). */
+async function readyToPush(
+  platform: Platform,
+  settings: Settings,
+  deps: FlowDeps,
+  record: RunRecord,
+): Promise<{ snapshot: Snapshot; context: VerifyContext } | undefined> {
+  const since = deps.now();
+  for (let round = 1; ; round += 1) {
+    const snapshot = await takeSnapshot(platform, record, deps);
+    const context = verifyContext(settings, platform, snapshot, deps);
+    record.healthUrl = context.healthUrl;
+    throwIfCancelled(deps.signal, 'the snapshot');
+    if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot)) return;
+    context.baseline = await baselinePhase(record, deps, context);
+    throwIfCancelled(deps.signal, 'the baseline probe');
+    const lock = await awaitDeployLock(platform, settings, deps, record, since);
+    throwIfCancelled(deps.signal, 'the deploy lock');
+    if (lock === 'free') return { snapshot, context };
+    if (lock === 'refused') return;
+    if (round >= MAX_LOCK_ROUNDS) {
+      record.result = 'refused';
+      record.cause = `Refused to deploy: other deploys of ${settings.app} kept starting`;
+      record.appState = 'nothing was pushed';
+      return;
+    }
+  }
 }
 
 /** The condemned release's own lines: in the log (as untrusted text) and the summary. */

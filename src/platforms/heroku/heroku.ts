@@ -21,6 +21,7 @@ import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
+import { failingLines, stillPending } from './build-words.js';
 import { crashedDynos } from './crash.js';
 import { herokuAppLogs } from './logs.js';
 import { commitOfRelease } from './live-commit.js';
@@ -117,6 +118,8 @@ export class HerokuPlatform implements Platform {
 
   async push(commit: string, log: LogLine): Promise<Release> {
     const short = commit.slice(0, 12);
+    const artifact = this.settings.artifact;
+    if (artifact !== undefined) return this.releaseArtifact(artifact, short, log);
     const tempDir = await mkdtemp(
       path.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'guarded-deploy-'),
     );
@@ -215,6 +218,11 @@ export class HerokuPlatform implements Platform {
     );
   }
 
+  /** Pending builds and releases (api.ts `pendingDeploys`): before the push, none is ours. */
+  deploysInFlight(): Promise<readonly string[]> {
+    return this.api.pendingDeploys();
+  }
+
   async settle(timeoutMs: number): Promise<void> {
     const polled = await pollUntil(
       () => this.api.somethingInFlight(),
@@ -304,6 +312,11 @@ export class HerokuPlatform implements Platform {
     }
     const release = await this.api.release(build.releaseId ?? '');
     log(`Build succeeded: release v${release.version}`);
+    return this.releaseLive(release, log);
+  }
+
+  /** Waits out the release phase of `release`; a failed one never went live. */
+  private async releaseLive(release: ReleaseState, log: LogLine): Promise<Release> {
     const releaseTail = new TailBuffer(outputTailLines);
     const done = await this.waitForRelease(release, log, releaseTail);
     if (done.status === 'failed') {
@@ -319,6 +332,35 @@ export class HerokuPlatform implements Platform {
     }
     log(`v${done.version} is live`);
     return toRelease(done);
+  }
+
+  /** `artifact`: a release of that slug, no build (Dev Center "Copying Slugs with the Platform
+   * API": `POST /apps/{app}/releases` with `slug`, also a slug built on another app). */
+  private async releaseArtifact(slugId: string, short: string, log: LogLine): Promise<Release> {
+    let created: ReleaseState;
+    try {
+      created = await this.api.createSlugRelease(slugId, `guarded-deploy of ${short}`);
+    } catch (error) {
+      throw new DeployError(
+        `Could not release slug ${slugId} on ${this.settings.app}: ${errorMessage(error)}`,
+        platformMayHaveActed(error),
+      );
+    }
+    log(`Released slug ${slugId} as v${created.version}, no build`);
+    try {
+      return await this.releaseLive(created, log);
+    } catch (error) {
+      if (error instanceof DeployError) throw error;
+      throw new DeployError(
+        `Lost track of v${created.version} (slug ${slugId}): ${errorMessage(error)}`,
+        true,
+      );
+    }
+  }
+
+  /** The slug a verified release runs: what `artifact` deploys elsewhere. None on Fir. */
+  artifactOf(release: Release): Promise<string | undefined> {
+    return this.api.releaseSlug(release.id);
   }
 
   /** Streams the release phase output (when there is one) and polls until it is decided. */
@@ -386,19 +428,4 @@ export class HerokuPlatform implements Platform {
       log(`(output stream ended early: ${errorMessage(error)}; checking the status instead)`);
     }
   }
-}
-
-function stillPending(what: string, timeoutMs: number): Error {
-  return new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
-}
-
-/** A failed build's own words: the lines Heroku buildpacks mark as errors with ` !`
- * (e.g. ` !     Push rejected, failed to compile Python app.` in heroku-buildpack-python's
- * spec outputs), the last few, on one line. */
-function failingLines(tail: readonly string[]): string {
-  const marked = tail
-    .filter((line) => /^\s*!/.test(line))
-    .map((line) => line.replace(/^\s*!\s*/, '').trim())
-    .filter((line) => line !== '');
-  return marked.slice(-3).join(' ');
 }

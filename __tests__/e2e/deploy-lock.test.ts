@@ -1,0 +1,75 @@
+// The deploy lock, end to end on Heroku: a second deploy job of the same app, started while
+// the first one's build or release is pending, is refused naming the holder (lock-wait 0) or
+// waits for it and goes on from a fresh snapshot (lock-wait > 0). The app ends on one release.
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../sim/runner.js';
+import type { Scenario } from '../../sim/scenario.js';
+import { expectReported, herokuCalls } from '../helpers/assert-run.js';
+import { useScenarios } from '../helpers/scenario-hooks.js';
+
+const scenarios = useScenarios();
+
+/** A release phase that runs for a while, as a migration would: the first deploy stays in
+ * flight (its release `pending`) while the second one checks. */
+const slowRelease = {
+  Procfile: 'web: node server.js\nrelease: node -e "setTimeout(() => {}, 3000)"\n',
+};
+
+/** Runs job `first` on the head commit, and job `second` as soon as the first one's build
+ * exists on the platform (its log says so): both in flight at once. */
+async function twoJobs(
+  scenario: Scenario,
+  second: Readonly<Record<string, string>>,
+): Promise<[RunResult, RunResult]> {
+  let startSecond: () => void = () => undefined;
+  const firstBuilt = new Promise<void>((resolve) => (startSecond = resolve));
+  const first = scenario.act(
+    {},
+    { onLine: (line) => (/Build \S+ started/.test(line) ? startSecond() : undefined) },
+  );
+  // Never hangs: the first job ends (and so would resolve nothing) only after its build.
+  const secondRun = Promise.race([firstBuilt, first.then(() => undefined)]).then(() =>
+    scenario.act(second),
+  );
+  return Promise.all([first, secondRun]);
+}
+
+describe('deploy lock (Heroku)', () => {
+  it('refuses a second deploy while the first is in flight, naming its build or release', async () => {
+    const scenario = await scenarios.start({ initial: { version: 'one' } });
+    await scenario.repo.commit({ version: 'two' }, slowRelease);
+
+    const [first, second] = await twoJobs(scenario, { 'lock-wait': '0' });
+
+    expectReported(first, 'deployed');
+    expectReported(second, 'refused');
+    // The holder: the pending build or release and who started it (schema `user.email`).
+    expect(second.summary).toMatch(/(build \S+|release v\d+) by deployer@example\.com/);
+    expect(second.everything).toContain('`lock-wait`');
+    expect(second.outputs.artifact).toBe('');
+    // Exactly one build; the second job wrote nothing to the app.
+    expect(herokuCalls(scenario.sim, 'POST', /^\/apps\/shop-prod\/builds$/)).toBe(1);
+    expect(herokuCalls(scenario.sim, 'POST', /^\/apps\/shop-prod\/releases$/)).toBe(0);
+    expect(await scenario.liveVersion()).toBe('two');
+  });
+
+  it('waits with lock-wait, then goes on from a fresh snapshot: one verified release', async () => {
+    const scenario = await scenarios.start({ initial: { version: 'one' } });
+    await scenario.repo.commit({ version: 'two' }, slowRelease);
+
+    const [first, second] = await twoJobs(scenario, { 'lock-wait': '60' });
+
+    expectReported(first, 'deployed');
+    // After the wait the same commit is live: the second job verifies it and builds nothing.
+    expectReported(second, 'deployed');
+    expect(second.everything).toMatch(/Another deploy of shop-prod is in flight/);
+    expect(second.everything).toMatch(/already live, verified/);
+    expect(second.outputs.release).toBe(first.outputs.release);
+    expect(herokuCalls(scenario.sim, 'POST', /^\/apps\/shop-prod\/builds$/)).toBe(1);
+    const releases = scenario.sim.heroku.state('shop-prod').releases;
+    expect(releases.filter((release) => release.current).map((r) => `v${r.version}`)).toEqual([
+      first.outputs.release,
+    ]);
+    expect(await scenario.liveVersion()).toBe('two');
+  });
+});
