@@ -6,6 +6,7 @@ import type { RunResult } from '../../sim/runner.js';
 import type { Scenario } from '../../sim/scenario.js';
 import { expectReported, herokuCalls } from '../helpers/assert-run.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
+import { secondWhileFirstPushes } from '../helpers/two-jobs.js';
 
 const scenarios = useScenarios();
 
@@ -15,23 +16,16 @@ const slowRelease = {
   Procfile: 'web: node server.js\nrelease: node -e "setTimeout(() => {}, 3000)"\n',
 };
 
-/** Runs job `first` on the head commit, and job `second` as soon as the first one's build
- * exists on the platform (its log says so): both in flight at once. */
-async function twoJobs(
+/** Job `first` on the head commit; job `second` once the first one's build exists. */
+function twoJobs(
   scenario: Scenario,
   second: Readonly<Record<string, string>>,
 ): Promise<[RunResult, RunResult]> {
-  let startSecond: () => void = () => undefined;
-  const firstBuilt = new Promise<void>((resolve) => (startSecond = resolve));
-  const first = scenario.act(
-    {},
-    { onLine: (line) => (/Build \S+ started/.test(line) ? startSecond() : undefined) },
+  return secondWhileFirstPushes(
+    (onLine) => scenario.act({}, { onLine }),
+    /Build \S+ started/,
+    () => scenario.act(second),
   );
-  // Never hangs: the first job ends (and so would resolve nothing) only after its build.
-  const secondRun = Promise.race([firstBuilt, first.then(() => undefined)]).then(() =>
-    scenario.act(second),
-  );
-  return Promise.all([first, secondRun]);
 }
 
 describe('deploy lock (Heroku)', () => {
