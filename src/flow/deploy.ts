@@ -26,8 +26,7 @@ import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
-import { verifyIfAlreadyLive } from './already-live.js';
-import { awaitDeployLock } from './deploy-lock.js';
+import { readyToPush } from './ready-to-push.js';
 import { recordArtifact } from './artifact.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
@@ -100,6 +99,8 @@ export async function takeSnapshot(
   record.previous = snapshot.current;
   if (snapshot.webUrl !== '') record.webUrl = snapshot.webUrl;
   for (const notice of snapshot.notices) {
+    // A second snapshot (after waiting for another deploy) says most of them again.
+    if (record.notices.includes(notice)) continue;
     record.notices.push(notice);
     core.notice(notice, { title: 'guarded-deploy' });
   }
@@ -125,7 +126,7 @@ export function verifyPhase(
 
 /** The release live now, polled a few times with the same criteria before the push: a later
  * failure the same way points at the check, not the release. Short, and never fatal. */
-async function baselinePhase(
+export async function baselinePhase(
   record: RunRecord,
   deps: FlowDeps,
   context: VerifyContext,
@@ -319,40 +320,6 @@ async function deployWith(
   await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
   if (appLogs !== undefined) showAppLogs(record, await appLogs);
   saveStage('settled');
-}
-
-/** Most rounds of snapshot, baseline and lock: each follows another deploy that ended. */
-const MAX_LOCK_ROUNDS = 5;
-
-/** Snapshot, the already-live check, the baseline, then the deploy lock; when another deploy
- * ended while this one waited, all again from a fresh snapshot (it changed what is live).
- * Undefined: nothing to push (already live, or refused). */
-async function readyToPush(
-  platform: Platform,
-  settings: Settings,
-  deps: FlowDeps,
-  record: RunRecord,
-): Promise<{ snapshot: Snapshot; context: VerifyContext } | undefined> {
-  const since = deps.now();
-  for (let round = 1; ; round += 1) {
-    const snapshot = await takeSnapshot(platform, record, deps);
-    const context = verifyContext(settings, platform, snapshot, deps);
-    record.healthUrl = context.healthUrl;
-    throwIfCancelled(deps.signal, 'the snapshot');
-    if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot)) return;
-    context.baseline = await baselinePhase(record, deps, context);
-    throwIfCancelled(deps.signal, 'the baseline probe');
-    const lock = await awaitDeployLock(platform, settings, deps, record, since);
-    throwIfCancelled(deps.signal, 'the deploy lock');
-    if (lock === 'free') return { snapshot, context };
-    if (lock === 'refused') return;
-    if (round >= MAX_LOCK_ROUNDS) {
-      record.result = 'refused';
-      record.cause = `Refused to deploy: other deploys of ${settings.app} kept starting`;
-      record.appState = 'nothing was pushed';
-      return;
-    }
-  }
 }
 
 /** The condemned release's own lines: in the log (as untrusted text) and the summary. */

@@ -27,7 +27,7 @@ import { herokuAppLogs } from './logs.js';
 import { commitOfRelease } from './live-commit.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
-import { pickRollbackTarget, skipReason } from './rollback-target.js';
+import { previousGoodRelease } from './previous-release.js';
 import type { BuildState, ReleaseState } from './parse.js';
 
 export interface HerokuDeps extends ApiClientDeps {
@@ -193,29 +193,7 @@ export class HerokuPlatform implements Platform {
       const version = /^v?(\d+)$/.exec(spec)?.[1];
       return { kind: 'release', target: toRelease(await this.api.release(version ?? spec)) };
     }
-    return { kind: 'release', target: toRelease(await this.previousGoodRelease()) };
-  }
-
-  /** What `heroku rollback` without a version goes to (see rollback-target.ts), read newest
-   * first with ranges the API supports (end-only ranges are not), page by page. */
-  private async previousGoodRelease(): Promise<ReleaseState> {
-    const older = (list: readonly ReleaseState[], live: ReleaseState): ReleaseState[] =>
-      list.filter((release) => release.version < live.version);
-    const seen = await this.api.walkReleases((list) => {
-      const live = list.find((release) => release.current);
-      return live !== undefined && pickRollbackTarget(older(list, live), live) !== undefined;
-    });
-    const live = seen.find((release) => release.current);
-    if (live === undefined) throw new Error(this.api.noCurrentRelease(seen.length));
-    const target = pickRollbackTarget(older(seen, live), live);
-    if (target !== undefined) return target;
-    const skipped = older(seen, live)
-      .slice(0, 5)
-      .map((release) => `v${release.version}: ${skipReason(release, live) ?? '?'}`);
-    throw new Error(
-      `Heroku lists no release before v${live.version} to roll back to among the ` +
-        `${seen.length} latest${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`,
-    );
+    return { kind: 'release', target: toRelease(await previousGoodRelease(this.api)) };
   }
 
   /** Pending builds and releases (api.ts `pendingDeploys`): before the push, none is ours. */
