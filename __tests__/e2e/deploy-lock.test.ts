@@ -3,6 +3,7 @@
 // waits for it and goes on from a fresh snapshot (lock-wait > 0). The app ends on one release.
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../sim/runner.js';
+import type { AppConfig } from '../../sim/app-repo.js';
 import type { Scenario } from '../../sim/scenario.js';
 import { expectReported, herokuCalls } from '../helpers/assert-run.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
@@ -20,11 +21,16 @@ const slowRelease = {
 function twoJobs(
   scenario: Scenario,
   second: Readonly<Record<string, string>>,
+  secondCommit?: AppConfig,
 ): Promise<[RunResult, RunResult]> {
   return secondWhileFirstPushes(
     (onLine) => scenario.act({}, { onLine }),
     /Build \S+ started/,
-    () => scenario.act(second),
+    async () => {
+      // A newer commit for the second job (the first one's source is already uploaded).
+      if (secondCommit !== undefined) await scenario.repo.commit(secondCommit);
+      return scenario.act(second);
+    },
   );
 }
 
@@ -65,5 +71,28 @@ describe('deploy lock (Heroku)', () => {
       first.outputs.release,
     ]);
     expect(await scenario.liveVersion()).toBe('two');
+  });
+
+  it('waits with lock-wait, then pushes its own commit once the first is live', async () => {
+    const scenario = await scenarios.start({ initial: { version: 'one' } });
+    await scenario.repo.commit({ version: 'two' }, slowRelease);
+
+    const [first, second] = await twoJobs(scenario, { 'lock-wait': '60' }, { version: 'three' });
+
+    expectReported(first, 'deployed');
+    expectReported(second, 'deployed');
+    expect(second.everything).toMatch(/Another deploy of shop-prod is in flight/);
+    // The second build was created only after the first release had gone live, and the
+    // second job's rollback target was that release, read afresh after the wait.
+    const releases = scenario.sim.heroku.state('shop-prod').releases;
+    const firstLive = releases.find((r) => `v${r.version}` === first.outputs.release)?.liveAt;
+    const builds = scenario.sim.requests.filter(
+      (r) => r.api === 'heroku' && r.method === 'POST' && r.path === '/apps/shop-prod/builds',
+    );
+    expect(builds).toHaveLength(2);
+    expect(firstLive).toBeDefined();
+    expect(builds[1]?.receivedAt ?? 0).toBeGreaterThan(firstLive ?? Infinity);
+    expect(second.outputs['previous-release']).toBe(first.outputs.release);
+    expect(await scenario.liveVersion()).toBe('three');
   });
 });
