@@ -13,9 +13,10 @@ import { describeFailure, findLine, healthGroup, runTimed } from './timed-run.js
 import type { TimedRun } from './timed-run.js';
 
 const RUNS = 3;
-const INTERVAL_S = 0.5;
+export const INTERVAL_S = 0.5;
 const UNHEALTHY_THRESHOLD = 3;
-const INPUTS = {
+/** The inputs of every fail-fast run, Heroku and Fly (fail-fast-fly.ts). */
+export const INPUTS = {
   'health-interval': String(INTERVAL_S),
   'health-timeout': '30',
   // Never healthy within the 1.5 s the breaking release passes.

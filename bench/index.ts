@@ -9,6 +9,7 @@ import { nowMs } from './clock.js';
 import { measureColdStart } from './cold-start.js';
 import { measureDetection } from './detection.js';
 import { measureFailFast } from './fail-fast.js';
+import { measureFailFastFly } from './fail-fast-fly.js';
 import { measureFlyZeroDowntime } from './fly-zero-downtime.js';
 import { describeMachine, machineInfo } from './machine.js';
 import { formatSections } from './report.js';
@@ -33,6 +34,12 @@ const STAGES: ReadonlyArray<readonly Measure[]> = [
   [measureZeroDowntime],
   [measureFlyZeroDowntime],
   [async () => ({ title: '7. Fail fast on a crash or a break', results: await measureFailFast() })],
+  [
+    async () => ({
+      title: '8. Fail fast on Fly, and the log read beside the rollback',
+      results: await measureFailFastFly(),
+    }),
+  ],
 ];
 
 async function timed(measure: Measure): Promise<Section> {

@@ -1,10 +1,11 @@
 // Measure 3: a release whose /health answers 500: from the unhealthy verdict to the rollback
 // request (POST /apps/{app}/releases) reaching the simulator, and to the restored release
-// verified healthy.
+// verified healthy; beside them, how long reading the condemned release's own log lines took
+// (a log session, started before the rollback request and awaited after the rollback).
 import { startScenario } from '../sim/scenario.js';
 import type { BenchResult } from './stats.js';
 import { summarize } from './stats.js';
-import { describeFailure, healthGroup, runTimed } from './timed-run.js';
+import { describeFailure, healthGroup, logReadMs, runTimed } from './timed-run.js';
 
 const RUNS = 5;
 
@@ -12,6 +13,7 @@ export async function measureRollbackLatency(): Promise<BenchResult[]> {
   const scenario = await startScenario({ app: 'bench-rollback' });
   const toRequest: number[] = [];
   const toVerified: number[] = [];
+  const logReads: number[] = [];
   const rollbackPath = `/apps/${scenario.app}/releases`;
   try {
     for (let run = 0; run < RUNS; run += 1) {
@@ -29,6 +31,7 @@ export async function measureRollbackLatency(): Promise<BenchResult[]> {
       }
       toRequest.push((rollback.receivedAt ?? Number.NaN) - verdict.endedAt);
       toVerified.push(verified.endedAt - verdict.endedAt);
+      logReads.push(logReadMs(timed.lines, verdict.endIndex));
     }
   } finally {
     await scenario.close();
@@ -39,5 +42,10 @@ export async function measureRollbackLatency(): Promise<BenchResult[]> {
       value: 100,
     }),
     summarize('rollback: unhealthy verdict to rollback verified', 'ms', toVerified),
+    summarize(
+      'app logs, heroku: the log read itself (same runs, beside the rollback request)',
+      'ms',
+      logReads,
+    ),
   ];
 }

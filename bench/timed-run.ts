@@ -116,6 +116,15 @@ export function healthGroup(lines: readonly TimedLine[], nth: number): HealthGro
   };
 }
 
+const LOG_READ_LINE = /^The app's own logs: \d+ lines read in (\d+) ms/;
+
+/** How long the action's read of the condemned release's own log lines took, as it logged
+ * it after `from` (the verdict); NaN when it read none. */
+export function logReadMs(lines: readonly TimedLine[], from: number): number {
+  const line = lines[findLine(lines, LOG_READ_LINE, from)];
+  return Number(LOG_READ_LINE.exec(line?.text ?? '')?.[1] ?? Number.NaN);
+}
+
 export function describeFailure(run: TimedRun): string {
   return `exit ${String(run.result.exitCode)}, outputs ${JSON.stringify(run.result.outputs)}`;
 }

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { cancellationSignal, realDeps } from './action.js';
 import { type FlowDeps, SETTLE_TIMEOUT_MS, verifyContext } from './flow/deploy.js';
 import { errorMessage, firstLine } from './io/errors.js';
-import { decidePostStep } from './flow/decide.js';
+import { decidePostStep, NOTHING_TO_ROLL_BACK } from './flow/decide.js';
 import { getSettings } from './settings/inputs.js';
 import { reportRollback, rollbackAndVerify } from './flow/recover.js';
 import { writeSummary } from './report/summary.js';
@@ -16,7 +16,7 @@ export async function runPost(deps: FlowDeps): Promise<void> {
   const state = loadState();
   const step = decidePostStep(state.stage, state.plan);
   if (step.kind === 'nothing') {
-    core.info('guarded-deploy: main finished; nothing to roll back.');
+    core.info(NOTHING_TO_ROLL_BACK);
     return;
   }
   if (step.kind === 'unreadable') {

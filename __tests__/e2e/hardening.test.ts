@@ -200,9 +200,9 @@ describe('child processes (issue 13 item 6)', () => {
     scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
     const live = await scenario.liveVersion();
     const result = await scenario.deploy({ version: 'never' }, {}, undefined, {
-      extraEnv: { GD_SIM_GIT_HANG: '1' },
-      // git's own timeout is 30 s; the run ends soon after.
-      timeoutMs: 60_000,
+      extraEnv: { GD_SIM_GIT_HANG: 'rev-parse' },
+      // A git query's timeout is 10 s; the run ends soon after.
+      timeoutMs: 40_000,
     });
     expect(result.outputs.result).not.toBe('deployed');
     expect(result.annotations.at(-1)?.message).toMatch(/git rev-parse did not finish within/);
@@ -211,5 +211,5 @@ describe('child processes (issue 13 item 6)', () => {
     // Gone: signal 0 only asks whether the process exists.
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     expect(await scenario.liveVersion()).toBe(live);
-  }, 90_000);
+  }, 60_000);
 });

@@ -29,6 +29,24 @@ describe('fly verdicts', () => {
     expect(result.summary).toMatch(/\[info\] version crashy crashing as configured/);
   });
 
+  it('keeps the whole timeout for a slow start that has not crashed', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    // flyctl waits for the machines to listen, so a slow boot ends inside the push: the
+    // release is slow to serve instead, its proxy answering 503 to the first polls (after
+    // the baseline's three). Before a first pass they condemn nothing, even with an
+    // unhealthy-threshold of 1.
+    scenario.sim.fly
+      .proxyFaults(scenario.app)
+      .inject({ method: 'GET', path: /^\/health$/, times: 3 + 6, status: 503 });
+    const result = await scenario.deploy(
+      { version: 'slow' },
+      { 'unhealthy-threshold': '1', 'health-timeout': '15' },
+    );
+    expectReported(result, 'deployed');
+    expect(result.outputs.verdict).toBe('healthy');
+    expect(result.stdout).toMatch(/^poll 6: 503 /m);
+  });
+
   it('condemns a release that passed, then failed unhealthy-threshold polls in a row', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy(
@@ -44,7 +62,7 @@ describe('fly verdicts', () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy(
       { version: 'sluggish', healthDelayMs: 700 },
-      { 'max-latency': '0.3' },
+      { 'max-latency': '0.3', 'health-timeout': '3' },
     );
     expectReported(result, 'rolled-back');
     expect(result.annotations[0]?.message).toMatch(/slow: [0-9.]+ s > 0\.3 s/);
@@ -71,5 +89,21 @@ describe('fly verdicts', () => {
     expect(result.annotations[0]?.message).toMatch(
       /also fails on the release that was live before .*`expected-status`/,
     );
+  });
+
+  it("probes the live release's version-url too, and names it when it fails there", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const result = await scenario.deploy(
+      { version: 'next' },
+      {
+        'version-url': new URL('/no-such-version', scenario.publicUrl).toString(),
+        'health-timeout': '2',
+      },
+    );
+    expect(result.outputs.verdict).toBe('unhealthy');
+    expect(result.annotations[0]?.message).toMatch(
+      /version-url also fails on the release that was live before \(version-url answered 404\): the likely mistake is `version-url`/,
+    );
+    expect(result.summary).toMatch(/live\u00a0before\u00a0\(version-url\) \| 🟥🟥🟥 \|/u);
   });
 });

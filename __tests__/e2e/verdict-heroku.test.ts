@@ -110,4 +110,39 @@ describe('heroku verdicts', () => {
       /live\u00a0before\u00a0\(baseline\) \| 🟩🟩🟩 \| 3\/3 in\u00a0[\d.]+\u00a0s: passed \|/u,
     );
   });
+
+  it("probes the live release's version-url too and shows what it answered", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const webUrl = scenario.sim.heroku.state(scenario.app).webUrl;
+    const result = await scenario.deploy(
+      { version: 'next' },
+      { 'version-url': `${webUrl}version`, 'expected-version': 'next' },
+    );
+    expectReported(result, 'deployed');
+    expect(result.stdout).toMatch(
+      /Baseline of the live release at \S+\/version: 3\/3 polls passed/,
+    );
+    expect(result.summary).toMatch(
+      /live\u00a0before\u00a0\(version-url\) \| 🟩🟩🟩 \| 3\/3 in\u00a0[\d.]+\u00a0s: passed \|/u,
+    );
+    expect(result.summary).toMatch(
+      /`version-url` `\S+\/version` of the live release showed `good`/,
+    );
+  });
+
+  it('names version-url when it also fails on the release live before', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const webUrl = scenario.sim.heroku.state(scenario.app).webUrl;
+    const result = await scenario.deploy(
+      { version: 'next' },
+      { 'version-url': `${webUrl}no-such-version`, 'health-timeout': '2' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.outputs.verdict).toBe('unhealthy');
+    expect(result.annotations[0]?.message).toMatch(
+      /version-url also fails on the release that was live before \(version-url answered 404\): the likely mistake is `version-url`/,
+    );
+    expect(result.summary).toMatch(/live\u00a0before\u00a0\(version-url\) \| 🟥🟥🟥 \|/u);
+    expect(result.summary).toMatch(/of the live release gave no 2xx answer/);
+  });
 });

@@ -369,6 +369,12 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
         region: index % 2 === 0 ? 'ams' : 'fra',
       });
     }
+    // flyctl updates a stopped machine without starting it (skip_launch, as the real one
+    // does), so a machine a case left stopped stays stopped: start it as a user would
+    // (`fly machine start`).
+    for (const machine of appMachines().filter((candidate) => candidate.state === 'stopped')) {
+      await api('POST', `/machines/${machine.id}/start`);
+    }
     await settle();
   };
 
@@ -390,7 +396,14 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       }
       // Judging a case against a state that is not one verified release proves nothing.
       if (!restingClean(before)) {
-        throw new Error(`lane ${name} could not restore one healthy release: ${before.code}`);
+        const machines = before.machines.map((machine, index) => {
+          const checks = machine.checks.map((check) => check.status).join(',');
+          return `${machine.id} ${machine.state} checks=${checks} serves=${before.versions[index]}`;
+        });
+        throw new Error(
+          `lane ${name} could not restore one healthy release: ${before.code} ` +
+            `(${machines.join('; ')}; /health ${before.healthy ? 'passes' : 'fails'})`,
+        );
       }
     }
     const sha = await checkout.commit(appConfig(newCode, spec.release), {

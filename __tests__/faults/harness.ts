@@ -27,12 +27,13 @@ import { CLIENT_TIMEOUT_MS, type FaultKind, PROBE_TIMEOUT_MS } from './fault-kin
 /** The action's health check in a lane, on the lane's probe clock (see `laneProbeDeps`): a
  * broken release is condemned after timeoutMs / intervalMs polls of a running app. */
 export const HEALTH = { intervalMs: 30, threshold: 2, timeoutMs: 600 } as const;
-/** The budget never binds before the attempts do: every attempt may end in a hang. */
+/** The budget never binds before the attempts do: every attempt may end in a hang, and on a
+ * loaded machine (two copies of the suite at once) an answered attempt can take seconds. */
 export const RETRY: RetryPolicy = {
   attempts: 3,
   baseMs: 20,
   maxMs: 100,
-  budgetMs: 4 * CLIENT_TIMEOUT_MS,
+  budgetMs: 15 * CLIENT_TIMEOUT_MS,
 };
 export const POLL_INTERVALS_MS: readonly number[] = [20, 30, 50];
 /** The flow's own waits (rollback retries: 2 s, 4 s) shrink to this: faster, and harsher. */

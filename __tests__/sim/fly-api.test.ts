@@ -277,6 +277,55 @@ describe('apps and machines', () => {
   });
 });
 
+describe('logs API', () => {
+  interface LogsPage {
+    data: Array<{ id: string; attributes: Record<string, unknown> }>;
+    meta: { next_token: string };
+  }
+  const logsPath = (app: string, query = 'next_token='): string =>
+    `${new URL(sim.flyApiUrl).origin}/api/v1/apps/${app}/logs?${query}`;
+  async function logs(app: string, query?: string, authorization = MACAROON): Promise<Answer> {
+    const response = await fetch(logsPath(app, query), { headers: { authorization } });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, json: JSON.parse(text) };
+  }
+
+  it('serves what the machines printed as fly-go GetAppLogs decodes it', async () => {
+    // The machines print a line once they listen: wait for it, bounded.
+    let page: LogsPage = { data: [], meta: { next_token: '' } };
+    for (let attempt = 0; attempt < 50 && page.data.length === 0; attempt += 1) {
+      const answer = await logs('api-app');
+      expect(answer.status).toBe(200);
+      page = answer.json as LogsPage;
+      if (page.data.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const ids = (await machines('api-app')).map((machine) => machine.id);
+    const entry = page.data.find((item) =>
+      /listening on port/.test(String(item.attributes.message)),
+    );
+    expect(entry?.attributes).toMatchObject({
+      level: 'info',
+      region: expect.stringMatching(/^(ams|fra)$/),
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(ids).toContain(entry?.attributes.instance);
+    expect(typeof page.meta.next_token).toBe('string');
+    const one = String(entry?.attributes.instance);
+    const filtered = (await logs('api-app', `next_token=&instance=${one}`)).json as LogsPage;
+    expect(filtered.data.length).toBeGreaterThan(0);
+    expect(filtered.data.every((item) => item.attributes.instance === one)).toBe(true);
+    const after = (await logs('api-app', `next_token=${page.meta.next_token}`)).json as LogsPage;
+    expect(after.data.map((item) => item.id)).not.toContain(entry === undefined ? '' : entry.id);
+  });
+
+  it('wants the Machines API token form, and answers 404 for an app it does not know', async () => {
+    const bearer = await logs('api-app', undefined, `Bearer ${MACAROON.slice('FlyV1 '.length)}`);
+    expect(bearer.status).toBe(401);
+    const unknown = await logs('no-such-app');
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe('contract checks', () => {
   it('rejects and records a body the OpenAPI schema does not allow', async () => {
     const [machine] = await machines('api-app');

@@ -7,6 +7,7 @@ import {
   type FailureFacts,
   mustReadLive,
   type NextStep,
+  postStepMayRollBack,
 } from '../../src/flow/decide.js';
 import type { RestorePlan } from '../../src/platforms/platform.js';
 
@@ -125,6 +126,18 @@ describe('decidePostStep', () => {
     ['deploying with a plan', 'deploying', plan, 'rollback'],
   ] as const)('%s: %s', (_name, stage, saved, kind) => {
     expect(decidePostStep(stage, saved).kind).toBe(kind);
+  });
+});
+
+describe('postStepMayRollBack (read from the raw state before anything loads)', () => {
+  it.each([
+    ['deploying with a plan saved', 'deploying', true, true],
+    ['deploying without a plan', 'deploying', false, false],
+    ['settled with a plan saved', 'settled', true, false],
+    ['main never saved a stage', '', true, false],
+    ['an unknown stage', 'Deploying', true, false],
+  ] as const)('%s: %s', (_name, stage, planSaved, mayRollBack) => {
+    expect(postStepMayRollBack(stage, planSaved)).toBe(mayRollBack);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureKind, PollJudgement } from '../../src/verify/health.js';
-import { probeBaseline } from '../../src/verify/baseline.js';
+import { probeBaseline, probeVersionBaseline } from '../../src/verify/baseline.js';
 import type { ProbeDeps } from '../../src/verify/probe.js';
 import { nameVerdict, type VerdictKind } from '../../src/verify/verdict.js';
 
@@ -65,6 +65,32 @@ describe('nameVerdict', () => {
   });
 });
 
+describe('nameVerdict on a version-url failure', () => {
+  const v404 = fail('version', 'version-url answered 404');
+  const v500 = fail('version', 'version-url answered 500');
+  const vRefused = fail('version', 'version-url: connect ECONNREFUSED 127.0.0.1:1');
+  const stale = fail('version', 'version-url does not show "abc" yet (the old release answered)');
+  it.each<[string, PollJudgement, PollJudgement[] | undefined, RegExp]>([
+    ['404 and live 404', v404, [v404, v404], /version-url also fails.*`version-url`, not/],
+    ['no answer and live no answer', vRefused, [vRefused], /likely mistake is `version-url`/],
+    ['404 and live answered once', v404, [v404, ok], /^$/],
+    ['404 and live 500', v404, [v500], /^$/],
+    ['old version shown, live 404', stale, [v404], /^$/],
+    ['404, no version baseline', v404, undefined, /^$/],
+  ])('%s', (_title, last, versionBaseline, words) => {
+    const naming = nameVerdict({
+      healthy: false,
+      polls: [ok, last],
+      condemnedBy: 'deadline',
+      // The health URL failed the same way on the live release too: not what is compared.
+      baseline: [v404],
+      versionBaseline,
+    });
+    expect(naming.kind).toBe('unhealthy');
+    expect(`${naming.lead}${naming.hint}`).toMatch(words);
+  });
+});
+
 describe('probeBaseline', () => {
   function fakeDeps(statuses: (number | null)[]): ProbeDeps & { slept: number[] } {
     let clock = 0;
@@ -122,5 +148,30 @@ describe('probeBaseline', () => {
       controller.signal,
     );
     expect(report.polls).toHaveLength(0);
+  });
+
+  it('polls the live version-url: any 2xx passes, and says what it shows', async () => {
+    const deps = fakeDeps([200, 404, 200]);
+    const version = { url: 'http://x/version', expected: 'abc' };
+    const report = await probeVersionBaseline(version, 5_000, deps);
+    expect(report.passes).toBe(2);
+    expect(report.shows).toBe('ok');
+    expect(report.showsExpected).toBe(false);
+    expect(report.summary).toBe(
+      '2/3 polls passed (20 ms, 20 ms, 20 ms), last failure: version-url answered 404, ' +
+        'shows "ok"',
+    );
+  });
+
+  it('says when the live release already shows the version expected', async () => {
+    const report = await probeVersionBaseline(
+      { url: 'http://x/version', expected: 'ok' },
+      5_000,
+      fakeDeps([200]),
+    );
+    expect(report.showsExpected).toBe(true);
+    expect(report.summary).toMatch(
+      /already shows "ok": version-url cannot tell the releases apart/,
+    );
   });
 });

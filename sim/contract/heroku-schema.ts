@@ -29,6 +29,18 @@ interface LinkShape {
 
 type Part = 'schema' | 'targetSchema';
 
+let shared: HerokuContract | undefined;
+
+/**
+ * One contract per process: compiling the hyper-schema costs about half a second of CPU, and
+ * a simulator that paid it on its first request stalled every other lane in its process. The
+ * contract holds only compiled validators, so simulators can share it.
+ */
+export function sharedHerokuContract(): HerokuContract {
+  shared ??= new HerokuContract();
+  return shared;
+}
+
 export class HerokuContract {
   private document: Record<string, unknown> | undefined;
   private requestAjv: AjvDraft04.default | undefined;

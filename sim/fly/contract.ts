@@ -55,6 +55,15 @@ export interface RequestFacts {
 /** Query parameters Fly accepts beyond the document (flyctl filters machines by metadata). */
 const EXTRA_QUERY = /^metadata\.[A-Za-z0-9_.-]+$/;
 
+let shared: FlyContract | undefined;
+
+/** One contract per process, as for Heroku's: it holds only compiled validators, and each
+ * simulator compiling its own made every first request of a lane pay for it again. */
+export function sharedFlyContract(): FlyContract {
+  shared ??= new FlyContract();
+  return shared;
+}
+
 export class FlyContract {
   private readonly document: Record<string, unknown>;
   private readonly ajv: Ajv;

@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultBook } from '../heroku/faults.js';
 import { ProcessRegistry } from '../router/process-group.js';
 import type { FaultHooks } from '../types.js';
-import { FlyContract } from './contract.js';
+import { ensureFlyctlBundle } from '../flyctl/bundle.js';
+import { sharedFlyContract } from './contract.js';
 import { hasChecks, machineConfig, parseFlyToml } from './fly-toml.js';
 import type { FlyToml } from './fly-toml.js';
 import { releaseId, ulid } from './ids.js';
@@ -116,6 +117,8 @@ const SEED_HEALTHY_TIMEOUT_MS = 20_000;
 const SEED_POLL_MS = 50;
 
 export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle> {
+  // Whoever starts a Fly simulator is about to run flyctl against it.
+  await ensureFlyctlBundle();
   const registry = new ProcessRegistry();
   const images = new ImageStore(path.join(options.dataDir, 'fly-images'));
   const platform = new FlyPlatform(images, registry, options.log);
@@ -125,7 +128,7 @@ export async function startFlySim(options: FlySimOptions): Promise<FlySimHandle>
     token,
     owner: options.owner ?? 'deployer@acme.example',
     platform,
-    contract: new FlyContract(),
+    contract: sharedFlyContract(),
     faults,
     rateLimiter: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit),
     onRequest: options.onRequest,

@@ -1,7 +1,12 @@
 // What the machines' processes printed, served as Fly's logs API does for `fly logs
-// --no-tail` (flyctl logs polling: GET /api/v1/apps/{app}/logs?next_token=&instance=&region=
-// with the token as Bearer; the answer is JSON:API `data[].attributes` {timestamp, message,
-// level, instance, region} and `meta.next_token`). Fly keeps a short history; so does this.
+// --no-tail`. Source: fly-go resource_logs.go `GetAppLogs` (v0.9.6, what flyctl's
+// logs/polling.go `Poll` calls): GET {FLY_API_BASE_URL}/api/v1/apps/{app}/logs?next_token=
+// [&instance=][&region=], authorised by tokens.BubblegumHeader() — the same header as the
+// Machines API (`FlyV1 <macaroons>`, else `Bearer <token>`, tokens/tokens.go `normalized`);
+// anything but 200 is an error (401 not authenticated, 404 not found: polling stops). The
+// answer is decoded as {data: [{id, attributes: LogEntry}], meta: {next_token}}, LogEntry
+// {timestamp, message, level, instance, region, meta{instance, region}} (types.go).
+// Fly keeps a short history; so does this.
 const KEPT_ENTRIES = 1_000;
 const MACHINE_LINE = /^(\S+)\[([^\]]+)\] (\S+) \[(\w+)\] (.*)$/;
 export const FLY_LOGS_PATH = /^\/api\/v1\/apps\/([^/]+)\/logs$/;

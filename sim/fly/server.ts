@@ -83,7 +83,11 @@ export class FlyServer {
       if (record.api === 'fly-registry') return await this.handleRegistry(req, res, url);
       const logsOf = FLY_LOGS_PATH.exec(url.pathname)?.[1];
       if (logsOf !== undefined && method === 'GET') {
-        return sendJson(res, 200, this.deps.platform.logs.page(logsOf, url.searchParams));
+        // An app the token cannot see is a 404, on which flyctl stops polling (fly-go
+        // error.go IsNotFoundError, flyctl logs/polling.go).
+        const app = decodeURIComponent(logsOf);
+        if (!this.deps.platform.findApp(app)) throw new FlyApiError(404, 'app not found');
+        return sendJson(res, 200, this.deps.platform.logs.page(app, url.searchParams));
       }
       await this.handleApi(req, res, url, record);
     } catch (error) {

@@ -1,7 +1,7 @@
 // The Heroku half of the simulator: starts the API server and exposes a small control surface
 // for tests (create apps, seed releases, inspect state, inject faults).
 import path from 'node:path';
-import { HerokuContract } from '../contract/heroku-schema.js';
+import { type HerokuContract, sharedHerokuContract } from '../contract/heroku-schema.js';
 import { ProcessRegistry } from '../router/process-group.js';
 import type { FaultHooks, RecordedRequest } from '../types.js';
 import { HerokuAccount } from './account.js';
@@ -80,7 +80,7 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
     token: options.token,
     account,
     blobs: new BlobStore(path.join(options.dataDir, 'blobs')),
-    contract: options.contract ?? new HerokuContract(),
+    contract: options.contract ?? sharedHerokuContract(),
     faults,
     onRequest: options.onRequest,
     onViolation: options.onViolation,

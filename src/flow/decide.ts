@@ -70,13 +70,23 @@ export type PostStep =
   | { readonly kind: 'unreadable' }
   | { readonly kind: 'rollback'; readonly plan: RestorePlan };
 
+/** What the post step says when main left nothing to roll back. */
+export const NOTHING_TO_ROLL_BACK = 'guarded-deploy: main finished; nothing to roll back.';
+
+/** Whether the post step may have a rollback to do, from the raw saved stage and whether a
+ * plan was saved at all: read before anything else loads, since the post step runs after
+ * every job and almost always has nothing to do. */
+export function postStepMayRollBack(stage: string | undefined, planSaved: boolean): boolean {
+  return stage === 'deploying' && planSaved;
+}
+
 /** The post step rolls back only when main stopped while the platform may have changed
  * (`deploying`) and left a plan; a plan it cannot read is a failure, never a silent skip. */
 export function decidePostStep(
   stage: Stage | undefined,
   plan: RestorePlan | 'unreadable' | undefined,
 ): PostStep {
-  if (stage !== 'deploying' || plan === undefined) return { kind: 'nothing' };
+  if (plan === undefined || !postStepMayRollBack(stage, true)) return { kind: 'nothing' };
   if (plan === 'unreadable') return { kind: 'unreadable' };
   return { kind: 'rollback', plan };
 }

@@ -19,7 +19,7 @@ import {
   sameRelease,
   type Snapshot,
 } from '../platforms/platform.js';
-import { type BaselineReport, probeBaseline } from '../verify/baseline.js';
+import { type BaselineReport, probeBaseline, probeVersionBaseline } from '../verify/baseline.js';
 import { type AppLogs, fetchAppLogs } from '../verify/logs.js';
 import type { ProbeDeps } from '../verify/probe.js';
 import { recoveryCommand } from './recover.js';
@@ -125,7 +125,8 @@ export function verifyPhase(
 }
 
 /** The release live now, polled a few times with the same criteria before the push: a later
- * failure the same way points at the check, not the release. Short, and never fatal. */
+ * failure the same way points at the check, not the release. Its `version-url` too, side by
+ * side, when set. Short, and never fatal. */
 export async function baselinePhase(
   record: RunRecord,
   deps: FlowDeps,
@@ -133,17 +134,21 @@ export async function baselinePhase(
 ): Promise<BaselineReport> {
   const { health } = context.settings;
   return phase(record, 'baseline', deps.now, async (done) => {
-    const report = await probeBaseline(
-      context.healthUrl,
-      health.criteria,
-      health.intervalMs,
-      deps.probe,
-      deps.signal,
-    );
-    record.baseline = report;
+    const [report, version] = await Promise.all([
+      probeBaseline(context.healthUrl, health.criteria, health.intervalMs, deps.probe, deps.signal),
+      health.version === undefined
+        ? undefined
+        : probeVersionBaseline(health.version, health.intervalMs, deps.probe, deps.signal),
+    ]);
+    record.baseline = { ...report, version };
     core.info(`Baseline of the live release at ${context.healthUrl}: ${report.summary}`);
-    done(report.passes > 0 ? 'ok' : 'failed', report.summary);
-    return report;
+    if (version !== undefined) {
+      core.info(`Baseline of the live release at ${version.url}: ${version.summary}`);
+    }
+    const passed = report.passes > 0 && (version === undefined || version.passes > 0);
+    const versionWords = version === undefined ? '' : `; version-url: ${version.summary}`;
+    done(passed ? 'ok' : 'failed', `${report.summary}${versionWords}`);
+    return record.baseline;
   });
 }
 
@@ -324,10 +329,12 @@ async function deployWith(
 
 /** The condemned release's own lines: in the log (as untrusted text) and the summary. */
 function showAppLogs(record: RunRecord, logs: AppLogs): void {
+  const took = `${Math.round(logs.elapsedMs)} ms`;
   if (logs.lines.length === 0) {
-    core.info(`The app's own logs could not be read: ${logs.note ?? 'none kept'}`);
+    core.info(`The app's own logs could not be read (${took}): ${logs.note ?? 'none kept'}`);
     return;
   }
+  core.info(`The app's own logs: ${logs.lines.length} lines read in ${took}, beside the rollback`);
   record.appLogs = logs.lines;
   core.startGroup(`Last ${logs.lines.length} log lines of the new release`);
   withUntrustedLines(logs.lines.join('\n'));

@@ -15,7 +15,9 @@ export interface SourceArchive {
   readonly sha256: string;
 }
 
-const gitQueryTimeoutMs = 30_000;
+// Local reads (rev-parse, cat-file) answer in milliseconds; the bound only catches a hung
+// filesystem or a held lock, and a hung query should fail the run before it uploads.
+const gitQueryTimeoutMs = 10_000;
 // Large trees compress for a while; still bounded.
 const gitArchiveTimeoutMs = 15 * 60_000;
 

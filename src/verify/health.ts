@@ -107,6 +107,30 @@ export function judgePoll(poll: PollResult, criteria: HealthCriteria): PollJudge
   return { pass: true, reason: 'ok' };
 }
 
+/** An answer from `version-url`: it must be a 2xx showing `expected`; without `expected` (the
+ * release live before, whose version is not the one deployed) any 2xx answer passes. */
+export function judgeVersionAnswer(answer: PollResult, expected?: string): PollJudgement {
+  if (answer.status === null) {
+    return {
+      pass: false,
+      reason: `version-url: ${answer.error ?? 'no answer'}`,
+      failure: 'version',
+    };
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
+  }
+  if (expected === undefined) return { pass: true, reason: 'ok' };
+  if (!answer.body.includes(expected)) {
+    return {
+      pass: false,
+      reason: `version-url does not show "${expected}" yet (the old release answered)`,
+      failure: 'version',
+    };
+  }
+  return { pass: true, reason: `ok, serving ${expected}` };
+}
+
 /** `1.8 s`, `1 s`: one decimal, no trailing zero. */
 export function secondsText(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;

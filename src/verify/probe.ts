@@ -6,6 +6,7 @@ import { errorMessage } from '../io/errors.js';
 import {
   DEFAULT_UNHEALTHY_THRESHOLD,
   judgePoll,
+  judgeVersionAnswer,
   nextHealth,
   secondsText as seconds,
 } from './health.js';
@@ -137,26 +138,8 @@ async function judgeVersion(
   deadline: number,
   intervalMs: number,
 ): Promise<PollJudgement> {
-  const answer = await pollSafely(
-    deps,
-    version.url,
-    pollTimeoutMs(intervalMs, deadline - deps.now()),
-  );
-  if (answer.status === null) {
-    const reason = `version-url: ${answer.error ?? 'no answer'}`;
-    return { pass: false, reason, failure: 'version' };
-  }
-  if (answer.status < 200 || answer.status > 299) {
-    return { pass: false, reason: `version-url answered ${answer.status}`, failure: 'version' };
-  }
-  if (!answer.body.includes(version.expected)) {
-    return {
-      pass: false,
-      reason: `version-url does not show "${version.expected}" yet (the old release answered)`,
-      failure: 'version',
-    };
-  }
-  return { pass: true, reason: `ok, serving ${version.expected}` };
+  const timeoutMs = pollTimeoutMs(intervalMs, deadline - deps.now());
+  return judgeVersionAnswer(await pollSafely(deps, version.url, timeoutMs), version.expected);
 }
 
 const NOT_COUNTED =

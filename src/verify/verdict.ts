@@ -15,6 +15,8 @@ export interface VerdictInput {
   readonly condemnedBy: Condemnation | undefined;
   /** The baseline polls of the release live before; undefined when none ran. */
   readonly baseline: readonly PollJudgement[] | undefined;
+  /** The baseline polls of the live release's `version-url`; undefined when none ran. */
+  readonly versionBaseline?: readonly PollJudgement[] | undefined;
 }
 
 export interface VerdictNaming {
@@ -46,6 +48,7 @@ export function nameVerdict(input: VerdictInput): VerdictNaming {
     input.polls.findLast((poll) => !poll.pass);
   // A crash is the platform's own word: nothing about the check can explain it away.
   if (input.condemnedBy === 'crashed' || last?.failure === undefined) return plain('unhealthy');
+  if (last.failure === 'version') return nameVersionFailure(last, input.versionBaseline ?? []);
   const baseline = input.baseline ?? [];
   if (baseline.length === 0 || baseline.some((poll) => poll.pass)) return plain('unhealthy');
   const before = baseline.findLast((poll) => !poll.pass);
@@ -68,12 +71,33 @@ export function nameVerdict(input: VerdictInput): VerdictNaming {
   };
 }
 
-function sameFailure(now: PollJudgement, before: PollJudgement | undefined): boolean {
-  if (before === undefined || now.failure !== before.failure) return false;
-  // A status must be the same code; other kinds are the same by kind.
-  return now.failure !== 'status' || statusOf(now.reason) === statusOf(before.reason);
+/** A version-url that failed the same way on the release live before is the wrong URL. */
+function nameVersionFailure(
+  last: PollJudgement,
+  baseline: readonly PollJudgement[],
+): VerdictNaming {
+  const before = baseline.findLast((poll) => !poll.pass);
+  if (baseline.length === 0 || baseline.some((poll) => poll.pass)) return plain('unhealthy');
+  if (!sameFailure(last, before)) return plain('unhealthy');
+  return {
+    kind: 'unhealthy',
+    lead: '',
+    hint:
+      `; version-url also fails on the release that was live before (${before?.reason ?? ''}):` +
+      ' the likely mistake is `version-url`, not the release',
+  };
 }
 
+function sameFailure(now: PollJudgement, before: PollJudgement | undefined): boolean {
+  if (before === undefined || now.failure !== before.failure) return false;
+  // A status must be the same code (for version-url: the same code, or both no answer);
+  // other kinds are the same by kind.
+  if (now.failure !== 'status' && now.failure !== 'version') return true;
+  return statusOf(now.reason) === statusOf(before.reason);
+}
+
+/** The HTTP status a failure names; `none` for a version-url that gave no answer. */
 function statusOf(reason: string): string | undefined {
-  return /^status (\d{3}) /.exec(reason)?.[1];
+  const code = /^(?:status|version-url answered) (\d{3})\b/.exec(reason)?.[1];
+  return code ?? (reason.startsWith('version-url: ') ? 'none' : undefined);
 }

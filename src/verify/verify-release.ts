@@ -105,6 +105,7 @@ async function condemned(
     polls: health.polls,
     condemnedBy: health.condemnedBy,
     baseline: context.baseline?.polls,
+    versionBaseline: context.baseline?.version?.polls,
   });
   const why =
     instances && !instances.ok && health.condemnedBy !== 'crashed'

@@ -1,7 +1,8 @@
-// The app's own last lines through Fly's logs API, the one `fly logs --no-tail` reads
-// (flyctl logs polling: GET /api/v1/apps/{app}/logs?next_token= on the GraphQL/REST host
-// api.fly.io, Bearer token; JSON:API `data[].attributes` {timestamp, message, level,
-// instance, region}). Kept to the machines of the release.
+// The app's own last lines through Fly's logs API, the one `fly logs --no-tail` reads:
+// flyctl logs/polling.go `Poll` → fly-go resource_logs.go `GetAppLogs` (v0.9.6):
+// GET {base}/api/v1/apps/{app}/logs?next_token= with tokens.BubblegumHeader() (the same
+// `FlyV1`/`Bearer` header as the Machines API); JSON:API `data[].attributes` {timestamp,
+// message, level, instance, region}. Kept to the machines of the release.
 import { TailBuffer } from '../../io/tail-buffer.js';
 import { createApiClient } from '../kit/api-client.js';
 import type { ApiClientDeps } from '../kit/api-client.js';
@@ -13,8 +14,11 @@ export interface FlyLogsSpec {
   readonly userAgent: string;
 }
 
-/** The logs API lives on api.fly.io when the Machines API is the public one; any other
- * `api-url` (a proxy, the simulator) serves both. */
+/** The logs API lives on api.fly.io when the Machines API is the public one: flyctl has two
+ * bases, FLY_API_BASE_URL (default https://api.fly.io, internal/config/config.go; fly-go's
+ * baseURL, which GetAppLogs uses) and FLY_FLAPS_BASE_URL (default https://api.machines.dev,
+ * flyctl/flyctl.go), and asks for logs on the first. Any other `api-url` (a proxy, the
+ * simulator) is taken to serve both. */
 export function flyLogsBase(apiUrl: string): string {
   const url = new URL(apiUrl);
   return url.hostname === 'api.machines.dev' ? 'https://api.fly.io' : url.origin;

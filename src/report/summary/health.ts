@@ -1,6 +1,7 @@
 // The health check at a glance: one mark per poll in order, so a slow start (red then
 // green), a crash (green then red) or a flapping app shows without reading numbers.
 import type { RunRecord } from '../../flow/run-record.js';
+import type { VersionBaseline } from '../../verify/baseline.js';
 import type { PollRecord } from '../../verify/probe.js';
 import { NBSP, clip, code, millis, seconds, table } from './markdown.js';
 
@@ -66,6 +67,17 @@ function lastAnswer(label: string, report: HealthRowData): string | undefined {
   return `- Last answer to the ${label}: ${answer}`;
 }
 
+/** What the live release's version-url showed before the push, and whether it can tell the
+ * new release from it. */
+function versionLine(version: VersionBaseline): string {
+  const shows =
+    version.shows === undefined ? 'gave no 2xx answer' : `showed ${code(clip(version.shows, 60))}`;
+  const same = version.showsExpected
+    ? ': the version expected of the new release already, so it cannot tell them apart'
+    : '';
+  return `- ${code('version-url')} ${code(version.url)} of the live release ${shows}${same}`;
+}
+
 export function healthBlocks(record: RunRecord): string[] {
   const { baseline, health } = record;
   const reports: [string, HealthRowData | undefined][] = [
@@ -76,6 +88,13 @@ export function healthBlocks(record: RunRecord): string[] {
         verdict: baseline.passes === baseline.polls.length ? 'passed' : 'failed',
       },
     ],
+    [
+      'live before (version-url)',
+      baseline?.version && {
+        ...baseline.version,
+        verdict: baseline.version.passes === baseline.version.polls.length ? 'passed' : 'failed',
+      },
+    ],
     ['new release', health && { ...health, verdict: record.verdict ?? health.verdict }],
     ['rollback', record.rollbackHealth],
   ];
@@ -83,12 +102,13 @@ export function healthBlocks(record: RunRecord): string[] {
   if (shown.length === 0) return [];
   const legend = `${MARK.pass} passed · ${MARK.fail} failed · ${MARK.noAnswer} no answer`;
   const answers = shown.flatMap(([label, report]) => lastAnswer(label, report) ?? []);
+  const version = baseline?.version && versionLine(baseline.version);
   return [
     `### Health of ${code(record.healthUrl ?? '-')}`,
     table(
       ['release', 'polls in order', 'passed', 'p50', 'p95'],
       shown.map(([label, report]) => healthRow(label, report)),
     ),
-    [`- ${legend}`, ...answers].join('\n'),
+    [`- ${legend}`, ...(version === undefined ? [] : [version]), ...answers].join('\n'),
   ];
 }
