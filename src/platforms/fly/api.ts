@@ -98,8 +98,9 @@ export class FlyApi {
 
   /** App machines someone holds a lease on, each named with the lease's owner, description
    * and end: the list with `include_leases=true` (Machines OpenAPI `Machines_list`, each
-   * machine's `lease`: owner, description, expires_at). flyctl leases every machine it
-   * rolls out before touching any (flyctl deploy plan.go `acquireLeases`). */
+   * machine's `lease`: owner, description, expires_at), in one read where fly-go's flaps
+   * `FindLease` reads one machine's (GET .../lease, `MachineLease` {status, data}). flyctl
+   * leases every machine it rolls out before touching any (deploy plan.go `acquireLeases`). */
   async leasedMachines(): Promise<string[]> {
     const { body } = await this.call('GET', `${this.appPath}/machines?include_leases=true`);
     if (!Array.isArray(body)) throw new Error('Fly Machines API answered without a machine list');
