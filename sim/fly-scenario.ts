@@ -151,18 +151,23 @@ export interface FlyScenarioOptions {
   readonly seedLabel?: string;
   /** The simulator's debug lines (proxy autostop, machine states). */
   readonly simLog?: (line: string) => void;
+  /** A simulator already running (another app of the same org): used, never stopped. */
+  readonly sim?: Simulator;
 }
 
 let runCounter = 5000;
 
 export async function startFlyScenario(options: FlyScenarioOptions = {}): Promise<FlyScenario> {
   const app = options.app ?? 'shop-fly';
-  const sim = await startSimulator({
-    flyToken: options.token ?? FLY_TOKEN,
-    githubToken: GITHUB_TOKEN,
-    flyRateLimit: options.rateLimit,
-    ...(options.simLog === undefined ? {} : { log: options.simLog }),
-  });
+  const ownSim = options.sim === undefined;
+  const sim =
+    options.sim ??
+    (await startSimulator({
+      flyToken: options.token ?? FLY_TOKEN,
+      githubToken: GITHUB_TOKEN,
+      flyRateLimit: options.rateLimit,
+      ...(options.simLog === undefined ? {} : { log: options.simLog }),
+    }));
   const repo = await createAppRepo();
   const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'gd-fly-scenario-'));
   try {
@@ -241,13 +246,13 @@ export async function startFlyScenario(options: FlyScenarioOptions = {}): Promis
         return versions;
       },
       async close() {
-        await sim.stop();
+        if (ownSim) await sim.stop();
         await repo.remove();
         await rm(runnerTemp, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await sim.stop();
+    if (ownSim) await sim.stop();
     await repo.remove();
     await rm(runnerTemp, { recursive: true, force: true });
     throw error;

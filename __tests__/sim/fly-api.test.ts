@@ -150,6 +150,43 @@ describe('apps and machines', () => {
     expect((await call('GET', '/v1/apps/nope/machines')).status).toBe(404);
   });
 
+  it('shows a held lease in the list with include_leases (owner, description, expiry)', async () => {
+    const [first] = await machines('api-app');
+    const id = first?.id ?? '';
+    const taken = await call('POST', `/v1/apps/api-app/machines/${id}/lease`, {
+      body: { ttl: 30, description: 'someone deploying' },
+    });
+    expect(taken.status).toBe(200);
+    const nonce = (taken.json as { data: { nonce: string } }).data.nonce;
+    try {
+      // Machines OpenAPI: Machines_list `include_leases`, each machine's StrippedLease.
+      const listed = await call('GET', '/v1/apps/api-app/machines?include_leases=true');
+      const leases = (listed.json as Array<{ id: string; lease?: Record<string, unknown> }>).map(
+        (machine) => [machine.id, machine.lease] as const,
+      );
+      expect(Object.fromEntries(leases)).toEqual(
+        Object.fromEntries(
+          leases.map(([machineId]) => [
+            machineId,
+            machineId === id
+              ? {
+                  owner: expect.any(String),
+                  description: 'someone deploying',
+                  expires_at: expect.any(Number),
+                }
+              : undefined,
+          ]),
+        ),
+      );
+      // Without the parameter the list carries no lease.
+      expect((await machines('api-app')).some((machine) => 'lease' in machine)).toBe(false);
+    } finally {
+      await call('DELETE', `/v1/apps/api-app/machines/${id}/lease`, {
+        headers: { 'fly-machine-lease-nonce': nonce },
+      });
+    }
+  });
+
   it('replaces the whole config on update, under a lease, with a new instance', async () => {
     const [machine] = await machines('api-app');
     if (!machine) throw new Error('no machine');

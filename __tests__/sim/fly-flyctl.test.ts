@@ -162,6 +162,16 @@ describe.concurrent('flyctl stand-in', () => {
     expect(await proxiedVersion('roll')).toBe('2');
     // Each machine was leased, updated with the nonce, waited for and released.
     const calls = sim.flyRequests.filter((r) => r.path.startsWith('/v1/apps/roll/machines/'));
+    // Every lease first, then the first update (flyctl deploy plan.go `acquireLeases`).
+    const isLease = (r: (typeof calls)[number]): boolean =>
+      r.method === 'POST' &&
+      r.path.endsWith('/lease') &&
+      r.headers['fly-machine-lease-nonce'] === undefined;
+    const isUpdate = (r: (typeof calls)[number]): boolean =>
+      r.method === 'POST' && /\/machines\/[^/]+$/.test(r.path);
+    const leases = calls.map((r, index) => (isLease(r) ? index : -1)).filter((i) => i >= 0);
+    expect(leases).toHaveLength(after.length);
+    expect(Math.max(...leases)).toBeLessThan(calls.findIndex(isUpdate));
     for (const machine of after) {
       const mine = calls.filter((r) => r.path.includes(machine.id));
       const update = mine.find((r) => r.method === 'POST' && r.path.endsWith(machine.id));

@@ -361,17 +361,22 @@ describe('Heroku as it really behaves', () => {
     expect((await releases('refuse-app')).length).toBe(4);
   });
 
-  it('serves release output from another host, 404 until the release command starts', async () => {
-    await sim.heroku.createApp('stream-app', { releaseStartDelayMs: 1_500 });
-    await sim.heroku.seedRelease('stream-app', await appWith({ version: 'a' }));
+  /** A new app at v2, then a build of a slug whose release phase starts 1.5 s late. */
+  async function buildWithReleasePhase(app: string): Promise<Answer> {
+    await sim.heroku.createApp(app, { releaseStartDelayMs: 1_500 });
+    await sim.heroku.seedRelease(app, await appWith({ version: 'a' }));
     const dir = await appWith({ version: 'b' }, procfile('echo migrating'));
     const file = `${dir}.tar.gz`;
     await createTar({ gzip: true, cwd: dir, file }, await readdir(dir));
     const source = await newSource();
     await fetch(source.put_url, { method: 'PUT', body: await readFile(file) });
-    const build = await call('POST', '/apps/stream-app/builds', {
+    return call('POST', `/apps/${app}/builds`, {
       body: { source_blob: { url: source.get_url } },
     });
+  }
+
+  it('serves release output from another host, 404 until the release command starts', async () => {
+    const build = await buildWithReleasePhase('stream-app');
     const buildId = (build.json as { id: string }).id;
     let pending: ReleaseJson | undefined;
     for (let i = 0; i < 200 && pending === undefined; i += 1) {
@@ -388,6 +393,33 @@ describe('Heroku as it really behaves', () => {
       answer = await fetch(streamUrl);
     }
     expect([answer.status, (await answer.text()).trim()]).toEqual([200, 'migrating']);
+  });
+
+  it('lists a build and then its release as pending, with who started them', async () => {
+    // Schema: build and release `status` (`pending` until decided) and `user.email`.
+    const build = await buildWithReleasePhase('busy-app');
+    const listed = await call('GET', '/apps/busy-app/builds', {
+      headers: { range: 'created_at ..; max=10, order=desc' },
+    });
+    const first = (listed.json as Array<{ id: string; status: string; user: unknown }>)[0];
+    expect(first).toMatchObject({
+      id: (build.json as { id: string }).id,
+      status: 'pending',
+      user: { email: expect.stringContaining('@') },
+    });
+    let latest: { version: number; status: string; user: unknown } | undefined;
+    for (let i = 0; i < 200 && latest?.version !== 3; i += 1) {
+      const answer = await call('GET', '/apps/busy-app/releases', {
+        headers: { range: 'version ..; max=1, order=desc' },
+      });
+      latest = (answer.json as (typeof latest)[])[0];
+      if (latest?.version !== 3) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(latest).toMatchObject({
+      version: 3,
+      status: 'pending',
+      user: { email: expect.stringContaining('@') },
+    });
   });
 
   it('limits requests per token: RateLimit-Remaining on every answer, 429 when empty', async () => {

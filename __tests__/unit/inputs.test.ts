@@ -179,6 +179,16 @@ describe('getSettings', () => {
     // mode: plan passes the gate and measures the source, like a deploy.
     ['plan without a github-token', { mode: 'plan', 'github-token': '' }, Input.GithubToken],
     ['plan of a missing source-dir', { mode: 'plan', 'source-dir': 'nope' }, Input.SourceDir],
+    // The deploy lock and artifact promotion.
+    ['lock-wait negative', { 'lock-wait': '-5' }, Input.LockWait],
+    ['lock-wait with a unit', { 'lock-wait': '5m' }, Input.LockWait],
+    ['lock-wait over six hours', { 'lock-wait': '21601' }, Input.LockWait],
+    ['artifact that is no slug id', { artifact: 'v42' }, Input.Artifact],
+    [
+      'artifact outside mode: deploy',
+      { mode: 'verify', artifact: '01234567-89ab-cdef-0123-456789abcdef' },
+      Input.Artifact,
+    ],
   ];
   it.each(bad)('rejects %s, naming the input', async (_label, inputs, input) => {
     await stubRun({ ...valid, ...inputs });
@@ -190,6 +200,15 @@ describe('getSettings', () => {
     expect(getSettings()).toMatchObject({ mode: 'plan', force: true });
     await stubRun(valid);
     expect(getSettings().force).toBe(false);
+  });
+
+  it('reads lock-wait in seconds and a slug id as the artifact', async () => {
+    const slug = '01234567-89ab-cdef-0123-456789abcdef';
+    await stubRun({ ...valid, 'lock-wait': '90', artifact: slug });
+    expect(getSettings()).toMatchObject({ lockWaitMs: 90_000, artifact: slug });
+    await stubRun(valid);
+    expect(getSettings()).toMatchObject({ lockWaitMs: 0 });
+    expect(getSettings().artifact).toBeUndefined();
   });
 
   it('reports every bad input at once, with the value and what is allowed', async () => {

@@ -171,6 +171,7 @@ describe('workflow parser', () => {
         '.github/examples/deploy-fly.yml',
         '.github/examples/rollback.yml',
         '.github/examples/verify-nightly.yml',
+        '.github/examples/promote-staging-to-production.yml',
       ]),
     );
   });

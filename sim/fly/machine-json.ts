@@ -45,6 +45,7 @@ export function machineJson(machine: FlyMachine, includeLease = false): Record<s
     ...(checks.length > 0 ? { checks } : {}),
     host_status: machine.hostUnreachable ? 'unreachable' : 'ok',
     ...(machine.cordoned ? { cordoned: true } : {}),
+    // Only with `include_leases=true` (Machines OpenAPI `Machines_list`), as `StrippedLease`.
     ...(includeLease && lease
       ? {
           lease: {

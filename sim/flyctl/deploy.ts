@@ -215,51 +215,75 @@ async function updateEach(
   plan.out('');
   // Sorted by id, so a retry goes in the same order (flyctl plan.go `updateMachinesWRecovery`).
   const sorted = [...machines].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const [index, machine] of sorted.entries()) {
-    if (plan.env.failAfterMachines !== undefined && plan.updated >= plan.env.failAfterMachines) {
-      throw new FlyctlError(
-        `failed to update machine ${machine.id}: failed_precondition: unable to update ` +
-          'machine configuration (simulated by FLY_SIM_FAIL_AFTER_MACHINES)',
-      );
+  // flyctl leases every machine it rolls out before touching any, skipping unreachable
+  // hosts, and clears them all at the end (deploy plan.go `updateMachinesWRecovery`:
+  // `acquireLeases`, deferred `releaseLeases`): another deploy sees the app held throughout.
+  const nonces = new Map<string, string>();
+  try {
+    for (const machine of sorted) {
+      if (machine.host_status !== undefined && machine.host_status !== 'ok') continue;
+      nonces.set(machine.id, await acquireLease(plan, machine.id));
     }
-    const tag = `[${index + 1}/${machines.length}] Machine ${machine.id} [${groupOf(machine)}]`;
-    if (plan.env.stayOnOldImage === index) {
-      // The flyctl bug the action has to catch: success reported, nothing changed.
-      plan.out(` ✔ ${tag} update finished: success`);
-      plan.updated += 1;
-      continue;
+    for (const [index, machine] of sorted.entries()) {
+      await updateOne(plan, machine, `[${index + 1}/${machines.length}]`, index, {
+        noWait,
+        nonce: nonces.get(machine.id),
+      });
     }
-    if (machine.host_status !== undefined && machine.host_status !== 'ok') {
-      await replaceMachine(plan, machine, tag);
-      plan.updated += 1;
-      continue;
-    }
-    plan.out(`  ${tag} Updating`);
-    const nonce = await acquireLease(plan, machine.id);
-    try {
-      const config = newConfig(plan, machine);
-      const skipLaunch = skipsLaunch(machine);
-      const updated = await updateMachine(plan, machine, config, skipLaunch, nonce);
-      plan.updated += 1;
-      if (skipLaunch && !noWait) {
-        // Updated but not started: flyctl waits for a resting state only (plan.go
-        // `updateMachineWChecks`, "Don't wait for SkipLaunch machines" to start).
-        plan.out(`  ${tag} Waiting for machine to reach a good state`);
-        await waitState(plan, machine.id, updated.instance_id, ['stopped', 'started', 'suspended']);
-      } else if (!noWait) {
-        plan.out(`  ${tag} Waiting for machine to start`);
-        await waitStarted(plan, machine.id, updated.instance_id);
-        plan.out(`  ${tag} Waiting for health checks`);
-        await waitHealthy(plan, machine.id);
-      }
-    } catch (error) {
-      plan.out(` ✖ ${tag} update finished: failed`);
-      throw error;
-    } finally {
-      await releaseLease(plan, machine.id, nonce);
-    }
-    plan.out(` ✔ ${tag} update finished: success`);
+  } finally {
+    for (const [id, nonce] of nonces) await releaseLease(plan, id, nonce);
   }
+}
+
+/** One machine of a rolling or immediate update, under the lease taken for it. */
+async function updateOne(
+  plan: Plan,
+  machine: MachineJson,
+  position: string,
+  index: number,
+  options: { noWait: boolean; nonce: string | undefined },
+): Promise<void> {
+  const { noWait, nonce } = options;
+  if (plan.env.failAfterMachines !== undefined && plan.updated >= plan.env.failAfterMachines) {
+    throw new FlyctlError(
+      `failed to update machine ${machine.id}: failed_precondition: unable to update ` +
+        'machine configuration (simulated by FLY_SIM_FAIL_AFTER_MACHINES)',
+    );
+  }
+  const tag = `${position} Machine ${machine.id} [${groupOf(machine)}]`;
+  if (plan.env.stayOnOldImage === index) {
+    // The flyctl bug the action has to catch: success reported, nothing changed.
+    plan.out(` ✔ ${tag} update finished: success`);
+    plan.updated += 1;
+    return;
+  }
+  if (nonce === undefined) {
+    await replaceMachine(plan, machine, tag);
+    plan.updated += 1;
+    return;
+  }
+  plan.out(`  ${tag} Updating`);
+  try {
+    const config = newConfig(plan, machine);
+    const skipLaunch = skipsLaunch(machine);
+    const updated = await updateMachine(plan, machine, config, skipLaunch, nonce);
+    plan.updated += 1;
+    if (skipLaunch && !noWait) {
+      // Updated but not started: flyctl waits for a resting state only (plan.go
+      // `updateMachineWChecks`, "Don't wait for SkipLaunch machines" to start).
+      plan.out(`  ${tag} Waiting for machine to reach a good state`);
+      await waitState(plan, machine.id, updated.instance_id, ['stopped', 'started', 'suspended']);
+    } else if (!noWait) {
+      plan.out(`  ${tag} Waiting for machine to start`);
+      await waitStarted(plan, machine.id, updated.instance_id);
+      plan.out(`  ${tag} Waiting for health checks`);
+      await waitHealthy(plan, machine.id);
+    }
+  } catch (error) {
+    plan.out(` ✖ ${tag} update finished: failed`);
+    throw error;
+  }
+  plan.out(` ✔ ${tag} update finished: success`);
 }
 
 /** A machine whose host is unreachable is replaced: destroyed (forced), then launched anew

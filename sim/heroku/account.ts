@@ -97,6 +97,17 @@ export class HerokuAccount {
     return [...this.apps.values()].find((app) => app.id === idOrName);
   }
 
+  /** A slug built on any app of the account: Dev Center "Copying Slugs with the Platform
+   * API" releases a slug from one app on another (`POST /apps/{target}/releases` with
+   * `slug`) when the user can access both; this account owns every app. */
+  findSlug(id: string): SlugRecord | undefined {
+    for (const app of this.apps.values()) {
+      const slug = app.slugs.get(id);
+      if (slug !== undefined) return slug;
+    }
+    return undefined;
+  }
+
   findBuild(id: string): BuildRecord | undefined {
     return this.builds.get(id);
   }

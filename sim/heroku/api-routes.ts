@@ -105,7 +105,7 @@ export const ROUTES: readonly Route[] = [
         };
       }
       const slugId = typeof body.slug === 'string' ? body.slug : '';
-      const slug = app.slugs.get(slugId);
+      const slug = ctx.account.findSlug(slugId);
       if (!slug) throw new HerokuApiError(404, 'not_found', "Couldn't find that slug.");
       const description =
         typeof body.description === 'string' ? body.description : `Deploy ${slug.id.slice(0, 8)}`;

@@ -23,6 +23,8 @@ export interface HerokuAppState {
     description: string;
     /** When traffic switched to it (epoch ms); undefined until then. */
     liveAt: number | undefined;
+    /** The slug it runs; undefined for the initial release. */
+    slugId: string | undefined;
   }>;
   readonly builds: Array<{ id: string; status: string }>;
   /** The web dyno of the newest release: `starting` until its process binds $PORT. */
@@ -112,6 +114,7 @@ export async function startHerokuSim(options: HerokuSimOptions): Promise<HerokuS
           current: release === app.currentRelease,
           description: release.description,
           liveAt: release.liveAt,
+          slugId: release.slug?.id,
         })),
         builds: app.builds.map((build) => ({ id: build.id, status: build.status })),
         dynos: app.router.dynos().map((dyno) => ({ name: dyno.spec.name, state: dyno.state })),

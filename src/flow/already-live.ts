@@ -7,6 +7,7 @@ import type { Platform, Snapshot } from '../platforms/platform.js';
 import type { VerifyContext } from '../verify/verify-release.js';
 import { type FlowDeps, verifyPhase } from './deploy.js';
 import { phase, type RunRecord } from './run-record.js';
+import { recordArtifact, runsArtifact } from './artifact.js';
 
 /** The commit the live release runs, or undefined when unknown or when it cannot be read (a
  * deploy then goes on as usual: reading it is an optimisation, never a reason to fail). */
@@ -44,14 +45,21 @@ export async function verifyIfAlreadyLive(
   snapshot: Snapshot,
 ): Promise<boolean> {
   if (settings.force === true) return false;
-  const commit = await readLiveCommit(platform, snapshot, record, deps);
-  if (commit === undefined || commit !== settings.run.sha) return false;
   const live = snapshot.current;
+  const { artifact } = settings;
+  if (artifact !== undefined) {
+    // The artifact, not the commit, is what this deploy ships: the slug or the image digest.
+    if (!runsArtifact(live, artifact)) return false;
+  } else {
+    const commit = await readLiveCommit(platform, snapshot, record, deps);
+    if (commit === undefined || commit !== settings.run.sha) return false;
+  }
   record.release = live;
   const verdict = await verifyPhase(record, deps, context, live);
-  const short = settings.run.sha.slice(0, 12);
+  const short = artifact ?? settings.run.sha.slice(0, 12);
   if (verdict.healthy) {
     record.result = 'deployed';
+    await recordArtifact(platform, live, record);
     record.appState =
       `${live.label} already live, verified: it runs ${short}; nothing was built ` +
       '(`force: true` rebuilds)';

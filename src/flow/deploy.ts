@@ -26,7 +26,8 @@ import { recoveryCommand } from './recover.js';
 import { reportRollback, rollbackAndVerify } from './recover.js';
 import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
-import { verifyIfAlreadyLive } from './already-live.js';
+import { readyToPush } from './ready-to-push.js';
+import { recordArtifact } from './artifact.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
@@ -98,6 +99,8 @@ export async function takeSnapshot(
   record.previous = snapshot.current;
   if (snapshot.webUrl !== '') record.webUrl = snapshot.webUrl;
   for (const notice of snapshot.notices) {
+    // A second snapshot (after waiting for another deploy) says most of them again.
+    if (record.notices.includes(notice)) continue;
     record.notices.push(notice);
     core.notice(notice, { title: 'guarded-deploy' });
   }
@@ -124,7 +127,7 @@ export function verifyPhase(
 /** The release live now, polled a few times with the same criteria before the push: a later
  * failure the same way points at the check, not the release. Its `version-url` too, side by
  * side, when set. Short, and never fatal. */
-async function baselinePhase(
+export async function baselinePhase(
   record: RunRecord,
   deps: FlowDeps,
   context: VerifyContext,
@@ -270,13 +273,9 @@ async function deployWith(
   record: RunRecord,
   onPushStart: (() => Promise<void>) | undefined,
 ): Promise<void> {
-  const snapshot = await takeSnapshot(platform, record, deps);
-  const context = verifyContext(settings, platform, snapshot, deps);
-  record.healthUrl = context.healthUrl;
-  throwIfCancelled(deps.signal, 'the snapshot');
-  if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot)) return;
-  context.baseline = await baselinePhase(record, deps, context);
-  throwIfCancelled(deps.signal, 'the baseline probe');
+  const ready = await readyToPush(platform, settings, deps, record);
+  if (ready === undefined) return;
+  const { snapshot, context } = ready;
   await onPushStart?.();
 
   // From here on the platform may change: the post step must know what to restore.
@@ -307,6 +306,7 @@ async function deployWith(
     if (verdict.healthy) {
       record.result = 'deployed';
       saveStage('settled');
+      await recordArtifact(platform, release, record);
       return;
     }
     const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';

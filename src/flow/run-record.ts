@@ -53,6 +53,8 @@ export interface RunRecord {
   phases: PhaseRecord[];
   /** Output tails worth reading after a failure (flyctl, build, release phase). */
   logs: OutputTail[];
+  /** What the verified release runs, for another deploy (the `artifact` output). */
+  artifact?: string;
   /** `mode: plan`: what a deploy would do, one row per fact. */
   plan?: ReadonlyArray<readonly [string, string]>;
 }

@@ -122,6 +122,13 @@ export interface Platform {
   /** The last `maxLines` lines the app's processes printed, as the platform keeps them
    * (Heroku log session, Fly logs API), within `deadlineMs`. */
   recentLogs?(release: Release, maxLines: number, deadlineMs: number): Promise<readonly string[]>;
+  /** Other deploys of the app in flight now, one line each naming who holds it (Heroku: a
+   * pending build or release; Fly: a machine leased); empty when none. Asked before the push,
+   * when this run has started nothing yet. */
+  deploysInFlight?(): Promise<readonly string[]>;
+  /** What `release` runs, to deploy elsewhere exactly (Heroku slug id, Fly image pinned by
+   * digest); undefined when the platform cannot name it. */
+  artifactOf?(release: Release): Promise<string | undefined>;
   /** Waits (up to `timeoutMs`) until no build or release of the app is in flight, e.g. one
    * a cancelled run started: a rollback must come after it, not before. */
   settle?(timeoutMs: number): Promise<void>;
@@ -139,6 +146,8 @@ export interface PlatformSettings {
   readonly sourceDir: string;
   /** `name/version` of this action, sent as the User-Agent. */
   readonly userAgent: string;
+  /** Deploy exactly this instead of building (Heroku: a slug id; Fly passes it as `image`). */
+  readonly artifact?: string;
 }
 
 /** What `flyctl deploy` needs on top: only the deploy mode has them (no other mode runs

@@ -62,4 +62,5 @@ export function writeOutputs(record: RunRecord): void {
   core.setOutput(Output.RolledBack, String(record.rolledBack));
   core.setOutput(Output.HealthUrl, record.healthUrl ?? '');
   core.setOutput(Output.Verdict, record.verdict ?? '');
+  core.setOutput(Output.Artifact, record.result === 'deployed' ? (record.artifact ?? '') : '');
 }

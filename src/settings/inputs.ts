@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import { InvalidInputs } from '../io/errors.js';
 import { USER_AGENT } from '../io/version.js';
+import { parseLockWait, readArtifact } from './deploy-inputs.js';
 import { flyTokenParts, readFlyInputs } from './fly-inputs.js';
 import { Input, type ModeName, Modes, Platforms, type PlatformName } from './names.js';
 import {
@@ -231,6 +232,11 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const run = runContext(env, reader.problems);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const source = readSourceDir(reader, workspace, mode);
+  const artifact = readArtifact(reader, platform, mode);
+  const flyInputs =
+    platform === 'fly' && gated(mode)
+      ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
+      : undefined;
   const settings: Settings = {
     mode,
     platform,
@@ -244,15 +250,15 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     health: readHealth(reader, run),
     rollback: reader.parsed(Input.Rollback, parseBoolean, true),
     force: reader.parsed(Input.Force, parseBoolean, false),
+    lockWaitMs: reader.parsed(Input.LockWait, parseLockWait, 0),
+    ...(artifact === undefined ? {} : { artifact }),
     toRelease: readToRelease(reader, mode),
     environment: readEnvironment(reader),
     sourceDir: source.dir,
     // Only a deploy builds anything (and a plan says what it would build): rollback and
     // verify need no checkout or flyctl.
-    fly:
-      platform === 'fly' && gated(mode)
-        ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
-        : undefined,
+    // A Fly artifact is an image pinned by digest: flyctl deploys it with --image, no build.
+    fly: flyInputs && artifact !== undefined ? { ...flyInputs, image: artifact } : flyInputs,
     run,
     userAgent: USER_AGENT,
   };

@@ -27,6 +27,8 @@ export const Input = {
   VersionUrl: 'version-url',
   ExpectedVersion: 'expected-version',
   Force: 'force',
+  LockWait: 'lock-wait',
+  Artifact: 'artifact',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -37,6 +39,7 @@ export const Output = {
   RolledBack: 'rolled-back',
   HealthUrl: 'health-url',
   Verdict: 'verdict',
+  Artifact: 'artifact',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 

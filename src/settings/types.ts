@@ -55,6 +55,10 @@ export interface Settings {
   readonly rollback: boolean;
   /** Build and release even when the live release already runs this commit (absent: no). */
   readonly force?: boolean;
+  /** How long a deploy waits for another deploy of the app in flight; 0: refuse at once. */
+  readonly lockWaitMs?: number;
+  /** Deploy exactly this, no build: a Heroku slug id or a Fly image pinned by digest. */
+  readonly artifact?: string;
   /** `mode: rollback`: the release to go back to; undefined = the one before the live one. */
   readonly toRelease: string | undefined;
   /** GitHub environment to record deployments in; undefined = off. */

@@ -6,7 +6,7 @@ import { HttpError } from '../../io/errors.js';
 import type { HttpClient } from '../../io/http.js';
 import { callWithTokenHints, withAppNotFound } from '../kit/api-client.js';
 import type { ApiCall } from '../kit/api-client.js';
-import { asRecord, parseMachine, parseMachineList } from './machine.js';
+import { asRecord, isAppMachine, parseMachine, parseMachineList } from './machine.js';
 import type { FlyMachine } from './machine.js';
 
 export interface FlyApiTiming {
@@ -94,6 +94,32 @@ export class FlyApi {
 
   async listMachines(): Promise<FlyMachine[]> {
     return parseMachineList((await this.call('GET', `${this.appPath}/machines`)).body);
+  }
+
+  /** App machines someone holds a lease on, each named with the lease's owner, description
+   * and end: the list with `include_leases=true` (Machines OpenAPI `Machines_list`, each
+   * machine's `lease`: owner, description, expires_at), in one read where fly-go's flaps
+   * `FindLease` reads one machine's (GET .../lease, `MachineLease` {status, data}). flyctl
+   * leases every machine it rolls out before touching any (deploy plan.go `acquireLeases`). */
+  async leasedMachines(): Promise<string[]> {
+    const { body } = await this.call('GET', `${this.appPath}/machines?include_leases=true`);
+    if (!Array.isArray(body)) throw new Error('Fly Machines API answered without a machine list');
+    const leased: string[] = [];
+    for (const item of body) {
+      const machine = parseMachine(item);
+      const lease = asRecord(asRecord(item)?.lease);
+      const expiresAt = lease?.expires_at;
+      // Fly lists only the lease it holds now: no clock of ours judges its expiry.
+      if (!isAppMachine(machine) || typeof expiresAt !== 'number') continue;
+      const owner =
+        typeof lease?.owner === 'string' && lease.owner !== '' ? lease.owner : 'someone';
+      const why = typeof lease?.description === 'string' ? lease.description : '';
+      leased.push(
+        `machine ${machine.id} leased by ${owner}${why === '' ? '' : ` ("${why}")`} until ` +
+          new Date(expiresAt * 1000).toISOString(),
+      );
+    }
+    return leased;
   }
 
   async getMachine(id: string): Promise<FlyMachine> {

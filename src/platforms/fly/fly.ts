@@ -226,6 +226,27 @@ export class FlyPlatform implements Platform {
     return release;
   }
 
+  /** Machines leased by someone else (api.ts `leasedMachines`): before the push this run
+   * holds no lease. Seen once, the next snapshot reads the machines afresh. */
+  async deploysInFlight(): Promise<readonly string[]> {
+    const leased = await this.api.leasedMachines();
+    if (leased.length > 0) this.before.clear();
+    return leased;
+  }
+
+  /** The image the machines of `release` run, pinned by digest (`repo:tag@sha256:…`): what
+   * `artifact` deploys elsewhere with `flyctl deploy --image`. Undefined unless they agree. */
+  async artifactOf(release: Release): Promise<string | undefined> {
+    const hint = this.hints.get(release.id);
+    const pinned = new Set(
+      (await this.appMachines())
+        .filter((machine) => runsRelease(machine, release, hint))
+        .map((machine) => machine.pinnedImage),
+    );
+    const [only] = pinned;
+    return pinned.size === 1 ? only : undefined;
+  }
+
   async liveCommit(): Promise<string | undefined> {
     return commitOfMachines(await this.appMachines());
   }

@@ -106,6 +106,33 @@ export class HerokuApi {
     return latest[0]?.status === 'pending';
   }
 
+  /** Builds pending among the latest and a latest release still pending (its release phase),
+   * each named with who started it: another deploy in flight (schema: build and release
+   * `status` `pending`, `user.email`). */
+  async pendingDeploys(): Promise<string[]> {
+    const builds = await this.list(
+      `${this.appPath}/builds`,
+      'created_at ..; max=10, order=desc',
+      (item) => ({ build: parseBuild(item), by: startedBy(item), at: createdAt(item) }),
+    );
+    const pending = builds
+      .filter((entry) => entry.build.status === 'pending')
+      .map((entry) => `build ${entry.build.id} by ${entry.by}${entry.at} is pending`);
+    const releases = await this.list(
+      `${this.appPath}/releases`,
+      'version ..; max=1, order=desc',
+      (item) => ({ release: parseRelease(item), by: startedBy(item), at: createdAt(item) }),
+    );
+    const latest = releases[0];
+    if (latest?.release.status === 'pending') {
+      pending.push(
+        `release v${latest.release.version} by ${latest.by}${latest.at} is pending ` +
+          '(its release phase runs)',
+      );
+    }
+    return pending;
+  }
+
   /** The latest builds, newest first, as the API gives them (see `commitOfRelease`). */
   async recentBuilds(): Promise<unknown[]> {
     return this.list(`${this.appPath}/builds`, 'created_at ..; max=20, order=desc', (item) => item);
@@ -145,8 +172,39 @@ export class HerokuApi {
     return parseRelease(response.body);
   }
 
+  /** A release of `slugId` (the schema's release "Create" link; the slug may come from
+   * another app of the account). */
+  async createSlugRelease(slugId: string, description: string): Promise<ReleaseState> {
+    const response = await this.call('POST', `${this.appPath}/releases`, {
+      body: { slug: slugId, description },
+    });
+    return parseRelease(response.body);
+  }
+
+  /** `slug.id` of a release; undefined when it runs none (Fir: an OCI image). */
+  async releaseSlug(ref: string): Promise<string | undefined> {
+    const response = await this.call('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
+    const slug: unknown = requireObject<{ slug?: unknown }>(response.body, 'release').slug;
+    const id = typeof slug === 'object' && slug !== null ? (slug as { id?: unknown }).id : '';
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  }
+
   private async list<T>(path: string, range: string, parse: (item: unknown) => T): Promise<T[]> {
     const response: JsonResponse = await this.call('GET', path, { headers: { range } });
     return Array.isArray(response.body) ? response.body.map((item) => parse(item)) : [];
   }
+}
+
+/** `user.email` of a build or release (schema: the user who started it), else `someone`. */
+function startedBy(item: unknown): string {
+  const user: unknown = requireObject<{ user?: unknown }>(item, 'build or release').user;
+  const email =
+    typeof user === 'object' && user !== null ? (user as { email?: unknown }).email : '';
+  return typeof email === 'string' && email !== '' ? email : 'someone';
+}
+
+/** ` (created <time>)` when the API says. */
+function createdAt(item: unknown): string {
+  const created = requireObject<{ created_at?: unknown }>(item, 'build or release').created_at;
+  return typeof created === 'string' && created !== '' ? ` (created ${created})` : '';
 }

@@ -21,12 +21,13 @@ import type { ApiClientDeps } from '../kit/api-client.js';
 import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
+import { failingLines, stillPending } from './build-words.js';
 import { crashedDynos } from './crash.js';
 import { herokuAppLogs } from './logs.js';
 import { commitOfRelease } from './live-commit.js';
 import { dynoReport, formatBytes, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
-import { pickRollbackTarget, skipReason } from './rollback-target.js';
+import { previousGoodRelease } from './previous-release.js';
 import type { BuildState, ReleaseState } from './parse.js';
 
 export interface HerokuDeps extends ApiClientDeps {
@@ -117,6 +118,8 @@ export class HerokuPlatform implements Platform {
 
   async push(commit: string, log: LogLine): Promise<Release> {
     const short = commit.slice(0, 12);
+    const artifact = this.settings.artifact;
+    if (artifact !== undefined) return this.releaseArtifact(artifact, short, log);
     const tempDir = await mkdtemp(
       path.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'guarded-deploy-'),
     );
@@ -190,29 +193,12 @@ export class HerokuPlatform implements Platform {
       const version = /^v?(\d+)$/.exec(spec)?.[1];
       return { kind: 'release', target: toRelease(await this.api.release(version ?? spec)) };
     }
-    return { kind: 'release', target: toRelease(await this.previousGoodRelease()) };
+    return { kind: 'release', target: toRelease(await previousGoodRelease(this.api)) };
   }
 
-  /** What `heroku rollback` without a version goes to (see rollback-target.ts), read newest
-   * first with ranges the API supports (end-only ranges are not), page by page. */
-  private async previousGoodRelease(): Promise<ReleaseState> {
-    const older = (list: readonly ReleaseState[], live: ReleaseState): ReleaseState[] =>
-      list.filter((release) => release.version < live.version);
-    const seen = await this.api.walkReleases((list) => {
-      const live = list.find((release) => release.current);
-      return live !== undefined && pickRollbackTarget(older(list, live), live) !== undefined;
-    });
-    const live = seen.find((release) => release.current);
-    if (live === undefined) throw new Error(this.api.noCurrentRelease(seen.length));
-    const target = pickRollbackTarget(older(seen, live), live);
-    if (target !== undefined) return target;
-    const skipped = older(seen, live)
-      .slice(0, 5)
-      .map((release) => `v${release.version}: ${skipReason(release, live) ?? '?'}`);
-    throw new Error(
-      `Heroku lists no release before v${live.version} to roll back to among the ` +
-        `${seen.length} latest${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`,
-    );
+  /** Pending builds and releases (api.ts `pendingDeploys`): before the push, none is ours. */
+  deploysInFlight(): Promise<readonly string[]> {
+    return this.api.pendingDeploys();
   }
 
   async settle(timeoutMs: number): Promise<void> {
@@ -304,6 +290,11 @@ export class HerokuPlatform implements Platform {
     }
     const release = await this.api.release(build.releaseId ?? '');
     log(`Build succeeded: release v${release.version}`);
+    return this.releaseLive(release, log);
+  }
+
+  /** Waits out the release phase of `release`; a failed one never went live. */
+  private async releaseLive(release: ReleaseState, log: LogLine): Promise<Release> {
     const releaseTail = new TailBuffer(outputTailLines);
     const done = await this.waitForRelease(release, log, releaseTail);
     if (done.status === 'failed') {
@@ -319,6 +310,35 @@ export class HerokuPlatform implements Platform {
     }
     log(`v${done.version} is live`);
     return toRelease(done);
+  }
+
+  /** `artifact`: a release of that slug, no build (Dev Center "Copying Slugs with the Platform
+   * API": `POST /apps/{app}/releases` with `slug`, also a slug built on another app). */
+  private async releaseArtifact(slugId: string, short: string, log: LogLine): Promise<Release> {
+    let created: ReleaseState;
+    try {
+      created = await this.api.createSlugRelease(slugId, `guarded-deploy of ${short}`);
+    } catch (error) {
+      throw new DeployError(
+        `Could not release slug ${slugId} on ${this.settings.app}: ${errorMessage(error)}`,
+        platformMayHaveActed(error),
+      );
+    }
+    log(`Released slug ${slugId} as v${created.version}, no build`);
+    try {
+      return await this.releaseLive(created, log);
+    } catch (error) {
+      if (error instanceof DeployError) throw error;
+      throw new DeployError(
+        `Lost track of v${created.version} (slug ${slugId}): ${errorMessage(error)}`,
+        true,
+      );
+    }
+  }
+
+  /** The slug a verified release runs: what `artifact` deploys elsewhere. None on Fir. */
+  artifactOf(release: Release): Promise<string | undefined> {
+    return this.api.releaseSlug(release.id);
   }
 
   /** Streams the release phase output (when there is one) and polls until it is decided. */
@@ -386,19 +406,4 @@ export class HerokuPlatform implements Platform {
       log(`(output stream ended early: ${errorMessage(error)}; checking the status instead)`);
     }
   }
-}
-
-function stillPending(what: string, timeoutMs: number): Error {
-  return new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
-}
-
-/** A failed build's own words: the lines Heroku buildpacks mark as errors with ` !`
- * (e.g. ` !     Push rejected, failed to compile Python app.` in heroku-buildpack-python's
- * spec outputs), the last few, on one line. */
-function failingLines(tail: readonly string[]): string {
-  const marked = tail
-    .filter((line) => /^\s*!/.test(line))
-    .map((line) => line.replace(/^\s*!\s*/, '').trim())
-    .filter((line) => line !== '');
-  return marked.slice(-3).join(' ');
 }
