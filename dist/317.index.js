@@ -10,11 +10,11 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(368);
-/* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2954);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7526);
+/* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8271);
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5626);
 /* harmony import */ var _flow_decide_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7922);
-/* harmony import */ var _settings_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5473);
+/* harmony import */ var _settings_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3700);
 /* harmony import */ var _flow_recover_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3008);
 /* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(239);
 /* harmony import */ var _flow_run_record_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3739);

@@ -1,8 +1,8 @@
-export const id = 368;
-export const ids = [368];
+export const id = 526;
+export const ids = [526];
 export const modules = {
 
-/***/ 368:
+/***/ 7526:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,8 +19,8 @@ var core = __webpack_require__(6421);
 var github = __webpack_require__(2413);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
-// EXTERNAL MODULE: ./lib/flow/deploy.js + 4 modules
-var deploy = __webpack_require__(2954);
+// EXTERNAL MODULE: ./lib/flow/deploy.js + 7 modules
+var deploy = __webpack_require__(8271);
 // EXTERNAL MODULE: ./lib/report/deployments.js
 var deployments = __webpack_require__(7570);
 // EXTERNAL MODULE: ./lib/io/errors.js
@@ -178,8 +178,8 @@ async function listRunJobs(octokit, run, timeoutMs) {
     return latestExecutions(jobs, run.attempt);
 }
 
-// EXTERNAL MODULE: ./lib/settings/inputs.js + 6 modules
-var inputs = __webpack_require__(5473);
+// EXTERNAL MODULE: ./lib/settings/inputs.js + 7 modules
+var inputs = __webpack_require__(3700);
 // EXTERNAL MODULE: ./lib/flow/recover.js
 var recover = __webpack_require__(3008);
 // EXTERNAL MODULE: ./lib/flow/run-record.js
@@ -1027,26 +1027,8 @@ function withAppNotFound(error, what) {
     return new errors/* HttpError */.j$(error.method, error.url, error.status, error.errorId, `${what} ${error.message}`);
 }
 
-;// CONCATENATED MODULE: ./lib/platforms/kit/poll.js
-// Reads a platform's state until it says done, waiting growing intervals in between: the one
-// poll loop of both adapters. Clock and sleep are injected, so tests run it without timers.
-/** Reads until `isDone(value)`, the deadline, or `maxPolls` waits; never throws on its own. */
-async function pollUntil(read, isDone, clock, limits, options = {}) {
-    const started = options.started ?? clock.now();
-    let value = options.first === undefined ? await read() : options.first.value;
-    for (let waits = 0;; waits += 1) {
-        if (isDone(value))
-            return { value, done: true };
-        if (waits >= limits.maxPolls || clock.now() - started >= limits.timeoutMs) {
-            return { value, done: false };
-        }
-        options.onWait?.(waits);
-        const intervals = limits.intervalsMs;
-        await clock.sleep(intervals[Math.min(waits, intervals.length - 1)] ?? 1_000);
-        value = await read();
-    }
-}
-
+// EXTERNAL MODULE: ./lib/platforms/kit/poll.js
+var poll = __webpack_require__(5398);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./lib/platforms/fly/machine.js
@@ -1380,6 +1362,30 @@ class FlyApi {
     }
     async listMachines() {
         return parseMachineList((await this.call('GET', `${this.appPath}/machines`)).body);
+    }
+    /** App machines someone holds a lease on, each named with the lease's owner, description
+     * and end: the list with `include_leases=true` (Machines OpenAPI `Machines_list`, each
+     * machine's `lease`: owner, description, expires_at), in one read where fly-go's flaps
+     * `FindLease` reads one machine's (GET .../lease, `MachineLease` {status, data}). flyctl
+     * leases every machine it rolls out before touching any (deploy plan.go `acquireLeases`). */
+    async leasedMachines() {
+        const { body } = await this.call('GET', `${this.appPath}/machines?include_leases=true`);
+        if (!Array.isArray(body))
+            throw new Error('Fly Machines API answered without a machine list');
+        const leased = [];
+        for (const item of body) {
+            const machine = parseMachine(item);
+            const lease = asRecord(asRecord(item)?.lease);
+            const expiresAt = lease?.expires_at;
+            // Fly lists only the lease it holds now: no clock of ours judges its expiry.
+            if (!isAppMachine(machine) || typeof expiresAt !== 'number')
+                continue;
+            const owner = typeof lease?.owner === 'string' && lease.owner !== '' ? lease.owner : 'someone';
+            const why = typeof lease?.description === 'string' ? lease.description : '';
+            leased.push(`machine ${machine.id} leased by ${owner}${why === '' ? '' : ` ("${why}")`} until ` +
+                new Date(expiresAt * 1000).toISOString());
+        }
+        return leased;
     }
     async getMachine(id) {
         await this.pacer.take(`${id}:get`);
@@ -1920,7 +1926,7 @@ class MachineRestorer {
         if (declaredChecks(machine.config) === 0)
             return;
         const passing = (seen) => seen.checks.filter((check) => check.status === 'passing').length;
-        const polled = await pollUntil(() => this.api.getMachine(machine.id), (seen) => seen.checks.length > 0 && passing(seen) === seen.checks.length, this.deps, {
+        const polled = await (0,poll/* pollUntil */.g)(() => this.api.getMachine(machine.id), (seen) => seen.checks.length > 0 && passing(seen) === seen.checks.length, this.deps, {
             intervalsMs: this.deps.pollIntervalsMs.slice(0, 1),
             maxPolls: this.deps.maxPolls,
             timeoutMs: this.deps.machineWaitMs,
@@ -2257,7 +2263,7 @@ class FlyPlatform {
     /** Waits until no app machine is on its way between states (a cancelled flyctl may have
      * left one starting or being replaced), so a rollback does not race it. */
     async settle(timeoutMs) {
-        const polled = await pollUntil(async () => (await this.appMachines()).filter((machine) => !restingStates.has(machine.state)), (busy) => busy.length === 0, this.deps, { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs });
+        const polled = await (0,poll/* pollUntil */.g)(async () => (await this.appMachines()).filter((machine) => !restingStates.has(machine.state)), (busy) => busy.length === 0, this.deps, { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs });
         if (!polled.done) {
             const list = polled.value.map((machine) => `${machine.id} is ${machine.state}`).join(', ');
             throw new Error(`Fly machines still changing after ${timeoutMs / 1000} s: ${list}`);
@@ -2316,6 +2322,24 @@ class FlyPlatform {
         log(`flyctl finished: ${release.label} (${release.id})`);
         return release;
     }
+    /** Machines leased by someone else (api.ts `leasedMachines`): before the push this run
+     * holds no lease. Seen once, the next snapshot reads the machines afresh. */
+    async deploysInFlight() {
+        const leased = await this.api.leasedMachines();
+        if (leased.length > 0)
+            this.before.clear();
+        return leased;
+    }
+    /** The image the machines of `release` run, pinned by digest (`repo:tag@sha256:…`): what
+     * `artifact` deploys elsewhere with `flyctl deploy --image`. Undefined unless they agree. */
+    async artifactOf(release) {
+        const hint = this.hints.get(release.id);
+        const pinned = new Set((await this.appMachines())
+            .filter((machine) => runsRelease(machine, release, hint))
+            .map((machine) => machine.pinnedImage));
+        const [only] = pinned;
+        return pinned.size === 1 ? only : undefined;
+    }
     async liveCommit() {
         return commitOfMachines(await this.appMachines());
     }
@@ -2325,7 +2349,7 @@ class FlyPlatform {
     /** Every app machine started, on `release`, its checks passing; read until so or time is
      * up: flyctl has reported success for machines that silently kept the old image. */
     async inspect(release, timeoutMs) {
-        const polled = await pollUntil(() => this.readReport(release), (report) => report.ok, this.deps, { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs });
+        const polled = await (0,poll/* pollUntil */.g)(() => this.readReport(release), (report) => report.ok, this.deps, { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs });
         return polled.value;
     }
     /** The last lines the machines of `release` printed, from Fly's logs API (logs.ts). */
@@ -2716,6 +2740,22 @@ class HerokuApi {
         const latest = await this.list(releasesPath, 'version ..; max=1, order=desc', parseRelease);
         return latest[0]?.status === 'pending';
     }
+    /** Builds pending among the latest and a latest release still pending (its release phase),
+     * each named with who started it: another deploy in flight (schema: build and release
+     * `status` `pending`, `user.email`). */
+    async pendingDeploys() {
+        const builds = await this.list(`${this.appPath}/builds`, 'created_at ..; max=10, order=desc', (item) => ({ build: parseBuild(item), by: startedBy(item), at: createdAt(item) }));
+        const pending = builds
+            .filter((entry) => entry.build.status === 'pending')
+            .map((entry) => `build ${entry.build.id} by ${entry.by}${entry.at} is pending`);
+        const releases = await this.list(`${this.appPath}/releases`, 'version ..; max=1, order=desc', (item) => ({ release: parseRelease(item), by: startedBy(item), at: createdAt(item) }));
+        const latest = releases[0];
+        if (latest?.release.status === 'pending') {
+            pending.push(`release v${latest.release.version} by ${latest.by}${latest.at} is pending ` +
+                '(its release phase runs)');
+        }
+        return pending;
+    }
     /** The latest builds, newest first, as the API gives them (see `commitOfRelease`). */
     async recentBuilds() {
         return this.list(`${this.appPath}/builds`, 'created_at ..; max=20, order=desc', (item) => item);
@@ -2746,10 +2786,52 @@ class HerokuApi {
         });
         return parseRelease(response.body);
     }
+    /** A release of `slugId` (the schema's release "Create" link; the slug may come from
+     * another app of the account). */
+    async createSlugRelease(slugId, description) {
+        const response = await this.call('POST', `${this.appPath}/releases`, {
+            body: { slug: slugId, description },
+        });
+        return parseRelease(response.body);
+    }
+    /** `slug.id` of a release; undefined when it runs none (Fir: an OCI image). */
+    async releaseSlug(ref) {
+        const response = await this.call('GET', `${this.appPath}/releases/${encodeURIComponent(ref)}`);
+        const slug = requireObject(response.body, 'release').slug;
+        const id = typeof slug === 'object' && slug !== null ? slug.id : '';
+        return typeof id === 'string' && id !== '' ? id : undefined;
+    }
     async list(path, range, parse) {
         const response = await this.call('GET', path, { headers: { range } });
         return Array.isArray(response.body) ? response.body.map((item) => parse(item)) : [];
     }
+}
+/** `user.email` of a build or release (schema: the user who started it), else `someone`. */
+function startedBy(item) {
+    const user = requireObject(item, 'build or release').user;
+    const email = typeof user === 'object' && user !== null ? user.email : '';
+    return typeof email === 'string' && email !== '' ? email : 'someone';
+}
+/** ` (created <time>)` when the API says. */
+function createdAt(item) {
+    const created = requireObject(item, 'build or release').created_at;
+    return typeof created === 'string' && created !== '' ? ` (created ${created})` : '';
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku/build-words.js
+// How the Heroku adapter words a wait that ran out and a failed build.
+function stillPending(what, timeoutMs) {
+    return new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
+}
+/** A failed build's own words: the lines Heroku buildpacks mark as errors with ` !`
+ * (e.g. ` !     Push rejected, failed to compile Python app.` in heroku-buildpack-python's
+ * spec outputs), the last few, on one line. */
+function failingLines(tail) {
+    const marked = tail
+        .filter((line) => /^\s*!/.test(line))
+        .map((line) => line.replace(/^\s*!\s*/, '').trim())
+        .filter((line) => line !== '');
+    return marked.slice(-3).join(' ');
 }
 
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/crash.js
@@ -2867,9 +2949,33 @@ function pickRollbackTarget(newestFirst, live) {
     return newestFirst.find((candidate) => skipReason(candidate, live) === undefined);
 }
 
+;// CONCATENATED MODULE: ./lib/platforms/heroku/previous-release.js
+
+/** What `heroku rollback` without a version goes to (see rollback-target.ts), read newest
+ * first with ranges the API supports (end-only ranges are not), page by page. */
+async function previousGoodRelease(api) {
+    const older = (list, live) => list.filter((release) => release.version < live.version);
+    const seen = await api.walkReleases((list) => {
+        const live = list.find((release) => release.current);
+        return live !== undefined && pickRollbackTarget(older(list, live), live) !== undefined;
+    });
+    const live = seen.find((release) => release.current);
+    if (live === undefined)
+        throw new Error(api.noCurrentRelease(seen.length));
+    const target = pickRollbackTarget(older(seen, live), live);
+    if (target !== undefined)
+        return target;
+    const skipped = older(seen, live)
+        .slice(0, 5)
+        .map((release) => `v${release.version}: ${skipReason(release, live) ?? '?'}`);
+    throw new Error(`Heroku lists no release before v${live.version} to roll back to among the ` +
+        `${seen.length} latest${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/heroku.js
 // Heroku through its Platform API only (no CLI, no git push): sources → build → release phase,
 // reading the current release, and rollback by re-releasing an earlier release.
+
 
 
 
@@ -2948,6 +3054,9 @@ class HerokuPlatform {
     }
     async push(commit, log) {
         const short = commit.slice(0, 12);
+        const artifact = this.settings.artifact;
+        if (artifact !== undefined)
+            return this.releaseArtifact(artifact, short, log);
         const tempDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_.tmpdir(), 'guarded-deploy-'));
         try {
             const build = await this.startBuild(commit, short, tempDir, log);
@@ -2996,7 +3105,7 @@ class HerokuPlatform {
     /** Every web dyno up and on `release`, read from the dynos list until it is or time runs
      * out: a health URL can answer from a dyno of the old release while preboot switches. */
     async inspect(release, timeoutMs) {
-        const polled = await pollUntil(async () => dynoReport(await this.api.dynos(), release), (report) => report.ok, this.deps, this.limits(timeoutMs));
+        const polled = await (0,poll/* pollUntil */.g)(async () => dynoReport(await this.api.dynos(), release), (report) => report.ok, this.deps, this.limits(timeoutMs));
         return polled.value;
     }
     async resolveTarget(spec) {
@@ -3004,30 +3113,14 @@ class HerokuPlatform {
             const version = /^v?(\d+)$/.exec(spec)?.[1];
             return { kind: 'release', target: toRelease(await this.api.release(version ?? spec)) };
         }
-        return { kind: 'release', target: toRelease(await this.previousGoodRelease()) };
+        return { kind: 'release', target: toRelease(await previousGoodRelease(this.api)) };
     }
-    /** What `heroku rollback` without a version goes to (see rollback-target.ts), read newest
-     * first with ranges the API supports (end-only ranges are not), page by page. */
-    async previousGoodRelease() {
-        const older = (list, live) => list.filter((release) => release.version < live.version);
-        const seen = await this.api.walkReleases((list) => {
-            const live = list.find((release) => release.current);
-            return live !== undefined && pickRollbackTarget(older(list, live), live) !== undefined;
-        });
-        const live = seen.find((release) => release.current);
-        if (live === undefined)
-            throw new Error(this.api.noCurrentRelease(seen.length));
-        const target = pickRollbackTarget(older(seen, live), live);
-        if (target !== undefined)
-            return target;
-        const skipped = older(seen, live)
-            .slice(0, 5)
-            .map((release) => `v${release.version}: ${skipReason(release, live) ?? '?'}`);
-        throw new Error(`Heroku lists no release before v${live.version} to roll back to among the ` +
-            `${seen.length} latest${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`);
+    /** Pending builds and releases (api.ts `pendingDeploys`): before the push, none is ours. */
+    deploysInFlight() {
+        return this.api.pendingDeploys();
     }
     async settle(timeoutMs) {
-        const polled = await pollUntil(() => this.api.somethingInFlight(), (inFlight) => !inFlight, this.deps, this.limits(timeoutMs));
+        const polled = await (0,poll/* pollUntil */.g)(() => this.api.somethingInFlight(), (inFlight) => !inFlight, this.deps, this.limits(timeoutMs));
         if (!polled.done)
             throw stillPending('build or release in flight', timeoutMs);
     }
@@ -3074,7 +3167,7 @@ class HerokuPlatform {
         if (created.outputStreamUrl !== undefined) {
             await this.streamOutput(created.outputStreamUrl, this.deps.buildTimeoutMs, log, tail);
         }
-        const polled = await pollUntil(() => this.api.build(created.id), 
+        const polled = await (0,poll/* pollUntil */.g)(() => this.api.build(created.id), 
         // A succeeded build names its release; wait for that too.
         (state) => state.status === 'failed' || (state.status === 'succeeded' && !!state.releaseId), this.deps, this.limits(this.deps.buildTimeoutMs), { started });
         if (!polled.done)
@@ -3089,6 +3182,10 @@ class HerokuPlatform {
         }
         const release = await this.api.release(build.releaseId ?? '');
         log(`Build succeeded: release v${release.version}`);
+        return this.releaseLive(release, log);
+    }
+    /** Waits out the release phase of `release`; a failed one never went live. */
+    async releaseLive(release, log) {
         const releaseTail = new tail_buffer/* TailBuffer */.vX(heroku_outputTailLines);
         const done = await this.waitForRelease(release, log, releaseTail);
         if (done.status === 'failed') {
@@ -3100,6 +3197,30 @@ class HerokuPlatform {
         }
         log(`v${done.version} is live`);
         return toRelease(done);
+    }
+    /** `artifact`: a release of that slug, no build (Dev Center "Copying Slugs with the Platform
+     * API": `POST /apps/{app}/releases` with `slug`, also a slug built on another app). */
+    async releaseArtifact(slugId, short, log) {
+        let created;
+        try {
+            created = await this.api.createSlugRelease(slugId, `guarded-deploy of ${short}`);
+        }
+        catch (error) {
+            throw new errors/* DeployError */.sH(`Could not release slug ${slugId} on ${this.settings.app}: ${(0,errors/* errorMessage */.gJ)(error)}`, platformMayHaveActed(error));
+        }
+        log(`Released slug ${slugId} as v${created.version}, no build`);
+        try {
+            return await this.releaseLive(created, log);
+        }
+        catch (error) {
+            if (error instanceof errors/* DeployError */.sH)
+                throw error;
+            throw new errors/* DeployError */.sH(`Lost track of v${created.version} (slug ${slugId}): ${(0,errors/* errorMessage */.gJ)(error)}`, true);
+        }
+    }
+    /** The slug a verified release runs: what `artifact` deploys elsewhere. None on Fir. */
+    artifactOf(release) {
+        return this.api.releaseSlug(release.id);
     }
     /** Streams the release phase output (when there is one) and polls until it is decided. */
     async waitForRelease(release, log, tail) {
@@ -3113,7 +3234,7 @@ class HerokuPlatform {
             log(`Release phase of v${release.version}:`);
             await this.streamOutput(release.outputStreamUrl, this.deps.releaseTimeoutMs, log, tail);
         }
-        const polled = await pollUntil(() => this.api.release(release.id), (state) => state.status !== 'pending', this.deps, this.limits(this.deps.releaseTimeoutMs), 
+        const polled = await (0,poll/* pollUntil */.g)(() => this.api.release(release.id), (state) => state.status !== 'pending', this.deps, this.limits(this.deps.releaseTimeoutMs), 
         // After streamed output the status is stale: read it again at once.
         { started, ...(release.outputStreamUrl === undefined ? { first: { value: release } } : {}) });
         if (!polled.done) {
@@ -3149,19 +3270,6 @@ class HerokuPlatform {
             log(`(output stream ended early: ${(0,errors/* errorMessage */.gJ)(error)}; checking the status instead)`);
         }
     }
-}
-function stillPending(what, timeoutMs) {
-    return new Error(`Heroku ${what} was still pending after ${Math.round(timeoutMs / 1000)} s`);
-}
-/** A failed build's own words: the lines Heroku buildpacks mark as errors with ` !`
- * (e.g. ` !     Push rejected, failed to compile Python app.` in heroku-buildpack-python's
- * spec outputs), the last few, on one line. */
-function failingLines(tail) {
-    const marked = tail
-        .filter((line) => /^\s*!/.test(line))
-        .map((line) => line.replace(/^\s*!\s*/, '').trim())
-        .filter((line) => line !== '');
-    return marked.slice(-3).join(' ');
 }
 
 // EXTERNAL MODULE: ./lib/verify/probe.js
@@ -3276,21 +3384,23 @@ async function runAction() {
 
 /***/ }),
 
-/***/ 2954:
+/***/ 8271:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   hv: () => (/* binding */ SETTLE_TIMEOUT_MS),
+  bN: () => (/* binding */ baselinePhase),
   lt: () => (/* binding */ passGate),
   zt: () => (/* binding */ runDeploy),
   W9: () => (/* binding */ takeSnapshot),
+  dZ: () => (/* binding */ throwIfCancelled),
   dR: () => (/* binding */ verifyContext),
   Bb: () => (/* binding */ verifyPhase)
 });
 
-// UNUSED EXPORTS: healthUrlFor, throwIfCancelled, untilCancelled
+// UNUSED EXPORTS: healthUrlFor, untilCancelled
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var core = __webpack_require__(6421);
@@ -3560,9 +3670,42 @@ var recover = __webpack_require__(3008);
 var run_record = __webpack_require__(3739);
 // EXTERNAL MODULE: ./lib/flow/state.js + 2 modules
 var state = __webpack_require__(5004);
+;// CONCATENATED MODULE: ./lib/flow/artifact.js
+// The `artifact` output: what a verified release runs, named so another deploy ships exactly
+// it (Heroku slug id, Fly image pinned by digest). Best effort: the deploy is done already.
+
+
+async function recordArtifact(platform, release, record) {
+    if (platform.artifactOf === undefined)
+        return;
+    try {
+        const artifact = await platform.artifactOf(release);
+        if (artifact === undefined) {
+            core/* info */.pq(`${release.label} runs nothing another app can deploy as is: no artifact output`);
+            return;
+        }
+        record.artifact = artifact;
+        core/* info */.pq(`Artifact of ${release.label}: ${artifact}`);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not read what ${release.label} runs: ${(0,errors/* errorMessage */.gJ)(error)}`, {
+            title: 'No artifact output',
+        });
+    }
+}
+/** Whether `live` already runs `artifact`: the same slug, or the same image digest. */
+function runsArtifact(live, artifact) {
+    if (live.content === artifact)
+        return true;
+    const digest = (ref) => /@(sha256:[0-9a-f]{64})$/.exec(ref)?.[1];
+    const wanted = digest(artifact);
+    return wanted !== undefined && digest(live.id) === wanted;
+}
+
 ;// CONCATENATED MODULE: ./lib/flow/already-live.js
 // Idempotent re-runs: when the live release already runs this commit, a deploy only verifies
 // it. A re-run of a failed workflow never rebuilds what is live and healthy; `force` does.
+
 
 
 
@@ -3593,15 +3736,24 @@ async function readLiveCommit(platform, snapshot, record, deps) {
 async function verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot) {
     if (settings.force === true)
         return false;
-    const commit = await readLiveCommit(platform, snapshot, record, deps);
-    if (commit === undefined || commit !== settings.run.sha)
-        return false;
     const live = snapshot.current;
+    const { artifact } = settings;
+    if (artifact !== undefined) {
+        // The artifact, not the commit, is what this deploy ships: the slug or the image digest.
+        if (!runsArtifact(live, artifact))
+            return false;
+    }
+    else {
+        const commit = await readLiveCommit(platform, snapshot, record, deps);
+        if (commit === undefined || commit !== settings.run.sha)
+            return false;
+    }
     record.release = live;
     const verdict = await verifyPhase(record, deps, context, live);
-    const short = settings.run.sha.slice(0, 12);
+    const short = artifact ?? settings.run.sha.slice(0, 12);
     if (verdict.healthy) {
         record.result = 'deployed';
+        await recordArtifact(platform, live, record);
         record.appState =
             `${live.label} already live, verified: it runs ${short}; nothing was built ` +
                 '(`force: true` rebuilds)';
@@ -3615,11 +3767,123 @@ async function verifyIfAlreadyLive(platform, settings, deps, record, context, sn
     return true;
 }
 
+// EXTERNAL MODULE: ./lib/platforms/kit/poll.js
+var poll = __webpack_require__(5398);
+;// CONCATENATED MODULE: ./lib/flow/deploy-lock.js
+// The deploy lock: before pushing, another deploy of the same app in flight (a build or
+// release this run did not start, machines someone else leased) makes this run wait up to
+// `lock-wait`, then refuse naming who holds the app. Neither platform offers an atomic deploy
+// lock, so this is a check right before the push: it narrows a race, it cannot close one.
+
+
+
+/** Go when nobody holds the app; wait while `lock-wait` allows; else refuse, naming them. */
+function decideLock(facts) {
+    if (facts.holders.length === 0)
+        return { kind: 'go' };
+    if (facts.waitedMs < facts.lockWaitMs)
+        return { kind: 'wait' };
+    const held = `another deploy of ${facts.app} is in flight: ${facts.holders.join('; ')}`;
+    const cause = facts.lockWaitMs === 0
+        ? `Refused to deploy: ${held}. Set \`lock-wait\` to wait for it`
+        : `Refused to deploy: after ${Math.round(facts.waitedMs / 1000)} s of \`lock-wait\`, ${held}`;
+    return { kind: 'refuse', cause };
+}
+/** Between reads of who holds the app: builds and rollouts take minutes. */
+const LOCK_POLL_INTERVALS_MS = [2_000, 3_000, 5_000];
+/** Reads of who holds the app in one wait, whatever the clock says (6 h at 5 s). */
+const MAX_LOCK_POLLS = 5_000;
+/** `free`: push now; `waited`: another deploy ended while this one waited, so what is live
+ * must be read again; `refused`: recorded as the run's result. `since` is when this run
+ * began waiting for the app, so waits in later rounds share one `lock-wait`. */
+async function awaitDeployLock(platform, settings, clock, record, since) {
+    const readHolders = platform.deploysInFlight?.bind(platform);
+    if (readHolders === undefined)
+        return 'free';
+    const lockWaitMs = settings.lockWaitMs ?? 0;
+    let firstHolders = '';
+    const decide = (holders) => {
+        const decision = decideLock({
+            app: settings.app,
+            holders,
+            waitedMs: clock.now() - since,
+            lockWaitMs,
+        });
+        if (decision.kind === 'wait' && firstHolders === '') {
+            firstHolders = holders.join('; ');
+            core/* info */.pq(`Another deploy of ${settings.app} is in flight (${firstHolders}): waiting.`);
+        }
+        return decision;
+    };
+    let waits = 0;
+    const decision = await (0,run_record/* phase */.O)(record, 'lock', clock.now, async (done) => {
+        const polled = await (0,poll/* pollUntil */.g)(readHolders, (holders) => decide(holders).kind !== 'wait', clock, {
+            intervalsMs: LOCK_POLL_INTERVALS_MS,
+            maxPolls: MAX_LOCK_POLLS,
+            timeoutMs: Math.max(0, lockWaitMs - (clock.now() - since)),
+        }, { onWait: (count) => (waits = count + 1) });
+        const holders = polled.value;
+        // Out of time or reads while still held: refused as if `lock-wait` had run out.
+        const last = decide(holders);
+        const final = last.kind === 'wait'
+            ? decideLock({ app: settings.app, holders, waitedMs: lockWaitMs, lockWaitMs })
+            : last;
+        if (final.kind === 'refuse')
+            done('refused', holders.join('; '));
+        else
+            done('ok', waits > 0 ? `free after waiting for: ${firstHolders}` : 'no other deploy');
+        return final;
+    });
+    if (decision.kind === 'refuse') {
+        record.result = 'refused';
+        record.cause = decision.cause;
+        record.appState = 'nothing was pushed; the live release is what the other deploy left';
+        return 'refused';
+    }
+    return waits > 0 ? 'waited' : 'free';
+}
+
+;// CONCATENATED MODULE: ./lib/flow/ready-to-push.js
+
+
+
+/** Most rounds of snapshot, baseline and lock: each follows another deploy that ended. */
+const MAX_LOCK_ROUNDS = 5;
+/** Snapshot, the already-live check, the baseline, then the deploy lock; when another deploy
+ * ended while this one waited, all again from a fresh snapshot (it changed what is live).
+ * Undefined: nothing to push (already live, or refused). */
+async function readyToPush(platform, settings, deps, record) {
+    const since = deps.now();
+    for (let round = 1;; round += 1) {
+        const snapshot = await takeSnapshot(platform, record, deps);
+        const context = verifyContext(settings, platform, snapshot, deps);
+        record.healthUrl = context.healthUrl;
+        throwIfCancelled(deps.signal, 'the snapshot');
+        if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot))
+            return;
+        context.baseline = await baselinePhase(record, deps, context);
+        throwIfCancelled(deps.signal, 'the baseline probe');
+        const lock = await awaitDeployLock(platform, settings, deps, record, since);
+        throwIfCancelled(deps.signal, 'the deploy lock');
+        if (lock === 'free')
+            return { snapshot, context };
+        if (lock === 'refused')
+            return;
+        if (round >= MAX_LOCK_ROUNDS) {
+            record.result = 'refused';
+            record.cause = `Refused to deploy: other deploys of ${settings.app} kept starting`;
+            record.appState = 'nothing was pushed';
+            return;
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./lib/verify/verify-release.js + 1 modules
 var verify_release = __webpack_require__(7871);
 ;// CONCATENATED MODULE: ./lib/flow/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
 
 
 
@@ -3677,6 +3941,9 @@ async function takeSnapshot(platform, record, deps) {
     if (snapshot.webUrl !== '')
         record.webUrl = snapshot.webUrl;
     for (const notice of snapshot.notices) {
+        // A second snapshot (after waiting for another deploy) says most of them again.
+        if (record.notices.includes(notice))
+            continue;
         record.notices.push(notice);
         core/* notice */.lm(notice, { title: 'guarded-deploy' });
     }
@@ -3809,14 +4076,10 @@ async function deployGated(settings, deps, record, onPushStart) {
     }
 }
 async function deployWith(platform, settings, deps, record, onPushStart) {
-    const snapshot = await takeSnapshot(platform, record, deps);
-    const context = verifyContext(settings, platform, snapshot, deps);
-    record.healthUrl = context.healthUrl;
-    throwIfCancelled(deps.signal, 'the snapshot');
-    if (await verifyIfAlreadyLive(platform, settings, deps, record, context, snapshot))
+    const ready = await readyToPush(platform, settings, deps, record);
+    if (ready === undefined)
         return;
-    context.baseline = await baselinePhase(record, deps, context);
-    throwIfCancelled(deps.signal, 'the baseline probe');
+    const { snapshot, context } = ready;
     await onPushStart?.();
     // From here on the platform may change: the post step must know what to restore.
     (0,state/* savePlan */.hp)(snapshot.restore);
@@ -3841,6 +4104,7 @@ async function deployWith(platform, settings, deps, record, onPushStart) {
         if (verdict.healthy) {
             record.result = 'deployed';
             (0,state/* saveStage */.ev)('settled');
+            await recordArtifact(platform, release, record);
             return;
         }
         const judged = verdict.kind === 'inconclusive' ? 'could not be judged' : 'is unhealthy';
@@ -4998,6 +5262,34 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 /***/ }),
 
+/***/ 5398:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ pollUntil)
+/* harmony export */ });
+// Reads a platform's state until it says done, waiting growing intervals in between: the one
+// poll loop of both adapters. Clock and sleep are injected, so tests run it without timers.
+/** Reads until `isDone(value)`, the deadline, or `maxPolls` waits; never throws on its own. */
+async function pollUntil(read, isDone, clock, limits, options = {}) {
+    const started = options.started ?? clock.now();
+    let value = options.first === undefined ? await read() : options.first.value;
+    for (let waits = 0;; waits += 1) {
+        if (isDone(value))
+            return { value, done: true };
+        if (waits >= limits.maxPolls || clock.now() - started >= limits.timeoutMs) {
+            return { value, done: false };
+        }
+        options.onWait?.(waits);
+        const intervals = limits.intervalsMs;
+        await clock.sleep(intervals[Math.min(waits, intervals.length - 1)] ?? 1_000);
+        value = await read();
+    }
+}
+
+
+/***/ }),
+
 /***/ 4325:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -5941,12 +6233,13 @@ function writeOutputs(record) {
     core/* setOutput */.uH(names/* Output */.k7.RolledBack, String(record.rolledBack));
     core/* setOutput */.uH(names/* Output */.k7.HealthUrl, record.healthUrl ?? '');
     core/* setOutput */.uH(names/* Output */.k7.Verdict, record.verdict ?? '');
+    core/* setOutput */.uH(names/* Output */.k7.Artifact, record.result === 'deployed' ? (record.artifact ?? '') : '');
 }
 
 
 /***/ }),
 
-/***/ 5473:
+/***/ 3700:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5963,12 +6256,63 @@ var core = __webpack_require__(6421);
 var errors = __webpack_require__(5626);
 // EXTERNAL MODULE: ./lib/io/version.js
 var version = __webpack_require__(2528);
+// EXTERNAL MODULE: ./lib/settings/names.js
+var names = __webpack_require__(9285);
+;// CONCATENATED MODULE: ./lib/settings/deploy-inputs.js
+// The inputs that shape how a deploy meets the platform: `lock-wait` (another deploy in
+// flight) and `artifact` (deploy exactly what an earlier run verified, no build).
+
+/** Longest wait for another deploy: a job has six hours in all. */
+const MAX_LOCK_WAIT_S = 6 * 3600;
+/** A Heroku slug id: the schema's `slug/definitions/id`, a UUID. */
+const SLUG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** An image reference pinned by digest: `registry/repo[:tag]@sha256:<64 hex>`. */
+const PINNED_IMAGE = /^[a-z0-9][A-Za-z0-9._\-/:]{0,200}@sha256:[0-9a-f]{64}$/;
+/** `lock-wait` in whole seconds, as milliseconds; empty means 0 (refuse at once). */
+function parseLockWait(value) {
+    if (value === '')
+        return 0;
+    if (!/^\d{1,9}$/.test(value))
+        return 'is not a whole number of seconds like 0 or 300';
+    const seconds = Number(value);
+    if (seconds > MAX_LOCK_WAIT_S)
+        return `must be at most ${MAX_LOCK_WAIT_S} (six hours)`;
+    return seconds * 1000;
+}
+/** What `artifact` must look like on `platform`, or a problem naming what is allowed. */
+function artifactProblem(platform, value) {
+    if (platform === 'heroku') {
+        return SLUG_ID.test(value)
+            ? undefined
+            : 'is not a Heroku slug id (a UUID, the `artifact` output of a Heroku deploy)';
+    }
+    return PINNED_IMAGE.test(value)
+        ? undefined
+        : 'is not a Fly image pinned by digest like registry.fly.io/app:tag@sha256:<64 hex> ' +
+            '(the `artifact` output of a Fly deploy)';
+}
+/** `artifact`: only for `mode: deploy`, never beside `image` (Fly). */
+function readArtifact(reader, platform, mode) {
+    const value = reader.raw(names/* Input */.pd.Artifact);
+    if (value === '')
+        return undefined;
+    const problem = mode === 'deploy'
+        ? artifactProblem(platform, value)
+        : `only applies to mode: deploy (mode is ${mode})`;
+    if (problem !== undefined) {
+        reader.fail(names/* Input */.pd.Artifact, value, problem);
+        return undefined;
+    }
+    if (platform === 'fly' && reader.raw(names/* Input */.pd.Image) !== '') {
+        reader.fail(names/* Input */.pd.Artifact, value, 'and `image` are both set; pass one of them');
+    }
+    return value;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
 var dist = __webpack_require__(3292);
-// EXTERNAL MODULE: ./lib/settings/names.js
-var names = __webpack_require__(9285);
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __webpack_require__(6591);
 ;// CONCATENATED MODULE: ./lib/platforms/fly/flyctl-args.js
@@ -6526,6 +6870,7 @@ function runContext(env, problems) {
 
 
 
+
 const DEFAULT_API_URL = {
     heroku: 'https://api.heroku.com',
     fly: 'https://api.machines.dev',
@@ -6688,6 +7033,10 @@ function getSettings(env = process.env) {
     const run = runContext(env, reader.problems);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const source = readSourceDir(reader, workspace, mode);
+    const artifact = readArtifact(reader, platform, mode);
+    const flyInputs = platform === 'fly' && gated(mode)
+        ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
+        : undefined;
     const settings = {
         mode,
         platform,
@@ -6701,14 +7050,15 @@ function getSettings(env = process.env) {
         health: readHealth(reader, run),
         rollback: reader.parsed(names/* Input */.pd.Rollback, parseBoolean, true),
         force: reader.parsed(names/* Input */.pd.Force, parseBoolean, false),
+        lockWaitMs: reader.parsed(names/* Input */.pd.LockWait, parseLockWait, 0),
+        ...(artifact === undefined ? {} : { artifact }),
         toRelease: readToRelease(reader, mode),
         environment: readEnvironment(reader),
         sourceDir: source.dir,
         // Only a deploy builds anything (and a plan says what it would build): rollback and
         // verify need no checkout or flyctl.
-        fly: platform === 'fly' && gated(mode)
-            ? readFlyInputs(reader, env, workspace, source.dir, source.readable)
-            : undefined,
+        // A Fly artifact is an image pinned by digest: flyctl deploys it with --image, no build.
+        fly: flyInputs && artifact !== undefined ? { ...flyInputs, image: artifact } : flyInputs,
         run,
         userAgent: version/* USER_AGENT */._O,
     };
