@@ -204,7 +204,31 @@ describe('rollback to the snapshot', () => {
     const error = await deployError(platform.rollback(plan, log));
     expect(error.message).toContain(
       'm1: machine m1 is leased by ci@acme.example ("flyctl deploy") until ' +
-        '2026-01-01T00:10:00.000Z, past the 90 s this waits; see `fly machine leases view m1`',
+        "2026-01-01T00:10:00.000Z, past the 180 s the rollback's budget leaves to wait; see " +
+        '`fly machine leases view m1`',
+    );
+    expect(mock.sleeps).toEqual([]);
+  });
+
+  it("waits for a held lease only out of what is left of the rollback's budget", async () => {
+    // 70 s of budget, 60 s kept back to restore the machine: a 13 s lease is not waited for.
+    start({ rollbackBudgetMs: 70_000, leaseReserveMs: 60_000 });
+    const plan = await snapshotBefore();
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+    mock.api
+      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+      .reply(409, { error: 'machine currently leased' });
+    const expiresAt = Date.parse('2026-01-01T00:00:13Z') / 1000;
+    replyLeaseHolder('m1', 200, {
+      status: 'success',
+      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
+    });
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    const error = await deployError(platform.rollback(plan, log));
+    expect(error.message).toContain(
+      'leased by ci@acme.example ("flyctl deploy") until 2026-01-01T00:00:13.000Z, past the ' +
+        "10 s the rollback's budget leaves to wait",
     );
     expect(mock.sleeps).toEqual([]);
   });
@@ -311,7 +335,8 @@ describe('rollback to the snapshot', () => {
     expect(error.liveChanged).toBe(true);
     expect(error.message).toBe(
       'Rollback to v4 failed: m1: machine m1 is leased by someone else (another deploy or ' +
-        '`fly` command?), past the 90 s this waits; see `fly machine leases view m1`, and ' +
+        '`fly` command?), and Fly does not say until when; still held after every try; see ' +
+        '`fly machine leases view m1`, and ' +
         'clear it with `fly machine leases clear m1` once nothing uses it. The app may be on ' +
         'mixed images: ' +
         `m1 (ams, started): ${pinned('b')}, m2 (fra, started): ${pinned('a')}`,
