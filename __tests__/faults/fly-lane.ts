@@ -63,8 +63,9 @@ export type FlyStrategy = 'rolling' | 'canary' | 'bluegreen';
 /** The app a lane deploys, as real Fly apps come (issue #12): all machines started with
  * checks; one machine stopped before each case, the way the proxy's auto-stop leaves an idle
  * one (`auto_stop_machines = "stop"`), which must stay unstarted and follow the release; or
- * no checks declared at all, like the fly.toml `fly launch` writes. */
-export type FlyShape = 'plain' | 'stopped' | 'no-checks';
+ * no checks declared at all, like the fly.toml `fly launch` writes; or a `worker` process group
+ * (no service, no checks) whose machine has a standby, created and never started. */
+export type FlyShape = 'plain' | 'stopped' | 'no-checks' | 'standby';
 
 /** How flyctl itself behaves (the stand-in's knobs). */
 export const FLYCTL_MODES = ['ok', 'fails-early', 'fails-midway', 'stale-machine'] as const;
@@ -240,6 +241,14 @@ function shapedToml(app: string, strategy: FlyStrategy, shape: FlyShape, wait?: 
     toml = toml.replace('auto_stop_machines = "off"', 'auto_stop_machines = "stop"');
   }
   if (shape === 'no-checks') toml = toml.split('  [[http_service.checks]]')[0] ?? toml;
+  if (shape === 'standby') {
+    toml = toml
+      .replace(
+        '[http_service]',
+        "[processes]\n  app = 'node server.js'\n  worker = 'node server.js'\n\n[http_service]",
+      )
+      .replace('  internal_port = 8080', "  internal_port = 8080\n  processes = ['app']");
+  }
   return toml;
 }
 
@@ -256,14 +265,19 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   laneCounter += 1;
   const strategy = options.strategy ?? 'rolling';
   const shape = options.shape ?? 'plain';
-  const machineCount = options.machines ?? (shape === 'stopped' ? 3 : 2);
+  // The standby shape adds a worker and its standby to the 2 web machines.
+  const machineCount = options.machines ?? (shape === 'stopped' ? 3 : shape === 'standby' ? 4 : 2);
   const name = `fly-faults-${laneCounter}`;
   const app = `fly-lane-${laneCounter}`;
   const toml = shapedToml(app, strategy, shape, FLYCTL_WAIT_TIMEOUT);
   /** The machines stopped before the current case (the `stopped` shape). */
   let resting: ReadonlySet<string> = new Set();
   const fine = (machine: FlyMachineState): boolean =>
-    machineFine(machine, resting, shape === 'no-checks');
+    machineFine(
+      machine,
+      resting,
+      shape === 'no-checks' || machine.metadata.fly_process_group === 'worker',
+    );
   let publicUrl = '';
   const base = await startLaneBase({
     // The action paces itself by Fly's limits with the clock the lane shortens: no 429s
@@ -277,10 +291,12 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     async seed(sim, checkout) {
       ({ publicUrl } = await sim.fly.createApp(app, {
         regions: ['ams', 'fra'],
-        machines: machineCount,
+        // Web machines; the standby shape's worker and standby come on top.
+        machines: shape === 'standby' ? machineCount - 2 : machineCount,
         bluegreen: strategy === 'bluegreen',
         // No proxy autostop rounds: a lane stops its one machine itself, before each case.
         autoStopEveryMs: 0,
+        ...(shape === 'standby' ? { workers: 1, standbys: true } : {}),
       }));
       await checkout.commit({ version: `${name}-initial` }, { 'fly.toml': toml });
       await sim.fly.seedRelease(app, checkout.dir);
@@ -344,7 +360,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     const healthyBy = Date.now() + HEALTHY_WAIT_MS;
     while (Date.now() < healthyBy && !appMachines().every(fine)) await sleep(50);
     // Without checks nothing tells a process that has yet to bind its port: ask it (bounded).
-    while (shape === 'no-checks' && Date.now() < healthyBy && !(await allAnswer())) {
+    while (shape !== 'plain' && Date.now() < healthyBy && !(await allAnswer())) {
       await sleep(50);
     }
   };
@@ -383,6 +399,9 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   /** The `stopped` shape: the newest machine stopped (as by `fly machine stop` or the proxy's
    * auto-stop) before the case, through the lane's own unfaulted calls. */
   const stopOne = async (): Promise<void> => {
+    if (shape === 'standby') {
+      resting = new Set(appMachines().flatMap((m) => (m.standbys.length > 0 ? [m.id] : [])));
+    }
     if (shape !== 'stopped') return;
     const machine = appMachines().at(-1);
     if (machine === undefined) return;

@@ -54,9 +54,10 @@ const UNREACHED: Readonly<Record<FlyStrategy, readonly string[]>> = {
 };
 
 /** Rolling lanes on apps as Fly runs them too: one machine stopped before each case (it must
- * stay stopped and follow the release), and one app that declares no checks. */
+ * stay stopped and follow the release), one app that declares no checks, and one with a
+ * worker group whose machine has a standby. */
 const SHAPES: Partial<Record<FlyStrategy, readonly FlyShape[]>> = {
-  rolling: ['stopped', 'no-checks'],
+  rolling: ['stopped', 'no-checks', 'standby'],
 };
 const suite = useLanes(() => startFlyLanes(LANES, SHAPES));
 const lanesOf = (strategy: FlyStrategy): FlyLane[] =>
@@ -106,10 +107,10 @@ function explain(report: CaseReport, strategy: string): string {
   return describeCase(report, [strategy, `flyctl ${(report.spec as FlyCaseSpec).flyctl ?? 'ok'}`]);
 }
 
-describe('Fly apps with a stopped machine or no checks', () => {
-  it('deploy a healthy release when nothing fails, the stopped machine left stopped', async () => {
+describe('Fly apps with a stopped machine, no checks, or a standby', () => {
+  it('deploy a healthy release when nothing fails; stopped and standby machines stay so', async () => {
     const shaped = suite.lanes().filter((lane) => lane.shape !== 'plain');
-    expect(shaped.map((lane) => lane.shape).sort()).toEqual(['no-checks', 'stopped']);
+    expect(shaped.map((lane) => lane.shape).sort()).toEqual(['no-checks', 'standby', 'stopped']);
     const reports = await Promise.all(
       shaped.map((lane) => lane.runFlyCase({ release: 'healthy', faults: [], flyctl: 'ok' })),
     );
