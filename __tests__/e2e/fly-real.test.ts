@@ -122,6 +122,20 @@ describe('app with checks, a worker group without checks, and a standby', () => 
   });
 });
 
+describe('release_command', () => {
+  it('a failing one stops flyctl before any machine changes; the run fails, nothing to undo', async () => {
+    scenario = await scenarios.start({
+      toml: (app) => flyToml(app).replace('[deploy]', '[deploy]\n  release_command = "false"'),
+    });
+    const before = scenario.state().machines.map((entry) => entry.instanceId);
+    const result = await scenario.deploy({ version: '2' });
+    expectReported(result, 'failed');
+    expect(result.everything).toMatch(/release command failed - aborting deployment/);
+    expect(result.outputs['rolled-back']).toBe('false');
+    expect(scenario.state().machines.map((entry) => entry.instanceId)).toEqual(before);
+  });
+});
+
 describe('rollback restores the exact image', () => {
   it('a tag re-pushed with other content does not come back', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' }, seedLabel: 'gd-release-1' });

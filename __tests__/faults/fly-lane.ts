@@ -60,6 +60,13 @@ const HEALTHY_WAIT_MS = 10_000;
 
 export type FlyStrategy = 'rolling' | 'canary' | 'bluegreen';
 
+/** The app a lane deploys, as real Fly apps come (issue #12): all machines started with
+ * checks; one machine stopped before each case, the way the proxy's auto-stop leaves an idle
+ * one (`auto_stop_machines = "stop"`), which must stay unstarted and follow the release; or
+ * no checks declared at all, like the fly.toml `fly launch` writes; or a `worker` process group
+ * (no service, no checks) whose machine has a standby, created and never started. */
+export type FlyShape = 'plain' | 'stopped' | 'no-checks' | 'standby';
+
 /** How flyctl itself behaves (the stand-in's knobs). */
 export const FLYCTL_MODES = ['ok', 'fails-early', 'fails-midway', 'stale-machine'] as const;
 export type FlyctlMode = (typeof FLYCTL_MODES)[number];
@@ -75,13 +82,15 @@ export type FlySite = SiteOf<Target>;
 export interface FlyLane extends Lane {
   readonly sim: Simulator;
   readonly strategy: FlyStrategy;
+  readonly shape: FlyShape;
   runFlyCase(spec: FlyCaseSpec): Promise<CaseReport>;
 }
 
 export interface FlyLaneOptions {
   readonly strategy?: FlyStrategy;
-  /** App machines, spread over ams and fra; default 2. */
+  /** App machines, spread over ams and fra; default 2 (3 when one of them is stopped). */
   readonly machines?: number;
+  readonly shape?: FlyShape;
 }
 
 function flyCallSites(app: string): FlySite[] {
@@ -209,12 +218,38 @@ function machineBooting(machine: FlyMachineState): boolean {
   );
 }
 
-function machineHealthy(machine: FlyMachineState): boolean {
+/** A machine as a case must leave it: one stopped before the case (`resting`) not running,
+ * any other started with every check passing (none declared: started is enough). */
+function machineFine(
+  machine: FlyMachineState,
+  resting: ReadonlySet<string>,
+  noChecks: boolean,
+): boolean {
+  if (resting.has(machine.id)) return ['stopped', 'suspended', 'created'].includes(machine.state);
   return (
     machine.state === 'started' &&
-    machine.checks.length > 0 &&
+    (machine.checks.length > 0 || noChecks) &&
     machine.checks.every((check) => check.status === 'passing')
   );
+}
+
+/** The lane's fly.toml for its shape, with flyctl's wait for a machine set to `wait`. */
+function shapedToml(app: string, strategy: FlyStrategy, shape: FlyShape, wait?: string): string {
+  let toml = flyToml(app, strategy);
+  if (wait !== undefined) toml = toml.replace(/wait_timeout = "[^"]*"/, `wait_timeout = "${wait}"`);
+  if (shape === 'stopped') {
+    toml = toml.replace('auto_stop_machines = "off"', 'auto_stop_machines = "stop"');
+  }
+  if (shape === 'no-checks') toml = toml.split('  [[http_service.checks]]')[0] ?? toml;
+  if (shape === 'standby') {
+    toml = toml
+      .replace(
+        '[http_service]',
+        "[processes]\n  app = 'node server.js'\n  worker = 'node server.js'\n\n[http_service]",
+      )
+      .replace('  internal_port = 8080', "  internal_port = 8080\n  processes = ['app']");
+  }
+  return toml;
 }
 
 /** Truth plus what only Fly has: every machine on its own. */
@@ -229,13 +264,20 @@ let laneCounter = 0;
 export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLane> {
   laneCounter += 1;
   const strategy = options.strategy ?? 'rolling';
-  const machineCount = options.machines ?? 2;
+  const shape = options.shape ?? 'plain';
+  // The standby shape adds a worker and its standby to the 2 web machines.
+  const machineCount = options.machines ?? (shape === 'stopped' ? 3 : shape === 'standby' ? 4 : 2);
   const name = `fly-faults-${laneCounter}`;
   const app = `fly-lane-${laneCounter}`;
-  const toml = flyToml(app, strategy).replace(
-    /wait_timeout = "[^"]*"/,
-    `wait_timeout = "${FLYCTL_WAIT_TIMEOUT}"`,
-  );
+  const toml = shapedToml(app, strategy, shape, FLYCTL_WAIT_TIMEOUT);
+  /** The machines stopped before the current case (the `stopped` shape). */
+  let resting: ReadonlySet<string> = new Set();
+  const fine = (machine: FlyMachineState): boolean =>
+    machineFine(
+      machine,
+      resting,
+      shape === 'no-checks' || machine.metadata.fly_process_group === 'worker',
+    );
   let publicUrl = '';
   const base = await startLaneBase({
     // The action paces itself by Fly's limits with the clock the lane shortens: no 429s
@@ -249,8 +291,12 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     async seed(sim, checkout) {
       ({ publicUrl } = await sim.fly.createApp(app, {
         regions: ['ams', 'fra'],
-        machines: machineCount,
+        // Web machines; the standby shape's worker and standby come on top.
+        machines: shape === 'standby' ? machineCount - 2 : machineCount,
         bluegreen: strategy === 'bluegreen',
+        // No proxy autostop rounds: a lane stops its one machine itself, before each case.
+        autoStopEveryMs: 0,
+        ...(shape === 'standby' ? { workers: 1, standbys: true } : {}),
       }));
       await checkout.commit({ version: `${name}-initial` }, { 'fly.toml': toml });
       await sim.fly.seedRelease(app, checkout.dir);
@@ -284,7 +330,10 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       ...new Set(machines.map((machine) => `v${machine.metadata.fly_release_version ?? '?'}`)),
     ];
     const health = await fetchText(new URL('/health', publicUrl).href);
-    const codes = [...new Set(versions)].sort();
+    // The code the running machines serve (a stopped one serves none).
+    const codes = [
+      ...new Set(versions.filter((_, i) => !resting.has(machines[i]?.id ?? ''))),
+    ].sort();
     return {
       release: {
         id: digests.length === 1 ? (digests[0] ?? '') : `mixed:${digests.join('+')}`,
@@ -303,13 +352,23 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
   /** Waits until no machine is between states or booting, then (bounded) for their checks
    * to pass: a running process answers its checks within a few check intervals. */
   const settle = async (): Promise<void> => {
-    const resting = new Set(['started', 'stopped', 'failed', 'suspended']);
+    const restingStates = new Set(['started', 'stopped', 'failed', 'suspended']);
     const still = (machine: FlyMachineState): boolean =>
-      resting.has(machine.state) && !machineBooting(machine);
+      restingStates.has(machine.state) && !machineBooting(machine);
     const deadline = Date.now() + SETTLE_MS;
     while (Date.now() < deadline && !appMachines().every(still)) await sleep(50);
     const healthyBy = Date.now() + HEALTHY_WAIT_MS;
-    while (Date.now() < healthyBy && !appMachines().every(machineHealthy)) await sleep(50);
+    while (Date.now() < healthyBy && !appMachines().every(fine)) await sleep(50);
+    // Without checks nothing tells a process that has yet to bind its port: ask it (bounded).
+    while (shape !== 'plain' && Date.now() < healthyBy && !(await allAnswer())) {
+      await sleep(50);
+    }
+  };
+
+  const allAnswer = async (): Promise<boolean> => {
+    const started = appMachines().filter((machine) => machine.state === 'started');
+    const versions = await Promise.all(started.map((machine) => machineVersion(machine.id)));
+    return versions.every((version) => version !== '');
   };
 
   /** A Machines API call of the lane itself (never faulted: faults are cleared first). */
@@ -329,10 +388,29 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
    * code, and the app's /health passing: the only state a case may start from. */
   const restingClean = (truth: FlyTruth): boolean =>
     truth.machines.length === machineCount &&
-    truth.machines.every(machineHealthy) &&
+    truth.machines.every(fine) &&
     !truth.release.id.startsWith('mixed:') &&
-    truth.versions.every((version) => version !== '' && version === truth.code) &&
+    truth.code !== '' &&
+    truth.machines.every(
+      (machine, i) => resting.has(machine.id) || truth.versions[i] === truth.code,
+    ) &&
     truth.healthy;
+
+  /** The `stopped` shape: the newest machine stopped (as by `fly machine stop` or the proxy's
+   * auto-stop) before the case, through the lane's own unfaulted calls. */
+  const stopOne = async (): Promise<void> => {
+    if (shape === 'standby') {
+      resting = new Set(appMachines().flatMap((m) => (m.standbys.length > 0 ? [m.id] : [])));
+    }
+    if (shape !== 'stopped') return;
+    const machine = appMachines().at(-1);
+    if (machine === undefined) return;
+    resting = new Set([machine.id]);
+    if (machine.state !== 'started') return;
+    await api('POST', `/machines/${machine.id}/stop`, {});
+    const deadline = Date.now() + SETTLE_MS;
+    while (Date.now() < deadline && appMachines().at(-1)?.state !== 'stopped') await sleep(50);
+  };
 
   /** A healthy release on every machine again (after an accepted "THE APP MAY BE DOWN" or a
    * violation), by a plain flyctl deploy, the way a user would recover. */
@@ -343,7 +421,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
       await api('DELETE', `/machines/${machine.id}?force=true`);
     }
     // The scenario's own fly.toml: the repair is not under test, its wait is generous.
-    await checkout.commit({ version: label }, { 'fly.toml': flyToml(app, strategy) });
+    await checkout.commit({ version: label }, { 'fly.toml': shapedToml(app, strategy, shape) });
     const output = new TailBuffer(20);
     const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
       cwd: checkout.dir,
@@ -384,9 +462,11 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     const startedAt = Date.now();
     caseCounter += 1;
     const newCode = `${name}-case-${caseCounter}`;
+    await stopOne();
     let before = await readTruth();
     if (!restingClean(before)) {
       await repair(`${newCode}-baseline`);
+      await stopOne();
       // The proxy may lag the machines' checks by a poll: re-read until it agrees (bounded).
       before = await readTruth();
       const agreedBy = Date.now() + HEALTHY_WAIT_MS;
@@ -496,9 +576,29 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
         release: spec.release,
         rollbackExhausted: exhausted,
       }),
-      ...flyChecks({ record: flow.record, before, after, newCode, exhausted, machineCount }),
+      ...flyChecks({
+        record: flow.record,
+        before,
+        after,
+        newCode,
+        exhausted,
+        machineCount,
+        fine,
+        resting,
+      }),
       ...blindRepeats(sim.flyRequests.slice(firstRequest), app, withCheck.userAgent),
     ];
+    // The point of the shaped apps: stopped machines and missing checks are no reason to
+    // refuse a healthy release when nothing else went wrong.
+    if (
+      shape !== 'plain' &&
+      spec.release === 'healthy' &&
+      spec.faults.length === 0 &&
+      (spec.flyctl ?? 'ok') === 'ok' &&
+      flow.record.result !== 'deployed'
+    ) {
+      violations.push(`a healthy release on a ${shape} app, without a fault, was not deployed`);
+    }
     // (Blue/green replaces machines: the stand-in's knobs do not apply there.)
     if (
       spec.flyctl === 'stale-machine' &&
@@ -536,6 +636,7 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     callSites: sites,
     sim,
     strategy,
+    shape,
     runFlyCase,
     runCase: (spec) => runFlyCase(spec),
     close: () => base.close(),
@@ -550,8 +651,12 @@ function flyChecks(input: {
   readonly newCode: string;
   readonly exhausted: boolean;
   readonly machineCount: number;
+  /** Whether a machine is as a case must leave it (`machineFine`). */
+  readonly fine: (machine: FlyMachineState) => boolean;
+  /** The machines stopped before the case: they serve nothing, their image tells. */
+  readonly resting: ReadonlySet<string>;
 }): string[] {
-  const { record, before, after, newCode } = input;
+  const { record, before, after, newCode, fine } = input;
   const problems: string[] = [];
   const mayBeDown =
     input.exhausted && record.appState === 'THE APP MAY BE DOWN' && record.recovery !== undefined;
@@ -560,24 +665,29 @@ function flyChecks(input: {
     problems.push(`${after.machines.length} app machines after the run: ${list}`);
   }
   const wanted = record.result === 'deployed' ? newCode : before.code;
-  const off = after.machines.filter((_, index) => after.versions[index] !== wanted);
+  const beforeDigests = new Set(before.machines.map((machine) => machine.digest));
+  // A machine that serves nothing (stopped before the case) is judged by its image.
+  const off = after.machines.filter((machine, index) =>
+    input.resting.has(machine.id)
+      ? beforeDigests.has(machine.digest) === (record.result === 'deployed')
+      : after.versions[index] !== wanted,
+  );
   if (off.length > 0 && !mayBeDown) {
     problems.push(
       `machines not on '${wanted}': ` +
         off.map((m) => `${m.id} (${m.region}) ${m.state} '${m.digest.slice(7, 19)}'`).join(', '),
     );
   }
-  if (!mayBeDown && !after.machines.every(machineHealthy)) {
+  if (!mayBeDown && !after.machines.every(fine)) {
     problems.push(
-      `machines not started with passing checks: ` +
+      `machines not as they must be (started with passing checks, or stopped as before): ` +
         after.machines
-          .filter((machine) => !machineHealthy(machine))
+          .filter((machine) => !fine(machine))
           .map((m) => `${m.id} ${m.state} ${m.checks.map((c) => c.status).join('/')}`)
           .join(', '),
     );
   }
   if (record.result !== 'deployed') {
-    const beforeDigests = new Set(before.machines.map((machine) => machine.digest));
     const strays = after.machines.filter((machine) => !beforeDigests.has(machine.digest));
     if (strays.length > 0 && !mayBeDown) {
       problems.push(`not deployed, yet ${strays.map((m) => m.id).join(', ')} run another image`);
@@ -630,13 +740,18 @@ export function blindRepeats(
   return problems;
 }
 
-/** `count` lanes per strategy, one strategy after the other (each lane boots machines). */
+/** `count` lanes per strategy, one strategy after the other (each lane boots machines); the
+ * first lanes of a strategy take the `shapes` given for it, the others are plain. */
 export async function startFlyLanes(
   count: Readonly<Record<FlyStrategy, number>>,
+  shapes: Partial<Record<FlyStrategy, readonly FlyShape[]>> = {},
 ): Promise<FlyLane[]> {
   const lanes: FlyLane[] = [];
   for (const [strategy, n] of Object.entries(count) as Array<[FlyStrategy, number]>) {
-    lanes.push(...(await Promise.all(Array.from({ length: n }, () => startFlyLane({ strategy })))));
+    const started = Array.from({ length: n }, (_, index) =>
+      startFlyLane({ strategy, shape: shapes[strategy]?.[index] ?? 'plain' }),
+    );
+    lanes.push(...(await Promise.all(started)));
   }
   return lanes;
 }

@@ -10,6 +10,7 @@ import {
   type FlyCaseSpec,
   type FlyctlMode,
   type FlyLane,
+  type FlyShape,
   type FlyStrategy,
   startFlyLanes,
 } from './fly-lane.js';
@@ -52,7 +53,13 @@ const UNREACHED: Readonly<Record<FlyStrategy, readonly string[]>> = {
   bluegreen: [],
 };
 
-const suite = useLanes(() => startFlyLanes(LANES));
+/** Rolling lanes on apps as Fly runs them too: one machine stopped before each case (it must
+ * stay stopped and follow the release), one app that declares no checks, and one with a
+ * worker group whose machine has a standby. */
+const SHAPES: Partial<Record<FlyStrategy, readonly FlyShape[]>> = {
+  rolling: ['stopped', 'no-checks', 'standby'],
+};
+const suite = useLanes(() => startFlyLanes(LANES, SHAPES));
 const lanesOf = (strategy: FlyStrategy): FlyLane[] =>
   suite.lanes().filter((lane) => lane.strategy === strategy);
 
@@ -96,9 +103,23 @@ function batch(siteNames: readonly string[]): fc.Arbitrary<Batch> {
   });
 }
 
-function explain(report: CaseReport, strategy: FlyStrategy): string {
+function explain(report: CaseReport, strategy: string): string {
   return describeCase(report, [strategy, `flyctl ${(report.spec as FlyCaseSpec).flyctl ?? 'ok'}`]);
 }
+
+describe('Fly apps with a stopped machine, no checks, or a standby', () => {
+  it('deploy a healthy release when nothing fails; stopped and standby machines stay so', async () => {
+    const shaped = suite.lanes().filter((lane) => lane.shape !== 'plain');
+    expect(shaped.map((lane) => lane.shape).sort()).toEqual(['no-checks', 'standby', 'stopped']);
+    const reports = await Promise.all(
+      shaped.map((lane) => lane.runFlyCase({ release: 'healthy', faults: [], flyctl: 'ok' })),
+    );
+    for (const report of reports) {
+      expect(report.violations, explain(report, 'rolling')).toEqual([]);
+      expect(report.record.result).toBe('deployed');
+    }
+  }, 120_000);
+});
 
 describe('Fly fault schedules', () => {
   it(`keeps the invariant for ${RUN.count} random schedules (seed ${RUN.seed})`, async () => {
@@ -108,10 +129,11 @@ describe('Fly fault schedules', () => {
       fc.asyncProperty(batch(siteNames), async (drawn) => {
         const groups = await Promise.all(
           (Object.keys(LANES) as FlyStrategy[]).map(async (strategy) => {
-            const reports = await runOnLanes(lanesOf(strategy), drawn[strategy], (lane, spec) =>
-              lane.runFlyCase(spec),
-            );
-            return reports.map((report) => ({ report, strategy }));
+            // The lane's shape goes with its report, to say which app broke.
+            return runOnLanes(lanesOf(strategy), drawn[strategy], async (lane, spec) => ({
+              report: await lane.runFlyCase(spec),
+              strategy: lane.shape === 'plain' ? strategy : `${strategy} ${lane.shape}`,
+            }));
           }),
         );
         const reports = groups.flat();

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../sim/app-repo.js';
-import { FLYCTL_DIR, flyToml } from '../../sim/fly-scenario.js';
+import { FLYCTL_DIR, flyToml, flyWorkerToml } from '../../sim/fly-scenario.js';
+import type { FlyAppOptions } from '../../sim/fly/index.js';
 import { authorizationFor } from '../../sim/fly/token.js';
 import { startSimulator } from '../../sim/index.js';
 import type { Simulator } from '../../sim/index.js';
@@ -30,12 +31,13 @@ async function newApp(
   name: string,
   next: AppConfig,
   toml = flyToml(name),
+  appOptions: FlyAppOptions = {},
 ): Promise<{ dir: string; oldDigest: string }> {
   const dir = path.join(tempRoot, name);
   await cp(exampleApp, dir, { recursive: true });
   await writeFile(path.join(dir, 'fly.toml'), toml);
   await writeFile(path.join(dir, 'app-config.json'), JSON.stringify({ version: '1' }));
-  await sim.fly.createApp(name, { regions: ['ams', 'fra'], machines: 3 });
+  await sim.fly.createApp(name, { regions: ['ams', 'fra'], machines: 3, ...appOptions });
   await sim.fly.seedRelease(name, dir);
   await writeFile(path.join(dir, 'app-config.json'), JSON.stringify(next));
   const oldDigest = sim.fly.state(name).machines[0]?.digest ?? '';
@@ -295,6 +297,83 @@ describe.concurrent('flyctl stand-in', () => {
     expect(canaries).toHaveLength(1);
     const others = state.machines.filter((m) => m.metadata.fly_canary === undefined);
     expect(others.map((m) => m.digest)).toEqual([oldDigest, oldDigest, oldDigest]);
+  });
+});
+
+/** The machine ids in the order their updates began, and the most updates in flight at once,
+ * read from the stand-in's `Updating` and `update finished` lines. */
+function updateOrder(stdout: string): {
+  started: string[];
+  maxInFlight: number;
+  firstAlone: boolean;
+} {
+  const started: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let firstAlone = true;
+  for (const line of stdout.split('\n')) {
+    const begun = /Machine (\S+) \[\w+\] Updating$/.exec(line);
+    if (begun?.[1] !== undefined) {
+      if (started.length === 1 && inFlight > 0) firstAlone = false;
+      started.push(begun[1]);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+    } else if (/update finished/.test(line)) {
+      inFlight -= 1;
+    }
+  }
+  return { started, maxInFlight, firstAlone };
+}
+
+describe.concurrent('flyctl stand-in: order, canaries, release command', () => {
+  it('rolls by machine id: one machine first, then ceil(0.33·N) at a time', async () => {
+    const { dir } = await newApp('order', { version: '2' }, flyToml('order'), { machines: 7 });
+    const ids = sim.fly.state('order').machines.map((m) => m.id);
+    const run = await flyctl(dir, deployArgs('order')).done;
+    expect(run.code).toBe(0);
+    const order = updateOrder(run.stdout);
+    expect(order.started).toEqual([...ids].sort());
+    expect(order.firstAlone).toBe(true);
+    // The pool is sized on all 7 started machines (flyctl `getPoolSize(len(warmMachines))`).
+    expect(order.maxInFlight).toBe(Math.ceil(7 * 0.33));
+  });
+
+  it('runs one canary per process group, then destroys them', async () => {
+    const toml = flyWorkerToml('pair').replace('[deploy]', "[deploy]\n  strategy = 'canary'");
+    const { dir } = await newApp('pair', { version: '2' }, toml, { machines: 2, workers: 1 });
+    const run = await flyctl(dir, deployArgs('pair')).done;
+    expect(run.code).toBe(0);
+    const created = [...run.stdout.matchAll(/Machine (\S+) \[(\w+)\] canary created/g)];
+    expect(created.map((match) => match[2]).sort()).toEqual(['app', 'worker']);
+    const state = sim.fly.state('pair');
+    expect(state.machines.some((m) => m.metadata.fly_canary === 'true')).toBe(false);
+    expect(state.destroyed).toEqual(expect.arrayContaining(created.map((match) => match[1])));
+  });
+
+  it('a failing release_command stops the deploy before any app machine changes', async () => {
+    const toml = flyToml('relfail').replace('[deploy]', '[deploy]\n  release_command = "false"');
+    const { dir, oldDigest } = await newApp('relfail', { version: '2' }, toml);
+    const before = sim.fly.state('relfail').machines.map((m) => m.instanceId);
+    const run = await flyctl(dir, deployArgs('relfail')).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/release command failed - aborting deployment.*status of 1/);
+    expect(run.stdout).not.toMatch(/Updating/);
+    const state = sim.fly.state('relfail');
+    expect(state.machines.map((m) => m.instanceId)).toEqual(before);
+    expect(state.machines.map((m) => m.digest)).toEqual([oldDigest, oldDigest, oldDigest]);
+    // The temporary machine destroyed itself (auto_destroy).
+    expect(state.destroyed).toHaveLength(1);
+  });
+
+  it('a release_command that succeeds runs before the machines are updated', async () => {
+    const toml = flyToml('relok').replace('[deploy]', '[deploy]\n  release_command = "true"');
+    const { dir, oldDigest } = await newApp('relok', { version: '2' }, toml);
+    const run = await flyctl(dir, deployArgs('relok')).done;
+    expect(run.code).toBe(0);
+    const done = run.stdout.indexOf('completed successfully');
+    expect(done).toBeGreaterThan(0);
+    expect(run.stdout.indexOf('Updating')).toBeGreaterThan(done);
+    expect(digests('relok').every((digest) => digest !== oldDigest)).toBe(true);
   });
 });
 

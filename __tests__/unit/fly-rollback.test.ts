@@ -76,6 +76,22 @@ function replyLeaseHolder(id: string, status: number, body: object, times = 1): 
     .times(times);
 }
 
+/** m1 on the new image, its lease refused: flyctl holds it until `until`. */
+function replyLeasedByFlyctl(until: string): void {
+  replyMachines([onNewImage('m1', 'ams'), m2Before]);
+  mock.api
+    .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
+    .reply(409, { error: 'machine currently leased' });
+  replyLeaseHolder('m1', 200, {
+    status: 'success',
+    data: {
+      owner: 'ci@acme.example',
+      description: 'flyctl deploy',
+      expires_at: Date.parse(until) / 1000,
+    },
+  });
+}
+
 function replyReleaseLease(id: string): void {
   mock.api.intercept({ path: machinePath(id, '/lease'), method: 'DELETE' }).reply(200, {});
 }
@@ -170,16 +186,8 @@ describe('rollback to the snapshot', () => {
 
   it('waits for a held lease until it expires when that is within its wait', async () => {
     const plan = await snapshotBefore();
-    replyMachines([onNewImage('m1', 'ams'), m2Before]);
-    mock.api
-      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
-      .reply(409, { error: 'machine currently leased' });
     // flyctl's in-place lease: 13 s left.
-    const expiresAt = Date.parse('2026-01-01T00:00:13Z') / 1000;
-    replyLeaseHolder('m1', 200, {
-      status: 'success',
-      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
-    });
+    replyLeasedByFlyctl('2026-01-01T00:00:13Z');
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
@@ -189,22 +197,30 @@ describe('rollback to the snapshot', () => {
 
   it('names the holder of a lease that outlasts its wait, and how to clear it', async () => {
     const plan = await snapshotBefore();
-    replyMachines([onNewImage('m1', 'ams'), m2Before]);
-    mock.api
-      .intercept({ path: machinePath('m1', '/lease'), method: 'POST' })
-      .reply(409, { error: 'machine currently leased' });
     // A machine flyctl replaced and was interrupted on: leased for its whole wait timeout.
-    const expiresAt = Date.parse('2026-01-01T00:10:00Z') / 1000;
-    replyLeaseHolder('m1', 200, {
-      status: 'success',
-      data: { owner: 'ci@acme.example', description: 'flyctl deploy', expires_at: expiresAt },
-    });
+    replyLeasedByFlyctl('2026-01-01T00:10:00Z');
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
 
     const error = await deployError(platform.rollback(plan, log));
     expect(error.message).toContain(
       'm1: machine m1 is leased by ci@acme.example ("flyctl deploy") until ' +
-        '2026-01-01T00:10:00.000Z, past the 90 s this waits; see `fly machine leases view m1`',
+        "2026-01-01T00:10:00.000Z, past the 180 s the rollback's budget leaves to wait; see " +
+        '`fly machine leases view m1`',
+    );
+    expect(mock.sleeps).toEqual([]);
+  });
+
+  it("waits for a held lease only out of what is left of the rollback's budget", async () => {
+    // 70 s of budget, 60 s kept back to restore the machine: a 13 s lease is not waited for.
+    start({ rollbackBudgetMs: 70_000, leaseReserveMs: 60_000 });
+    const plan = await snapshotBefore();
+    replyLeasedByFlyctl('2026-01-01T00:00:13Z');
+    replyMachines([onNewImage('m1', 'ams'), m2Before]);
+
+    const error = await deployError(platform.rollback(plan, log));
+    expect(error.message).toContain(
+      'leased by ci@acme.example ("flyctl deploy") until 2026-01-01T00:00:13.000Z, past the ' +
+        "10 s the rollback's budget leaves to wait",
     );
     expect(mock.sleeps).toEqual([]);
   });
@@ -311,7 +327,8 @@ describe('rollback to the snapshot', () => {
     expect(error.liveChanged).toBe(true);
     expect(error.message).toBe(
       'Rollback to v4 failed: m1: machine m1 is leased by someone else (another deploy or ' +
-        '`fly` command?), past the 90 s this waits; see `fly machine leases view m1`, and ' +
+        '`fly` command?), and Fly does not say until when; still held after every try; see ' +
+        '`fly machine leases view m1`, and ' +
         'clear it with `fly machine leases clear m1` once nothing uses it. The app may be on ' +
         'mixed images: ' +
         `m1 (ams, started): ${pinned('b')}, m2 (fra, started): ${pinned('a')}`,

@@ -272,7 +272,12 @@ export class FlyMachine {
     const again =
       policy === 'always' || (policy === 'on-failure' && code !== 0 && this.restarts < maxRetries);
     this.setState('stopped');
-    if (!again) return;
+    if (!again) {
+      // `auto_destroy`: the machine destroys itself once its process is done (Machines API
+      // MachineConfig; flyctl's release_command machines rely on it).
+      if (this.config.auto_destroy === true) void this.destroy();
+      return;
+    }
     this.restarts += 1;
     setTimeout(() => {
       if (generation === this.generation && this.state === 'stopped') void this.launch(generation);

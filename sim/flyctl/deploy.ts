@@ -1,11 +1,11 @@
-// `flyctl deploy` against the Machines API, with flyctl's strategies: rolling (machine by
-// machine: lease, replace the config, wait started, wait checks passing, release), canary,
-// bluegreen and immediate (no waiting at all), plus the fault knobs tests use.
+// `flyctl deploy` against the Machines API: the release command first, then flyctl's
+// strategies: rolling (rolling.ts), canary (a canary per group, then rolling), bluegreen and
+// immediate (no waiting at all), plus the fault knobs tests use.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../fly/durations.js';
-import { hasChecks, machineConfig, parseFlyToml } from '../fly/fly-toml.js';
+import { hasChecks, parseFlyToml } from '../fly/fly-toml.js';
 import type { DeployStrategy, FlyToml } from '../fly/fly-toml.js';
 import { releaseId, ulid } from '../fly/ids.js';
 import { authorizationFor } from '../fly/token.js';
@@ -14,16 +14,11 @@ import { buildAndPush, resolveImage } from './image-build.js';
 import type { PushedImage } from './image-build.js';
 import { FlyctlError, MachinesClient } from './machines-client.js';
 import type { MachineJson } from './machines-client.js';
-import {
-  acquireLease,
-  destroy,
-  releaseLease,
-  updateMachine,
-  waitHealthy,
-  waitStarted,
-  waitState,
-} from './machine-ops.js';
+import { destroy, waitHealthy, waitStarted, waitState } from './machine-ops.js';
 import type { Out, Plan } from './machine-ops.js';
+import { deployCanaries, runReleaseCommand } from './helper-machines.js';
+import { newConfig } from './launch-input.js';
+import { updateImmediate, updateRolling } from './rolling.js';
 
 export interface DeployEnv {
   readonly cwd: string;
@@ -102,14 +97,18 @@ export async function deploy(args: DeployArgs, env: DeployEnv, out: Out): Promis
     out(`Visit your newly deployed app at https://${app}.fly.dev/`);
     return;
   }
+  // Before any app machine changes; its failure aborts the deploy (`deployMachinesApp`).
+  await runReleaseCommand(plan);
   if (machines.length === 0) {
     out('No machines in group app, launching a new machine');
     await createFirstMachine(plan);
   } else if (strategy === 'bluegreen') {
     await bluegreen(plan, machines);
+  } else if (strategy === 'immediate') {
+    await updateImmediate(plan, machines);
   } else {
-    if (strategy === 'canary') await canary(plan, machines[0]);
-    await updateEach(plan, machines, strategy === 'immediate' || args.detach);
+    if (strategy === 'canary') await deployCanaries(plan, machines);
+    await updateRolling(plan, machines);
   }
   out('-------');
   out('');
@@ -169,163 +168,6 @@ async function obtainImage(
   out(`image: registry.fly.io/${app}:${label}`);
   out(`image size: ${(image.size / 1024).toFixed(1)} kB`);
   return image;
-}
-
-/** The machine's new config: built from fly.toml for its own process group, keeping its
- * guest and standbys (flyctl machines_launchinput.go `launchInputForUpdate` builds it with
- * `ToMachineConfig(processGroup, origConfig)`, dropping standbys once the group has services). */
-function newConfig(plan: Plan, base: MachineJson | undefined): Record<string, unknown> {
-  const guest = base?.config.guest;
-  const config = machineConfig(
-    plan.toml,
-    {
-      image: `${plan.image.registry}/${plan.image.repository}:${plan.image.tag}`,
-      releaseId: plan.releaseId,
-      releaseVersion: plan.version,
-    },
-    typeof guest === 'object' && guest !== null ? (guest as Record<string, unknown>) : undefined,
-    base === undefined ? 'app' : groupOf(base),
-  );
-  const standbys = base?.config.standbys;
-  if (Array.isArray(standbys) && standbys.length > 0 && config.services === undefined) {
-    config.standbys = standbys;
-    (config.env as Record<string, string>).FLY_STANDBY_FOR = standbys.join(',');
-  }
-  return config;
-}
-
-function groupOf(machine: MachineJson): string {
-  const group = (machine.config.metadata as Record<string, unknown> | undefined)?.fly_process_group;
-  return typeof group === 'string' && group !== '' ? group : 'app';
-}
-
-/** flyctl machines_launchinput.go `shouldSkipLaunch`: a machine that was not started,
- * starting or failed (a stopped, suspended or standby one) is updated without being started. */
-function skipsLaunch(machine: MachineJson): boolean {
-  return !['started', 'starting', 'failed'].includes(machine.state);
-}
-
-async function updateEach(
-  plan: Plan,
-  machines: readonly MachineJson[],
-  noWait: boolean,
-): Promise<void> {
-  const label = noWait ? 'immediate' : 'rolling';
-  plan.out(`Updating existing machines in '${plan.app}' with ${label} strategy`);
-  plan.out('');
-  // Sorted by id, so a retry goes in the same order (flyctl plan.go `updateMachinesWRecovery`).
-  const sorted = [...machines].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // flyctl leases every machine it rolls out before touching any, skipping unreachable
-  // hosts, and clears them all at the end (deploy plan.go `updateMachinesWRecovery`:
-  // `acquireLeases`, deferred `releaseLeases`): another deploy sees the app held throughout.
-  const nonces = new Map<string, string>();
-  try {
-    for (const machine of sorted) {
-      if (machine.host_status !== undefined && machine.host_status !== 'ok') continue;
-      nonces.set(machine.id, await acquireLease(plan, machine.id));
-    }
-    for (const [index, machine] of sorted.entries()) {
-      await updateOne(plan, machine, `[${index + 1}/${machines.length}]`, index, {
-        noWait,
-        nonce: nonces.get(machine.id),
-      });
-    }
-  } finally {
-    for (const [id, nonce] of nonces) await releaseLease(plan, id, nonce);
-  }
-}
-
-/** One machine of a rolling or immediate update, under the lease taken for it. */
-async function updateOne(
-  plan: Plan,
-  machine: MachineJson,
-  position: string,
-  index: number,
-  options: { noWait: boolean; nonce: string | undefined },
-): Promise<void> {
-  const { noWait, nonce } = options;
-  if (plan.env.failAfterMachines !== undefined && plan.updated >= plan.env.failAfterMachines) {
-    throw new FlyctlError(
-      `failed to update machine ${machine.id}: failed_precondition: unable to update ` +
-        'machine configuration (simulated by FLY_SIM_FAIL_AFTER_MACHINES)',
-    );
-  }
-  const tag = `${position} Machine ${machine.id} [${groupOf(machine)}]`;
-  if (plan.env.stayOnOldImage === index) {
-    // The flyctl bug the action has to catch: success reported, nothing changed.
-    plan.out(` ✔ ${tag} update finished: success`);
-    plan.updated += 1;
-    return;
-  }
-  if (nonce === undefined) {
-    await replaceMachine(plan, machine, tag);
-    plan.updated += 1;
-    return;
-  }
-  plan.out(`  ${tag} Updating`);
-  try {
-    const config = newConfig(plan, machine);
-    const skipLaunch = skipsLaunch(machine);
-    const updated = await updateMachine(plan, machine, config, skipLaunch, nonce);
-    plan.updated += 1;
-    if (skipLaunch && !noWait) {
-      // Updated but not started: flyctl waits for a resting state only (plan.go
-      // `updateMachineWChecks`, "Don't wait for SkipLaunch machines" to start).
-      plan.out(`  ${tag} Waiting for machine to reach a good state`);
-      await waitState(plan, machine.id, updated.instance_id, ['stopped', 'started', 'suspended']);
-    } else if (!noWait) {
-      plan.out(`  ${tag} Waiting for machine to start`);
-      await waitStarted(plan, machine.id, updated.instance_id);
-      plan.out(`  ${tag} Waiting for health checks`);
-      await waitHealthy(plan, machine.id);
-    }
-  } catch (error) {
-    plan.out(` ✖ ${tag} update finished: failed`);
-    throw error;
-  }
-  plan.out(` ✔ ${tag} update finished: success`);
-}
-
-/** A machine whose host is unreachable is replaced: destroyed (forced), then launched anew
- * with a lease for the whole --wait-timeout, released when it is up (flyctl
- * machines_launchinput.go `launchInputForUpdate`, machines_deploymachinesapp.go
- * `updateMachineByReplace`). Interrupted, the lease stays until it expires. */
-async function replaceMachine(plan: Plan, machine: MachineJson, tag: string): Promise<void> {
-  plan.out(`  ${tag} Replacing: its host is unreachable`);
-  await plan.client.call('DELETE', `/machines/${machine.id}?force=true`);
-  const { json } = await plan.client.call('POST', '/machines', {
-    body: {
-      config: newConfig(plan, machine),
-      region: machine.region,
-      lease_ttl: Math.ceil(plan.waitTimeoutMs / 1000),
-    },
-  });
-  const created = json as MachineJson & { nonce?: string };
-  plan.out(`  ${tag} Replaced by ${created.id}`);
-  await waitStarted(plan, created.id, created.instance_id);
-  await waitHealthy(plan, created.id);
-  if (created.nonce !== undefined) await releaseLease(plan, created.id, created.nonce);
-}
-
-async function canary(plan: Plan, first: MachineJson | undefined): Promise<void> {
-  plan.out(`Creating canary machine for group app`);
-  const config = newConfig(plan, first);
-  (config.metadata as Record<string, string>).fly_canary = 'true';
-  // Leased for the whole --wait-timeout, like every machine flyctl creates (flyctl
-  // machines_deploymachinesapp.go `spawnMachineInGroup`); an interrupted flyctl leaves it held.
-  const { json } = await plan.client.call('POST', '/machines', {
-    body: {
-      config,
-      region: first?.region ?? plan.toml?.primaryRegion ?? 'ams',
-      lease_ttl: Math.ceil(plan.waitTimeoutMs / 1000),
-    },
-  });
-  const machine = json as MachineJson & { nonce?: string };
-  plan.out(`  Machine ${machine.id} [app] canary created`);
-  await waitStarted(plan, machine.id, machine.instance_id);
-  await waitHealthy(plan, machine.id);
-  plan.out(`  Machine ${machine.id} [app] canary is healthy, destroying it`);
-  await destroy(plan, machine.id, machine.nonce);
 }
 
 async function bluegreen(plan: Plan, blue: readonly MachineJson[]): Promise<void> {
@@ -410,7 +252,8 @@ async function createFirstMachine(plan: Plan): Promise<void> {
   await waitHealthy(plan, machine.id);
 }
 
-/** Destroys a machine and waits (bounded) until it is gone. */
+/** The machines flyctl deploys to: app machines, not its helpers nor canaries (fly-go
+ * `ListFlyAppsMachines`). */
 function isAppMachine(machine: MachineJson): boolean {
   const metadata = (machine.config.metadata ?? {}) as Record<string, unknown>;
   return (

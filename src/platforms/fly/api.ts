@@ -6,6 +6,7 @@ import { HttpError } from '../../io/errors.js';
 import type { HttpClient } from '../../io/http.js';
 import { callWithTokenHints, withAppNotFound } from '../kit/api-client.js';
 import type { ApiCall } from '../kit/api-client.js';
+import { decideLeaseWait } from './lease-wait.js';
 import { asRecord, isAppMachine, parseMachine, parseMachineList } from './machine.js';
 import type { FlyMachine } from './machine.js';
 
@@ -15,10 +16,13 @@ export interface FlyApiTiming {
   /** Attempts to take a lease someone else holds (409), and the wait between them. */
   readonly leaseAttempts: number;
   readonly leaseRetryMs: number;
-  /** How long a lease someone else holds is waited for: flyctl holds 13 s on machines it
-   * updates in place and its whole --wait-timeout (5 min) on those it creates or replaces,
-   * longer when it was interrupted (internal/machine/leasable_machine.go). */
-  readonly leaseWaitMs: number;
+  /** The rollback's whole budget, counted from its first attempt (`startRollbackBudget`); a
+   * lease someone else holds is waited for out of what is left of it. flyctl holds 13 s on
+   * machines it updates in place and its whole --wait-timeout (5 min) on those it creates or
+   * replaces, longer when it was interrupted (internal/machine/leasable_machine.go). */
+  readonly rollbackBudgetMs: number;
+  /** Kept back from that budget for restoring a machine once its lease is taken. */
+  readonly leaseReserveMs: number;
   /** `timeout` of one wait request, in seconds; Fly allows up to 60. */
   readonly waitRequestSeconds: number;
 }
@@ -62,6 +66,9 @@ export class FlyApi {
   /** Nonces of the leases this client was granted and has not given back (a release or a
    * destroy that failed): a later attempt goes on with them instead of waiting on itself. */
   private readonly heldLeases = new Map<string, string>();
+
+  /** When the rollback's budget runs out (clock of `timing.now`), once it started. */
+  private rollbackEndsAt: number | undefined;
 
   /** Every call: a refused token gets a message that says what to fix. */
   private readonly call: ApiCall;
@@ -127,9 +134,15 @@ export class FlyApi {
     return parseMachine((await this.call('GET', this.machinePath(id))).body);
   }
 
-  /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
+  /** Starts the clock of the rollback's budget; later calls (more attempts) keep it. */
+  startRollbackBudget(): void {
+    this.rollbackEndsAt ??= this.timing.now() + this.timing.rollbackBudgetMs;
+  }
+
+  /** Takes the machine's lease, waiting while someone else holds it as long as the rollback's
+   * budget allows (lease-wait.ts); the nonce. */
   async lease(id: string, ttlSeconds: number): Promise<string> {
-    const deadline = this.timing.now() + this.timing.leaseWaitMs;
+    const budgetEndsAt = this.rollbackEndsAt ?? this.timing.now() + this.timing.rollbackBudgetMs;
     for (let attempt = 1; ; attempt += 1) {
       await this.pacer.take(`${id}:lease`);
       try {
@@ -153,16 +166,17 @@ export class FlyApi {
           (this.uncertainLeases.has(id) ? await this.ownLeaseNonce(id) : undefined);
         if (own !== undefined) return own;
         const holder = await this.leaseHolder(id);
-        const left = deadline - this.timing.now();
-        const expiresIn = holder === undefined ? undefined : holder.expiresAtMs - this.timing.now();
-        // Wait while the holder's lease ends within the budget (it may be renewed: look again).
-        const worthWaiting =
-          expiresIn === undefined
-            ? attempt < this.timing.leaseAttempts
-            : expiresIn <= left && left > 0;
-        if (!worthWaiting) throw new Error(leaseHeldMessage(id, holder, this.timing.leaseWaitMs));
-        const pause = expiresIn === undefined ? this.timing.leaseRetryMs : expiresIn + 500;
-        await this.timing.sleep(Math.max(0, Math.min(pause, left)));
+        const wait = decideLeaseWait({
+          now: this.timing.now(),
+          budgetEndsAt,
+          reserveMs: this.timing.leaseReserveMs,
+          holderExpiresAt: holder?.expiresAtMs,
+          attempt,
+          maxAttempts: this.timing.leaseAttempts,
+          retryMs: this.timing.leaseRetryMs,
+        });
+        if (wait.kind === 'give-up') throw new Error(leaseHeldMessage(id, holder, wait.leftMs));
+        await this.timing.sleep(wait.ms);
       }
     }
   }
@@ -329,14 +343,16 @@ interface LeaseHolder {
 }
 
 /** Names who holds the lease, what for, and until when, and how to end it. */
-function leaseHeldMessage(id: string, holder: LeaseHolder | undefined, waitMs: number): string {
-  const who =
+function leaseHeldMessage(id: string, holder: LeaseHolder | undefined, leftMs: number): string {
+  const held =
     holder === undefined
-      ? 'someone else (another deploy or `fly` command?)'
+      ? 'someone else (another deploy or `fly` command?), and Fly does not say until when; ' +
+        'still held after every try'
       : `${holder.owner}${holder.description === '' ? '' : ` ("${holder.description}")`} ` +
-        `until ${new Date(holder.expiresAtMs).toISOString()}`;
+        `until ${new Date(holder.expiresAtMs).toISOString()}, past the ` +
+        `${Math.round(leftMs / 1000)} s the rollback's budget leaves to wait`;
   return (
-    `machine ${id} is leased by ${who}, past the ${Math.round(waitMs / 1000)} s this waits; ` +
+    `machine ${id} is leased by ${held}; ` +
     `see \`fly machine leases view ${id}\`, and clear it with \`fly machine leases clear ${id}\` ` +
     'once nothing uses it'
   );

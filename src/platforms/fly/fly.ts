@@ -57,8 +57,10 @@ export interface FlyDeps extends ApiClientDeps, FlyctlDeps {
   readonly waitRequestSeconds: number;
   readonly leaseAttempts: number;
   readonly leaseRetryMs: number;
-  /** How long a rollback waits for a lease someone else holds on a machine. */
-  readonly leaseWaitMs: number;
+  /** A rollback's whole budget, from its first attempt: a held lease is waited for out of it. */
+  readonly rollbackBudgetMs: number;
+  /** Kept back from that budget for restoring a machine once its lease is taken. */
+  readonly leaseReserveMs: number;
 }
 
 export const defaultFlyDeps: FlyDeps = {
@@ -72,7 +74,10 @@ export const defaultFlyDeps: FlyDeps = {
   waitRequestSeconds: 60,
   leaseAttempts: 5,
   leaseRetryMs: 3_000,
-  leaseWaitMs: 90_000,
+  // GitHub force-ends a cancelled job 5 minutes after the cancellation (workflow cancellation
+  // reference): the post step's rollback has that long, less a minute to verify and report.
+  rollbackBudgetMs: 4 * 60_000,
+  leaseReserveMs: 60_000,
   runFlyctl: (command, args, options) => startCli(command, args, options).result,
   watchSignals: abortOnProcessSignals,
 };
@@ -293,6 +298,7 @@ export class FlyPlatform implements Platform {
   async rollback(plan: RestorePlan, log: LogLine): Promise<Release> {
     const { target } = plan;
     log(`Rolling back ${this.settings.app} to ${target.label} (${target.id}), machine by machine`);
+    this.api.startRollbackBudget();
     const current = await this.appMachines();
     const failures =
       plan.kind === 'machines'

@@ -25,6 +25,10 @@ export interface RestoreDeps {
 }
 
 export class MachineRestorer {
+  /** Saved machine id → the machine an earlier attempt recreated it as: a later attempt takes
+   * that one as the restored machine instead of recreating it again or destroying it. */
+  private readonly recreated = new Map<string, string>();
+
   constructor(
     private readonly api: FlyApi,
     private readonly deps: RestoreDeps,
@@ -42,7 +46,13 @@ export class MachineRestorer {
     const failures: string[] = [];
     for (const old of before) {
       const now = current.find((machine) => machine.id === old.id);
+      const again = current.find((machine) => machine.id === this.recreated.get(old.id));
       try {
+        if (now === undefined && again !== undefined && sameImage(again, old)) {
+          await this.awaitServing(again, log);
+          log(`${old.id} (${old.region}): recreated as ${again.id} by an earlier attempt, kept`);
+          continue;
+        }
         if (old.incompleteConfig === true || now?.incompleteConfig === true) {
           // Only a partial config is known: sending it (or recreating from it) would lose the
           // rest, so the machine is left as it is and named.
@@ -68,7 +78,7 @@ export class MachineRestorer {
         failures.push(`${old.id}: ${errorMessage(error)}`);
       }
     }
-    const known = new Set(before.map((machine) => machine.id));
+    const known = new Set([...before.map((machine) => machine.id), ...this.recreated.values()]);
     const extras = current.filter((machine) => !known.has(machine.id));
     // Never destroy what could not be read.
     for (const unread of extras.filter((machine) => machine.incompleteConfig)) {
@@ -265,16 +275,20 @@ export class MachineRestorer {
       if (adopted === undefined) throw error;
       created = adopted;
     }
-    await this.api.waitStarted(
-      created.id,
-      created.instanceId,
-      this.deps.now() + this.deps.machineWaitMs,
-      true,
-    );
-    const after = await this.api.getMachine(created.id);
+    this.recreated.set(old.id, created.id);
+    const after = await this.awaitServing(created, log);
     if (!sameImage(after, old)) throw new Error(`recreated as ${created.id} on the wrong image`);
-    await this.waitChecksPassing(after, log);
     log(`${old.id} (${old.region}): was destroyed by the deploy; recreated as ${created.id}`);
+  }
+
+  /** A machine just created (a 404 means not visible yet) until it started and its checks
+   * pass; the machine as last read. */
+  private async awaitServing(machine: FlyMachine, log: LogLine): Promise<FlyMachine> {
+    const deadline = this.deps.now() + this.deps.machineWaitMs;
+    await this.api.waitStarted(machine.id, machine.instanceId, deadline, true);
+    const after = await this.api.getMachine(machine.id);
+    await this.waitChecksPassing(after, log);
+    return after;
   }
 
   private async destroyMachine(machine: FlyMachine, log: LogLine): Promise<void> {
