@@ -1,8 +1,8 @@
-export const id = 526;
-export const ids = [526];
+export const id = 749;
+export const ids = [749];
 export const modules = {
 
-/***/ 7526:
+/***/ 4749:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1031,6 +1031,28 @@ function withAppNotFound(error, what) {
 var poll = __webpack_require__(5398);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./lib/platforms/fly/lease-wait.js
+// How long a rollback waits for a lease someone else holds on a machine: out of what is left
+// of the rollback's budget, keeping back what the rest of that machine's restore needs. Pure,
+// clock passed in.
+/** Just past the expiry, so the next request does not race it. */
+const PAST_EXPIRY_MS = 500;
+function decideLeaseWait(facts) {
+    const left = Math.max(0, facts.budgetEndsAt - facts.reserveMs - facts.now);
+    const giveUp = { kind: 'give-up', leftMs: left };
+    if (left === 0)
+        return giveUp;
+    if (facts.holderExpiresAt === undefined) {
+        if (facts.attempt >= facts.maxAttempts)
+            return giveUp;
+        return { kind: 'wait', ms: Math.min(facts.retryMs, left) };
+    }
+    const expiresIn = Math.max(0, facts.holderExpiresAt - facts.now);
+    if (expiresIn > left)
+        return giveUp;
+    return { kind: 'wait', ms: Math.min(expiresIn + PAST_EXPIRY_MS, left) };
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/fly/machine.js
 // What the action reads from a Fly Machine object, validated, plus the pure judgments on it:
 // which machines belong to the app, which image they run, whether that is a given release.
@@ -1302,6 +1324,7 @@ function releaseVersionOf(config) {
 
 
 
+
 const burst = 3;
 const refillMs = 1_000;
 /** Token buckets keyed by machine and action. */
@@ -1337,6 +1360,8 @@ class FlyApi {
     /** Nonces of the leases this client was granted and has not given back (a release or a
      * destroy that failed): a later attempt goes on with them instead of waiting on itself. */
     heldLeases = new Map();
+    /** When the rollback's budget runs out (clock of `timing.now`), once it started. */
+    rollbackEndsAt;
     /** Every call: a refused token gets a message that says what to fix. */
     call;
     constructor(client, app, timing) {
@@ -1391,9 +1416,14 @@ class FlyApi {
         await this.pacer.take(`${id}:get`);
         return parseMachine((await this.call('GET', this.machinePath(id))).body);
     }
-    /** Takes the machine's lease, waiting a little while someone else holds it; the nonce. */
+    /** Starts the clock of the rollback's budget; later calls (more attempts) keep it. */
+    startRollbackBudget() {
+        this.rollbackEndsAt ??= this.timing.now() + this.timing.rollbackBudgetMs;
+    }
+    /** Takes the machine's lease, waiting while someone else holds it as long as the rollback's
+     * budget allows (lease-wait.ts); the nonce. */
     async lease(id, ttlSeconds) {
-        const deadline = this.timing.now() + this.timing.leaseWaitMs;
+        const budgetEndsAt = this.rollbackEndsAt ?? this.timing.now() + this.timing.rollbackBudgetMs;
         for (let attempt = 1;; attempt += 1) {
             await this.pacer.take(`${id}:lease`);
             try {
@@ -1418,16 +1448,18 @@ class FlyApi {
                 if (own !== undefined)
                     return own;
                 const holder = await this.leaseHolder(id);
-                const left = deadline - this.timing.now();
-                const expiresIn = holder === undefined ? undefined : holder.expiresAtMs - this.timing.now();
-                // Wait while the holder's lease ends within the budget (it may be renewed: look again).
-                const worthWaiting = expiresIn === undefined
-                    ? attempt < this.timing.leaseAttempts
-                    : expiresIn <= left && left > 0;
-                if (!worthWaiting)
-                    throw new Error(leaseHeldMessage(id, holder, this.timing.leaseWaitMs));
-                const pause = expiresIn === undefined ? this.timing.leaseRetryMs : expiresIn + 500;
-                await this.timing.sleep(Math.max(0, Math.min(pause, left)));
+                const wait = decideLeaseWait({
+                    now: this.timing.now(),
+                    budgetEndsAt,
+                    reserveMs: this.timing.leaseReserveMs,
+                    holderExpiresAt: holder?.expiresAtMs,
+                    attempt,
+                    maxAttempts: this.timing.leaseAttempts,
+                    retryMs: this.timing.leaseRetryMs,
+                });
+                if (wait.kind === 'give-up')
+                    throw new Error(leaseHeldMessage(id, holder, wait.leftMs));
+                await this.timing.sleep(wait.ms);
             }
         }
     }
@@ -1569,12 +1601,14 @@ class FlyApi {
     }
 }
 /** Names who holds the lease, what for, and until when, and how to end it. */
-function leaseHeldMessage(id, holder, waitMs) {
-    const who = holder === undefined
-        ? 'someone else (another deploy or `fly` command?)'
+function leaseHeldMessage(id, holder, leftMs) {
+    const held = holder === undefined
+        ? 'someone else (another deploy or `fly` command?), and Fly does not say until when; ' +
+            'still held after every try'
         : `${holder.owner}${holder.description === '' ? '' : ` ("${holder.description}")`} ` +
-            `until ${new Date(holder.expiresAtMs).toISOString()}`;
-    return (`machine ${id} is leased by ${who}, past the ${Math.round(waitMs / 1000)} s this waits; ` +
+            `until ${new Date(holder.expiresAtMs).toISOString()}, past the ` +
+            `${Math.round(leftMs / 1000)} s the rollback's budget leaves to wait`;
+    return (`machine ${id} is leased by ${held}; ` +
         `see \`fly machine leases view ${id}\`, and clear it with \`fly machine leases clear ${id}\` ` +
         'once nothing uses it');
 }
@@ -1758,6 +1792,9 @@ class MachineRestorer {
     api;
     deps;
     appMachines;
+    /** Saved machine id → the machine an earlier attempt recreated it as: a later attempt takes
+     * that one as the restored machine instead of recreating it again or destroying it. */
+    recreated = new Map();
     constructor(api, deps, 
     /** The app machines now (helpers such as release commands left out). */
     appMachines) {
@@ -1771,7 +1808,13 @@ class MachineRestorer {
         const failures = [];
         for (const old of before) {
             const now = current.find((machine) => machine.id === old.id);
+            const again = current.find((machine) => machine.id === this.recreated.get(old.id));
             try {
+                if (now === undefined && again !== undefined && sameImage(again, old)) {
+                    await this.awaitServing(again, log);
+                    log(`${old.id} (${old.region}): recreated as ${again.id} by an earlier attempt, kept`);
+                    continue;
+                }
                 if (old.incompleteConfig === true || now?.incompleteConfig === true) {
                     // Only a partial config is known: sending it (or recreating from it) would lose the
                     // rest, so the machine is left as it is and named.
@@ -1798,7 +1841,7 @@ class MachineRestorer {
                 failures.push(`${old.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
             }
         }
-        const known = new Set(before.map((machine) => machine.id));
+        const known = new Set([...before.map((machine) => machine.id), ...this.recreated.values()]);
         const extras = current.filter((machine) => !known.has(machine.id));
         // Never destroy what could not be read.
         for (const unread of extras.filter((machine) => machine.incompleteConfig)) {
@@ -1960,12 +2003,20 @@ class MachineRestorer {
                 throw error;
             created = adopted;
         }
-        await this.api.waitStarted(created.id, created.instanceId, this.deps.now() + this.deps.machineWaitMs, true);
-        const after = await this.api.getMachine(created.id);
+        this.recreated.set(old.id, created.id);
+        const after = await this.awaitServing(created, log);
         if (!sameImage(after, old))
             throw new Error(`recreated as ${created.id} on the wrong image`);
-        await this.waitChecksPassing(after, log);
         log(`${old.id} (${old.region}): was destroyed by the deploy; recreated as ${created.id}`);
+    }
+    /** A machine just created (a 404 means not visible yet) until it started and its checks
+     * pass; the machine as last read. */
+    async awaitServing(machine, log) {
+        const deadline = this.deps.now() + this.deps.machineWaitMs;
+        await this.api.waitStarted(machine.id, machine.instanceId, deadline, true);
+        const after = await this.api.getMachine(machine.id);
+        await this.waitChecksPassing(after, log);
+        return after;
     }
     async destroyMachine(machine, log) {
         let nonce;
@@ -2191,7 +2242,10 @@ const defaultFlyDeps = {
     waitRequestSeconds: 60,
     leaseAttempts: 5,
     leaseRetryMs: 3_000,
-    leaseWaitMs: 90_000,
+    // GitHub force-ends a cancelled job 5 minutes after the cancellation (workflow cancellation
+    // reference): the post step's rollback has that long, less a minute to verify and report.
+    rollbackBudgetMs: 4 * 60_000,
+    leaseReserveMs: 60_000,
     runFlyctl: (command, args, options) => (0,child_process/* startCli */.PO)(command, args, options).result,
     watchSignals: child_process/* abortOnProcessSignals */.Io,
 };
@@ -2376,6 +2430,7 @@ class FlyPlatform {
     async rollback(plan, log) {
         const { target } = plan;
         log(`Rolling back ${this.settings.app} to ${target.label} (${target.id}), machine by machine`);
+        this.api.startRollbackBudget();
         const current = await this.appMachines();
         const failures = plan.kind === 'machines'
             ? await this.restorer.restoreSaved(plan.machines, current, log)
