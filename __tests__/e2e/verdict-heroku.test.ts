@@ -98,6 +98,28 @@ describe('heroku verdicts', () => {
     expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
   });
 
+  it('says could not measure on a TLS error on both releases, and still rolls back', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    // https:// to the router's plain-HTTP port: every handshake fails, the baseline's too.
+    const webUrl = new URL(scenario.sim.heroku.state(scenario.app).webUrl);
+    const result = await scenario.deploy(
+      { version: 'unseen' },
+      {
+        'health-url': `https://${webUrl.host}/health`,
+        'health-timeout': '2',
+        rollback: 'true',
+      },
+    );
+    expect(result.outputs.verdict).toBe('inconclusive');
+    expect(result.annotations[0]?.message).toMatch(
+      /could not be judged: could not measure: .*TLS handshake failed: wrong version number/,
+    );
+    expect(result.annotations[0]?.message).not.toMatch(/answered/);
+    // Rolled back (safe), though the same check cannot verify the release restored either.
+    expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
+    expect(await scenario.liveVersion()).toBe('good');
+  });
+
   it('says the check also fails on the release live before, naming check-string', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const result = await scenario.deploy(
