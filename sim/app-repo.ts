@@ -18,6 +18,8 @@ export interface AppConfig {
   unhealthyAfterMs?: number;
   breakAfterMs?: number | null;
   healthDelayMs?: number;
+  /** Printed once at boot (examples/app/server.js). */
+  bootLine?: string | null;
 }
 
 export interface AppRepo {

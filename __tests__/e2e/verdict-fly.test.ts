@@ -2,7 +2,9 @@
 // (issue 14), as on Heroku (verdict-heroku.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { FlyScenario } from '../../sim/fly-scenario.js';
-import { expectReported } from '../helpers/assert-run.js';
+import { FLY_TOKEN } from '../../sim/fly-scenario.js';
+import { flyTokenParts } from '../../src/settings/fly-inputs.js';
+import { expectNoSecrets, expectReported } from '../helpers/assert-run.js';
 import { pollsOf } from '../helpers/health-polls.js';
 import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
 
@@ -27,6 +29,21 @@ describe('fly verdicts', () => {
     // The machines' own last lines, from the logs API flyctl reads for `fly logs --no-tail`.
     expect(result.summary).toMatch(/<summary>Last \d+ log lines of the new release<\/summary>/);
     expect(result.summary).toMatch(/\[info\] version crashy crashing as configured/);
+  });
+
+  it("keeps the token and each of its parts masked in the release's own lines", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    const parts = flyTokenParts(FLY_TOKEN);
+    const bootLine = `token=${FLY_TOKEN}; parts: ${parts.join(' ')}; ${parts[1]},`.repeat(20);
+    const result = await scenario.deploy(
+      { version: 'leaky', crashAfterMs: 1500, bootLine },
+      { 'healthy-threshold': '15', 'health-timeout': '30' },
+    );
+    expectReported(result, 'rolled-back');
+    expect(result.summary).toMatch(/\[info\] token=\*\*\*; parts: \*\*\* \*\*\*; \*\*\*,/);
+    // The simulated runner has no masker: the action's own text must hold no part of it.
+    expectNoSecrets(result, [FLY_TOKEN, ...parts]);
+    expect(JSON.stringify(result.annotations)).not.toContain(parts[1]?.slice(0, 16));
   });
 
   it('keeps the whole timeout for a slow start that has not crashed', async () => {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../sim/scenario.js';
 import { useScenarios } from '../helpers/scenario-hooks.js';
-import { expectReported, herokuCalls } from '../helpers/assert-run.js';
+import { HEROKU_TOKEN } from '../../sim/scenario.js';
+import { expectNoSecrets, expectReported, herokuCalls } from '../helpers/assert-run.js';
 import { pollsOf } from '../helpers/health-polls.js';
 
 const scenarios = useScenarios();
@@ -34,6 +35,22 @@ describe('heroku verdicts', () => {
     expect(result.stdout).toMatch(/::group::Last \d+ log lines of the new release/);
     const session = scenario.sim.requests.find((r) => r.path.startsWith('/log-sessions/'));
     expect(session?.headers.authorization).toBeUndefined();
+  });
+
+  it("keeps the API token masked when the condemned release's own lines print it", async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    // Once alone and then many times on one long line, so it sits at any cut a cap makes.
+    const bootLine = `token=${HEROKU_TOKEN}; again: ${`${HEROKU_TOKEN},`.repeat(400)}`;
+    const result = await scenario.deploy({ version: 'leaky', crashAfterMs: 0, bootLine });
+    expectReported(result, 'rolled-back');
+    expect(result.summary).toMatch(/app\[web\.1\]: token=\*\*\*; again: \*\*\*,\*\*\*,/);
+    expect(result.stdout).toMatch(/app\[web\.1\]: token=\*\*\*; again: \*\*\*,/);
+    // The simulated runner has no masker: the action's own text must hold no part of it.
+    expectNoSecrets(result);
+    // Nor a part of it left by a cut (the `::add-mask::` lines are read by the runner only).
+    const visible = result.everything.replace(/^::add-mask::.*$/gm, '');
+    expect(visible).not.toContain(HEROKU_TOKEN.slice(0, 12));
+    expect(JSON.stringify(result.annotations)).not.toContain(HEROKU_TOKEN.slice(0, 12));
   });
 
   it('keeps the whole timeout for a slow start that has not crashed', async () => {
@@ -79,6 +96,28 @@ describe('heroku verdicts', () => {
     );
     expect(result.annotations[0]?.message).not.toMatch(/answered 500/);
     expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
+  });
+
+  it('says could not measure on a TLS error on both releases, and still rolls back', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    // https:// to the router's plain-HTTP port: every handshake fails, the baseline's too.
+    const webUrl = new URL(scenario.sim.heroku.state(scenario.app).webUrl);
+    const result = await scenario.deploy(
+      { version: 'unseen' },
+      {
+        'health-url': `https://${webUrl.host}/health`,
+        'health-timeout': '2',
+        rollback: 'true',
+      },
+    );
+    expect(result.outputs.verdict).toBe('inconclusive');
+    expect(result.annotations[0]?.message).toMatch(
+      /could not be judged: could not measure: .*TLS handshake failed: wrong version number/,
+    );
+    expect(result.annotations[0]?.message).not.toMatch(/answered/);
+    // Rolled back (safe), though the same check cannot verify the release restored either.
+    expect(herokuCalls(scenario.sim, 'POST', /\/releases$/)).toBe(1);
+    expect(await scenario.liveVersion()).toBe('good');
   });
 
   it('says the check also fails on the release live before, naming check-string', async () => {

@@ -5,6 +5,7 @@ import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/io/errors.js';
 import { HttpClient } from '../../src/io/http.js';
+import { forgetSecrets, maskSecret } from '../../src/io/secrets.js';
 import type { HttpClientOptions } from '../../src/io/http.js';
 import type { RetryPolicy } from '../../src/io/retry.js';
 import { startTestServer } from '../helpers/http-server.js';
@@ -114,6 +115,18 @@ describe('JSON requests (MockAgent)', () => {
     );
     expect(error).toMatchObject({ status: 404, errorId: 'not_found', method: 'GET' });
     expect(calls('GET', '/apps/foo')).toBe(1);
+  });
+
+  it("redacts the action's secrets from a platform error message", async () => {
+    maskSecret(token);
+    agent
+      .get(api)
+      .intercept({ path: '/apps/foo', method: 'GET' })
+      .reply(401, { id: 'unauthorized', message: `Invalid credentials: ${token}` });
+    const error = await failure(client().request('GET', '/apps/foo'));
+    forgetSecrets();
+    expect(error.message).toContain('Invalid credentials: ***');
+    expect(error.message).not.toContain(token);
   });
 
   it('retries a GET after a 5xx and a network error, then succeeds', async () => {

@@ -280,4 +280,13 @@ describe('httpPoll', () => {
     expect(result.status).toBeNull();
     expect(result.error).toContain('ECONNREFUSED');
   });
+
+  it('reports a TLS handshake that failed (https to a plain-HTTP port) on one line', async () => {
+    const result = await httpPoll(`${base.replace('http:', 'https:')}/ok`, 2000);
+    expect(result.status).toBeNull();
+    expect(result.errorCode).toBe('ERR_SSL_WRONG_VERSION_NUMBER');
+    expect(result.error).toBe(
+      'TLS handshake failed: wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)',
+    );
+  });
 });

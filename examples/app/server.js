@@ -20,6 +20,8 @@ const defaults = {
   breakAfterMs: null,
   // Every /health answer waits this long (a slow release).
   healthDelayMs: 0,
+  // Printed once at boot, like an app that logs its settings (or, by mistake, a secret).
+  bootLine: null,
 };
 
 function loadConfig() {
@@ -34,6 +36,7 @@ function loadConfig() {
 
 const config = loadConfig();
 const bootedAt = Date.now();
+if (config.bootLine !== null) console.log(config.bootLine);
 let healthChecks = 0;
 
 function broken() {

@@ -2,6 +2,7 @@
 // values, text lines, and request names safe to print (no query string: it can be a secret).
 import type { Dispatcher } from 'undici';
 import { errorMessage } from './errors.js';
+import { redactSecrets } from './secrets.js';
 
 const errorBodyLimit = 64 * 1024;
 
@@ -74,8 +75,8 @@ export async function readErrorDetail(body: Dispatcher.ResponseData['body']): Pr
       if (typeof parsed !== 'object' || parsed === null) return {};
       const { id, message } = parsed as Record<string, unknown>;
       return {
-        ...(typeof id === 'string' ? { id } : {}),
-        ...(typeof message === 'string' ? { message } : {}),
+        ...(typeof id === 'string' ? { id: redactSecrets(id) } : {}),
+        ...(typeof message === 'string' ? { message: redactSecrets(message) } : {}),
       };
     } catch {
       return {};
@@ -83,5 +84,8 @@ export async function readErrorDetail(body: Dispatcher.ResponseData['body']): Pr
   }
   const code = /<Code>([^<]{1,100})<\/Code>/.exec(trimmed)?.[1];
   const message = /<Message>([^<]{1,500})<\/Message>/.exec(trimmed)?.[1];
-  return { ...(code ? { id: code } : {}), ...(message ? { message } : {}) };
+  return {
+    ...(code ? { id: redactSecrets(code) } : {}),
+    ...(message ? { message: redactSecrets(message) } : {}),
+  };
 }

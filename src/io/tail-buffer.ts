@@ -1,14 +1,18 @@
 // The last lines of a process's or a stream's output, bounded in count and in line length,
 // so a chatty build or a line without newlines cannot grow the action's memory.
 import { StringDecoder } from 'node:string_decoder';
+import { cutBeforeSecrets, redactSecrets, trimSecretStart } from './secrets.js';
 
 /** Longest line kept; the rest is cut with a marker (a minified bundle can print megabytes). */
 export const MAX_LINE_CHARS = 64 * 1024;
 
-/** Cuts a line to `max` characters with a marker saying how much was dropped. */
+/** Redacts the action's secrets (secrets.ts), then cuts the line to `max` characters with a
+ * marker saying how much was dropped; a cut never leaves the start of a secret behind. */
 export function capLine(line: string, max = MAX_LINE_CHARS): string {
-  if (line.length <= max) return line;
-  return `${line.slice(0, max)} … [${line.length - max} more characters cut]`;
+  const text = redactSecrets(line);
+  if (text.length <= max) return text;
+  const kept = cutBeforeSecrets(text, max);
+  return `${kept} … [${text.length - kept.length} more characters cut]`;
 }
 
 export class TailBuffer {
@@ -72,9 +76,12 @@ export function lineSplitter(emit: (line: string, raw: string) => void): {
 
 /** A line cut to at most MAX_LINE_CHARS with capLine's marker, counting `dropped` characters
  * that never reached memory; at most the cap, so a TailBuffer keeps it as it is. */
-function cutLine(text: string, dropped: number): string {
-  const total = text.length + dropped;
-  if (total <= MAX_LINE_CHARS) return text;
-  const kept = MAX_LINE_CHARS - 64;
-  return `${text.slice(0, kept)} … [${total - kept} more characters cut]`;
+function cutLine(line: string, dropped: number): string {
+  const redacted = redactSecrets(line);
+  const total = redacted.length + dropped;
+  if (total <= MAX_LINE_CHARS) return redacted;
+  // Cut already when characters were dropped (see lineSplitter): its end may start a secret.
+  const text = dropped > 0 ? trimSecretStart(redacted) : redacted;
+  const kept = cutBeforeSecrets(text, MAX_LINE_CHARS - 64);
+  return `${kept} … [${total - kept.length} more characters cut]`;
 }

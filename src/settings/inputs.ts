@@ -3,6 +3,7 @@
 // side effect; every problem is reported at once.
 import * as core from '@actions/core';
 import { InvalidInputs } from '../io/errors.js';
+import { maskSecret } from '../io/secrets.js';
 import { USER_AGENT } from '../io/version.js';
 import { parseLockWait, readArtifact } from './deploy-inputs.js';
 import { flyTokenParts, readFlyInputs } from './fly-inputs.js';
@@ -64,15 +65,14 @@ const MIN_TIMEOUT_S = 1;
 const MIN_LATENCY_S = 0.01;
 const MAX_LATENCY_S = 10;
 
-/** Masks the tokens before anything else can print them. */
+/** Masks the tokens before anything else can print them, and keeps them out of platform
+ * text the action copies (io/secrets.ts). */
 function maskTokens(reader: InputReader): void {
   const apiToken = reader.raw(Input.ApiToken);
   const githubToken = reader.raw(Input.GithubToken);
-  if (apiToken !== '') core.setSecret(apiToken);
-  if (githubToken !== '') core.setSecret(githubToken);
-  if (reader.raw(Input.Platform) === 'fly') {
-    flyTokenParts(apiToken).forEach((part) => core.setSecret(part));
-  }
+  maskSecret(apiToken);
+  maskSecret(githubToken);
+  if (reader.raw(Input.Platform) === 'fly') flyTokenParts(apiToken).forEach(maskSecret);
 }
 
 function readPlatform(reader: InputReader): PlatformName {

@@ -287,8 +287,15 @@ function errorCodeOf(error: unknown): string | undefined {
 }
 
 function describeError(error: unknown, code: string | undefined): string {
-  const message = errorMessage(error);
+  const message = readableTls(errorMessage(error));
   return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+/** OpenSSL's `<id>:error:0A00010B:SSL routines:<function>:wrong version number:<file>:<line>:`
+ * as `TLS handshake failed: wrong version number`: its reason, on one line. */
+function readableTls(message: string): string {
+  const reason = /error:[0-9A-F]+:SSL routines:[^:]*:([^:]+):/.exec(message)?.[1];
+  return reason === undefined ? message.trim() : `TLS handshake failed: ${reason}`;
 }
 
 function absoluteLocation(location: string, base: string): string {
