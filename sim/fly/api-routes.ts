@@ -92,6 +92,9 @@ export const ROUTES: Readonly<Record<string, Handler>> = {
       skipLaunch: body.skip_launch === true,
       skipServiceRegistration: body.skip_service_registration === true,
     });
+    // Not visible yet for the app's lag (only machines created through the API after it was
+    // set: flyctl leasable_machine.go `WaitForState` retries a 404 for a machine it created).
+    machine.visibleAtMs = Date.now() + app.createVisibilityLagMs;
     let nonce: string | undefined;
     if (typeof body.lease_ttl === 'number') {
       nonce = takeLease(context, machine, body.lease_ttl, '').nonce;
@@ -292,7 +295,7 @@ function machineOf(context: RouteContext, request: RouteRequest): FlyMachine {
   const app = appOf(context, request);
   const machine = app.machines.find((m) => m.id === request.params.machine_id);
   if (!machine) throw new FlyApiError(404, 'machine not found');
-  if (Date.now() - machine.createdAtMs < app.createVisibilityLagMs) {
+  if (Date.now() < machine.visibleAtMs) {
     throw new FlyApiError(404, 'machine not found');
   }
   return machine;

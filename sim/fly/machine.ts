@@ -59,6 +59,8 @@ export class FlyMachine {
   readonly id = machineId();
   readonly privateIp = privateIp();
   readonly createdAtMs = Date.now();
+  /** Until then the API answers 404 for it, "not visible yet" (set by the create route). */
+  visibleAtMs = 0;
   readonly createdAt = new Date(this.createdAtMs).toISOString();
   updatedAt = this.createdAt;
   instanceId = ulid();
