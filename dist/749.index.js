@@ -639,7 +639,10 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./lib/io/secrets.js
+var secrets = __webpack_require__(3869);
 ;// CONCATENATED MODULE: ./lib/io/http-answer.js
+
 
 const errorBodyLimit = 64 * 1024;
 /** The URL without its query string: a presigned URL's query is a credential. */
@@ -700,8 +703,8 @@ async function readErrorDetail(body) {
                 return {};
             const { id, message } = parsed;
             return {
-                ...(typeof id === 'string' ? { id } : {}),
-                ...(typeof message === 'string' ? { message } : {}),
+                ...(typeof id === 'string' ? { id: (0,secrets/* redactSecrets */.fp)(id) } : {}),
+                ...(typeof message === 'string' ? { message: (0,secrets/* redactSecrets */.fp)(message) } : {}),
             };
         }
         catch {
@@ -710,7 +713,10 @@ async function readErrorDetail(body) {
     }
     const code = /<Code>([^<]{1,100})<\/Code>/.exec(trimmed)?.[1];
     const message = /<Message>([^<]{1,500})<\/Message>/.exec(trimmed)?.[1];
-    return { ...(code ? { id: code } : {}), ...(message ? { message } : {}) };
+    return {
+        ...(code ? { id: (0,secrets/* redactSecrets */.fp)(code) } : {}),
+        ...(message ? { message: (0,secrets/* redactSecrets */.fp)(message) } : {}),
+    };
 }
 
 // EXTERNAL MODULE: ./lib/io/retry.js
@@ -5145,6 +5151,91 @@ function nextRetry(attempt, elapsedMs, policy, retryAfterMs, random = Math.rando
 
 /***/ }),
 
+/***/ 3869:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   $z: () => (/* binding */ cutBeforeSecrets),
+/* harmony export */   dJ: () => (/* binding */ trimSecretStart),
+/* harmony export */   fp: () => (/* binding */ redactSecrets)
+/* harmony export */ });
+/* unused harmony exports REDACTED, knownSecrets, forgetSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
+// The action's own secrets (API token, GitHub token, each Fly macaroon part) kept out of any
+// platform text it copies into its log, summary, annotations or outputs. The runner masks
+// registered secrets in the log and the step summary, but only whole values: a line cut
+// through a token, or text escaped after the fact, would carry part of it past the masker.
+// So platform text is redacted here first, before anything caps or escapes it.
+
+/** What a secret becomes, as the runner's own masker writes it. */
+const REDACTED = '***';
+const registered = new Set();
+/** Masks `value` in the job log (core.setSecret) and redacts it from platform text. */
+function maskSecret(value) {
+    if (value === '')
+        return;
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+    registered.add(value);
+}
+/** The secrets registered so far in this process. */
+function knownSecrets() {
+    return [...registered];
+}
+/** Replaces every occurrence of every secret with `***`; overlapping or touching
+ * occurrences become one `***`, as the runner's masker merges them. */
+function redactSecrets(text, secrets = knownSecrets()) {
+    const ranges = [];
+    for (const secret of secrets) {
+        if (secret === '')
+            continue;
+        for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+            ranges.push([at, at + secret.length]);
+        }
+    }
+    if (ranges.length === 0)
+        return text;
+    ranges.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let copied = 0;
+    let end = -1;
+    for (const [start, stop] of ranges) {
+        if (start > end) {
+            if (end !== -1)
+                out += REDACTED;
+            out += text.slice(copied, start);
+        }
+        end = Math.max(end, stop);
+        copied = end;
+    }
+    return `${out}${REDACTED}${text.slice(copied)}`;
+}
+/** `text` cut to its first `max` characters; see trimSecretStart. */
+function cutBeforeSecrets(text, max, secrets = knownSecrets()) {
+    return text.length <= max ? text : trimSecretStart(text.slice(0, max), secrets);
+}
+/** `text` that was cut off at its end, less any end that starts a secret: the rest of that
+ * secret is gone, so no whole value is left for a masker to find. */
+function trimSecretStart(text, secrets = knownSecrets()) {
+    let trim = 0;
+    for (const secret of secrets) {
+        for (let length = Math.min(secret.length - 1, text.length); length > trim; length--) {
+            if (text.endsWith(secret.slice(0, length))) {
+                trim = length;
+                break;
+            }
+        }
+    }
+    return text.slice(0, text.length - trim);
+}
+/** Test hook: forgets the registered secrets. */
+function forgetSecrets() {
+    registered.clear();
+}
+
+
+/***/ }),
+
 /***/ 2887:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -5155,16 +5246,21 @@ function nextRetry(attempt, elapsedMs, policy, retryAfterMs, random = Math.rando
 /* harmony export */ });
 /* unused harmony export MAX_LINE_CHARS */
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6193);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3869);
 // The last lines of a process's or a stream's output, bounded in count and in line length,
 // so a chatty build or a line without newlines cannot grow the action's memory.
 
+
 /** Longest line kept; the rest is cut with a marker (a minified bundle can print megabytes). */
 const MAX_LINE_CHARS = 64 * 1024;
-/** Cuts a line to `max` characters with a marker saying how much was dropped. */
+/** Redacts the action's secrets (secrets.ts), then cuts the line to `max` characters with a
+ * marker saying how much was dropped; a cut never leaves the start of a secret behind. */
 function capLine(line, max = MAX_LINE_CHARS) {
-    if (line.length <= max)
-        return line;
-    return `${line.slice(0, max)} … [${line.length - max} more characters cut]`;
+    const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecrets */ .fp)(line);
+    if (text.length <= max)
+        return text;
+    const kept = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .cutBeforeSecrets */ .$z)(text, max);
+    return `${kept} … [${text.length - kept.length} more characters cut]`;
 }
 class TailBuffer {
     maxLines;
@@ -5224,12 +5320,15 @@ function lineSplitter(emit) {
 }
 /** A line cut to at most MAX_LINE_CHARS with capLine's marker, counting `dropped` characters
  * that never reached memory; at most the cap, so a TailBuffer keeps it as it is. */
-function cutLine(text, dropped) {
-    const total = text.length + dropped;
+function cutLine(line, dropped) {
+    const redacted = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecrets */ .fp)(line);
+    const total = redacted.length + dropped;
     if (total <= MAX_LINE_CHARS)
-        return text;
-    const kept = MAX_LINE_CHARS - 64;
-    return `${text.slice(0, kept)} … [${total - kept} more characters cut]`;
+        return redacted;
+    // Cut already when characters were dropped (see lineSplitter): its end may start a secret.
+    const text = dropped > 0 ? (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .trimSecretStart */ .dJ)(redacted) : redacted;
+    const kept = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .cutBeforeSecrets */ .$z)(text, MAX_LINE_CHARS - 64);
+    return `${kept} … [${total - kept.length} more characters cut]`;
 }
 
 
@@ -6309,6 +6408,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6421);
 // EXTERNAL MODULE: ./lib/io/errors.js
 var errors = __webpack_require__(5626);
+// EXTERNAL MODULE: ./lib/io/secrets.js
+var secrets = __webpack_require__(3869);
 // EXTERNAL MODULE: ./lib/io/version.js
 var version = __webpack_require__(2528);
 // EXTERNAL MODULE: ./lib/settings/names.js
@@ -6926,6 +7027,7 @@ function runContext(env, problems) {
 
 
 
+
 const DEFAULT_API_URL = {
     heroku: 'https://api.heroku.com',
     fly: 'https://api.machines.dev',
@@ -6953,17 +7055,15 @@ const MIN_TIMEOUT_S = 1;
 // Below a few ms every answer is slow; above the longest poll timeout (10 s) it never acts.
 const MIN_LATENCY_S = 0.01;
 const MAX_LATENCY_S = 10;
-/** Masks the tokens before anything else can print them. */
+/** Masks the tokens before anything else can print them, and keeps them out of platform
+ * text the action copies (io/secrets.ts). */
 function maskTokens(reader) {
     const apiToken = reader.raw(names/* Input */.pd.ApiToken);
     const githubToken = reader.raw(names/* Input */.pd.GithubToken);
-    if (apiToken !== '')
-        core/* setSecret */.Pq(apiToken);
-    if (githubToken !== '')
-        core/* setSecret */.Pq(githubToken);
-    if (reader.raw(names/* Input */.pd.Platform) === 'fly') {
-        flyTokenParts(apiToken).forEach((part) => core/* setSecret */.Pq(part));
-    }
+    (0,secrets/* maskSecret */.$l)(apiToken);
+    (0,secrets/* maskSecret */.$l)(githubToken);
+    if (reader.raw(names/* Input */.pd.Platform) === 'fly')
+        flyTokenParts(apiToken).forEach(secrets/* maskSecret */.$l);
 }
 function readPlatform(reader) {
     const value = reader.raw(names/* Input */.pd.Platform);
@@ -7466,8 +7566,14 @@ function errorCodeOf(error) {
     return undefined;
 }
 function describeError(error, code) {
-    const message = (0,_io_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error);
+    const message = readableTls((0,_io_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error));
     return code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+}
+/** OpenSSL's `<id>:error:0A00010B:SSL routines:<function>:wrong version number:<file>:<line>:`
+ * as `TLS handshake failed: wrong version number`: its reason, on one line. */
+function readableTls(message) {
+    const reason = /error:[0-9A-F]+:SSL routines:[^:]*:([^:]+):/.exec(message)?.[1];
+    return reason === undefined ? message.trim() : `TLS handshake failed: ${reason}`;
 }
 function absoluteLocation(location, base) {
     try {
