@@ -212,7 +212,8 @@ describe.concurrent('flyctl stand-in', () => {
   });
 
   it('fails a rolling deploy whose new machine never gets healthy', async () => {
-    const toml = flyToml('sick').replace('wait_timeout = "15s"', 'wait_timeout = "2s"');
+    // Long enough for the machine to start on a loaded machine, short enough to wait out.
+    const toml = flyToml('sick').replace('wait_timeout = "15s"', 'wait_timeout = "4s"');
     const { dir, oldDigest } = await newApp('sick', { version: '2', healthStatus: 500 }, toml);
     const run = await flyctl(dir, deployArgs('sick')).done;
     expect(run.code).toBe(1);
