@@ -18,7 +18,7 @@ class LongFilesFirst extends BaseSequencer {
 }
 
 // End-to-end tests start real servers and processes; each uses its own ports and temp dirs,
-// so files run in parallel. Three workers on the 2 cores: most of a test's time is spent
+// so files run in parallel. Four workers on the 2 cores: most of a test's time is spent
 // waiting on health-poll intervals and process boots, not on the CPU.
 export default defineConfig({
   test: {
@@ -26,7 +26,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    maxWorkers: 3,
+    maxWorkers: 4,
     sequence: { sequencer: LongFilesFirst },
     // Its JSON imports lack `with { type: 'json' }`; bundled by Vite they load fine.
     server: { deps: { inline: ['@actions/workflow-parser'] } },
