@@ -3054,8 +3054,8 @@ async function previousGoodRelease(api) {
 
 
 const heroku_outputTailLines = 20;
-/** Reading a failed release phase's output once more is best effort: never for long. */
-const FAILED_OUTPUT_READ_MS = 10_000;
+/** Reading a decided release phase's output once more is best effort: never for long. */
+const MISSED_OUTPUT_READ_MS = 10_000;
 const defaultHerokuDeps = {
     ...defaultApiClientDeps,
     pollIntervalsMs: [500, 1_000, 2_000, 3_000, 5_000],
@@ -3287,7 +3287,7 @@ class HerokuPlatform {
     async waitForRelease(release, log, tail) {
         if (release.status !== 'pending') {
             // Already decided when first read (a release command that failed at once).
-            await this.readFailedOutput(release, log, tail);
+            await this.readMissedOutput(release, log, tail);
             return release;
         }
         const started = this.deps.now();
@@ -3305,18 +3305,19 @@ class HerokuPlatform {
         if (done.status === 'expired' || done.status === 'other') {
             throw new Error(`Heroku release v${done.version} ended neither succeeded nor failed`);
         }
-        await this.readFailedOutput({ ...done, outputStreamUrl: release.outputStreamUrl }, log, tail);
+        await this.readMissedOutput({ ...done, outputStreamUrl: release.outputStreamUrl }, log, tail);
         return done;
     }
     /** The stream answers 404 until the release command starts (the CLI then only warns), and
-     * a release may be decided before it is first read: once a release phase failed, its
-     * output is read when none came yet, as `heroku releases:output` reads it. */
-    async readFailedOutput(release, log, tail) {
-        if (release.status !== 'failed' || tail === undefined || tail.size > 0)
+     * a release may be decided before it is first read: once a release phase ended, failed or
+     * succeeded, its output is read when none came yet, as `heroku releases:output` reads it
+     * (on a loaded runner a quick release phase was decided before the first read). */
+    async readMissedOutput(release, log, tail) {
+        if (release.status !== 'failed' && release.status !== 'succeeded')
             return;
-        if (release.outputStreamUrl === undefined)
+        if (tail === undefined || tail.size > 0 || release.outputStreamUrl === undefined)
             return;
-        await this.streamOutput(release.outputStreamUrl, FAILED_OUTPUT_READ_MS, log, tail);
+        await this.streamOutput(release.outputStreamUrl, MISSED_OUTPUT_READ_MS, log, tail);
     }
     /** Output lines to `log`, the last ones kept in `tail` when given; a broken stream is only
      * reported: the status poll that follows decides. */

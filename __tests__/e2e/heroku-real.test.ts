@@ -84,6 +84,9 @@ describe('heroku release history as it really is', () => {
     });
     const result = await scenario.deploy({ version: 'two' }, {}, withReleasePhase);
     expectReported(result, 'deployed');
+    // The first read came before the release command started (404); the output is read once
+    // the release is decided, as `heroku releases:output` would.
+    expect(result.stdout).toMatch(/^migrated$/m);
     const streams = scenario.sim.requests.filter((r) => r.api === 'stream');
     expect(streams.length).toBeGreaterThan(0);
     for (const request of streams) {

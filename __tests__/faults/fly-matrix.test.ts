@@ -13,7 +13,14 @@ import {
 } from './fly-lane.js';
 import { type CaseReport, runOnLanes } from './harness.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
-import { describeCase, matrixKinds, timingLine, useLanes } from './suite.js';
+import {
+  describeCase,
+  expectNone,
+  expectNoViolations,
+  matrixKinds,
+  timingLine,
+  useLanes,
+} from './suite.js';
 
 /** Lanes per deploy strategy: rolling for most sites; canary leaves a machine behind when it
  * fails (the rollback destroys it); blue/green replaces every machine (the rollback creates
@@ -129,7 +136,7 @@ describe('Fly fault matrix', () => {
     );
 
     expect(all.length).toBe(cases.length);
-    expect(all.filter((r) => r.violations.length > 0).map(describeFailure)).toEqual([]);
+    expectNoViolations(all.filter((r) => r.violations.length > 0).map(describeFailure));
     // Every run wrote its outputs, the result among them.
     const written = [...outputs.matchAll(/^result<<(\S+)\n(.*)\n\1$/gm)].map((m) => m[2]);
     expect(written.sort()).toEqual(all.map((r) => r.record.result).sort());
@@ -145,13 +152,19 @@ describe('Fly fault matrix', () => {
         reports.get(c)?.outcome !== 'deployed'
       );
     });
-    expect(notRetried.map((c) => describeFailure(reports.get(c) as CaseReport))).toEqual([]);
+    expectNone(
+      'a fault once on a read was not retried away',
+      notRetried.map((c) => describeFailure(reports.get(c) as CaseReport)),
+    );
     // Two faults on the rollback path of a broken release: the three rollback attempts still
     // put every machine back, verified.
     const notRestored = cases.filter(
       (c) => c.spec.release === 'broken' && reports.get(c)?.outcome !== 'rolled-back',
     );
-    expect(notRestored.map((c) => describeFailure(reports.get(c) as CaseReport))).toEqual([]);
+    expectNone(
+      'a broken release was not restored',
+      notRestored.map((c) => describeFailure(reports.get(c) as CaseReport)),
+    );
     // flyctl failing before any machine changed needs no rollback; midway, or reporting
     // success with a machine left on the old image, it does.
     const byMode = (mode: string): string | undefined =>

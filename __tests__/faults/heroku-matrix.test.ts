@@ -5,7 +5,14 @@ import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 import { type CaseSpec, runOnLanes } from './harness.js';
 import { startHerokuLane } from './heroku-lane.js';
 import { type MatrixCell, renderMatrix } from './matrix-table.js';
-import { describeCase, matrixKinds, timingLine, useLanes } from './suite.js';
+import {
+  describeCase,
+  expectNone,
+  expectNoViolations,
+  matrixKinds,
+  timingLine,
+  useLanes,
+} from './suite.js';
 
 const LANES = 6;
 /** Faults a retried idempotent read absorbs when they happen once. */
@@ -66,7 +73,7 @@ describe('Heroku fault matrix', () => {
       )}\n${timingLine(reports)}`,
     );
 
-    expect(reports.filter((r) => r.violations.length > 0).map((r) => describeCase(r))).toEqual([]);
+    expectNoViolations(reports.filter((r) => r.violations.length > 0).map((r) => describeCase(r)));
     // Every run wrote its outputs, the result among them.
     const written = [...outputs.matchAll(/^result<<(\S+)\n(.*)\n\1$/gm)].map((m) => m[2]);
     expect(written.sort()).toEqual(reports.map((r) => r.record.result).sort());
@@ -81,7 +88,10 @@ describe('Heroku fault matrix', () => {
         spec.site === 'health';
       return read && RETRIED.includes(spec.kind) && r.outcome !== 'deployed';
     });
-    expect(notRetried.map((r) => describeCase(r))).toEqual([]);
+    expectNone(
+      'a fault once on a read was not retried away',
+      notRetried.map((r) => describeCase(r)),
+    );
     // Faults on the rollback calls and on the health check of a broken release end with the
     // previous release restored and verified.
     // (A malformed 2xx on a read is not retried, by design: that run fails, honestly.)
@@ -91,7 +101,10 @@ describe('Heroku fault matrix', () => {
         specs[index]?.kind !== 'malformed' &&
         r.outcome !== 'rolled-back',
     );
-    expect(brokenNotRestored.map((r) => describeCase(r))).toEqual([]);
+    expectNone(
+      'a broken release was not restored',
+      brokenNotRestored.map((r) => describeCase(r)),
+    );
   }, 600_000);
 
   it('regression: a 201 without a readable body to POST /builds is an unknown outcome', async () => {

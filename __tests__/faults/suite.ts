@@ -117,7 +117,12 @@ export function scheduleRun(env: NodeJS.ProcessEnv = process.env): ScheduleRun {
 /** Throws with one line per case that broke the invariant (inside a property a thrown
  * message is all that reaches the report). */
 export function expectNoViolations(lines: readonly string[]): void {
-  if (lines.length > 0) throw new Error(`the invariant broke:\n${lines.join('\n')}`);
+  expectNone('the invariant broke', lines);
+}
+
+/** Fails naming every case found, in the message itself (a reporter may drop a diff). */
+export function expectNone(what: string, cases: readonly string[]): void {
+  if (cases.length > 0) throw new Error(`${what}:\n${cases.join('\n')}`);
 }
 
 /** Runs the property with the run's seed; a failure names the variables that replay it. */

@@ -9,6 +9,8 @@ export interface RateLimitOptions {
   /** The same for reads (get, list, wait); default 5 and 10. */
   readonly readPerSecond?: number;
   readonly readBurst?: number;
+  /** The buckets' clock; tests freeze it so that a slow machine refills nothing. */
+  readonly now?: () => number;
 }
 
 const READ_OPERATIONS = new Set([
@@ -33,10 +35,10 @@ export class RateLimiter {
   private readonly readPerSecond: number;
   private readonly readBurst: number;
 
-  constructor(
-    options: RateLimitOptions = {},
-    private readonly now: () => number = Date.now,
-  ) {
+  private readonly now: () => number;
+
+  constructor(options: RateLimitOptions = {}) {
+    this.now = options.now ?? Date.now;
     this.perSecond = options.perSecond ?? 1;
     this.burst = options.burst ?? 3;
     this.readPerSecond = options.readPerSecond ?? 5;
