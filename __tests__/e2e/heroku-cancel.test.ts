@@ -65,9 +65,14 @@ describe('heroku cancellation', () => {
 
   it('cancelled during the rollback: post finishes it without a second rollback', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
-    const main = await scenario.deploy({ version: 'bad', healthStatus: 500 }, {}, undefined, {
-      cancel: { afterLine: /^Rolling back/ },
-    });
+    // Polls 1 s apart: verifying the rollback takes at least 2 s, so the cancel sent on
+    // "Rolling back" lands inside it even on a loaded machine.
+    const main = await scenario.deploy(
+      { version: 'bad', healthStatus: 500 },
+      { 'health-interval': '1' },
+      undefined,
+      { cancel: { afterLine: /^Rolling back/ } },
+    );
     expect(main.signalsSent).toEqual(['SIGINT']);
     expect(main.state.stage).toBe('deploying');
     const post = await main.runPost();
