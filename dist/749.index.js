@@ -2035,6 +2035,16 @@ class MachineRestorer {
             throw error;
         }
         await this.api.destroy(machine.id, nonce);
+        // Fly destroys asynchronously (destroying, then destroyed): said only once it is gone. The
+        // Machines API wait takes `destroyed` (OpenAPI Machines_wait); a 404 means gone already.
+        try {
+            const deadline = this.deps.now() + this.deps.machineWaitMs;
+            await this.api.waitState(machine.id, machine.instanceId, ['destroyed'], deadline);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* HttpError */.j$ && error.status === 404))
+                throw error;
+        }
         log(`${machine.id} (${machine.region}): created by the deploy, destroyed`);
     }
 }

@@ -45,6 +45,15 @@ async function until(done: () => boolean, what: string): Promise<void> {
   throw new Error(`not reached in 10 s: ${what}`);
 }
 
+/** On a failure, what a step said (its debug lines left out, the last 60). */
+function saidBy(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::debug'))
+    .slice(-60)
+    .join('\n');
+}
+
 describe('fly launch app: auto-stop on, no checks, 2 machines', () => {
   it('deploys; a machine the proxy stopped is updated without starting and passes', async () => {
     scenario = await scenarios.start(launchApp());
@@ -181,13 +190,7 @@ describe('hosts and leases', () => {
     expect(post.exitCode).toBe(0);
     // The first attempt waits for the lease to expire instead of giving up on it.
     expect(post.stdout).not.toMatch(/Rollback attempt 1 of 3 failed/);
-    // On a failure, what the post step said (its debug lines left out).
-    const said = post.stdout
-      .split('\n')
-      .filter((line) => !line.startsWith('::debug'))
-      .slice(-40)
-      .join('\n');
-    expect(digests(scenario), said).toEqual(before);
+    expect(digests(scenario), saidBy(post.stdout)).toEqual(before);
     expect(scenario.state().machines).toHaveLength(3);
   });
 });
@@ -210,7 +213,10 @@ describe('bluegreen late phase', () => {
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toMatch(/back in service/);
     const after = scenario.state().machines;
-    expect(after.map((entry) => entry.id)).toEqual(blue);
+    expect(
+      after.map((entry) => entry.id),
+      saidBy(post.stdout),
+    ).toEqual(blue);
     expect(digests(scenario)).toEqual(before);
     expect(after.every((entry) => entry.state === 'started' && !entry.cordoned)).toBe(true);
   });

@@ -97,7 +97,8 @@ describe('startCli', () => {
         'process.on("SIGINT", () => console.log("still busy"));',
         'console.log("ready"); setInterval(() => undefined, 1000);',
       ].join(' '),
-      { graceMs: 200 },
+      // Long enough for a loaded machine to run the SIGINT handler before the SIGTERM.
+      { graceMs: 1_500 },
     );
     await ready;
     const result = await handle.stop();
