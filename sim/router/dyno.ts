@@ -158,8 +158,26 @@ function acceptsConnections(port: number): Promise<boolean> {
   });
 }
 
-/** Asks the OS for a free port on 127.0.0.1 (released again before the dyno binds it). */
-export function freePort(): Promise<number> {
+/** Ports handed out lately in this process, with when: between freePort and the app's own
+ * bind the port is free again, and another machine of this process starting at the same time
+ * (parallel rolling, many lanes) could be handed it too; its app then exits on EADDRINUSE. */
+const handedOut = new Map<number, number>();
+const HANDED_OUT_MS = 60_000;
+
+/** Asks the OS for a free port on 127.0.0.1 (released again before the dyno binds it), never
+ * one handed out by this process within the last minute (bounded: 20 asks). */
+export async function freePort(): Promise<number> {
+  const now = Date.now();
+  for (const [port, at] of handedOut) if (now - at > HANDED_OUT_MS) handedOut.delete(port);
+  let port = await askOsForPort();
+  for (let attempt = 1; attempt < 20 && handedOut.has(port); attempt += 1) {
+    port = await askOsForPort();
+  }
+  handedOut.set(port, now);
+  return port;
+}
+
+function askOsForPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
