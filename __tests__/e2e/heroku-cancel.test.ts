@@ -65,11 +65,11 @@ describe('heroku cancellation', () => {
 
   it('cancelled during the rollback: post finishes it without a second rollback', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
-    // Polls 1 s apart: verifying the rollback takes at least 2 s, so the cancel sent on
+    // Polls 1.5 s apart: verifying the rollback takes at least 3 s, so the cancel sent on
     // "Rolling back" lands inside it even on a loaded machine.
     const main = await scenario.deploy(
       { version: 'bad', healthStatus: 500 },
-      { 'health-interval': '1' },
+      { 'health-interval': '1.5' },
       undefined,
       { cancel: { afterLine: /^Rolling back/ } },
     );

@@ -138,6 +138,7 @@ describe('rollback to the snapshot', () => {
     mock.api
       .intercept({ path: machinePath('canary'), method: 'DELETE', query: { force: 'true' } })
       .reply(200, { ok: true });
+    replyWait('canary', 200);
     replyMachines([m1Before, m2Before]);
 
     const restored = await platform.rollback(plan, log);
@@ -160,6 +161,9 @@ describe('rollback to the snapshot', () => {
     const destroyed = mock.calls('DELETE', machinePath('canary'))[0];
     expect(destroyed?.searchParams).toEqual({ force: 'true' });
     expect(header(destroyed, 'fly-machine-lease-nonce')).toBe('nonce-canary');
+    // Fly destroys asynchronously: "destroyed" is said once its wait says so.
+    const gone = mock.calls('GET', machinePath('canary', '/wait'))[0];
+    expect(gone?.searchParams.state).toBe('destroyed');
     expect(logLines).toEqual([
       `Rolling back demo to v4 (${pinned('a')}), machine by machine`,
       'm1 (ams): started on deployment-v1@sha256:aaaaaaaaaaaa',
@@ -297,6 +301,7 @@ describe('rollback to the snapshot', () => {
     mock.api
       .intercept({ path: machinePath('green'), method: 'DELETE', query: { force: 'true' } })
       .reply(200, { ok: true });
+    replyWait('green', 200);
     replyMachines([m1Before, machineBody('m9', { region: 'fra', version: 4 })]);
 
     await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
