@@ -9,6 +9,7 @@ import { FaultList } from './faults.js';
 import { RateLimit } from './rate-limit.js';
 import { githubRoutes } from './routes.js';
 import type { Permission } from './routes.js';
+import { loadGitHubContract } from './openapi.js';
 import { handleGitHubRequest } from './server.js';
 import { WorkflowJobs } from './workflow-jobs.js';
 
@@ -80,6 +81,10 @@ export async function startGitHubSim(opts: {
         timers.add(timer);
       }),
   };
+  // Loaded before the first request: building the extract (or reading it) blocks this
+  // process for a while, and inside a request it stalled every lane of the process past its
+  // clients' timeouts.
+  await loadGitHubContract(state.routes.map((route) => `${route.method} ${route.template}`));
   const server = createServer((req, res) => {
     handleGitHubRequest(state, req, res).catch((error: unknown) => {
       // A simulator bug must fail the test that hit it, not hang the client.
