@@ -16,6 +16,7 @@ export interface AppConfig {
   flapping?: boolean;
   unhealthyRegion?: string | null;
   unhealthyAfterMs?: number;
+  unhealthyAfterChecks?: number | null;
   breakAfterMs?: number | null;
   healthDelayMs?: number;
   /** Printed once at boot (examples/app/server.js). */

@@ -46,9 +46,10 @@ describe('fly deploy', () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     const before = digests(scenario);
     const result = await scenario.deploy(
-      // Long enough after boot for flyctl's own check of that machine to pass, short enough to
-      // fail by the time our polls (4 × 0.5 s) are done and the machines are inspected.
-      { version: 'bad', unhealthyRegion: 'fra', unhealthyAfterMs: 1500 },
+      // flyctl's own check of that machine passes (its first two answers), then it fails,
+      // long before our polls (4 × 0.5 s) are done and the machines are inspected (Fly checks
+      // it every 200 ms).
+      { version: 'bad', unhealthyRegion: 'fra', unhealthyAfterChecks: 2 },
       { 'health-interval': '0.5', 'healthy-threshold': '4', 'health-timeout': '6' },
     );
     expectReported(result, 'rolled-back');

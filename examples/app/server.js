@@ -13,9 +13,12 @@ const defaults = {
   // cannot delay past the next poll, unlike a timer).
   crashAfterChecks: null,
   flapping: false,
-  // Fly: this region's machines turn unhealthy `unhealthyAfterMs` after boot.
+  // Fly: this region's machines turn unhealthy `unhealthyAfterMs` after boot, or after
+  // answering `unhealthyAfterChecks` health checks (a count, not a clock: a loaded machine
+  // slows both sides alike).
   unhealthyRegion: null,
   unhealthyAfterMs: 0,
+  unhealthyAfterChecks: null,
   // Any region: /health turns 500 this long after boot (a release that starts, then breaks).
   breakAfterMs: null,
   // Every /health answer waits this long (a slow release).
@@ -47,7 +50,8 @@ function regionUnhealthy() {
   return (
     config.unhealthyRegion !== null &&
     process.env.FLY_REGION === config.unhealthyRegion &&
-    Date.now() - bootedAt >= config.unhealthyAfterMs
+    Date.now() - bootedAt >= config.unhealthyAfterMs &&
+    (config.unhealthyAfterChecks === null || healthChecks > config.unhealthyAfterChecks)
   );
 }
 
