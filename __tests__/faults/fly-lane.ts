@@ -166,6 +166,13 @@ export function rollbackExhausted(armed: readonly ArmedFault[]): boolean {
     const { site, kind } = fault;
     if (!site.afterPush || site.target !== 'fly' || kind === 'trickle') continue;
     if (site.name === 'lease release') continue;
+    // A lease taken but its answer lost (hang, garbled) stays held under a nonce the action
+    // never read, for its whole TTL: a real run waits that out within the post step's budget,
+    // this lane's compressed waits cannot.
+    if (site.name === 'lease' && (kind === 'hang' || kind === 'malformed')) {
+      if (fault.pattern.dealt > 0) return true;
+      continue;
+    }
     const repeated = site.method === 'GET' || kind === '429';
     weight += fault.pattern.dealt / (repeated ? RETRY.attempts : 1);
   }
