@@ -430,7 +430,9 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     // The scenario's own fly.toml: the repair is not under test, its wait is generous.
     await checkout.commit({ version: label }, { 'fly.toml': shapedToml(app, strategy, shape) });
     const output = new TailBuffer(20);
-    const result = await startCli(flyctlPath, ['deploy', '--app', app, '--yes'], {
+    // Rolling, as flyctl asks for when machines run mixed images (its bluegreen refuses them).
+    const args = ['deploy', '--app', app, '--yes', '--strategy', 'rolling'];
+    const result = await startCli(flyctlPath, args, {
       cwd: checkout.dir,
       env: {
         FLY_API_TOKEN: FLY_TOKEN,
@@ -457,7 +459,11 @@ export async function startFlyLane(options: FlyLaneOptions = {}): Promise<FlyLan
     // flyctl updates a stopped machine without starting it (skip_launch, as the real one
     // does), so a machine a case left stopped stays stopped: start it as a user would
     // (`fly machine start`).
-    for (const machine of appMachines().filter((candidate) => candidate.state === 'stopped')) {
+    // A standby (its config names the machine it stands in for) stays unstarted.
+    const toStart = appMachines().filter(
+      (candidate) => candidate.state === 'stopped' && candidate.standbys.length === 0,
+    );
+    for (const machine of toStart) {
       await api('POST', `/machines/${machine.id}/start`);
     }
     await settle();
