@@ -2000,8 +2000,9 @@ class MachineRestorer {
         catch (error) {
             if (!platformMayHaveActed(error))
                 throw error;
-            // Never created twice: look for the one the lost answer would have named.
-            const ids = new Set(known.map((machine) => machine.id));
+            // Never created twice: look for the one the lost answer would have named, which is none
+            // of the machines known before nor one this rollback recreated for another saved one.
+            const ids = new Set([...known.map((machine) => machine.id), ...this.recreated.values()]);
             const adopted = (await this.appMachines()).find((machine) => !ids.has(machine.id) &&
                 machine.region === old.region &&
                 machine.configImage === old.configImage);

@@ -711,7 +711,8 @@ function flyChecks(input: {
 
 /** Writes of the action repeated without a read in between: an update of a machine sent
  * again without reading that machine (or the list), a machine created again in a region
- * without listing the machines. A 429 says the write was not done: repeating it is fine. */
+ * after an unclear answer without listing the machines. A 429 says the write was not done:
+ * repeating it is fine. */
 export function blindRepeats(
   requests: ReadonlyArray<{
     readonly method: string;
@@ -748,7 +749,10 @@ export function blindRepeats(
       const what = list ? `machine ${key}` : `update of ${key}`;
       problems.push(`${what} repeated after a ${previous} without reading first`);
     }
-    unread.set(key, request.status);
+    // A create answered 2xx named the machine it made: another create in that region is
+    // another machine (blue-green destroys every machine of a region), judged by the count.
+    if (list && request.status >= 200 && request.status < 300) unread.delete(key);
+    else unread.set(key, request.status);
   }
   return problems;
 }

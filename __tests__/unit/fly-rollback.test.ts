@@ -310,6 +310,43 @@ describe('rollback to the snapshot', () => {
     expect(logLines).toContain('m2 (fra): was destroyed by the deploy; recreated as m9');
   });
 
+  // Two machines of one region destroyed by a blue-green deploy: when the second create's answer
+  // is lost, the machine it made is adopted, never the one the first create already made.
+  it('adopts what a lost create made, not the machine recreated just before it', async () => {
+    const a1 = machineBody('a1', { region: 'ams', version: 4 });
+    const a2 = machineBody('a2', { region: 'ams', version: 4 });
+    mock.api.intercept({ path: appPath, method: 'GET' }).reply(200, { name: 'demo' });
+    replyMachines([a1, a2]);
+    const plan = (await platform.snapshot()).restore;
+    // Created from the snapshot's config: the image pinned to its digest.
+    const recreated = (id: string): Record<string, unknown> => {
+      const body = machineBody(id, { region: 'ams', version: 4, instance: `inst-${id}` });
+      return { ...body, config: pinnedConfig(body) };
+    };
+    const m9 = recreated('m9');
+    const m10 = recreated('m10');
+    replyMachines([onNewImage('green', 'ams')]);
+    const creates = `${appPath}/machines`;
+    mock.api.intercept({ path: creates, method: 'POST' }).reply(200, m9);
+    replyWait('m9', 200);
+    mock.api.intercept({ path: machinePath('m9'), method: 'GET' }).reply(200, m9);
+    mock.api.intercept({ path: creates, method: 'POST' }).reply(502, 'Bad Gateway');
+    replyMachines([m9, m10, onNewImage('green', 'ams')]);
+    replyWait('m10', 200);
+    mock.api.intercept({ path: machinePath('m10'), method: 'GET' }).reply(200, m10);
+    replyLease('green', { nonce: 'nonce-green' });
+    mock.api
+      .intercept({ path: machinePath('green'), method: 'DELETE', query: { force: 'true' } })
+      .reply(200, { ok: true });
+    replyWait('green', 200);
+    replyMachines([m9, m10]);
+
+    await expect(platform.rollback(plan, log)).resolves.toEqual(plan.target);
+    expect(mock.calls('POST', creates)).toHaveLength(2);
+    expect(logLines).toContain('a1 (ams): was destroyed by the deploy; recreated as m9');
+    expect(logLines).toContain('a2 (ams): was destroyed by the deploy; recreated as m10');
+  });
+
   it('fails listing every machine and its image when a machine cannot be restored', async () => {
     const plan = await snapshotBefore();
     replyMachines([onNewImage('m1', 'ams'), onNewImage('m2', 'fra')]);
