@@ -126,6 +126,7 @@ describe('GitHubDeployments against the GitHub simulator', () => {
     platform: 'heroku',
     app: 'shop',
     description: `guarded-deploy of ${sha.slice(0, 7)}`,
+    ticket: { runId: 1001, attempt: 1, job: 'deploy' },
   });
 
   function states(): Array<[string, string[]]> {
@@ -168,7 +169,14 @@ describe('GitHubDeployments against the GitHub simulator', () => {
       required_contexts: [],
       transient_environment: false,
       production_environment: true,
-      payload: { platform: 'heroku', app: 'shop' },
+      payload: {
+        by: 'guarded-deploy',
+        platform: 'heroku',
+        app: 'shop',
+        run_id: 1001,
+        run_attempt: 1,
+        job: 'deploy',
+      },
       description: 'guarded-deploy of 3333333',
     });
     expect(sim.control.deployments(REPO.owner, REPO.repo)).toEqual([
@@ -176,7 +184,14 @@ describe('GitHubDeployments against the GitHub simulator', () => {
         id: deployment.id,
         ref: SHA_NEW,
         environment: 'production',
-        payload: { platform: 'heroku', app: 'shop' },
+        payload: {
+          by: 'guarded-deploy',
+          platform: 'heroku',
+          app: 'shop',
+          run_id: 1001,
+          run_attempt: 1,
+          job: 'deploy',
+        },
         statuses: [
           { state: 'in_progress', description: 'Deploying' },
           {

@@ -6,6 +6,7 @@ import type { SimResponse } from './errors.js';
 import { paginate } from './pagination.js';
 import { jobJson } from './workflow-jobs.js';
 import type { WorkflowJobs } from './workflow-jobs.js';
+import { workflowRunJson } from './workflow-runs.js';
 
 export type Permission = 'actions' | 'deployments';
 
@@ -67,6 +68,18 @@ export function githubRoutes(jobs: WorkflowJobs, deployments: Deployments): Rout
         const { owner, repo } = repoOf(ctx);
         const all = ctx.params.filter === 'all';
         return jobsPage(ctx, jobs.run(owner, repo, int(ctx, 'run_id'), all));
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/actions/runs/{run_id}',
+      permission: 'actions',
+      access: 'read',
+      handle: (ctx) => {
+        const { owner, repo } = repoOf(ctx);
+        const run = jobs.latestRun(owner, repo, int(ctx, 'run_id'));
+        if (!run) return notFound(ctx.docsUrl);
+        return { status: 200, body: workflowRunJson(run, ctx.baseUrl) };
       },
     },
     {

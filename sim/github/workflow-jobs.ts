@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { RunKey, SimJob } from '../types.js';
 import { iso, nodeId } from './format.js';
+import type { RunFacts } from './workflow-runs.js';
 
 interface StoredJob {
   readonly id: number;
@@ -40,6 +41,16 @@ export class WorkflowJobs {
   // dependents. Since 2025-05 GitHub lists for an attempt only the jobs that ran in it
   // (r-universe-org/help#607), so a test sets each attempt's jobs as they ran in it, and
   // nothing of an earlier attempt shows in a later attempt's listing.
+
+  /** The run as its latest attempt stands (`actions/runs/{id}`); undefined when unknown. */
+  latestRun(owner: string, repo: string, runId: number): RunFacts | undefined {
+    const attempts = this.runs.get(runKey(owner, repo, runId));
+    if (!attempts || attempts.size === 0) return undefined;
+    const attempt = Math.max(...attempts.keys());
+    const jobs = attempts.get(attempt) ?? [];
+    const createdAt = Math.min(...jobs.map((job) => job.createdAt), Date.now());
+    return { owner, repo, runId, attempt, jobs: jobs.map((stored) => stored.job), createdAt };
+  }
 
   /** Jobs that ran in one attempt (`attempts/{n}/jobs`); undefined when the run or the
    * attempt is unknown. */

@@ -1,12 +1,19 @@
-// The deploy lock: before pushing, another deploy of the same app in flight (a build or
-// release this run did not start, machines someone else leased) makes this run wait up to
-// `lock-wait`, then refuse naming who holds the app. Neither platform offers an atomic deploy
-// lock, so this is a check right before the push: it narrows a race, it cannot close one.
+// The deploy lock: before pushing, another deploy of the same app in flight makes this run wait
+// up to `lock-wait`, then refuse naming who holds the app. Two sources: the deploy queue of
+// GitHub deployments (`deploy-queue.ts`: guarded-deploy jobs with `environment`, ordered by
+// deployment id, so exactly one of two jobs started together goes first), and the platform (a
+// build or release this run did not start, machines someone else leased), which also sees
+// deploys from elsewhere but has no atomic lock: for those it narrows a race, not closes it.
 import * as core from '@actions/core';
+import { errorMessage } from '../io/errors.js';
 import type { Platform } from '../platforms/platform.js';
 import { pollUntil } from '../platforms/kit/poll.js';
 import type { Settings } from '../settings/inputs.js';
 import { phase, type RunRecord } from './run-record.js';
+import { QueueUnreadable } from './deploy-queue.js';
+
+/** Reads the deploys queued ahead of this one (GitHub deployments), one line each. */
+export type DeploysAhead = () => Promise<readonly string[]>;
 
 /** What the lock check answers; `wait` only while `lock-wait` has time left. */
 export type LockDecision =
@@ -46,6 +53,16 @@ export interface LockClock {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
+/** Holders from both sources: the queue ahead of this deploy first, then the platform. */
+function holdersOf(
+  platform: Platform,
+  deploysAhead: DeploysAhead | undefined,
+): (() => Promise<readonly string[]>) | undefined {
+  const onPlatform = platform.deploysInFlight?.bind(platform);
+  if (onPlatform === undefined && deploysAhead === undefined) return undefined;
+  return async () => [...((await deploysAhead?.()) ?? []), ...((await onPlatform?.()) ?? [])];
+}
+
 /** `free`: push now; `waited`: another deploy ended while this one waited, so what is live
  * must be read again; `refused`: recorded as the run's result. `since` is when this run
  * began waiting for the app, so waits in later rounds share one `lock-wait`. */
@@ -55,8 +72,9 @@ export async function awaitDeployLock(
   clock: LockClock,
   record: RunRecord,
   since: number,
+  deploysAhead?: DeploysAhead,
 ): Promise<'free' | 'waited' | 'refused'> {
-  const readHolders = platform.deploysInFlight?.bind(platform);
+  const readHolders = holdersOf(platform, deploysAhead);
   if (readHolders === undefined) return 'free';
   const lockWaitMs = settings.lockWaitMs ?? 0;
   let firstHolders = '';
@@ -74,19 +92,17 @@ export async function awaitDeployLock(
     return decision;
   };
   let waits = 0;
-  const decision = await phase(record, 'lock', clock.now, async (done) => {
-    const polled = await pollUntil(
-      readHolders,
-      (holders) => decide(holders).kind !== 'wait',
-      clock,
-      {
-        intervalsMs: LOCK_POLL_INTERVALS_MS,
-        maxPolls: MAX_LOCK_POLLS,
-        timeoutMs: Math.max(0, lockWaitMs - (clock.now() - since)),
-      },
-      { onWait: (count) => (waits = count + 1) },
-    );
-    const holders = polled.value;
+  const decision = await phase(record, 'lock', clock.now, async (done): Promise<LockDecision> => {
+    let holders: readonly string[];
+    try {
+      holders = await pollHolders(readHolders, decide, clock, lockWaitMs - (clock.now() - since), {
+        onWait: (count) => (waits = count + 1),
+      });
+    } catch (error) {
+      if (!(error instanceof QueueUnreadable)) throw error;
+      done('refused', `deploy queue unreadable: ${errorMessage(error)}`);
+      return { kind: 'refuse', cause: queueUnreadableCause(settings, error) };
+    }
     // Out of time or reads while still held: refused as if `lock-wait` had run out.
     const last = decide(holders);
     const final =
@@ -100,8 +116,42 @@ export async function awaitDeployLock(
   if (decision.kind === 'refuse') {
     record.result = 'refused';
     record.cause = decision.cause;
-    record.appState = 'nothing was pushed; the live release is what the other deploy left';
+    record.appState =
+      waits > 0
+        ? 'nothing was pushed; the live release is what the other deploy left'
+        : 'nothing was pushed; the live release is unchanged';
     return 'refused';
   }
   return waits > 0 ? 'waited' : 'free';
+}
+
+/** Reads the holders until nobody holds the app or `lock-wait` has no time left. */
+async function pollHolders(
+  readHolders: () => Promise<readonly string[]>,
+  decide: (holders: readonly string[]) => LockDecision,
+  clock: LockClock,
+  timeLeftMs: number,
+  options: { onWait: (count: number) => void },
+): Promise<readonly string[]> {
+  const polled = await pollUntil(
+    readHolders,
+    (holders) => decide(holders).kind !== 'wait',
+    clock,
+    {
+      intervalsMs: LOCK_POLL_INTERVALS_MS,
+      maxPolls: MAX_LOCK_POLLS,
+      timeoutMs: Math.max(0, timeLeftMs),
+    },
+    options,
+  );
+  return polled.value;
+}
+
+/** Without its turn in the queue a deploy could push beside another: it refuses. */
+function queueUnreadableCause(settings: Settings, error: QueueUnreadable): string {
+  const where = settings.environment ?? 'the environment';
+  return (
+    `Refused to deploy: could not read the deploys of ${settings.app} queued ahead of this ` +
+    `one in ${where} (GitHub deployments): ${error.message}`
+  );
 }

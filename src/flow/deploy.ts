@@ -28,6 +28,8 @@ import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
 import { readyToPush } from './ready-to-push.js';
 import { recordArtifact } from './artifact.js';
+import type { DeploysAhead } from './deploy-lock.js';
+import { queueReader, ticketOf } from './deploy-queue.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
 
 /** How long to wait for a build or release already in flight before reading what is live. */
@@ -174,6 +176,7 @@ export async function runDeploy(
       platform: settings.platform,
       app: settings.app,
       description: `guarded-deploy of ${settings.run.sha.slice(0, 12)} to ${settings.app}`,
+      ticket: ticketOf(settings),
     });
     done('ok', `deployment ${created.id} in ${environment}`);
     return created;
@@ -185,13 +188,16 @@ export async function runDeploy(
     runId: settings.run.runId,
     attempt: settings.run.attempt,
   });
+  // Its id is its place in the queue of deploys of the app: it waits for lower ones only.
+  const deploysAhead = queueReader(tracker, environment, settings, deployment.id, deps.now);
   try {
-    await deployGated(settings, deps, record, async () => {
+    const onPushStart = async (): Promise<void> => {
       await tracker.setStatus(deployment.id, 'in_progress', {
         logUrl,
         description: `Deploying to ${settings.app}`,
       });
-    });
+    };
+    await deployGated(settings, deps, record, onPushStart, deploysAhead);
   } finally {
     await recordDeployment(tracker, deployment, record, logUrl);
   }
@@ -255,12 +261,13 @@ async function deployGated(
   deps: FlowDeps,
   record: RunRecord,
   onPushStart: (() => Promise<void>) | undefined,
+  deploysAhead?: DeploysAhead,
 ): Promise<void> {
   if (!(await passGate(settings, deps, record))) return;
 
   const platform = deps.createPlatform(settings);
   try {
-    await deployWith(platform, settings, deps, record, onPushStart);
+    await deployWith(platform, settings, deps, record, onPushStart, deploysAhead);
   } finally {
     await platform.close();
   }
@@ -272,8 +279,9 @@ async function deployWith(
   deps: FlowDeps,
   record: RunRecord,
   onPushStart: (() => Promise<void>) | undefined,
+  deploysAhead: DeploysAhead | undefined,
 ): Promise<void> {
-  const ready = await readyToPush(platform, settings, deps, record);
+  const ready = await readyToPush(platform, settings, deps, record, deploysAhead);
   if (ready === undefined) return;
   const { snapshot, context } = ready;
   await onPushStart?.();

@@ -8,6 +8,7 @@ import type { Settings } from '../settings/inputs.js';
 import type { Release } from '../platforms/platform.js';
 import type { FlowDeps } from './deploy.js';
 import { phase, type RunRecord } from './run-record.js';
+import { ticketOf } from './deploy-queue.js';
 
 function logUrlOf(settings: Settings): string {
   return runLogUrl({
@@ -75,6 +76,7 @@ export async function startRollbackDeployment(
       app: settings.app,
       description: `guarded-deploy rollback of ${settings.app} from ${from.label} to ${target.label}`,
       extraPayload: { release: target.label, rolledBack: from.label },
+      ticket: ticketOf(settings),
     });
     done('ok', `deployment ${made.id} in ${environment} for ${target.label}`);
     return { current: found, created: made };

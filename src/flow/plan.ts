@@ -8,6 +8,7 @@ import type { Snapshot } from '../platforms/platform.js';
 import { formatStatusRanges, judgePoll } from '../verify/health.js';
 import { phase, type RunRecord } from './run-record.js';
 import { measureSource } from './plan-source.js';
+import { lockRow } from './plan-lock.js';
 import { formatBytes } from '../platforms/heroku/parse.js';
 
 const BASELINE_TIMEOUT_MS = 10_000;
@@ -92,6 +93,7 @@ export async function runPlanMode(
     const context = verifyContext(settings, platform, snapshot, deps);
     record.healthUrl = context.healthUrl;
     const baseline = await baselineRow(settings, deps, record, snapshot, context.healthUrl);
+    const lock = await lockRow(platform, settings, deps, record);
     const shipped = await phase(record, 'what ships', deps.now, async (done) => {
       const rows = await shippedRows(settings);
       done('ok', rows.map(([, value]) => value).join('; '));
@@ -99,6 +101,7 @@ export async function runPlanMode(
     });
     const rows: PlanRow[] = [
       baseline,
+      lock,
       ...shipped,
       ['rollback target', snapshot.restore.target.label],
       ...settingsRows(settings, context.healthUrl),

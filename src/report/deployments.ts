@@ -25,9 +25,35 @@ export interface NewDeployment {
   readonly platform: PlatformName;
   readonly app: string;
   readonly description: string;
+  /** The run and job creating it: recorded for the deploy queue (`flow/deploy-queue.ts`). */
+  readonly ticket: DeployTicket;
   /** More to record with it, e.g. the release a manual rollback restores. */
   readonly extraPayload?: Readonly<Record<string, string>>;
 }
+
+/** Which run (attempt) and job created a deployment. */
+export interface DeployTicket {
+  readonly runId: number;
+  readonly attempt: number;
+  /** GITHUB_JOB, when the runner set it. */
+  readonly job?: string;
+}
+
+/** `payload.by` of the deployments this action creates: the deploy queue looks only at them. */
+export const PAYLOAD_BY = 'guarded-deploy';
+
+/** A deployment as GitHub lists it, reduced to what the deploy queue reads. */
+export interface ListedDeployment {
+  readonly id: number;
+  readonly sha: string;
+  /** `created_at`, epoch ms. */
+  readonly createdAtMs: number;
+  readonly creator: string | undefined;
+  readonly payload: unknown;
+}
+
+/** Deployments asked for per page when reading the queue (GitHub's most). */
+export const QUEUE_PAGE_SIZE = 100;
 
 /** A deployment this run created. */
 export interface Deployment {
@@ -87,7 +113,15 @@ export class GitHubDeployments {
         required_contexts: [],
         transient_environment: false,
         production_environment: input.production,
-        payload: { ...input.extraPayload, platform: input.platform, app: input.app },
+        payload: {
+          ...input.extraPayload,
+          by: PAYLOAD_BY,
+          platform: input.platform,
+          app: input.app,
+          run_id: input.ticket.runId,
+          run_attempt: input.ticket.attempt,
+          ...(input.ticket.job === undefined ? {} : { job: input.ticket.job }),
+        },
         description: input.description,
         request: { signal },
       }),
@@ -177,6 +211,52 @@ export class GitHubDeployments {
       if (state === 'success' || state === 'inactive') return id;
     }
     return undefined;
+  }
+
+  /** One page of the environment's deployments, newest first as GitHub lists them. */
+  async listPage(environment: string, page: number): Promise<ListedDeployment[]> {
+    const path = `${this.repoPath()}/deployments`;
+    const listed = await this.read(`listing the ${environment} deployments`, path, (signal) =>
+      this.octokit.rest.repos.listDeployments({
+        ...this.repo,
+        environment,
+        per_page: QUEUE_PAGE_SIZE,
+        page,
+        request: { signal },
+      }),
+    );
+    return listed.data.map((deployment) => ({
+      id: deployment.id,
+      sha: deployment.sha,
+      createdAtMs: Date.parse(deployment.created_at),
+      creator: deployment.creator?.login,
+      payload: deployment.payload,
+    }));
+  }
+
+  /** The state of a deployment's latest status; null when it has none yet. */
+  async latestState(deploymentId: number): Promise<string | null> {
+    const [state] = await this.statesNewestFirst(deploymentId, 1);
+    return state ?? null;
+  }
+
+  /** The `status` of a workflow run of this repository (`completed`, `in_progress`, …);
+   * `gone` when GitHub has no such run (deleted). Needs `actions: read`. */
+  async runStatus(runId: number): Promise<string> {
+    const path = `${this.repoPath()}/actions/runs/${runId}`;
+    try {
+      const run = await this.read(`reading workflow run ${runId}`, path, (signal) =>
+        this.octokit.rest.actions.getWorkflowRun({
+          ...this.repo,
+          run_id: runId,
+          request: { signal },
+        }),
+      );
+      return run.data.status ?? 'unknown';
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return 'gone';
+      throw error;
+    }
   }
 
   private async deploymentIds(environment: string, perPage: number): Promise<number[]> {

@@ -27,6 +27,7 @@ export function runContext(env: NodeJS.ProcessEnv, problems: InputError[]): RunC
     repo,
     runId,
     attempt,
+    ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {}),
     sha,
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),

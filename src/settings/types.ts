@@ -25,6 +25,8 @@ export interface RunContext {
   readonly repo: string;
   readonly runId: number;
   readonly attempt: number;
+  /** GITHUB_JOB: the job's id in the workflow; recorded in the deployment for the queue. */
+  readonly job?: string;
   readonly sha: string;
   readonly apiUrl: string;
   readonly serverUrl: string;
