@@ -86,6 +86,35 @@ describe('deployments', () => {
     expect(sim.violations).toEqual([]);
   });
 
+  // The deploy queue reads `?environment=E&per_page=100&page=N`: the filter, at most 100 a
+  // page with Link relations (@octokit/openapi: per_page "max 100", the `Link` header), and
+  // newest first, as api.github.com answers (the order is not in the OpenAPI description).
+  it('pages the deployments of one environment newest first, 100 at most a page', async () => {
+    const ids: number[] = [];
+    for (let n = 0; n < 130; n += 1) {
+      const id = await deploy(n % 2 === 0 ? 'production' : 'staging');
+      if (n % 2 === 0) ids.push(id);
+    }
+    const list = (page: number, perPage: number) =>
+      octokit.rest.repos.listDeployments({
+        ...repo,
+        environment: 'production',
+        per_page: perPage,
+        page,
+      });
+    const first = await list(1, 50);
+    expect(first.data.map((d) => d.id)).toEqual(ids.slice().reverse().slice(0, 50));
+    expect(first.headers.link).toMatch(/[?&]page=2>; rel="next"/);
+    const second = await list(2, 50);
+    expect(second.data.map((d) => d.id)).toEqual(ids.slice().reverse().slice(50));
+    expect(second.headers.link).toMatch(/rel="prev"/);
+    expect(second.headers.link).not.toMatch(/rel="next"/);
+    // GitHub caps per_page at 100.
+    expect((await list(1, 500)).data).toHaveLength(65);
+    expect((await list(3, 50)).data).toEqual([]);
+    expect(sim.violations).toEqual([]);
+  });
+
   it('records statuses, lists them newest first, and shows them to the test', async () => {
     const id = await deploy('production');
     await octokit.rest.repos.createDeploymentStatus({

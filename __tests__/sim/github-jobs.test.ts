@@ -138,6 +138,26 @@ describe('workflow jobs', () => {
     expect(sim.violations).toEqual([]);
   });
 
+  it("answers a workflow run whose status is its latest attempt's", async () => {
+    const runPath = `/repos/${run.owner}/${run.repo}/actions/runs/${run.runId}`;
+    type Run = { id: number; status: string; conclusion: string | null; run_attempt: number };
+    const read = async (): Promise<Run> => (await (await get(runPath)).json()) as Run;
+    sim.control.setJobs(run, [
+      { name: 'test', status: 'completed', conclusion: 'success' },
+      { name: 'deploy', status: 'in_progress', conclusion: null },
+    ]);
+    expect(await read()).toMatchObject({ id: run.runId, status: 'in_progress', conclusion: null });
+    sim.control.setJobs(run, [{ name: 'test', status: 'completed', conclusion: 'failure' }]);
+    expect(await read()).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    // A re-run: attempt 2 runs, so the run is in progress again.
+    sim.control.setJobs({ ...run, attempt: 2 }, [
+      { name: 'test', status: 'queued', conclusion: null },
+    ]);
+    expect(await read()).toMatchObject({ status: 'queued', run_attempt: 2 });
+    expect((await get(`/repos/${run.owner}/${run.repo}/actions/runs/1`)).status).toBe(404);
+    expect(sim.violations).toEqual([]);
+  });
+
   it('answers 404 for an unknown run or attempt, with GitHub error fields', async () => {
     sim.control.setJobs(run, []);
     for (const path of [

@@ -127,7 +127,9 @@ export function holderName(facts: QueuedFacts, links: RunLinks): string {
 
 /** What the queue reads from GitHub (a `GitHubDeployments` of the environment). */
 export interface QueueSource {
-  /** Newest first, `QUEUE_PAGE_SIZE` a page. */
+  /** Deployments on a full page. */
+  readonly pageSize: number;
+  /** Newest first, `pageSize` a page. */
   listPage(page: number): Promise<readonly ListedDeployment[]>;
   latestState(deploymentId: number): Promise<string | null>;
   runStatus(runId: number): Promise<string>;
@@ -177,11 +179,11 @@ async function listRecent(source: QueueSource, nowMs: number): Promise<ListedDep
     const listed = await source.listPage(page);
     recent.push(...listed);
     const oldest = listed.at(-1);
-    if (listed.length < QUEUE_PAGE_SIZE || oldest === undefined) return recent;
+    if (listed.length < source.pageSize || oldest === undefined) return recent;
     if (nowMs - oldest.createdAtMs > STALE_AFTER_MS) return recent;
   }
   core.warning(
-    `More than ${MAX_QUEUE_PAGES * QUEUE_PAGE_SIZE} deployments in 6 h: older ones were not ` +
+    `More than ${MAX_QUEUE_PAGES * source.pageSize} deployments in 6 h: older ones were not ` +
       'read for the deploy queue',
   );
   return recent;
@@ -196,6 +198,7 @@ export function queueReader(
   now: () => number,
 ): () => Promise<string[]> {
   const source: QueueSource = {
+    pageSize: QUEUE_PAGE_SIZE,
     listPage: (page) => tracker.listPage(environment, page),
     latestState: (id) => tracker.latestState(id),
     runStatus: (runId) => tracker.runStatus(runId),
