@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlyScenario } from '../../sim/fly-scenario.js';
 import type { RunResult } from '../../sim/runner.js';
+import { RUNNER_NAME } from '../../sim/scenario.js';
 import { childRecords, expectReported } from '../helpers/assert-run.js';
 import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
 import { secondWhileFirstPushes } from '../helpers/two-jobs.js';
@@ -22,6 +23,12 @@ function twoJobs(
     () => scenario.act(second),
   );
 }
+
+/** The jobs of a workflow run whose deploy job is running. */
+const RUN_JOBS = [
+  { name: 'test', status: 'completed', conclusion: 'success' },
+  { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER_NAME },
+] as const;
 
 const flyctlRuns = (result: RunResult): number =>
   childRecords(result).filter((child) => child.name === 'flyctl').length;
@@ -57,6 +64,29 @@ describe('deploy lock (Fly)', () => {
     expect(second.everything).toMatch(/already live, verified/);
     expect(flyctlRuns(second)).toBe(0);
     expect(second.outputs.release).toBe(first.outputs.release);
+    expect(await scenario.liveVersions()).toEqual(['2', '2', '2']);
+  });
+});
+
+describe('deploy queue (Fly): two jobs started together with environment', () => {
+  it('one runs flyctl, the other waits for its outcome (no lease while the image builds)', async () => {
+    const scenario = await scenarios.start({ initial: { version: '1' } });
+    await scenario.repo.commit({ version: '2' });
+    const inRun = (runId: number): Promise<RunResult> => {
+      scenario.sim.github.setJobs({ ...scenario.run, runId }, RUN_JOBS);
+      const inputs = { environment: 'production', 'lock-wait': '120' };
+      return scenario.act(inputs, { extraEnv: { GITHUB_RUN_ID: String(runId) } });
+    };
+
+    const results = await Promise.all([inRun(4001), inRun(4002)]);
+
+    for (const result of results) expectReported(result, 'deployed');
+    // Exactly one flyctl deploy: the job queued second found the commit live and verified it.
+    expect(results.map(flyctlRuns).sort()).toEqual([0, 1]);
+    const second = results.find((result) => flyctlRuns(result) === 0);
+    expect(second?.everything).toMatch(/Another deploy of shop-fly is in flight \(deployment \d+ /);
+    expect(second?.everything).toMatch(/already live, verified/);
+    expect(new Set(digests(scenario)).size).toBe(1);
     expect(await scenario.liveVersions()).toEqual(['2', '2', '2']);
   });
 });
