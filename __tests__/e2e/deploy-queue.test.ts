@@ -190,3 +190,32 @@ describe('deploy queue (Heroku): stale holders', () => {
     expect(await scenario.liveVersion()).toBe('two');
   });
 });
+
+describe('mode: plan reports the lock', () => {
+  const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+  const writes = (scenario: Scenario): string[] =>
+    scenario.sim.requests.filter((r) => WRITES.has(r.method)).map((r) => `${r.method} ${r.path}`);
+
+  it('names who holds the app, from the queue and the platform, and writes nothing', async () => {
+    const scenario = await scenarios.start({ initial: { version: 'one' } });
+    const sha = await scenario.repo.commit({ version: 'two' });
+    const free = await job(scenario, 5000, sha, { mode: 'plan' });
+    expectReported(free, 'planned', true);
+    expect(free.summary).toContain(
+      '| lock | free: no other deploy of shop-prod in flight (deploy queue of production and heroku) |',
+    );
+
+    scenario.sim.github.setJobs({ ...scenario.run, runId: 5001, attempt: 1 }, RUNNING);
+    const holder = await earlierDeployment(scenario, 5001, 1, 'in_progress');
+    const before = writes(scenario);
+    const held = await job(scenario, 5002, sha, { mode: 'plan' });
+
+    expectReported(held, 'planned', true);
+    const named = `held: deployment ${holder} of ${sha.slice(0, 7)} by github-actions[bot]`;
+    expect(held.summary).toContain(`| lock | ${named}`);
+    expect(held.stdout).toContain(`plan: lock: ${named}`);
+    // Read at once, without waiting, and nothing written to GitHub or the platform.
+    expect(held.stdout).not.toMatch(/waiting/);
+    expect(writes(scenario)).toEqual(before);
+  });
+});
