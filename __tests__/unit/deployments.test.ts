@@ -119,6 +119,16 @@ describe('GitHubDeployments against the GitHub simulator', () => {
     expect(violations).toEqual([]);
   });
 
+  /** What a deployment's payload records for the deploy queue. */
+  const QUEUE_PAYLOAD = {
+    by: 'guarded-deploy',
+    platform: 'heroku',
+    app: 'shop',
+    run_id: 1001,
+    run_attempt: 1,
+    job: 'deploy',
+  };
+
   const newDeployment = (sha: string): NewDeployment => ({
     sha,
     environment: 'production',
@@ -169,14 +179,7 @@ describe('GitHubDeployments against the GitHub simulator', () => {
       required_contexts: [],
       transient_environment: false,
       production_environment: true,
-      payload: {
-        by: 'guarded-deploy',
-        platform: 'heroku',
-        app: 'shop',
-        run_id: 1001,
-        run_attempt: 1,
-        job: 'deploy',
-      },
+      payload: QUEUE_PAYLOAD,
       description: 'guarded-deploy of 3333333',
     });
     expect(sim.control.deployments(REPO.owner, REPO.repo)).toEqual([
@@ -184,14 +187,7 @@ describe('GitHubDeployments against the GitHub simulator', () => {
         id: deployment.id,
         ref: SHA_NEW,
         environment: 'production',
-        payload: {
-          by: 'guarded-deploy',
-          platform: 'heroku',
-          app: 'shop',
-          run_id: 1001,
-          run_attempt: 1,
-          job: 'deploy',
-        },
+        payload: QUEUE_PAYLOAD,
         statuses: [
           { state: 'in_progress', description: 'Deploying' },
           {

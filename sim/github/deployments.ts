@@ -1,6 +1,6 @@
 // Deployments and deployment statuses created through the simulated REST API.
 import { createHash } from 'node:crypto';
-import { iso, nodeId } from './format.js';
+import { iso, nodeId, userLinks } from './format.js';
 
 export type DeploymentState =
   'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
@@ -185,17 +185,8 @@ function actionsBot(baseUrl: string): Record<string, unknown> {
     node_id: 'MDM6Qm90NDE4OTgyODI=',
     avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
     gravatar_id: '',
-    url: user,
+    ...userLinks(user),
     html_url: 'https://github.com/apps/github-actions',
-    followers_url: `${user}/followers`,
-    following_url: `${user}/following{/other_user}`,
-    gists_url: `${user}/gists{/gist_id}`,
-    starred_url: `${user}/starred{/owner}{/repo}`,
-    subscriptions_url: `${user}/subscriptions`,
-    organizations_url: `${user}/orgs`,
-    repos_url: `${user}/repos`,
-    events_url: `${user}/events{/privacy}`,
-    received_events_url: `${user}/received_events`,
     type: 'Bot',
     user_view_type: 'public',
     site_admin: false,

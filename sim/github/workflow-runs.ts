@@ -1,6 +1,6 @@
 // The REST `workflow-run` object of "Get a workflow run" (GET /repos/{o}/{r}/actions/runs/{id},
 // GitHub REST docs; schema `workflow-run` of @octokit/openapi), built from the jobs a test set.
-import { iso, nodeId } from './format.js';
+import { iso, nodeId, userLinks } from './format.js';
 import { simulatedHeadSha } from './workflow-jobs.js';
 
 /** A run as its latest attempt's jobs make it: `run_attempt` is the latest ("1 for first
@@ -75,17 +75,8 @@ function ownerJson(login: string, baseUrl: string): Record<string, unknown> {
     node_id: nodeId('O', 1),
     avatar_url: 'https://avatars.githubusercontent.com/u/1?v=4',
     gravatar_id: '',
-    url: user,
+    ...userLinks(user),
     html_url: `https://github.com/${login}`,
-    followers_url: `${user}/followers`,
-    following_url: `${user}/following{/other_user}`,
-    gists_url: `${user}/gists{/gist_id}`,
-    starred_url: `${user}/starred{/owner}{/repo}`,
-    subscriptions_url: `${user}/subscriptions`,
-    organizations_url: `${user}/orgs`,
-    repos_url: `${user}/repos`,
-    events_url: `${user}/events{/privacy}`,
-    received_events_url: `${user}/received_events`,
     type: 'Organization',
     site_admin: false,
   };

@@ -62,8 +62,8 @@ export function ticketIn(
   if (typeof payload !== 'object' || payload === null) return undefined;
   const p = payload as Record<string, unknown>;
   const { app, platform, run_id: runId, run_attempt: attempt, job } = p;
-  if (p.by !== PAYLOAD_BY || typeof app !== 'string' || typeof platform !== 'string') return;
-  if (typeof runId !== 'number' || typeof attempt !== 'number') return undefined;
+  const named = p.by === PAYLOAD_BY && typeof app === 'string' && typeof platform === 'string';
+  if (!named || typeof runId !== 'number' || typeof attempt !== 'number') return undefined;
   return { app, platform, runId, attempt, ...(typeof job === 'string' ? { job } : {}) };
 }
 
@@ -93,10 +93,8 @@ export function standing(facts: QueuedFacts, ours: QueuePosition): Standing {
   if (sameRun && theirs.attempt === ours.ticket.attempt) return { kind: 'holder' };
   if (facts.runStatus === undefined) return { kind: 'read', what: 'run' };
   if (facts.runStatus === 'completed' || facts.runStatus === 'gone') {
-    return {
-      kind: 'stale',
-      why: `its run ${theirs.runId} has ${facts.runStatus === 'gone' ? 'gone' : 'completed'}`,
-    };
+    const ended = facts.runStatus === 'gone' ? 'is gone' : 'has completed';
+    return { kind: 'stale', why: `its run ${theirs.runId} ${ended}` };
   }
   return { kind: 'holder' };
 }
@@ -155,6 +153,7 @@ export async function readQueueHolders(
       for (let reads = 0; reads <= 2; reads += 1) {
         const now = standing(facts, ours);
         if (now.kind === 'holder') holders.push(holderName(facts, links));
+        if (now.kind === 'stale') core.debug(`deployment ${listed.id} holds nothing: ${now.why}`);
         if (now.kind !== 'read') break;
         if (now.what === 'status') {
           facts = { ...facts, latestState: await source.latestState(listed.id) };
