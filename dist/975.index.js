@@ -1,8 +1,8 @@
-export const id = 749;
-export const ids = [749];
+export const id = 975;
+export const ids = [975];
 export const modules = {
 
-/***/ 4749:
+/***/ 8975:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -186,9 +186,12 @@ var recover = __webpack_require__(3008);
 var run_record = __webpack_require__(3739);
 // EXTERNAL MODULE: ./lib/report/deployments-modes.js
 var deployments_modes = __webpack_require__(3667);
+// EXTERNAL MODULE: ./lib/flow/deploy-queue.js
+var deploy_queue = __webpack_require__(2443);
 ;// CONCATENATED MODULE: ./lib/flow/mode-deployments.js
 // GitHub deployments for `mode: rollback` and `mode: verify` (with `environment` set): a
 // manual rollback moves the deployment pointer, a health check adds its verdict.
+
 
 
 
@@ -242,6 +245,7 @@ async function startRollbackDeployment(settings, deps, record, from, target) {
             app: settings.app,
             description: `guarded-deploy rollback of ${settings.app} from ${from.label} to ${target.label}`,
             extraPayload: { release: target.label, rolledBack: from.label },
+            ticket: (0,deploy_queue/* ticketOf */.We)(settings),
         });
         done('ok', `deployment ${made.id} in ${environment} for ${target.label}`);
         return { current: found, created: made };
@@ -376,6 +380,55 @@ async function measureSource(sourceDir, commit) {
     return sumTree(listed.stdout);
 }
 
+;// CONCATENATED MODULE: ./lib/flow/plan-lock.js
+// `mode: plan`'s view of the deploy lock: who holds the app right now, from the deploy queue
+// (GitHub deployments, with `environment`) and from the platform. Reads once, never waits.
+
+
+
+async function readSource(read) {
+    try {
+        return { holders: await read() };
+    }
+    catch (error) {
+        return { unreadable: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+/** The `lock` row: `free`, `held by …`, or what could not be read (the plan still ends). */
+function lockWords(app, reads) {
+    const holders = reads.flatMap(([, read]) => ('holders' in read ? read.holders : []));
+    const unread = reads.flatMap(([source, read]) => 'unreadable' in read ? [`${source} unreadable: ${read.unreadable}`] : []);
+    const sources = reads.map(([source]) => source).join(' and ');
+    const state = holders.length > 0
+        ? `held: ${holders.join('; ')}`
+        : unread.length === 0
+            ? `free: no other deploy of ${app} in flight (${sources})`
+            : 'unknown';
+    return [state, ...unread].join('; ');
+}
+/** Who holds the app now, as a deploy would see it right before its push. */
+async function lockRow(platform, settings, deps, record) {
+    return (0,run_record/* phase */.O)(record, 'lock', deps.now, async (done) => {
+        const reads = [];
+        const tracker = deps.deployments(settings);
+        if (tracker !== undefined && settings.environment !== undefined) {
+            const queue = (0,deploy_queue/* queueReader */.pd)(tracker, settings.environment, settings, undefined, deps.now);
+            reads.push([`deploy queue of ${settings.environment}`, await readSource(queue)]);
+        }
+        const onPlatform = platform.deploysInFlight?.bind(platform);
+        if (onPlatform !== undefined)
+            reads.push([settings.platform, await readSource(onPlatform)]);
+        if (reads.length === 0) {
+            done('ok', 'no lock to read');
+            return ['lock', 'not checked'];
+        }
+        const words = lockWords(settings.app, reads);
+        // A plan reports who holds the app (its log and summary show the row); it never waits.
+        done('ok', words);
+        return ['lock', words];
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/release-fields.js
 const known = ['pending', 'succeeded', 'failed', 'expired'];
 /** undefined when the answer has no status (older API versions); never throws. */
@@ -501,6 +554,7 @@ function formatBytes(bytes) {
 
 
 
+
 const BASELINE_TIMEOUT_MS = 10_000;
 /** What would be shipped: the image, or the commit's files under `source-dir`. */
 async function shippedRows(settings) {
@@ -569,6 +623,7 @@ async function runPlanMode(settings, deps, record) {
         const context = (0,deploy/* verifyContext */.dR)(settings, platform, snapshot, deps);
         record.healthUrl = context.healthUrl;
         const baseline = await baselineRow(settings, deps, record, snapshot, context.healthUrl);
+        const lock = await lockRow(platform, settings, deps, record);
         const shipped = await (0,run_record/* phase */.O)(record, 'what ships', deps.now, async (done) => {
             const rows = await shippedRows(settings);
             done('ok', rows.map(([, value]) => value).join('; '));
@@ -576,6 +631,7 @@ async function runPlanMode(settings, deps, record) {
         });
         const rows = [
             baseline,
+            lock,
             ...shipped,
             ['rollback target', snapshot.restore.target.label],
             ...settingsRows(settings, context.healthUrl),
@@ -3457,6 +3513,172 @@ async function runAction() {
 
 /***/ }),
 
+/***/ 2443:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   We: () => (/* binding */ ticketOf),
+/* harmony export */   Zn: () => (/* binding */ QueueUnreadable),
+/* harmony export */   pd: () => (/* binding */ queueReader)
+/* harmony export */ });
+/* unused harmony exports STALE_AFTER_MS, MAX_QUEUE_PAGES, ticketIn, standing, holderName, readQueueHolders */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
+/* harmony import */ var _report_deployments_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7570);
+/* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5626);
+// The deploy queue. Neither platform has an atomic deploy lock, but GitHub gives deployment ids
+// in creation order, atomically: every deploy with `environment` creates its deployment first,
+// so among this action's deployments of one app in one environment the lowest id still in
+// flight pushes first, and a deploy never waits for one created after its own. Read right
+// before the push, beside the platform's own holders (`deploy-lock.ts`).
+
+
+
+/** GitHub ends a job after 6 h ("Usage limits", GitHub Actions docs): an older deployment
+ * still without a final status was left behind by a job that is gone. */
+const STALE_AFTER_MS = 6 * 60 * 60_000;
+/** Pages of 100 deployments read at most, newest first: far more than 6 h of deploys. */
+const MAX_QUEUE_PAGES = 3;
+/** Statuses of a deploy not yet ended (GitHub's states; none at all counts too). */
+const IN_FLIGHT = new Set(['queued', 'pending', 'in_progress']);
+/** The run and job of this deploy, as its deployment records them. */
+function ticketOf(settings) {
+    const { runId, attempt, job } = settings.run;
+    return job === undefined ? { runId, attempt } : { runId, attempt, job };
+}
+/** The queue fields of a payload this action wrote; undefined for any other deployment. */
+function ticketIn(payload) {
+    if (typeof payload !== 'object' || payload === null)
+        return undefined;
+    const p = payload;
+    const { app, platform, run_id: runId, run_attempt: attempt, job } = p;
+    const named = p.by === _report_deployments_js__WEBPACK_IMPORTED_MODULE_1__/* .PAYLOAD_BY */ .ZZ && typeof app === 'string' && typeof platform === 'string';
+    if (!named || typeof runId !== 'number' || typeof attempt !== 'number')
+        return undefined;
+    return { app, platform, runId, attempt, ...(typeof job === 'string' ? { job } : {}) };
+}
+/**
+ * Whether a listed deployment holds the app ahead of this deploy, from what is known of it;
+ * `read` asks for the next fact (its latest status, then its run) when it decides.
+ */
+function standing(facts, ours) {
+    const { listed } = facts;
+    const theirs = ticketIn(listed.payload);
+    if (theirs === undefined || theirs.app !== ours.app || theirs.platform !== ours.platform) {
+        return { kind: 'not-ahead' };
+    }
+    if (ours.deploymentId !== undefined && listed.id >= ours.deploymentId) {
+        return { kind: 'not-ahead' };
+    }
+    if (ours.nowMs - listed.createdAtMs > STALE_AFTER_MS) {
+        return { kind: 'stale', why: 'older than 6 h, the longest a job runs' };
+    }
+    const sameRun = theirs.runId === ours.ticket.runId;
+    if (sameRun && theirs.attempt < ours.ticket.attempt) {
+        return { kind: 'stale', why: `attempt ${theirs.attempt} of this run has ended` };
+    }
+    if (facts.latestState === undefined)
+        return { kind: 'read', what: 'status' };
+    if (facts.latestState !== null && !IN_FLIGHT.has(facts.latestState))
+        return { kind: 'ended' };
+    // A job of this very run attempt is running, like this one: no need to ask.
+    if (sameRun && theirs.attempt === ours.ticket.attempt)
+        return { kind: 'holder' };
+    if (facts.runStatus === undefined)
+        return { kind: 'read', what: 'run' };
+    if (facts.runStatus === 'completed' || facts.runStatus === 'gone') {
+        const ended = facts.runStatus === 'gone' ? 'is gone' : 'has completed';
+        return { kind: 'stale', why: `its run ${theirs.runId} ${ended}` };
+    }
+    return { kind: 'holder' };
+}
+/** One holder, named like the platform's: deployment, commit, run, creator, state. */
+function holderName(facts, links) {
+    const { listed } = facts;
+    const ticket = ticketIn(listed.payload);
+    const run = ticket === undefined
+        ? ''
+        : `, run ${(0,_report_deployments_js__WEBPACK_IMPORTED_MODULE_1__/* .runLogUrl */ .lm)({ ...links, runId: ticket.runId, attempt: ticket.attempt })}`;
+    const job = ticket?.job === undefined ? '' : ` job ${ticket.job}`;
+    const by = listed.creator === undefined ? '' : ` by ${listed.creator}`;
+    const state = facts.latestState === null || facts.latestState === undefined
+        ? 'has no status yet'
+        : `is ${facts.latestState.replace('_', ' ')}`;
+    return `deployment ${listed.id} of ${listed.sha.slice(0, 7)}${by} (queued ahead${run}${job}) ${state}`;
+}
+/** The deploy could not read the queue: it refuses, since it cannot know its turn. */
+class QueueUnreadable extends Error {
+    name = 'QueueUnreadable';
+}
+/** Every deployment holding the app ahead of `ours`, named; throws QueueUnreadable. */
+async function readQueueHolders(source, ours, links) {
+    try {
+        const holders = [];
+        const runs = new Map();
+        for (const listed of await listRecent(source, ours.nowMs)) {
+            let facts = { listed };
+            // At most two reads: its latest status, then its run.
+            for (let reads = 0; reads <= 2; reads += 1) {
+                const now = standing(facts, ours);
+                if (now.kind === 'holder')
+                    holders.push(holderName(facts, links));
+                if (now.kind === 'stale')
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`deployment ${listed.id} holds nothing: ${now.why}`);
+                if (now.kind !== 'read')
+                    break;
+                if (now.what === 'status') {
+                    facts = { ...facts, latestState: await source.latestState(listed.id) };
+                }
+                else {
+                    const runId = ticketIn(listed.payload)?.runId ?? 0;
+                    const status = runs.get(runId) ?? (await source.runStatus(runId));
+                    runs.set(runId, status);
+                    facts = { ...facts, runStatus: status };
+                }
+            }
+        }
+        return holders;
+    }
+    catch (error) {
+        throw new QueueUnreadable((0,_io_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+    }
+}
+/** The deployments of the last 6 h, newest first, within `MAX_QUEUE_PAGES` pages. */
+async function listRecent(source, nowMs) {
+    const recent = [];
+    for (let page = 1; page <= MAX_QUEUE_PAGES; page += 1) {
+        const listed = await source.listPage(page);
+        recent.push(...listed);
+        const oldest = listed.at(-1);
+        if (listed.length < source.pageSize || oldest === undefined)
+            return recent;
+        if (nowMs - oldest.createdAtMs > STALE_AFTER_MS)
+            return recent;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`More than ${MAX_QUEUE_PAGES * source.pageSize} deployments in 6 h: older ones were not ` +
+        'read for the deploy queue');
+    return recent;
+}
+/** Reads the holders ahead of `deploymentId` (undefined: all in flight) in `environment`. */
+function queueReader(tracker, environment, settings, deploymentId, now) {
+    const source = {
+        pageSize: _report_deployments_js__WEBPACK_IMPORTED_MODULE_1__/* .QUEUE_PAGE_SIZE */ .QM,
+        listPage: (page) => tracker.listPage(environment, page),
+        latestState: (id) => tracker.latestState(id),
+        runStatus: (runId) => tracker.runStatus(runId),
+    };
+    const { serverUrl, owner, repo } = settings.run;
+    return () => readQueueHolders(source, {
+        app: settings.app,
+        platform: settings.platform,
+        ticket: ticketOf(settings),
+        ...(deploymentId === undefined ? {} : { deploymentId }),
+        nowMs: now(),
+    }, { serverUrl, owner, repo });
+}
+
+
+/***/ }),
+
 /***/ 8271:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -3842,11 +4064,17 @@ async function verifyIfAlreadyLive(platform, settings, deps, record, context, sn
 
 // EXTERNAL MODULE: ./lib/platforms/kit/poll.js
 var poll = __webpack_require__(5398);
+// EXTERNAL MODULE: ./lib/flow/deploy-queue.js
+var deploy_queue = __webpack_require__(2443);
 ;// CONCATENATED MODULE: ./lib/flow/deploy-lock.js
-// The deploy lock: before pushing, another deploy of the same app in flight (a build or
-// release this run did not start, machines someone else leased) makes this run wait up to
-// `lock-wait`, then refuse naming who holds the app. Neither platform offers an atomic deploy
-// lock, so this is a check right before the push: it narrows a race, it cannot close one.
+// The deploy lock: before pushing, another deploy of the same app in flight makes this run wait
+// up to `lock-wait`, then refuse naming who holds the app. Two sources: the deploy queue of
+// GitHub deployments (`deploy-queue.ts`: guarded-deploy jobs with `environment`, ordered by
+// deployment id, so exactly one of two jobs started together goes first), and the platform (a
+// build or release this run did not start, machines someone else leased), which also sees
+// deploys from elsewhere but has no atomic lock: for those it narrows a race, not closes it.
+
+
 
 
 
@@ -3866,11 +4094,18 @@ function decideLock(facts) {
 const LOCK_POLL_INTERVALS_MS = [2_000, 3_000, 5_000];
 /** Reads of who holds the app in one wait, whatever the clock says (6 h at 5 s). */
 const MAX_LOCK_POLLS = 5_000;
+/** Holders from both sources: the queue ahead of this deploy first, then the platform. */
+function holdersOf(platform, deploysAhead) {
+    const onPlatform = platform.deploysInFlight?.bind(platform);
+    if (onPlatform === undefined && deploysAhead === undefined)
+        return undefined;
+    return async () => [...((await deploysAhead?.()) ?? []), ...((await onPlatform?.()) ?? [])];
+}
 /** `free`: push now; `waited`: another deploy ended while this one waited, so what is live
  * must be read again; `refused`: recorded as the run's result. `since` is when this run
  * began waiting for the app, so waits in later rounds share one `lock-wait`. */
-async function awaitDeployLock(platform, settings, clock, record, since) {
-    const readHolders = platform.deploysInFlight?.bind(platform);
+async function awaitDeployLock(platform, settings, clock, record, since, deploysAhead) {
+    const readHolders = holdersOf(platform, deploysAhead);
     if (readHolders === undefined)
         return 'free';
     const lockWaitMs = settings.lockWaitMs ?? 0;
@@ -3890,12 +4125,18 @@ async function awaitDeployLock(platform, settings, clock, record, since) {
     };
     let waits = 0;
     const decision = await (0,run_record/* phase */.O)(record, 'lock', clock.now, async (done) => {
-        const polled = await (0,poll/* pollUntil */.g)(readHolders, (holders) => decide(holders).kind !== 'wait', clock, {
-            intervalsMs: LOCK_POLL_INTERVALS_MS,
-            maxPolls: MAX_LOCK_POLLS,
-            timeoutMs: Math.max(0, lockWaitMs - (clock.now() - since)),
-        }, { onWait: (count) => (waits = count + 1) });
-        const holders = polled.value;
+        let holders;
+        try {
+            holders = await pollHolders(readHolders, decide, clock, lockWaitMs - (clock.now() - since), {
+                onWait: (count) => (waits = count + 1),
+            });
+        }
+        catch (error) {
+            if (!(error instanceof deploy_queue/* QueueUnreadable */.Zn))
+                throw error;
+            done('refused', `deploy queue unreadable: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return { kind: 'refuse', cause: queueUnreadableCause(settings, error) };
+        }
         // Out of time or reads while still held: refused as if `lock-wait` had run out.
         const last = decide(holders);
         const final = last.kind === 'wait'
@@ -3910,10 +4151,28 @@ async function awaitDeployLock(platform, settings, clock, record, since) {
     if (decision.kind === 'refuse') {
         record.result = 'refused';
         record.cause = decision.cause;
-        record.appState = 'nothing was pushed; the live release is what the other deploy left';
+        record.appState =
+            waits > 0
+                ? 'nothing was pushed; the live release is what the other deploy left'
+                : 'nothing was pushed; the live release is unchanged';
         return 'refused';
     }
     return waits > 0 ? 'waited' : 'free';
+}
+/** Reads the holders until nobody holds the app or `lock-wait` has no time left. */
+async function pollHolders(readHolders, decide, clock, timeLeftMs, options) {
+    const polled = await (0,poll/* pollUntil */.g)(readHolders, (holders) => decide(holders).kind !== 'wait', clock, {
+        intervalsMs: LOCK_POLL_INTERVALS_MS,
+        maxPolls: MAX_LOCK_POLLS,
+        timeoutMs: Math.max(0, timeLeftMs),
+    }, options);
+    return polled.value;
+}
+/** Without its turn in the queue a deploy could push beside another: it refuses. */
+function queueUnreadableCause(settings, error) {
+    const where = settings.environment ?? 'the environment';
+    return (`Refused to deploy: could not read the deploys of ${settings.app} queued ahead of this ` +
+        `one in ${where} (GitHub deployments): ${error.message}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/flow/ready-to-push.js
@@ -3922,10 +4181,11 @@ async function awaitDeployLock(platform, settings, clock, record, since) {
 
 /** Most rounds of snapshot, baseline and lock: each follows another deploy that ended. */
 const MAX_LOCK_ROUNDS = 5;
-/** Snapshot, the already-live check, the baseline, then the deploy lock; when another deploy
+/** Snapshot, the already-live check, the baseline, then the deploy lock (the deploys queued
+ * ahead of this one when it has a GitHub deployment, and the platform's); when another deploy
  * ended while this one waited, all again from a fresh snapshot (it changed what is live).
  * Undefined: nothing to push (already live, or refused). */
-async function readyToPush(platform, settings, deps, record) {
+async function readyToPush(platform, settings, deps, record, deploysAhead) {
     const since = deps.now();
     for (let round = 1;; round += 1) {
         const snapshot = await takeSnapshot(platform, record, deps);
@@ -3936,7 +4196,7 @@ async function readyToPush(platform, settings, deps, record) {
             return;
         context.baseline = await baselinePhase(record, deps, context);
         throwIfCancelled(deps.signal, 'the baseline probe');
-        const lock = await awaitDeployLock(platform, settings, deps, record, since);
+        const lock = await awaitDeployLock(platform, settings, deps, record, since, deploysAhead);
         throwIfCancelled(deps.signal, 'the deploy lock');
         if (lock === 'free')
             return { snapshot, context };
@@ -3956,6 +4216,7 @@ var verify_release = __webpack_require__(7871);
 ;// CONCATENATED MODULE: ./lib/flow/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
 
 
 
@@ -4074,6 +4335,7 @@ async function runDeploy(settings, deps, record) {
             platform: settings.platform,
             app: settings.app,
             description: `guarded-deploy of ${settings.run.sha.slice(0, 12)} to ${settings.app}`,
+            ticket: (0,deploy_queue/* ticketOf */.We)(settings),
         });
         done('ok', `deployment ${created.id} in ${environment}`);
         return created;
@@ -4085,13 +4347,16 @@ async function runDeploy(settings, deps, record) {
         runId: settings.run.runId,
         attempt: settings.run.attempt,
     });
+    // Its id is its place in the queue of deploys of the app: it waits for lower ones only.
+    const deploysAhead = (0,deploy_queue/* queueReader */.pd)(tracker, environment, settings, deployment.id, deps.now);
     try {
-        await deployGated(settings, deps, record, async () => {
+        const onPushStart = async () => {
             await tracker.setStatus(deployment.id, 'in_progress', {
                 logUrl,
                 description: `Deploying to ${settings.app}`,
             });
-        });
+        };
+        await deployGated(settings, deps, record, onPushStart, deploysAhead);
     }
     finally {
         await recordDeployment(tracker, deployment, record, logUrl);
@@ -4137,19 +4402,19 @@ async function passGate(settings, deps, record) {
     throwIfCancelled(deps.signal, 'the gate');
     return true;
 }
-async function deployGated(settings, deps, record, onPushStart) {
+async function deployGated(settings, deps, record, onPushStart, deploysAhead) {
     if (!(await passGate(settings, deps, record)))
         return;
     const platform = deps.createPlatform(settings);
     try {
-        await deployWith(platform, settings, deps, record, onPushStart);
+        await deployWith(platform, settings, deps, record, onPushStart, deploysAhead);
     }
     finally {
         await platform.close();
     }
 }
-async function deployWith(platform, settings, deps, record, onPushStart) {
-    const ready = await readyToPush(platform, settings, deps, record);
+async function deployWith(platform, settings, deps, record, onPushStart, deploysAhead) {
+    const ready = await readyToPush(platform, settings, deps, record, deploysAhead);
     if (ready === undefined)
         return;
     const { snapshot, context } = ready;
@@ -5630,6 +5895,8 @@ function plannedStatuses(outcome, facts = {}) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Cn: () => (/* binding */ GitHubDeployments),
+/* harmony export */   QM: () => (/* binding */ QUEUE_PAGE_SIZE),
+/* harmony export */   ZZ: () => (/* binding */ PAYLOAD_BY),
 /* harmony export */   lF: () => (/* binding */ looksLikeProduction),
 /* harmony export */   lm: () => (/* reexport safe */ _deployments_plan_js__WEBPACK_IMPORTED_MODULE_2__.lm)
 /* harmony export */ });
@@ -5643,6 +5910,10 @@ function plannedStatuses(outcome, facts = {}) {
 
 
 
+/** `payload.by` of the deployments this action creates: the deploy queue looks only at them. */
+const PAYLOAD_BY = 'guarded-deploy';
+/** Deployments asked for per page when reading the queue (GitHub's most). */
+const QUEUE_PAGE_SIZE = 100;
 /** The permissions block the deploy job needs once `environment` is set. */
 const PERMISSIONS_YAML = '`permissions: { actions: read, contents: read, deployments: write }`';
 /** How many earlier deployments a rollback looks through for the one that was live. */
@@ -5674,7 +5945,15 @@ class GitHubDeployments {
             required_contexts: [],
             transient_environment: false,
             production_environment: input.production,
-            payload: { ...input.extraPayload, platform: input.platform, app: input.app },
+            payload: {
+                ...input.extraPayload,
+                by: PAYLOAD_BY,
+                platform: input.platform,
+                app: input.app,
+                run_id: input.ticket.runId,
+                run_attempt: input.ticket.attempt,
+                ...(input.ticket.job === undefined ? {} : { job: input.ticket.job }),
+            },
             description: input.description,
             request: { signal },
         }));
@@ -5747,6 +6026,47 @@ class GitHubDeployments {
                 return id;
         }
         return undefined;
+    }
+    /** One page of the environment's deployments, newest first as GitHub lists them. */
+    async listPage(environment, page) {
+        const path = `${this.repoPath()}/deployments`;
+        const listed = await this.read(`listing the ${environment} deployments`, path, (signal) => this.octokit.rest.repos.listDeployments({
+            ...this.repo,
+            environment,
+            per_page: QUEUE_PAGE_SIZE,
+            page,
+            request: { signal },
+        }));
+        return listed.data.map((deployment) => ({
+            id: deployment.id,
+            sha: deployment.sha,
+            createdAtMs: Date.parse(deployment.created_at),
+            creator: deployment.creator?.login,
+            payload: deployment.payload,
+        }));
+    }
+    /** The state of a deployment's latest status; null when it has none yet. */
+    async latestState(deploymentId) {
+        const [state] = await this.statesNewestFirst(deploymentId, 1);
+        return state ?? null;
+    }
+    /** The `status` of a workflow run of this repository (`completed`, `in_progress`, …);
+     * `gone` when GitHub has no such run (deleted). Needs `actions: read`. */
+    async runStatus(runId) {
+        const path = `${this.repoPath()}/actions/runs/${runId}`;
+        try {
+            const run = await this.read(`reading workflow run ${runId}`, path, (signal) => this.octokit.rest.actions.getWorkflowRun({
+                ...this.repo,
+                run_id: runId,
+                request: { signal },
+            }));
+            return run.data.status ?? 'unknown';
+        }
+        catch (error) {
+            if (error instanceof _io_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpError */ .j$ && error.status === 404)
+                return 'gone';
+            throw error;
+        }
     }
     async deploymentIds(environment, perPage) {
         const path = `${this.repoPath()}/deployments`;
@@ -7016,6 +7336,7 @@ function runContext(env, problems) {
         repo,
         runId,
         attempt,
+        ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {}),
         sha,
         apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
         serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
