@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8975);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6065);
 /* harmony import */ var _flow_deploy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8271);
 /* harmony import */ var _io_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5626);
 /* harmony import */ var _flow_decide_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7922);

@@ -406,11 +406,11 @@ function saved(name) {
     return process.env[`STATE_${name}`] ?? '';
 }
 if (saved(_settings_names_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.IsPost) !== 'true') {
-    const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(198), __nccwpck_require__.e(975), __nccwpck_require__.e(342)]).then(__nccwpck_require__.bind(__nccwpck_require__, 342));
+    const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(198), __nccwpck_require__.e(65), __nccwpck_require__.e(342)]).then(__nccwpck_require__.bind(__nccwpck_require__, 342));
     await main();
 }
 else if ((0,_flow_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .postStepMayRollBack */ .Q8)(saved(_settings_names_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.Stage), saved(_settings_names_js__WEBPACK_IMPORTED_MODULE_2__/* .State */ .Uw.Target) !== '')) {
-    const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(198), __nccwpck_require__.e(975), __nccwpck_require__.e(317)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7698));
+    const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(198), __nccwpck_require__.e(65), __nccwpck_require__.e(317)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7698));
     await post();
 }
 else {

@@ -55,13 +55,34 @@ describe('heroku failures', () => {
     expect(herokuCalls(scenario.sim, 'POST', /./)).toBe(0);
   });
 
-  it('never repeats a build POST answered 500; the old release stays live', async () => {
+  // Read before repeating: a 500 leaves it open whether Heroku made the build, so the builds
+  // list is read (twice) for one made from this upload before the POST goes again.
+  it('sends a build POST answered 500 again only after the builds show none of it', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
     scenario.sim.heroku.inject({ method: 'POST', path: /\/builds$/, status: 500, times: 1 });
     const result = await scenario.deploy({ version: 'x' });
-    expectReported(result, 'failed');
+    expectReported(result, 'deployed');
+    const calls = scenario.sim.requests
+      .filter((r) => r.api === 'heroku' && /\/builds$/.test(r.path))
+      .map((r) => r.method);
+    expect(calls.slice(calls.indexOf('POST'))).toEqual(['POST', 'GET', 'GET', 'POST']);
+    expect(await scenario.liveVersion()).toBe('x');
+  });
+
+  it('follows the build a lost answer made, found by its upload, never building twice', async () => {
+    scenario = await scenarios.start({ initial: { version: 'good' } });
+    scenario.sim.heroku.inject({
+      method: 'POST',
+      path: /\/builds$/,
+      reset: true,
+      afterHandling: true,
+      times: 1,
+    });
+    const result = await scenario.deploy({ version: 'x' });
+    expectReported(result, 'deployed');
     expect(herokuCalls(scenario.sim, 'POST', /\/builds$/)).toBe(1);
-    expect(await scenario.liveVersion()).toBe('good');
+    expect(result.stdout).toContain('(found by its upload)');
+    expect(await scenario.liveVersion()).toBe('x');
   });
 });
 

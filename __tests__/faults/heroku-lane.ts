@@ -64,7 +64,12 @@ export function blindRepeats(requests: readonly RecordedRequest[], app: string):
   const problems: string[] = [];
   const writes: Array<{ name: string; path: RegExp; check?: RegExp }> = [
     { name: 'POST /sources', path: /^\/sources$/ },
-    { name: 'POST builds', path: new RegExp(`^/apps/${app}/builds$`) },
+    // The builds list names the upload each build was made from (build `source_blob.url`).
+    {
+      name: 'POST builds',
+      path: new RegExp(`^/apps/${app}/builds$`),
+      check: new RegExp(`^/apps/${app}/builds$`),
+    },
     {
       name: 'rollback',
       path: new RegExp(`^/apps/${app}/releases$`),

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/io/errors.js';
+import { BUILD_LOOKUP_PAUSE_MS } from '../../src/platforms/heroku/build-start.js';
 import { createHerokuPlatform } from '../../src/platforms/heroku/heroku.js';
 import type { HerokuPlatform } from '../../src/platforms/heroku/heroku.js';
 import { createTempRepo } from '../helpers/heroku-git.js';
@@ -280,29 +281,73 @@ describe('push', () => {
     expect(logLines).toContain('migration 42 failed');
   });
 
-  it('never repeats POST /builds after a 5xx; the outcome is unknown', async () => {
+  /** The latest builds as `GET /apps/demo/builds` lists them; `build-1` made from `url`. */
+  function mockBuildList(url: string | undefined): void {
+    const other = { ...buildBody('succeeded', 'rel-12'), id: 'build-0' };
+    const ours = { ...buildBody('pending'), source_blob: { url, checksum: null, version: null } };
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'GET' })
+      .reply(200, url === undefined ? [other] : [ours, other]);
+  }
+
+  function mockBuildSucceeded(): void {
+    mock.output.intercept({ path: '/streams/build-1', method: 'GET' }).reply(200, 'built\n');
+    mock.api
+      .intercept({ path: '/apps/demo/builds/build-1', method: 'GET' })
+      .reply(200, buildBody('succeeded', 'rel-13'));
+    mock.api
+      .intercept({ path: '/apps/demo/releases/rel-13', method: 'GET' })
+      .reply(200, releaseBody(13, { status: 'succeeded', current: true }))
+      .times(2);
+  }
+
+  // Read before repeating (platforms/kit/outcome.ts): a 5xx leaves it open whether Heroku
+  // made the build; two reads a moment apart find none of this upload, so it is sent again.
+  it('sends POST /builds again after a 5xx only when two reads find no build of the upload', async () => {
+    mockSources();
+    mock.api
+      .intercept({ path: '/apps/demo/builds', method: 'POST' })
+      .reply(500, { id: 'internal_server_error', message: 'Oops.' });
+    mockBuildList(undefined);
+    mockBuildList(undefined);
+    mockBuildCreated();
+    mockBuildSucceeded();
+
+    await expect(platform.push(repo.commit, log)).resolves.toEqual({ id: 'rel-13', label: 'v13' });
+    expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(2);
+    expect(mock.calls('GET', '/apps/demo/builds')).toHaveLength(2);
+    expect(mock.sleeps).toContain(BUILD_LOOKUP_PAUSE_MS);
+    expect(logLines).toContain(
+      'No build of this upload was made; build build-1 started on a second request',
+    );
+  });
+
+  it('never sends POST /builds a third time: a second unclear answer fails the push', async () => {
     mockSources();
     mock.api
       .intercept({ path: '/apps/demo/builds', method: 'POST' })
       .reply(500, { id: 'internal_server_error', message: 'Oops.' })
       .persist();
+    mockBuildList(undefined);
+    mockBuildList(undefined);
     const error = await deployError(platform.push(repo.commit, log));
-    expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(1);
+    expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(2);
     expect(error.liveChanged).toBe(true);
     expect(error.message).toContain('500 internal_server_error: Oops. (POST /apps/demo/builds)');
   });
 
   // The one rule (platforms/kit/outcome.ts): a 2xx means Heroku created the build, even when
-  // its body cannot be read; sending it again would build twice.
-  it('takes a garbled 2xx to POST /builds as a build that may release', async () => {
+  // its body cannot be read; sending it again would build twice. The build is found by the
+  // upload it was made from, and followed.
+  it('follows the build a garbled 2xx to POST /builds made, found by its upload', async () => {
     mockSources();
-    mock.api
-      .intercept({ path: '/apps/demo/builds', method: 'POST' })
-      .reply(201, '{"id": "build-1", "sta')
-      .persist();
-    const error = await deployError(platform.push(repo.commit, log));
+    mock.api.intercept({ path: '/apps/demo/builds', method: 'POST' }).reply(201, '{"id": "bu');
+    mockBuildList('https://blob.heroku.test/get/src-1?sig=get');
+    mockBuildSucceeded();
+
+    await expect(platform.push(repo.commit, log)).resolves.toEqual({ id: 'rel-13', label: 'v13' });
     expect(mock.calls('POST', '/apps/demo/builds')).toHaveLength(1);
-    expect(error.liveChanged).toBe(true);
+    expect(logLines).toContain('Build build-1 started (found by its upload)');
   });
 
   it('takes a 4xx to POST /builds as nothing built', async () => {

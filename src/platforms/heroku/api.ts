@@ -1,5 +1,5 @@
 // The Heroku Platform API calls the adapter makes, each one validated, over one client.
-import type { App, AppFeature, Source } from '@heroku-cli/schema';
+import type { App, AppFeature, Build, Source } from '@heroku-cli/schema';
 import { HttpError } from '../../io/errors.js';
 import type { HttpClient, JsonResponse } from '../../io/http.js';
 import { callWithTokenHints, withAppNotFound } from '../kit/api-client.js';
@@ -131,6 +131,18 @@ export class HerokuApi {
       );
     }
     return pending;
+  }
+
+  /** The build made from `sourceUrl`, among the latest: every `POST /sources` gives a new URL,
+   * so it names one build (schema: build `source_blob.url`). */
+  async buildOfSource(sourceUrl: string): Promise<BuildState | undefined> {
+    const builds = await this.list(
+      `${this.appPath}/builds`,
+      'created_at ..; max=10, order=desc',
+      (item) => ({ item, url: requireObject<Build>(item, 'build').source_blob?.url }),
+    );
+    const found = builds.find((build) => build.url === sourceUrl);
+    return found === undefined ? undefined : parseBuild(found.item);
   }
 
   /** The latest builds, newest first, as the API gives them (see `commitOfRelease`). */

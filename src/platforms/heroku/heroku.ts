@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createSourceArchive } from '../../io/archive.js';
 import { DeployError, errorMessage } from '../../io/errors.js';
 import { TailBuffer } from '../../io/tail-buffer.js';
 import type {
@@ -22,10 +21,11 @@ import { platformMayHaveActed } from '../kit/outcome.js';
 import { pollUntil } from '../kit/poll.js';
 import { HerokuApi } from './api.js';
 import { failingLines, stillPending } from './build-words.js';
+import { startBuild } from './build-start.js';
 import { crashedDynos } from './crash.js';
 import { herokuAppLogs } from './logs.js';
 import { commitOfRelease } from './live-commit.js';
-import { dynoReport, formatBytes, toRelease } from './parse.js';
+import { dynoReport, toRelease } from './parse.js';
 import { defaultPrebootWindowMs, prebootNotice, prebootWindowMs } from './preboot.js';
 import { previousGoodRelease } from './previous-release.js';
 import type { BuildState, ReleaseState } from './parse.js';
@@ -124,7 +124,12 @@ export class HerokuPlatform implements Platform {
       path.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? os.tmpdir(), 'guarded-deploy-'),
     );
     try {
-      const build = await this.startBuild(commit, short, tempDir, log);
+      const build = await startBuild(this.api, this.deps.sleep, {
+        sourceDir: this.settings.sourceDir,
+        commit,
+        tempDir,
+        log,
+      });
       try {
         return await this.finishBuild(build, short, log);
       } catch (error) {
@@ -222,43 +227,6 @@ export class HerokuPlatform implements Platform {
     timeoutMs: number;
   } {
     return { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs };
-  }
-
-  /** Archive, upload, create the build. Failures here leave the live release as it was,
-   * except when creating the build itself had an unknown outcome. */
-  private async startBuild(
-    commit: string,
-    short: string,
-    tempDir: string,
-    log: LogLine,
-  ): Promise<BuildState> {
-    let sha256: string;
-    let getUrl: string;
-    try {
-      const archive = await createSourceArchive(this.settings.sourceDir, commit, tempDir);
-      sha256 = archive.sha256;
-      log(`Packed ${short}: ${formatBytes(archive.sizeBytes)}, sha256 ${archive.sha256}`);
-      const source = await this.api.createSource();
-      getUrl = source.getUrl;
-      await this.api.client.putFile(source.putUrl, archive.path);
-      log('Uploaded the source');
-    } catch (error) {
-      throw new DeployError(`Could not ship ${short} to Heroku: ${errorMessage(error)}`, false);
-    }
-    try {
-      const build = await this.api.createBuild({
-        url: getUrl,
-        checksum: `SHA256:${sha256}`,
-        version: commit,
-      });
-      log(`Build ${build.id} started`);
-      return build;
-    } catch (error) {
-      throw new DeployError(
-        `Could not start the Heroku build of ${short}: ${errorMessage(error)}`,
-        platformMayHaveActed(error),
-      );
-    }
   }
 
   private async finishBuild(created: BuildState, short: string, log: LogLine): Promise<Release> {

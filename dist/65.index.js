@@ -1,8 +1,8 @@
-export const id = 975;
-export const ids = [975];
+export const id = 65;
+export const ids = [65];
 export const modules = {
 
-/***/ 8975:
+/***/ 6065:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2641,115 +2641,6 @@ class FlyPlatform {
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-;// CONCATENATED MODULE: ./lib/io/archive.js
-// Packs exactly the committed tree of the source directory (never the working tree) into a
-// .tar.gz for the platform's build, and measures it without reading it into memory.
-
-
-
-
-
-// Local reads (rev-parse, cat-file) answer in milliseconds; the bound only catches a hung
-// filesystem or a held lock, and a hung query should fail the run before it uploads.
-const gitQueryTimeoutMs = 10_000;
-// Large trees compress for a while; still bounded.
-const gitArchiveTimeoutMs = 15 * 60_000;
-async function createSourceArchive(sourceDir, commit, tempDir) {
-    // An argument that starts with '-' would be read by git as an option.
-    if (!/^[^\s:-][^\s:]*$/.test(commit)) {
-        throw new Error(`'${commit}' is not a commit name git can archive`);
-    }
-    await requireDirectory(sourceDir);
-    const topLevel = await gitTopLevel(sourceDir);
-    const relativeDir = await relativeInside(topLevel, sourceDir);
-    const sha = await resolveCommit(topLevel, commit);
-    const treeish = relativeDir === '' ? sha : `${sha}:${relativeDir}`;
-    // A resolved commit is always there; a subdirectory may not be part of it.
-    if (relativeDir !== '')
-        await requireTree(topLevel, treeish, relativeDir, commit);
-    const archivePath = external_node_path_.join(tempDir, `source-${sha.slice(0, 12)}.tar.gz`);
-    await git(topLevel, ['archive', '--format=tar.gz', '-o', archivePath, treeish], {
-        timeoutMs: gitArchiveTimeoutMs,
-    });
-    const [sha256, info] = await Promise.all([sha256OfFile(archivePath), (0,external_node_fs_promises_.stat)(archivePath)]);
-    return { path: archivePath, sizeBytes: info.size, sha256 };
-}
-/** Streams the file through SHA-256: archives can be hundreds of MB. */
-async function sha256OfFile(filePath) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath)) {
-        hash.update(chunk);
-    }
-    return hash.digest('hex');
-}
-async function requireDirectory(dir) {
-    let isDirectory = false;
-    try {
-        isDirectory = (await (0,external_node_fs_promises_.stat)(dir)).isDirectory();
-    }
-    catch {
-        isDirectory = false;
-    }
-    if (!isDirectory)
-        throw new Error(`Source directory ${dir} does not exist`);
-}
-async function gitTopLevel(sourceDir) {
-    const result = await git(sourceDir, ['rev-parse', '--show-toplevel'], {
-        ignoreReturnCode: true,
-    });
-    const top = result.stdout.trim();
-    if (result.exitCode !== 0 || top === '') {
-        throw new Error(`Source directory ${sourceDir} is not inside a git repository ` +
-            `(check out the repository first): ${(0,child_process/* lastLines */.w$)(result.stderr, 3)}`);
-    }
-    return top;
-}
-/** The directory relative to the repository root, with '/' separators ('' for the root). */
-async function relativeInside(topLevel, sourceDir) {
-    // git reports the resolved path (macOS /tmp is /private/tmp): compare resolved paths.
-    const [realTop, realDir] = await Promise.all([(0,external_node_fs_promises_.realpath)(topLevel), (0,external_node_fs_promises_.realpath)(sourceDir)]);
-    const relative = external_node_path_.relative(realTop, realDir);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new Error(`Source directory ${sourceDir} is outside the repository ${topLevel}`);
-    }
-    return relative.split(external_node_path_.sep).join('/');
-}
-async function resolveCommit(topLevel, commit) {
-    const result = await git(topLevel, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
-        ignoreReturnCode: true,
-    });
-    const sha = result.stdout.trim();
-    if (result.exitCode !== 0 || sha === '') {
-        throw new Error(`Commit ${commit} is not in the repository at ${topLevel} ` +
-            `(a shallow or partial checkout that does not contain it?)`);
-    }
-    return sha;
-}
-async function requireTree(topLevel, treeish, relativeDir, commit) {
-    const result = await git(topLevel, ['cat-file', '-t', treeish], { ignoreReturnCode: true });
-    if (result.exitCode !== 0 || result.stdout.trim() !== 'tree') {
-        throw new Error(`Directory '${relativeDir}' is not in commit ${commit}: ` +
-            `is the source directory committed?`);
-    }
-}
-async function git(cwd, args, options) {
-    try {
-        return await (0,child_process/* runCli */.ak)('git', args, {
-            cwd,
-            silent: true,
-            timeoutMs: options.timeoutMs ?? gitQueryTimeoutMs,
-            ignoreReturnCode: options.ignoreReturnCode ?? false,
-            // Never prompt, never page: the action runs unattended.
-            env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
-        });
-    }
-    catch (error) {
-        if (error instanceof child_process/* CliError */.z1)
-            throw new Error(`Packing the source failed: ${error.message}`);
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/rate-limit.js
 /** From here down the action slows to the refill pace. */
 const LOW_REMAINING = 200;
@@ -2884,6 +2775,13 @@ class HerokuApi {
         }
         return pending;
     }
+    /** The build made from `sourceUrl`, among the latest: every `POST /sources` gives a new URL,
+     * so it names one build (schema: build `source_blob.url`). */
+    async buildOfSource(sourceUrl) {
+        const builds = await this.list(`${this.appPath}/builds`, 'created_at ..; max=10, order=desc', (item) => ({ item, url: requireObject(item, 'build').source_blob?.url }));
+        const found = builds.find((build) => build.url === sourceUrl);
+        return found === undefined ? undefined : parseBuild(found.item);
+    }
     /** The latest builds, newest first, as the API gives them (see `commitOfRelease`). */
     async recentBuilds() {
         return this.list(`${this.appPath}/builds`, 'created_at ..; max=20, order=desc', (item) => item);
@@ -2960,6 +2858,189 @@ function failingLines(tail) {
         .map((line) => line.replace(/^\s*!\s*/, '').trim())
         .filter((line) => line !== '');
     return marked.slice(-3).join(' ');
+}
+
+;// CONCATENATED MODULE: ./lib/io/archive.js
+// Packs exactly the committed tree of the source directory (never the working tree) into a
+// .tar.gz for the platform's build, and measures it without reading it into memory.
+
+
+
+
+
+// Local reads (rev-parse, cat-file) answer in milliseconds; the bound only catches a hung
+// filesystem or a held lock, and a hung query should fail the run before it uploads.
+const gitQueryTimeoutMs = 10_000;
+// Large trees compress for a while; still bounded.
+const gitArchiveTimeoutMs = 15 * 60_000;
+async function createSourceArchive(sourceDir, commit, tempDir) {
+    // An argument that starts with '-' would be read by git as an option.
+    if (!/^[^\s:-][^\s:]*$/.test(commit)) {
+        throw new Error(`'${commit}' is not a commit name git can archive`);
+    }
+    await requireDirectory(sourceDir);
+    const topLevel = await gitTopLevel(sourceDir);
+    const relativeDir = await relativeInside(topLevel, sourceDir);
+    const sha = await resolveCommit(topLevel, commit);
+    const treeish = relativeDir === '' ? sha : `${sha}:${relativeDir}`;
+    // A resolved commit is always there; a subdirectory may not be part of it.
+    if (relativeDir !== '')
+        await requireTree(topLevel, treeish, relativeDir, commit);
+    const archivePath = external_node_path_.join(tempDir, `source-${sha.slice(0, 12)}.tar.gz`);
+    await git(topLevel, ['archive', '--format=tar.gz', '-o', archivePath, treeish], {
+        timeoutMs: gitArchiveTimeoutMs,
+    });
+    const [sha256, info] = await Promise.all([sha256OfFile(archivePath), (0,external_node_fs_promises_.stat)(archivePath)]);
+    return { path: archivePath, sizeBytes: info.size, sha256 };
+}
+/** Streams the file through SHA-256: archives can be hundreds of MB. */
+async function sha256OfFile(filePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath)) {
+        hash.update(chunk);
+    }
+    return hash.digest('hex');
+}
+async function requireDirectory(dir) {
+    let isDirectory = false;
+    try {
+        isDirectory = (await (0,external_node_fs_promises_.stat)(dir)).isDirectory();
+    }
+    catch {
+        isDirectory = false;
+    }
+    if (!isDirectory)
+        throw new Error(`Source directory ${dir} does not exist`);
+}
+async function gitTopLevel(sourceDir) {
+    const result = await git(sourceDir, ['rev-parse', '--show-toplevel'], {
+        ignoreReturnCode: true,
+    });
+    const top = result.stdout.trim();
+    if (result.exitCode !== 0 || top === '') {
+        throw new Error(`Source directory ${sourceDir} is not inside a git repository ` +
+            `(check out the repository first): ${(0,child_process/* lastLines */.w$)(result.stderr, 3)}`);
+    }
+    return top;
+}
+/** The directory relative to the repository root, with '/' separators ('' for the root). */
+async function relativeInside(topLevel, sourceDir) {
+    // git reports the resolved path (macOS /tmp is /private/tmp): compare resolved paths.
+    const [realTop, realDir] = await Promise.all([(0,external_node_fs_promises_.realpath)(topLevel), (0,external_node_fs_promises_.realpath)(sourceDir)]);
+    const relative = external_node_path_.relative(realTop, realDir);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new Error(`Source directory ${sourceDir} is outside the repository ${topLevel}`);
+    }
+    return relative.split(external_node_path_.sep).join('/');
+}
+async function resolveCommit(topLevel, commit) {
+    const result = await git(topLevel, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
+        ignoreReturnCode: true,
+    });
+    const sha = result.stdout.trim();
+    if (result.exitCode !== 0 || sha === '') {
+        throw new Error(`Commit ${commit} is not in the repository at ${topLevel} ` +
+            `(a shallow or partial checkout that does not contain it?)`);
+    }
+    return sha;
+}
+async function requireTree(topLevel, treeish, relativeDir, commit) {
+    const result = await git(topLevel, ['cat-file', '-t', treeish], { ignoreReturnCode: true });
+    if (result.exitCode !== 0 || result.stdout.trim() !== 'tree') {
+        throw new Error(`Directory '${relativeDir}' is not in commit ${commit}: ` +
+            `is the source directory committed?`);
+    }
+}
+async function git(cwd, args, options) {
+    try {
+        return await (0,child_process/* runCli */.ak)('git', args, {
+            cwd,
+            silent: true,
+            timeoutMs: options.timeoutMs ?? gitQueryTimeoutMs,
+            ignoreReturnCode: options.ignoreReturnCode ?? false,
+            // Never prompt, never page: the action runs unattended.
+            env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
+        });
+    }
+    catch (error) {
+        if (error instanceof child_process/* CliError */.z1)
+            throw new Error(`Packing the source failed: ${error.message}`);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/platforms/heroku/build-start.js
+// The start of a Heroku build: archive the commit, upload it, create the build; after a
+// create whose answer was lost, the build found by its upload, or the create once more.
+
+
+
+
+/** Between the two reads of the builds after a create got no clear answer: time for a
+ * create the API was still handling to show in the list. */
+const BUILD_LOOKUP_PAUSE_MS = 2_000;
+/** Archive, upload, create the build. Failures here leave the live release as it was,
+ * except when creating the build itself had an unknown outcome. */
+async function startBuild(api, sleep, source) {
+    const { commit, log } = source;
+    const short = commit.slice(0, 12);
+    let sha256;
+    let getUrl;
+    try {
+        const archive = await createSourceArchive(source.sourceDir, commit, source.tempDir);
+        sha256 = archive.sha256;
+        log(`Packed ${short}: ${formatBytes(archive.sizeBytes)}, sha256 ${archive.sha256}`);
+        const uploaded = await api.createSource();
+        getUrl = uploaded.getUrl;
+        await api.client.putFile(uploaded.putUrl, archive.path);
+        log('Uploaded the source');
+    }
+    catch (error) {
+        throw new errors/* DeployError */.sH(`Could not ship ${short} to Heroku: ${(0,errors/* errorMessage */.gJ)(error)}`, false);
+    }
+    const create = () => api.createBuild({ url: getUrl, checksum: `SHA256:${sha256}`, version: commit });
+    try {
+        const build = await create();
+        log(`Build ${build.id} started`);
+        return build;
+    }
+    catch (error) {
+        if (!platformMayHaveActed(error))
+            throw notStarted(short, error, false);
+        log(`Starting the build got no clear answer (${(0,errors/* errorMessage */.gJ)(error)}); looking for it`);
+        return recoverBuild(api, sleep, getUrl, create, short, log);
+    }
+}
+/** The build made from this upload if Heroku made one (read twice, a moment apart), else the
+ * create once more: read before repeating, so one upload never makes two builds. Each
+ * `POST /sources` gives a new URL (schema: source `source_blob.get_url`), so it names one
+ * build; Heroku makes a new build for every `POST /builds` (no idempotency key). */
+async function recoverBuild(api, sleep, sourceUrl, create, short, log) {
+    try {
+        for (const pauseMs of [0, BUILD_LOOKUP_PAUSE_MS]) {
+            if (pauseMs > 0)
+                await sleep(pauseMs);
+            const found = await api.buildOfSource(sourceUrl);
+            if (found !== undefined) {
+                log(`Build ${found.id} started (found by its upload)`);
+                return found;
+            }
+        }
+    }
+    catch (error) {
+        throw notStarted(short, error, true);
+    }
+    try {
+        const build = await create();
+        log(`No build of this upload was made; build ${build.id} started on a second request`);
+        return build;
+    }
+    catch (error) {
+        throw notStarted(short, error, platformMayHaveActed(error));
+    }
+}
+function notStarted(short, error, mayHaveActed) {
+    return new errors/* DeployError */.sH(`Could not start the Heroku build of ${short}: ${(0,errors/* errorMessage */.gJ)(error)}`, mayHaveActed);
 }
 
 ;// CONCATENATED MODULE: ./lib/platforms/heroku/crash.js
@@ -3187,7 +3268,12 @@ class HerokuPlatform {
             return this.releaseArtifact(artifact, short, log);
         const tempDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_.join(this.deps.tempRoot ?? process.env.RUNNER_TEMP ?? external_node_os_.tmpdir(), 'guarded-deploy-'));
         try {
-            const build = await this.startBuild(commit, short, tempDir, log);
+            const build = await startBuild(this.api, this.deps.sleep, {
+                sourceDir: this.settings.sourceDir,
+                commit,
+                tempDir,
+                log,
+            });
             try {
                 return await this.finishBuild(build, short, log);
             }
@@ -3258,36 +3344,6 @@ class HerokuPlatform {
     }
     limits(timeoutMs) {
         return { intervalsMs: this.deps.pollIntervalsMs, maxPolls: this.deps.maxPolls, timeoutMs };
-    }
-    /** Archive, upload, create the build. Failures here leave the live release as it was,
-     * except when creating the build itself had an unknown outcome. */
-    async startBuild(commit, short, tempDir, log) {
-        let sha256;
-        let getUrl;
-        try {
-            const archive = await createSourceArchive(this.settings.sourceDir, commit, tempDir);
-            sha256 = archive.sha256;
-            log(`Packed ${short}: ${formatBytes(archive.sizeBytes)}, sha256 ${archive.sha256}`);
-            const source = await this.api.createSource();
-            getUrl = source.getUrl;
-            await this.api.client.putFile(source.putUrl, archive.path);
-            log('Uploaded the source');
-        }
-        catch (error) {
-            throw new errors/* DeployError */.sH(`Could not ship ${short} to Heroku: ${(0,errors/* errorMessage */.gJ)(error)}`, false);
-        }
-        try {
-            const build = await this.api.createBuild({
-                url: getUrl,
-                checksum: `SHA256:${sha256}`,
-                version: commit,
-            });
-            log(`Build ${build.id} started`);
-            return build;
-        }
-        catch (error) {
-            throw new errors/* DeployError */.sH(`Could not start the Heroku build of ${short}: ${(0,errors/* errorMessage */.gJ)(error)}`, platformMayHaveActed(error));
-        }
     }
     async finishBuild(created, short, log) {
         const started = this.deps.now();
