@@ -103,6 +103,18 @@ describe('the gate (issue 13 items 1-4)', () => {
     expect(jobsRequests() - before).toBe(9);
   });
 
+  it('stops a next link that loops at 50 pages whatever total_count says (item 2)', async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    answerJobsWithNext(1_000_000, scenario.sim.githubApiUrl, 1000);
+    const before = jobsRequests();
+    const result = await scenario.deploy({ version: 'never' });
+    scenario.sim.github.clear();
+    expectReported(result, 'failed');
+    expect(result.annotations.at(-1)?.message).toMatch(/complete, readable job list/);
+    // 50 pages per listing, and the listing is read 3 times.
+    expect(jobsRequests() - before).toBe(150);
+  });
+
   it('deploys on attempt 2 of "re-run failed jobs", judging test by attempt 1 (item 3)', async () => {
     // Attempt 1: test passed, the deploy failed. Attempt 2 re-runs only the deploy job.
     scenario.setJobs([
