@@ -1,5 +1,7 @@
 // dist/index.js, platform fly, against what an adversarial review got through (issue 13).
 import { describe, expect, it } from 'vitest';
+import { flyToml } from '../../sim/fly-scenario.js';
+import { commandLines } from '../../sim/runner.js';
 import { expectReported } from '../helpers/assert-run.js';
 import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
 
@@ -28,5 +30,39 @@ describe('fly mode: rollback with to-release (issue 13 item 13)', () => {
     // Reads did reach the Machines API: the check looks where Fly calls are recorded.
     expect(scenario.sim.flyRequests.some((request) => request.api === 'fly')).toBe(true);
     expect(writes).toEqual([]);
+  });
+});
+
+// A release command that prints workflow commands, then fails: flyctl prints its log lines.
+const RELEASE_SCRIPT = [
+  "console.log('::error::from the release command');",
+  "console.log('::add-mask::shown-word');",
+  "console.log('::stop-commands::attacker');",
+  "console.log('::warning::after the attacker stopped commands');",
+  'process.exit(3);',
+].join('\n');
+
+describe('flyctl output (issue 13 item 5)', () => {
+  it('echoes what flyctl prints as text: no workflow command from the app acts', async () => {
+    const scenario = await scenarios.start({
+      toml: (app) =>
+        flyToml(app).replace('[deploy]', '[deploy]\n  release_command = "node release.js"'),
+    });
+    const result = await scenario.deploy(
+      { version: '2' },
+      {},
+      { 'release.js': `${RELEASE_SCRIPT}\n` },
+    );
+    expectReported(result, 'failed');
+    // flyctl showed the release command's lines, so they reached the log as text ...
+    expect(result.stdout).toMatch(/^ {2}::error::from the release command$/m);
+    expect(result.stdout).toMatch(/::warning::after the attacker stopped commands/);
+    // ... and the runner acted on none of them.
+    const acted = commandLines(result.stdout);
+    expect(
+      acted.filter((line) => /from the release command|shown-word|attacker/.test(line)),
+    ).toEqual([]);
+    const groups = acted.filter((line) => line.startsWith('::group::')).length;
+    expect(acted.filter((line) => line === '::endgroup::')).toHaveLength(groups);
   });
 });
