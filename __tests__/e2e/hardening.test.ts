@@ -177,6 +177,15 @@ const RELEASE_SCRIPT = [
   "console.log('release phase done');",
 ].join('\n');
 
+// A build script (package.json heroku-postbuild) that prints the same commands.
+const BUILD_SCRIPT = [
+  "console.log('::error::from the build');",
+  "console.log('::add-mask::shown-word');",
+  "console.log('::stop-commands::attacker');",
+  "console.log('::warning::after the attacker stopped commands in the build');",
+  "console.log('build done');",
+].join('\n');
+
 describe('output from builds (issue 13 items 5, 6)', () => {
   it('echoes release-phase output as text: no command acts, an endless line is cut', async () => {
     scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
@@ -204,6 +213,35 @@ describe('output from builds (issue 13 items 5, 6)', () => {
     const longest = Math.max(...result.stdout.split('\n').map((line) => line.length));
     expect(longest).toBeLessThanOrEqual(64 * 1024 + 100);
     expect(result.stdout).toMatch(/x{1000}.* more characters cut\]/);
+  });
+});
+
+describe('output from builds (issue 13 item 5): the build itself', () => {
+  it("echoes a build script's output as text: no command it prints acts", async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    const packageJson = {
+      name: 'loud-build',
+      private: true,
+      type: 'module',
+      scripts: { start: 'node server.js', 'heroku-postbuild': 'node build.js' },
+    };
+    const result = await scenario.deploy(
+      { version: 'loud-build' },
+      {},
+      {
+        'package.json': `${JSON.stringify(packageJson)}\n`,
+        'build.js': `${BUILD_SCRIPT}\n`,
+      },
+    );
+    expectReported(result, 'deployed');
+    // The buildpack indents its output; the runner trims it and would still act on it.
+    expect(result.stdout).toMatch(/^ {7}::error::from the build$/m);
+    expect(result.stdout).toContain('build done');
+    const acted = commandLines(result.stdout);
+    expect(acted.filter((line) => /from the build|shown-word|attacker/.test(line))).toEqual([]);
+    expect(result.annotations.filter((a) => a.message.includes('from the build'))).toEqual([]);
+    const groups = acted.filter((line) => line.startsWith('::group::')).length;
+    expect(acted.filter((line) => line === '::endgroup::')).toHaveLength(groups);
   });
 });
 
