@@ -33,6 +33,21 @@ describe('fly mode: rollback with to-release (issue 13 item 13)', () => {
   });
 });
 
+describe('fly mode: rollback with to-release, an image the app ran (issue 13 item 13)', () => {
+  it('rolls back to it', async () => {
+    const scenario = await scenarios.start({ initial: { version: 'good' } });
+    const before = digests(scenario);
+    const image = scenario.state().machines[0]?.image ?? '';
+    expect(image).toMatch(/^registry\.fly\.io\//);
+    expectReported(await scenario.deploy({ version: 'two' }), 'deployed');
+    expect(digests(scenario)).not.toEqual(before);
+    const result = await scenario.act({ mode: 'rollback', 'to-release': image });
+    expectReported(result, 'rolled-back', true);
+    expect(digests(scenario)).toEqual(before);
+    expect(await scenario.liveVersions()).toEqual(['good', 'good', 'good']);
+  });
+});
+
 // A release command that prints workflow commands, then fails: flyctl prints its log lines.
 const RELEASE_SCRIPT = [
   "console.log('::error::from the release command');",
