@@ -1,9 +1,9 @@
 // dist/index.js, platform fly, against what an adversarial review got through (issue 13).
 import { describe, expect, it } from 'vitest';
 import { flyToml } from '../../sim/fly-scenario.js';
-import { commandLines } from '../../sim/runner.js';
 import { expectReported } from '../helpers/assert-run.js';
 import { digests, useFlyScenarios } from '../helpers/fly-scenario-hooks.js';
+import { commandPrintingScript, expectNoneActed } from '../helpers/workflow-commands.js';
 
 const scenarios = useFlyScenarios();
 
@@ -48,15 +48,6 @@ describe('fly mode: rollback with to-release, an image the app ran (issue 13 ite
   });
 });
 
-// A release command that prints workflow commands, then fails: flyctl prints its log lines.
-const RELEASE_SCRIPT = [
-  "console.log('::error::from the release command');",
-  "console.log('::add-mask::shown-word');",
-  "console.log('::stop-commands::attacker');",
-  "console.log('::warning::after the attacker stopped commands');",
-  'process.exit(3);',
-].join('\n');
-
 describe('flyctl output (issue 13 item 5)', () => {
   it('echoes what flyctl prints as text: no workflow command from the app acts', async () => {
     const scenario = await scenarios.start({
@@ -66,18 +57,11 @@ describe('flyctl output (issue 13 item 5)', () => {
     const result = await scenario.deploy(
       { version: '2' },
       {},
-      { 'release.js': `${RELEASE_SCRIPT}\n` },
+      { 'release.js': commandPrintingScript('release command', ['process.exit(3);']) },
     );
     expectReported(result, 'failed');
-    // flyctl showed the release command's lines, so they reached the log as text ...
+    // flyctl shows a failed release command's lines, which reach the log as text only.
     expect(result.stdout).toMatch(/^ {2}::error::from the release command$/m);
-    expect(result.stdout).toMatch(/::warning::after the attacker stopped commands/);
-    // ... and the runner acted on none of them.
-    const acted = commandLines(result.stdout);
-    expect(
-      acted.filter((line) => /from the release command|shown-word|attacker/.test(line)),
-    ).toEqual([]);
-    const groups = acted.filter((line) => line.startsWith('::group::')).length;
-    expect(acted.filter((line) => line === '::endgroup::')).toHaveLength(groups);
+    expectNoneActed(result, 'release command');
   });
 });
