@@ -13,6 +13,17 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const distEntry = path.join(repoRoot, 'dist', 'index.js');
 const GIT_STAND_IN_DIR = path.join(repoRoot, 'sim', 'git');
 
+/** What the runner gives every step of a job whose workflow grants `id-token: write`: the job's
+ * runtime token, and the OIDC request credentials @actions/core `getIDToken` reads
+ * (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN). No child process of the action may see them. */
+export const RUNNER_TOKENS = ['sim-runtime-token-5b1e', 'sim-oidc-request-token-9c4d'] as const;
+const RUNNER_CREDENTIALS: Readonly<Record<string, string>> = {
+  ACTIONS_RUNTIME_TOKEN: RUNNER_TOKENS[0],
+  ACTIONS_RUNTIME_URL: 'https://pipelines.actions.githubusercontent.com/sim/',
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.githubusercontent.com/sim?api-version=2',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: RUNNER_TOKENS[1],
+};
+
 interface ActionYaml {
   inputs: Record<string, { required?: boolean; default?: string }>;
   outputs: Record<string, { description: string }>;
@@ -171,6 +182,7 @@ async function runStep(
     GITHUB_WORKFLOW: 'ci',
     RUNNER_TEMP: jobTemp,
     RUNNER_NAME: options.github.runnerName ?? 'GitHub Actions 7',
+    ...RUNNER_CREDENTIALS,
     ...files,
   };
   for (const [name, spec] of Object.entries(action.inputs)) {

@@ -1,4 +1,8 @@
 // dist/index.js: the test gate refuses, and bad inputs fail, before any platform call.
+import { symlinkSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenario, type Scenario } from '../../sim/scenario.js';
 import type { SimJob } from '../../sim/types.js';
@@ -193,9 +197,18 @@ const badInputs: Array<[string, Record<string, string>, string]> = [
     'fly-config',
   ],
   ['require-jobs pattern over 200 characters', { 'require-jobs': 'x'.repeat(201) }, 'require-jobs'],
+  ['source-dir through a symlink out of the workspace', { 'source-dir': 'link-out' }, 'source-dir'],
+  ['fly source-dir ../..', { platform: 'fly', 'source-dir': '../..' }, 'source-dir'],
+  ['fly source-dir /', { platform: 'fly', 'source-dir': '/' }, 'source-dir'],
 ];
 
 describe('bad inputs', () => {
+  beforeAll(async () => {
+    // A link inside the checkout that leads out of it; git never commits it.
+    symlinkSync(os.tmpdir(), path.join(scenario.repo.dir, 'link-out'));
+    await appendFile(path.join(scenario.repo.dir, '.git', 'info', 'exclude'), 'link-out\n');
+  });
+
   it.each(badInputs)('%s: named in the error, no API call', async (_label, inputs, input) => {
     const before = scenario.sim.requests.length;
     const result = await scenario.deploy({ version: 'never' }, inputs);

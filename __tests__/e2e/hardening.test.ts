@@ -4,11 +4,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandLines } from '../../sim/runner.js';
 import { RUNNER_NAME, startScenario, type Scenario } from '../../sim/scenario.js';
 import type { SimJob } from '../../sim/types.js';
 import { childRecords, expectReported } from '../helpers/assert-run.js';
 import { checkScenario } from '../helpers/scenario-hooks.js';
+import { commandPrintingScript, expectNoneActed } from '../helpers/workflow-commands.js';
 
 let scenario: Scenario;
 let elsewhere: http.Server;
@@ -91,16 +91,20 @@ describe('the gate (issue 13 items 1-4)', () => {
     expect(platformRequests()).toBe(before);
   });
 
-  it('stops a next link that loops at ceil(total_count / 100) + 1 pages (item 2)', async () => {
+  // Pages per listing: ceil(total_count / 100) + 1, and never more than 50.
+  it.each([
+    ['ceil(total_count / 100) + 1 pages', 150, 3],
+    ['50 pages whatever total_count says', 1_000_000, 50],
+  ])('stops a next link that loops at %s (item 2)', async (_label, total, pages) => {
     scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
-    answerJobsWithNext(150, scenario.sim.githubApiUrl, 1000);
+    answerJobsWithNext(total, scenario.sim.githubApiUrl, 1000);
     const before = jobsRequests();
     const result = await scenario.deploy({ version: 'never' });
     scenario.sim.github.clear();
     expectReported(result, 'failed');
     expect(result.annotations.at(-1)?.message).toMatch(/complete, readable job list/);
-    // 2 + 1 pages per listing, and the listing is read 3 times.
-    expect(jobsRequests() - before).toBe(9);
+    // The listing is read 3 times.
+    expect(jobsRequests() - before).toBe(3 * pages);
   });
 
   it('deploys on attempt 2 of "re-run failed jobs", judging test by attempt 1 (item 3)', async () => {
@@ -142,12 +146,12 @@ describe('the gate (issue 13 items 1-4)', () => {
   });
 
   it('matches a backtracking wildcard against a long job name at once (item 4)', async () => {
-    scenario.setJobs([{ name: 'a'.repeat(34), status: 'completed', conclusion: 'success' }, self]);
+    scenario.setJobs([{ name: 'a'.repeat(44), status: 'completed', conclusion: 'success' }, self]);
     const result = await scenario.deploy(
       { version: 'never' },
       { 'require-jobs': `${'*a'.repeat(12)}*b` },
       undefined,
-      // The regex took 9 s for one name and grows as n^12; the runner gives it far less.
+      // The regex took 9 s for 34 characters and grows as n^12: 44 would take minutes.
       { timeoutMs: 15_000 },
     );
     expectReported(result, 'refused');
@@ -156,14 +160,10 @@ describe('the gate (issue 13 items 1-4)', () => {
 });
 
 // A release phase that prints workflow commands, and a line of 300,000 characters.
-const RELEASE_SCRIPT = [
-  "console.log('::error::from the release phase');",
-  "console.log('::add-mask::shown-word');",
-  "console.log('::stop-commands::attacker');",
-  "console.log('::warning::after the attacker stopped commands');",
+const RELEASE_SCRIPT = commandPrintingScript('release phase', [
   "console.log('x'.repeat(300000));",
   "console.log('release phase done');",
-].join('\n');
+]);
 
 describe('output from builds (issue 13 items 5, 6)', () => {
   it('echoes release-phase output as text: no command acts, an endless line is cut', async () => {
@@ -173,25 +173,41 @@ describe('output from builds (issue 13 items 5, 6)', () => {
       {},
       {
         Procfile: 'web: node server.js\nrelease: node release.js\n',
-        'release.js': `${RELEASE_SCRIPT}\n`,
+        'release.js': RELEASE_SCRIPT,
       },
     );
     expectReported(result, 'deployed');
     expect(await scenario.liveVersion()).toBe('loud');
-    // Visible in the log as text ...
-    expect(result.stdout).toContain('::error::from the release phase');
     expect(result.stdout).toContain('release phase done');
-    // ... but none of them is a command the runner acts on.
-    const acted = commandLines(result.stdout);
-    expect(acted.filter((line) => /release phase|shown-word|attacker/.test(line))).toEqual([]);
-    expect(result.annotations.filter((a) => a.message.includes('release phase'))).toEqual([]);
-    // The action's own commands still act afterwards: every group it opened is closed.
-    const groups = acted.filter((line) => line.startsWith('::group::')).length;
-    expect(groups).toBeGreaterThan(0);
-    expect(acted.filter((line) => line === '::endgroup::')).toHaveLength(groups);
+    expectNoneActed(result, 'release phase');
     const longest = Math.max(...result.stdout.split('\n').map((line) => line.length));
     expect(longest).toBeLessThanOrEqual(64 * 1024 + 100);
     expect(result.stdout).toMatch(/x{1000}.* more characters cut\]/);
+  });
+});
+
+describe('output from builds (issue 13 item 5): the build itself', () => {
+  it("echoes a build script's output as text: no command it prints acts", async () => {
+    scenario.setJobs([{ name: 'test', status: 'completed', conclusion: 'success' }, self]);
+    const packageJson = {
+      name: 'loud-build',
+      private: true,
+      type: 'module',
+      scripts: { start: 'node server.js', 'heroku-postbuild': 'node build.js' },
+    };
+    const result = await scenario.deploy(
+      { version: 'loud-build' },
+      {},
+      {
+        'package.json': `${JSON.stringify(packageJson)}\n`,
+        'build.js': commandPrintingScript('build', ["console.log('build done');"]),
+      },
+    );
+    expectReported(result, 'deployed');
+    // The buildpack indents its output; the runner trims it and would still act on it.
+    expect(result.stdout).toMatch(/^ {7}::error::from the build$/m);
+    expect(result.stdout).toContain('build done');
+    expectNoneActed(result, 'build');
   });
 });
 

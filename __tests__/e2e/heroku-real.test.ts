@@ -116,6 +116,20 @@ describe('heroku preboot window', () => {
     expect(await scenario.liveVersion()).toBe('one');
   });
 
+  it('without version-url counts passes only after the window and says so in the summary', async () => {
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      preboot: true,
+      appOptions: { prebootWindowMs: 2_000 },
+    });
+    const result = await scenario.deploy({ version: 'two' }, {}, {}, { extraEnv: prebootEnv });
+    expectReported(result, 'deployed');
+    expect(await scenario.liveVersion()).toBe('two');
+    expect(result.summary).toMatch(
+      /counted only after the 3(\.0)? s preboot window \(which release answered is unknown without version-url\)/,
+    );
+  });
+
   it('with version-url judges at once and says the new release answered', async () => {
     scenario = await scenarios.start({
       initial: { version: 'one' },
@@ -133,11 +147,29 @@ describe('heroku preboot window', () => {
     );
     expectReported(result, 'deployed');
     expect(result.stdout).toMatch(/the old release answered/);
-    expect(result.everything).toMatch(/the new release answered \(version-url showed "two"\)/);
+    expect(result.summary).toMatch(/the new release answered \(version-url showed "two"\)/);
   });
 });
 
 describe('heroku dynos that boot slowly or crash', () => {
+  it('deploys a dyno that boots past the router boot timeout but within health-timeout', async () => {
+    // Scaled down (Heroku: 40 s to boot, the router's H20 after 75 s, the health-timeout
+    // longer): the router gives up on the booting dyno after 0.5 s, it takes 2.5 s to boot,
+    // health-timeout is 10 s. The 503s are failed polls, not a verdict.
+    scenario = await scenarios.start({
+      initial: { version: 'one' },
+      appOptions: { bootTimeoutMs: 500 },
+    });
+    const result = await scenario.deploy(
+      { version: 'slow', startupDelayMs: 2_500 },
+      { 'health-timeout': '10' },
+    );
+    expectReported(result, 'deployed');
+    expect(result.stdout).toMatch(/^poll 1: 503 in \d+ ms/m);
+    expect(result.outputs.verdict).toBe('healthy');
+    expect(await scenario.liveVersion()).toBe('slow');
+  });
+
   it('calls a crashing release crashed and rolls it back', async () => {
     scenario = await scenarios.start({
       initial: { version: 'one' },

@@ -1,12 +1,13 @@
 // Assertions every end-to-end run must satisfy, whatever its result.
 import { expect } from 'vitest';
 import { GITHUB_TOKEN, HEROKU_TOKEN } from '../../sim/scenario.js';
-import { commandLines, type RunResult } from '../../sim/runner.js';
+import { commandLines, RUNNER_TOKENS, type RunResult } from '../../sim/runner.js';
 import type { Simulator } from '../../sim/index.js';
 
 /** Tokens are masked before anything else is printed, and appear nowhere a person could see:
- * stdout, stderr, the summary, the outputs, the annotations; nor in what git and flyctl get. `::add-mask::` lines are read by
- * the runner and never shown, so they are the one place a token may stand. */
+ * stdout, stderr, the summary, the outputs, the annotations; nor in what git and flyctl get.
+ * `::add-mask::` lines are read by the runner and never shown, so they are the one place a
+ * token may stand. */
 export function expectNoSecrets(result: RunResult, secrets = [HEROKU_TOKEN, GITHUB_TOKEN]): void {
   // Only the masks the runner acts on: one echoed inside a stop-commands block is text.
   const masks = commandLines(result.stdout).filter((line) => line.startsWith('::add-mask::'));
@@ -18,7 +19,9 @@ export function expectNoSecrets(result: RunResult, secrets = [HEROKU_TOKEN, GITH
   }
   const firstLines = result.stdout.split('\n').slice(0, masks.length);
   expect(firstLines.every((line) => line.startsWith('::add-mask::'))).toBe(true);
-  expectChildrenClean(result, [...new Set([...secrets, HEROKU_TOKEN, GITHUB_TOKEN])]);
+  // The runner's own tokens are in the action's environment (sim/runner.ts), never a child's.
+  const inherited = [...secrets, HEROKU_TOKEN, GITHUB_TOKEN, ...RUNNER_TOKENS];
+  expectChildrenClean(result, [...new Set(inherited)]);
 }
 
 /** One child process the git or flyctl stand-in recorded. */

@@ -192,6 +192,27 @@ describe('build and release', () => {
     expect(sim.heroku.state('no-procfile').currentVersion).toBe(1);
   });
 
+  it('runs heroku-postbuild before build, indented in the output; a failing one fails', async () => {
+    await sim.heroku.createApp('build-script');
+    const scripts = (postbuild: string): string =>
+      JSON.stringify({ scripts: { build: 'echo from build', 'heroku-postbuild': postbuild } });
+    const good = await appDir({ version: 'x' });
+    await writeFile(path.join(good, 'package.json'), scripts('echo compiled; echo twice'));
+    const built = await startBuild('build-script', good);
+    expect((await finishedBuild('build-script', built.id)).status).toBe('succeeded');
+    const output = (await fetchText(built.output_stream_url)).text;
+    expect(output).toMatch(/-----> Build\n {7}Running heroku-postbuild\n {7}compiled\n {7}twice/);
+    expect(output).not.toContain('from build');
+
+    const bad = await appDir({ version: 'y' });
+    await writeFile(path.join(bad, 'package.json'), scripts('echo broken >&2; exit 4'));
+    const failed = await startBuild('build-script', bad);
+    expect((await finishedBuild('build-script', failed.id)).status).toBe('failed');
+    const failedOutput = (await fetchText(failed.output_stream_url)).text;
+    expect(failedOutput).toMatch(/ {7}broken\n ! {5}Failed at the heroku-postbuild script/);
+    expect(sim.heroku.state('build-script').currentVersion).toBe(2);
+  });
+
   it('fails a build whose source checksum does not match', async () => {
     await sim.heroku.createApp('bad-checksum');
     const dir = await appDir({ version: 'x' });

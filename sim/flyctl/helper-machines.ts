@@ -3,6 +3,7 @@
 // (machines_deploymachinesapp.go `deployCanaryMachines`).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processGroups } from '../fly/fly-toml.js';
+import { authorizationFor } from '../fly/token.js';
 import { FlyctlError } from './machines-client.js';
 import type { MachineJson } from './machines-client.js';
 import { destroy, releaseLease, waitHealthy, waitStarted, waitState } from './machine-ops.js';
@@ -10,6 +11,7 @@ import type { Plan } from './machine-ops.js';
 import { groupOf, newConfig, releaseCommandConfig } from './launch-input.js';
 
 const RESTING_POLL_MS = 100;
+const LOGS_TIMEOUT_MS = 30_000;
 
 interface MachineEvent {
   readonly type?: string;
@@ -46,12 +48,40 @@ export async function runReleaseCommand(plan: Plan): Promise<void> {
     plan.out(
       `Error release_command failed running on machine ${machine.id} with exit code ${exitCode}.`,
     );
+    await printReleaseCommandLogs(plan, machine.id);
     throw new FlyctlError(
       `release command failed - aborting deployment. machine ${machine.id} exited with ` +
         `non-zero status of ${exitCode}`,
     );
   }
   plan.out(`  release_command ${machine.id} completed successfully`);
+}
+
+/** After a failed release command flyctl prints the machine's last 100 log lines, each indented
+ * by two spaces, from the logs API (fly-go `GetAppLogs` with the primary region and the
+ * machine as instance); a token that may not read logs gets a warning, any other unreadable
+ * answer fails the deploy with "error getting release_command logs"
+ * (machines_releasecommand.go). Its 2 s wait for the logs to reach the log store is left out:
+ * the simulator's logs are readable at once. */
+async function printReleaseCommandLogs(plan: Plan, id: string): Promise<void> {
+  plan.out(`Check its logs: here's the last 100 lines below, or run 'fly logs -i ${id}':`);
+  const query = new URLSearchParams({ region: plan.toml?.primaryRegion ?? 'ams', instance: id });
+  const base = plan.env.registryUrl.replace(/\/$/, '');
+  const response = await fetch(`${base}/api/v1/apps/${plan.app}/logs?${query.toString()}`, {
+    headers: { authorization: authorizationFor(plan.env.token), accept: 'application/json' },
+    signal: AbortSignal.timeout(LOGS_TIMEOUT_MS),
+  });
+  if (response.status === 401) {
+    plan.out(`Warn: not authorized to retrieve app logs, so we can't show you what failed.`);
+    return;
+  }
+  if (!response.ok) {
+    throw new FlyctlError(`error getting release_command logs: ${response.status}`);
+  }
+  const page = (await response.json()) as { data?: Array<{ attributes?: { message?: string } }> };
+  for (const entry of (page.data ?? []).slice(-100)) {
+    plan.out(`  ${entry.attributes?.message ?? ''}`);
+  }
 }
 
 /** flyctl waits for `stopped` (`WaitForState` with `WithJustCreated`); the simulator leaves a

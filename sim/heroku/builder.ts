@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { x as extractTar } from 'tar';
+import { runBuildScript } from './build-script.js';
 import type { AppRecord, BuildRecord, ReleaseRecord, SlugRecord } from './model.js';
 import { readProcfile } from './procfile.js';
 
@@ -33,6 +34,12 @@ export async function runBuild(app: AppRecord, build: BuildRecord, deps: BuildDe
   try {
     await out('-----> Building on the Heroku-24 stack');
     const slug = await fetchAndUnpack(build, deps, out);
+    const scriptFailure = await runBuildScript(
+      slug.dir,
+      (line) => build.output.append(line),
+      deps.signal,
+    );
+    if (scriptFailure !== undefined) throw new BuildFailure(scriptFailure);
     await out('-----> Discovering process types');
     const types = Object.keys(slug.processTypes).sort();
     await out(`       Procfile declares types -> ${types.join(', ')}`);
