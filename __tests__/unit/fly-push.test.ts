@@ -134,7 +134,8 @@ describe('push', () => {
   });
 
   it.each([
-    [1, 'failed (exit code 1: an error, which includes machines not starting or not passing'],
+    // flyctl's Error: line says why: a plain exit 1 needs no gloss before it.
+    [1, 'failed (exit code 1): Error: health checks failed'],
     [3, 'crashed (exit code 3: flyctl panicked)'],
     [126, 'ran out of time (exit code 126: a deadline was exceeded)'],
     [127, 'was interrupted (exit code 127)'],
@@ -152,6 +153,15 @@ describe('push', () => {
     expect(error.output?.lines).toEqual(['Updating machine m1', 'Error: health checks failed']);
     expect(error.message).toContain(
       'Last flyctl output:\nUpdating machine m1\nError: health checks failed',
+    );
+  });
+
+  it('glosses exit code 1 only when flyctl printed no Error: line', async () => {
+    start({ runFlyctl: fakeFlyctl(['Updating machine m1'], { exitCode: 1 }) });
+    const error = await deployError(platform.push(commit, log));
+    expect(error.message).toContain(
+      'flyctl deploy of 0123456789ab failed (exit code 1: an error, which includes machines ' +
+        'not starting or not passing their health checks within --wait-timeout)\nMachines may',
     );
   });
 

@@ -173,7 +173,7 @@ describe('inspect', () => {
     ]);
     const report = await platform.inspect(release, 10_000);
     expect(report.ok).toBe(true);
-    expect(report.reason).toBe('2 machine(s) on v5 (2 started), checks passing where declared');
+    expect(report.reason).toBe('2 machines on v5 (2 started), checks passing where declared');
     expect(report.instances[1]).toEqual({
       id: 'm2',
       region: 'fra',

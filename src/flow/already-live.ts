@@ -22,7 +22,9 @@ async function readLiveCommit(
   return phase(record, 'live commit', deps.now, async (done) => {
     try {
       const commit = await read(snapshot.current);
-      done('ok', commit === undefined ? 'unknown' : `${snapshot.current.label} runs ${commit}`);
+      // Short, as the summary's headline names the commit being deployed.
+      const short = commit?.slice(0, 7);
+      done('ok', short === undefined ? 'unknown' : `${snapshot.current.label} runs ${short}`);
       return commit;
     } catch (error) {
       core.warning(`Could not read the commit the live release runs: ${errorMessage(error)}`);

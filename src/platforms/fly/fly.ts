@@ -415,7 +415,8 @@ export class FlyPlatform implements Platform {
       return {
         ok: true,
         reason:
-          `${instances.length} machine(s) on ${release.label} (${started} started), checks ` +
+          `${instances.length} machine${instances.length === 1 ? '' : 's'} on ${release.label} ` +
+          `(${started} started), checks ` +
           'passing where declared',
         instances,
       };

@@ -74,11 +74,15 @@ export async function runFlyctlDeploy(
     unwatch();
   }
   if (result.exitCode !== 0 || result.stoppedBy !== undefined) {
-    const why = describeExit(result.exitCode, result.exitSignal, result.stoppedBy, run.timeoutMs);
     const lines = tail.lines();
     const last = lines.length > 0 ? `\nLast flyctl output:\n${lines.join('\n')}` : '';
-    // flyctl's own words first: its last `Error:` line is what a person needs to read.
+    // flyctl's own words first: its last `Error:` line is what a person needs to read; the
+    // gloss of a plain exit 1 only stands in for it when flyctl said nothing.
     const said = lines.findLast((line) => /^\s*Error:?\s/.test(line))?.trim();
+    const why =
+      said !== undefined && result.exitCode === 1 && result.stoppedBy === undefined
+        ? 'failed (exit code 1)'
+        : describeExit(result.exitCode, result.exitSignal, result.stoppedBy, run.timeoutMs);
     throw new DeployError(
       `flyctl deploy of ${what} ${why}${said === undefined ? '' : `: ${said}`}\n` +
         'Machines may have changed: a failed rolling deploy leaves some on the new image, ' +

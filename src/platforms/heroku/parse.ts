@@ -102,7 +102,7 @@ export function dynoReport(body: unknown, release: Release): InstanceReport {
     ok: bad.length === 0,
     reason:
       bad.length === 0
-        ? `${instances.length} web dyno(s) up on ${release.label}`
+        ? `${instances.length} web dyno${instances.length === 1 ? '' : 's'} up on ${release.label}`
         : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
     instances,
   };
