@@ -39,7 +39,7 @@ describe('heroku rollback', () => {
       const error = result.annotations.find((a) => a.level === 'error');
       expect(error?.message).toMatch(why);
       expect(error?.message).toMatch(/rolled back to v\d+, verified healthy/);
-      expect(result.summary).toMatch(/verify rollback \| [^|]+\| [^|]+\| ✓ ok/);
+      expect(result.summary).toMatch(/verify\srollback \| [^|]+\| [^|]+\| ✓ ok/);
       // The rollback names the release that was current before, not "one back".
       const rollback = scenario.sim.requests.find(
         (request) => request.method === 'POST' && /\/releases$/.test(request.path),

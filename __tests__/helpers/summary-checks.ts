@@ -1,6 +1,7 @@
 // What every job summary must hold, whatever the result: checks shared by the unit tests over
 // recorded run data and the end-to-end demo stories. Each returns the problems it found.
 import { Marked } from 'marked';
+import { STRIP_MAX } from '../../src/report/summary/health.js';
 
 const gfm = new Marked({ gfm: true });
 
@@ -65,6 +66,39 @@ function tableCells(markdown: string): string[] {
     .map((cell) => cell.trim());
 }
 
+/** Slips a person reading the summary aloud would stumble on (issue 16's list). */
+const WORDING_SLIPS: readonly [RegExp, string][] = [
+  [/[.;:,] ?[.;:,](?![.\d])/, 'doubled punctuation'],
+  [/\(= ?v\d/, 'a self-referencing "(= vN)"'],
+  [/\bok \(this deploy job/, 'the gate row "ok (this deploy job …)"'],
+  [/\b(v\d+) (?:restores|is back on|back on) \1\b/, 'a release restoring itself'],
+  [/\w\(s\)/, 'a "(s)" plural'],
+];
+
+/** Prose and table text as a reader sees it: code spans, fences and link targets left out. */
+function readableText(markdown: string): string {
+  return markdown
+    .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
+    .replace(/(`+)[^`\n]*?\1/g, '')
+    .replace(/\]\([^)\s]*\)/g, ']');
+}
+
+function wordingProblems(markdown: string, cells: readonly string[]): string[] {
+  const text = readableText(markdown);
+  const problems = WORDING_SLIPS.flatMap(([pattern, what]) => {
+    const found = pattern.exec(text);
+    return found === null ? [] : [`${what}: ${JSON.stringify(found[0])}`];
+  });
+  for (const cell of cells) {
+    // A time alone in its cell ("+0.0 s") wraps in a narrow column unless its space is fixed.
+    if (/^\+?\d+(\.\d+)? (s|ms)$/.test(cell)) problems.push(`a time that can wrap: ${cell}`);
+    if (/\b[0-9a-f]{40}\b/.test(readableText(cell))) problems.push(`a full commit SHA: ${cell}`);
+    const marks = [...cell.matchAll(/[🟩🟥⬛]/gu)].length;
+    if (marks > STRIP_MAX) problems.push(`a health strip of ${marks} marks wraps`);
+  }
+  return problems;
+}
+
 /** Every problem with `markdown`; empty when it is fit to show. */
 export function summaryProblems(markdown: string, expect: SummaryExpectations): string[] {
   const problems: string[] = [];
@@ -73,6 +107,7 @@ export function summaryProblems(markdown: string, expect: SummaryExpectations): 
     problems.push(`the cause does not quote ${JSON.stringify(expect.platformWords)}`);
   }
   const cells = tableCells(markdown);
+  problems.push(...wordingProblems(markdown, cells));
   for (const cell of cells) {
     if (cell.length > 200) problems.push(`a table cell of ${cell.length} characters`);
   }

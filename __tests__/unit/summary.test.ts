@@ -53,7 +53,7 @@ describe('renderSummary over recorded runs', () => {
     [refusedRecord, '⛔ Refused'],
   ])('opens with the verdict, app, environment, linked commit and duration', (record, verdict) => {
     const first = renderSummary(record(), { commit, environment: 'production' }).split('\n')[0];
-    expect(first).toMatch(new RegExp(`^### ${verdict} \`demo-shop\` · heroku, production · `));
+    expect(first).toMatch(new RegExp(`^### ${verdict} \`demo-shop\` · Heroku, production · `));
     expect(first).toContain(`[\`92d46e4\`](${commit.url}) Cache the cart totals · `);
     expect(first).toMatch(/ · \d+\.\d\u00a0s$/);
   });
@@ -71,13 +71,13 @@ describe('renderSummary over recorded runs', () => {
     const first = renderSummary(deployedRecord(), {
       commit: { sha: commit.sha, url: undefined, subject: undefined },
     }).split('\n')[0];
-    expect(first).toMatch(/^### ✅ Deployed `demo-shop` · heroku · `92d46e4` · /);
+    expect(first).toMatch(/^### ✅ Deployed `demo-shop` · Heroku · `92d46e4` · /);
   });
 
-  it('shows the health of each release as one mark per poll, on its own row', () => {
+  it('shows the health of each release on its own row, one mark per poll (a long run by its ends)', () => {
     const markdown = renderSummary(rolledBackRecord());
     expect(markdown).toContain(
-      `| new\u00a0release | ${'🟥'.repeat(20)} | 0/20 in\u00a04.0\u00a0s: unhealthy |`,
+      `| new\u00a0release | ${'🟥'.repeat(7)} …6… ${'🟥'.repeat(7)} | 0/20 in\u00a04.0\u00a0s: unhealthy |`,
     );
     expect(markdown).toContain('| rollback | 🟩🟩🟩 | 3/3 in\u00a00.6\u00a0s: healthy |');
     expect(markdown).toContain(
@@ -89,8 +89,9 @@ describe('renderSummary over recorded runs', () => {
   it.each([
     ['xfppp', '⬛🟥🟩🟩🟩'],
     ['pfpfp', '🟩🟥🟩🟥🟩'],
-    ['p'.repeat(13) + 'f'.repeat(13), `${'🟩'.repeat(13)}${'🟥'.repeat(13)}`],
-    ['p'.repeat(25) + 'f'.repeat(25), `${'🟩'.repeat(12)} …26… ${'🟥'.repeat(12)}`],
+    ['p'.repeat(8) + 'f'.repeat(8), `${'🟩'.repeat(8)}${'🟥'.repeat(8)}`],
+    ['p'.repeat(9) + 'f'.repeat(8), `${'🟩'.repeat(7)} …3… ${'🟥'.repeat(7)}`],
+    ['p'.repeat(25) + 'f'.repeat(25), `${'🟩'.repeat(7)} …36… ${'🟥'.repeat(7)}`],
   ])('strip of %s is %s', (shape, expected) => {
     expect(strip(polls(shape))).toBe(expected);
   });
@@ -152,6 +153,14 @@ describe('summaryProblems', () => {
       { platformWords: '', logLines: ['Error: x'] },
       'not in a folded code block',
     ],
+    ['**Cause:** left a machine behind.; rolled back', { platformWords: '' }, 'doubled punct'],
+    ['**The app now:** v2 (= v2)', { platformWords: '' }, 'self-referencing'],
+    ['| ok (this deploy job (not judged)) |', { platformWords: '' }, 'the gate row'],
+    ['| attempt 1: v2 restores v2 |', { platformWords: '' }, 'a release restoring itself'],
+    ['| 1 web dyno(s) up |', { platformWords: '' }, 'a "(s)" plural'],
+    ['| gate | +0.0 s |', { platformWords: '' }, 'a time that can wrap: +0.0 s'],
+    [`| v3 runs ${'ab12'.repeat(10)} |`, { platformWords: '' }, 'a full commit SHA'],
+    [`| ${'🟥'.repeat(20)} |`, { platformWords: '' }, 'a health strip of 20 marks wraps'],
   ])('finds what is wrong in %j', (markdown, expectations, problem) => {
     expect(summaryProblems(markdown, expectations).join('\n')).toContain(problem);
   });

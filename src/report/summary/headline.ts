@@ -18,6 +18,9 @@ const VERDICT: Record<string, { readonly icon: string; readonly words: string }>
   failed: { icon: '❌', words: 'Failed' },
 };
 
+/** The platforms by the names their users know them by. */
+const PLATFORM_NAME: Record<string, string> = { heroku: 'Heroku', fly: 'Fly.io' };
+
 const SHORT_SHA = 7;
 const SUBJECT_CHARS = 40;
 
@@ -45,10 +48,11 @@ function commitWords(commit: CommitInfo): string {
 export function headline(record: RunRecord, context: SummaryContext): string {
   const result = record.result ?? 'failed';
   const parts = [`${verdict(record, result)} ${code(record.app)}`];
+  const platform = PLATFORM_NAME[record.platform] ?? record.platform;
   parts.push(
     context.environment === undefined || context.environment === ''
-      ? record.platform
-      : `${record.platform}, ${inline(context.environment)}`,
+      ? platform
+      : `${platform}, ${inline(context.environment)}`,
   );
   if (context.commit !== undefined) parts.push(commitWords(context.commit));
   if (record.phases.length > 0) parts.push(seconds(totalMs(record)));

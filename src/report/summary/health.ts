@@ -7,10 +7,11 @@ import { NBSP, clip, code, millis, seconds, table } from './markdown.js';
 
 export const MARK = { pass: '🟩', fail: '🟥', noAnswer: '⬛' } as const;
 
-/** Marks that fit the strip's column on GitHub's page, and those kept from each end of a
- * longer run of polls. */
-const STRIP_MAX = 26;
-const STRIP_END = 12;
+/** Marks that fit the strip's column on one line on GitHub's page (a mark is ~20 px wide;
+ * the column gets ~400 px of a 1000 px page beside the other four, and 20 marks wrapped),
+ * and those kept from each end of a longer run of polls. */
+export const STRIP_MAX = 16;
+const STRIP_END = 7;
 const BODY_CHARS = 200;
 
 /** The value at quantile q (0..1) of sorted numbers, nearest-rank. */
