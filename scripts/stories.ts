@@ -43,7 +43,8 @@ export async function herokuStories(say: Say): Promise<Story[]> {
   const stories: Story[] = [];
   try {
     say(`Simulated Heroku API: ${scenario.sim.herokuApiUrl}`);
-    const good = await scenario.deploy({ version: '1.1.0' }, { 'check-string': 'ok' });
+    await scenario.repo.commit({ version: '1.1.0' }, {}, 'Cache the cart totals');
+    const good = await scenario.act({ 'check-string': 'ok' });
     const afterGood = await scenario.liveVersion();
     stories.push(
       story(
@@ -55,10 +56,12 @@ export async function herokuStories(say: Say): Promise<Story[]> {
         afterGood !== '1.1.0' && `live is ${afterGood}, not 1.1.0`,
       ),
     );
-    const bad = await scenario.deploy(
+    await scenario.repo.commit(
       { version: '1.2.0', healthStatus: 500, healthBody: HEALTH_ERROR },
-      { 'check-string': 'ok' },
+      {},
+      'Read carts from the new database',
     );
+    const bad = await scenario.act({ 'check-string': 'ok' });
     const afterBad = await scenario.liveVersion();
     stories.push(
       story(
@@ -71,13 +74,14 @@ export async function herokuStories(say: Say): Promise<Story[]> {
           (bad.exitCode === 0 && 'the job passed'),
       ),
     );
-    const release = await scenario.deploy(
+    await scenario.repo.commit(
       { version: '1.3.0' },
-      {},
       {
         Procfile: `web: node server.js\nrelease: node -e "console.error('${MIGRATION_ERROR.replace(/"/g, '\\"')}'); process.exit(1)"\n`,
       },
+      'Add an email column to users',
     );
+    const release = await scenario.act();
     const afterRelease = await scenario.liveVersion();
     stories.push(
       story(
@@ -93,7 +97,8 @@ export async function herokuStories(say: Say): Promise<Story[]> {
       { name: 'test', status: 'completed', conclusion: 'failure' },
       { name: 'deploy', status: 'in_progress', conclusion: null, runnerName: RUNNER_NAME },
     ]);
-    const refused = await scenario.deploy({ version: '1.4.0' });
+    await scenario.repo.commit({ version: '1.4.0' }, {}, 'Show delivery dates at checkout');
+    const refused = await scenario.act();
     stories.push(
       story(
         '4-heroku-refused',
@@ -116,7 +121,8 @@ export async function flyStories(say: Say): Promise<Story[]> {
   const stories: Story[] = [];
   try {
     say(`Simulated Fly Machines API: ${scenario.sim.flyApiUrl}`);
-    const good = await scenario.deploy({ version: '1.1.0' }, { 'check-string': 'ok' });
+    await scenario.repo.commit({ version: '1.1.0' }, {}, 'Cache the cart totals');
+    const good = await scenario.act({ 'check-string': 'ok' });
     const afterGood = await scenario.liveVersions();
     stories.push(
       story(
@@ -128,9 +134,8 @@ export async function flyStories(say: Say): Promise<Story[]> {
         afterGood.some((version) => version !== '1.1.0') && `live: ${afterGood.join(', ')}`,
       ),
     );
-    const bad = await scenario.deploy({ version: '1.2.0' }, {}, undefined, {
-      extraEnv: { FLY_SIM_FAIL_AFTER_MACHINES: '1' },
-    });
+    await scenario.repo.commit({ version: '1.2.0' }, {}, 'Keep sessions in the new store');
+    const bad = await scenario.act({}, { extraEnv: { FLY_SIM_FAIL_AFTER_MACHINES: '1' } });
     const afterBad = await scenario.liveVersions();
     stories.push(
       story(

@@ -25,8 +25,13 @@ export interface AppConfig {
 
 export interface AppRepo {
   readonly dir: string;
-  /** Commits a new app-config.json (and optional extra files); returns the commit SHA. */
-  commit(config: AppConfig, extraFiles?: Record<string, string | null>): Promise<string>;
+  /** Commits a new app-config.json (and optional extra files) with `message` (by default
+   * the config); returns the commit SHA. */
+  commit(
+    config: AppConfig,
+    extraFiles?: Record<string, string | null>,
+    message?: string,
+  ): Promise<string>;
   /** The SHA of HEAD. */
   head(): Promise<string>;
   remove(): Promise<void>;
@@ -52,7 +57,7 @@ export async function createAppRepo(): Promise<AppRepo> {
   git(dir, ['init', '--quiet', '--initial-branch=main']);
   return {
     dir,
-    async commit(config, extraFiles = {}) {
+    async commit(config, extraFiles = {}, message = `config ${JSON.stringify(config)}`) {
       await writeFile(path.join(dir, 'app-config.json'), `${JSON.stringify(config, null, 2)}\n`);
       for (const [name, content] of Object.entries(extraFiles)) {
         const file = path.join(dir, name);
@@ -60,7 +65,7 @@ export async function createAppRepo(): Promise<AppRepo> {
         else await writeFile(file, content);
       }
       git(dir, ['add', '--all']);
-      git(dir, ['commit', '--quiet', '--allow-empty', '-m', `config ${JSON.stringify(config)}`]);
+      git(dir, ['commit', '--quiet', '--allow-empty', '-m', message]);
       return git(dir, ['rev-parse', 'HEAD']);
     },
     head: () => Promise.resolve(git(dir, ['rev-parse', 'HEAD'])),
