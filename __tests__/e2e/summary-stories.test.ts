@@ -17,8 +17,8 @@ function normalise(markdown: string): string {
     markdown
       // The app's own log lines carry times, ports and one line per poll: kept as their fold.
       .replace(
-        /<details><summary>Last \d+ log lines of the new release<\/summary>\n\n`{3,}text\n[\s\S]*?\n`{3,}\n\n<\/details>/g,
-        '<details><summary>Last # log lines of the new release</summary>\n\n(app log lines)\n\n</details>',
+        /<details><summary>Last \d+ ([^<]*)<\/summary>\n\n`{3,}text\n[\s\S]*?\n`{3,}\n\n<\/details>/g,
+        '<details><summary>Last # $1</summary>\n\n(app log lines)\n\n</details>',
       )
       .replace(/\d+\.\d\u00a0s/g, '#.#\u00a0s')
       .replace(/\d+\u00a0ms/g, '#\u00a0ms')

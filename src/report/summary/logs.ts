@@ -4,11 +4,14 @@ import { details, fenced } from './markdown.js';
 
 export function logBlocks(record: RunRecord): string[] {
   const appLogs = record.appLogs ?? [];
-  // The condemned release's own words, fetched from the platform's log endpoint.
+  // The condemned release's own words, fetched from the platform's log endpoint. Fly's are
+  // its machines' alone; a Heroku log session holds every dyno's, the old release's too.
+  const whose =
+    record.platform === 'heroku'
+      ? "lines of the app's log (every dyno)"
+      : 'log lines of the new release';
   const app =
-    appLogs.length === 0
-      ? []
-      : [details(`Last ${appLogs.length} log lines of the new release`, fenced(appLogs))];
+    appLogs.length === 0 ? [] : [details(`Last ${appLogs.length} ${whose}`, fenced(appLogs))];
   return [...app, ...outputTails(record)];
 }
 
