@@ -531,7 +531,7 @@ function dynoReport(body, release) {
     return {
         ok: bad.length === 0,
         reason: bad.length === 0
-            ? `${instances.length} web dyno(s) up on ${release.label}`
+            ? `${instances.length} web dyno${instances.length === 1 ? '' : 's'} up on ${release.label}`
             : bad.map((dyno) => `${dyno.id} is ${dyno.state} on ${dyno.image}`).join('; '),
         instances,
     };
@@ -1801,11 +1801,14 @@ async function runFlyctlDeploy(run, what, log, deps) {
         unwatch();
     }
     if (result.exitCode !== 0 || result.stoppedBy !== undefined) {
-        const why = describeExit(result.exitCode, result.exitSignal, result.stoppedBy, run.timeoutMs);
         const lines = tail.lines();
         const last = lines.length > 0 ? `\nLast flyctl output:\n${lines.join('\n')}` : '';
-        // flyctl's own words first: its last `Error:` line is what a person needs to read.
+        // flyctl's own words first: its last `Error:` line is what a person needs to read; the
+        // gloss of a plain exit 1 only stands in for it when flyctl said nothing.
         const said = lines.findLast((line) => /^\s*Error:?\s/.test(line))?.trim();
+        const why = said !== undefined && result.exitCode === 1 && result.stoppedBy === undefined
+            ? 'failed (exit code 1)'
+            : describeExit(result.exitCode, result.exitSignal, result.stoppedBy, run.timeoutMs);
         throw new errors/* DeployError */.sH(`flyctl deploy of ${what} ${why}${said === undefined ? '' : `: ${said}`}\n` +
             'Machines may have changed: a failed rolling deploy leaves some on the new image, ' +
             'a failed canary can leave its machine behind.' +
@@ -2607,7 +2610,8 @@ class FlyPlatform {
             const started = machines.filter((machine) => machine.state === 'started').length;
             return {
                 ok: true,
-                reason: `${instances.length} machine(s) on ${release.label} (${started} started), checks ` +
+                reason: `${instances.length} machine${instances.length === 1 ? '' : 's'} on ${release.label} ` +
+                    `(${started} started), checks ` +
                     'passing where declared',
                 instances,
             };
@@ -4070,7 +4074,9 @@ async function readLiveCommit(platform, snapshot, record, deps) {
     return (0,run_record/* phase */.O)(record, 'live commit', deps.now, async (done) => {
         try {
             const commit = await read(snapshot.current);
-            done('ok', commit === undefined ? 'unknown' : `${snapshot.current.label} runs ${commit}`);
+            // Short, as the summary's headline names the commit being deployed.
+            const short = commit?.slice(0, 7);
+            done('ok', short === undefined ? 'unknown' : `${snapshot.current.label} runs ${short}`);
             return commit;
         }
         catch (error) {
@@ -6414,6 +6420,8 @@ const VERDICT = {
     refused: { icon: '⛔', words: 'Refused' },
     failed: { icon: '❌', words: 'Failed' },
 };
+/** The platforms by the names their users know them by. */
+const PLATFORM_NAME = { heroku: 'Heroku', fly: 'Fly.io' };
 const SHORT_SHA = 7;
 const SUBJECT_CHARS = 40;
 function verdict(record, result) {
@@ -6439,9 +6447,10 @@ function commitWords(commit) {
 function headline(record, context) {
     const result = record.result ?? 'failed';
     const parts = [`${verdict(record, result)} ${code(record.app)}`];
+    const platform = PLATFORM_NAME[record.platform] ?? record.platform;
     parts.push(context.environment === undefined || context.environment === ''
-        ? record.platform
-        : `${record.platform}, ${inline(context.environment)}`);
+        ? platform
+        : `${platform}, ${inline(context.environment)}`);
     if (context.commit !== undefined)
         parts.push(commitWords(context.commit));
     if (record.phases.length > 0)
@@ -6453,10 +6462,11 @@ function headline(record, context) {
 ;// CONCATENATED MODULE: ./lib/report/summary/health.js
 
 const MARK = { pass: '🟩', fail: '🟥', noAnswer: '⬛' };
-/** Marks that fit the strip's column on GitHub's page, and those kept from each end of a
- * longer run of polls. */
-const STRIP_MAX = 26;
-const STRIP_END = 12;
+/** Marks that fit the strip's column on one line on GitHub's page (a mark is ~20 px wide;
+ * the column gets ~400 px of a 1000 px page beside the other four, and 20 marks wrapped),
+ * and those kept from each end of a longer run of polls. */
+const STRIP_MAX = 16;
+const STRIP_END = 7;
 const BODY_CHARS = 200;
 /** The value at quantile q (0..1) of sorted numbers, nearest-rank. */
 function quantile(sorted, q) {
@@ -6548,10 +6558,12 @@ function healthBlocks(record) {
 
 function logBlocks(record) {
     const appLogs = record.appLogs ?? [];
-    // The condemned release's own words, fetched from the platform's log endpoint.
-    const app = appLogs.length === 0
-        ? []
-        : [details(`Last ${appLogs.length} log lines of the new release`, fenced(appLogs))];
+    // The condemned release's own words, fetched from the platform's log endpoint. Fly's are
+    // its machines' alone; a Heroku log session holds every dyno's, the old release's too.
+    const whose = record.platform === 'heroku'
+        ? "lines of the app's log (every dyno)"
+        : 'log lines of the new release';
+    const app = appLogs.length === 0 ? [] : [details(`Last ${appLogs.length} ${whose}`, fenced(appLogs))];
     return [...app, ...outputTails(record)];
 }
 function outputTails(record) {
@@ -6697,10 +6709,11 @@ const OUTCOME = {
     refused: '✗ refused',
     skipped: '– skipped',
 };
-/** A failed phase's detail that the cause already says in full. */
+/** A failed phase's detail that the cause already says in full (the cause may open with
+ * its own words, as "New release v4 is unhealthy: <the verify phase's detail>"). */
 function sameAsCause(detail, cause) {
     const first = detail.split(/\r?\n/, 1)[0] ?? '';
-    return first !== '' && cause !== undefined && cause.startsWith(first);
+    return first !== '' && cause !== undefined && cause.includes(first);
 }
 function timeline(record) {
     if (record.phases.length === 0)
@@ -6708,11 +6721,14 @@ function timeline(record) {
     return [
         '### Timeline',
         table(['phase', 'start', 'took', 'outcome', 'detail'], record.phases.map((entry) => [
-            entry.name,
+            // A phase's name on one line ("live commit", "verify rollback"), as the times are.
+            entry.name.replace(/ /g, NBSP),
             `+${seconds(entry.startMs)}`,
             seconds(entry.durationMs),
             OUTCOME[entry.outcome] ?? entry.outcome,
-            sameAsCause(entry.detail, record.cause) ? 'the cause above' : entry.detail,
+            entry.outcome !== 'ok' && sameAsCause(entry.detail, record.cause)
+                ? 'the cause above'
+                : entry.detail,
         ])),
     ];
 }
