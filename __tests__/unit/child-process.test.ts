@@ -152,13 +152,15 @@ describe('runCli', () => {
   it('stops a child that runs past its timeout, and only then rejects', async () => {
     let pid = 0;
     const script = 'console.log(process.pid); setInterval(() => undefined, 1000)';
+    // Long enough for a node on a loaded machine to start and print its pid (300 ms was not,
+    // with two copies of the suite on two cores): the child must be running when it is cut.
     const error: unknown = await runCli(node, ['-e', script], {
-      timeoutMs: 300,
+      timeoutMs: 2_000,
       silent: true,
       onLine: (line) => (pid = Number(line)),
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).message).toMatch(/^node did not finish within 300 ms/);
+    expect((error as CliError).message).toMatch(/^node did not finish within 2000 ms/);
     expect(pid).toBeGreaterThan(0);
     // Gone, not left running: signal 0 only checks that the process exists.
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
