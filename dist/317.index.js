@@ -16,7 +16,7 @@ export const modules = {
 /* harmony import */ var _flow_decide_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7922);
 /* harmony import */ var _settings_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3700);
 /* harmony import */ var _flow_recover_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3008);
-/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(239);
+/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4587);
 /* harmony import */ var _flow_run_record_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3739);
 /* harmony import */ var _flow_state_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5004);
 // The post step (`post-if: always()`): when main was cut short after touching the platform and

@@ -1226,8 +1226,11 @@ function releaseOf(machines) {
     const first = groups[0];
     if (first === undefined)
         throw new Error('no app machine to read a release from');
-    if (groups.length === 1)
-        return { id: first[0]?.image ?? '', label: labelOf(first) };
+    if (groups.length === 1) {
+        const shown = first[0] === undefined ? '?' : displayImage(first[0]);
+        const release = { id: first[0]?.image ?? '', label: labelOf(first) };
+        return shown === '?' || shown === release.id ? release : { ...release, image: shown };
+    }
     return {
         id: `${MIXED}${groups.map((group) => group[0]?.image ?? '').join('+')}`,
         label: `mixed (${groups.map((group) => `${labelOf(group)} on ${group.length}`).join(', ')})`,
@@ -3381,7 +3384,7 @@ class HerokuPlatform {
             const said = releaseLines.findLast((line) => line.trim() !== '')?.trim();
             throw new errors/* DeployError */.sH(`The release phase of v${done.version} failed` +
                 `${said === undefined ? '' : ` (its last line: ${said})`}: ` +
-                `v${done.version} was never deployed and the previous release keeps serving.`, false, { title: `Release phase output of v${done.version}`, lines: releaseLines });
+                `v${done.version} was never deployed and the previous release keeps serving.`, false, { title: `Release phase output of v${done.version}`, lines: releaseLines }, toRelease(done));
         }
         log(`v${done.version} is live`);
         return toRelease(done);
@@ -3463,8 +3466,8 @@ class HerokuPlatform {
 
 // EXTERNAL MODULE: ./lib/verify/probe.js
 var probe = __webpack_require__(5647);
-// EXTERNAL MODULE: ./lib/report/summary.js + 9 modules
-var summary = __webpack_require__(239);
+// EXTERNAL MODULE: ./lib/report/summary.js + 7 modules
+var summary = __webpack_require__(4587);
 ;// CONCATENATED MODULE: ./lib/action.js
 // Wires the real dependencies into the flows and reports on every path.
 
@@ -4273,11 +4276,17 @@ async function readyToPush(platform, settings, deps, record, deploysAhead) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/report/release-words.js
+var release_words = __webpack_require__(4715);
+// EXTERNAL MODULE: ./lib/report/summary/logs.js
+var summary_logs = __webpack_require__(7730);
 // EXTERNAL MODULE: ./lib/verify/verify-release.js + 1 modules
 var verify_release = __webpack_require__(7871);
 ;// CONCATENATED MODULE: ./lib/flow/deploy.js
 // The deploy flow: gate → snapshot → push → verify, and on any failure after the push,
 // rollback → verify. Platform, GitHub, the clock and the cancellation signal are injected.
+
+
 
 
 
@@ -4523,6 +4532,8 @@ async function deployWith(platform, settings, deps, record, onPushStart, deploys
             (0,untrusted_output/* withUntrustedLines */.Uv)(message);
         if (error instanceof errors/* DeployError */.sH)
             liveChanged = error.liveChanged;
+        if (error instanceof errors/* DeployError */.sH && error.neverLive)
+            record.neverLive = error.neverLive;
     }
     await deploy_recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
     if (appLogs !== undefined)
@@ -4538,7 +4549,7 @@ function showAppLogs(record, logs) {
     }
     core/* info */.pq(`The app's own logs: ${logs.lines.length} lines read in ${took}, beside the rollback`);
     record.appLogs = logs.lines;
-    core/* startGroup */.Oh(`Last ${logs.lines.length} log lines of the new release`);
+    core/* startGroup */.Oh(`Last ${logs.lines.length} ${(0,summary_logs/* appLogsWhose */.J)(record.platform)}`);
     (0,untrusted_output/* withUntrustedLines */.Uv)(logs.lines.join('\n'));
     core/* endGroup */.N4();
 }
@@ -4561,6 +4572,7 @@ async function deploy_recover(settings, context, plan, record, deps, pushStarted
         pushStarted,
         previousIsLive,
         rollbackEnabled: settings.rollback,
+        previous: (0,release_words/* describeRelease */.NC)(settings.platform, target),
     });
     record.result = 'failed';
     if (next.kind === 'stop') {
@@ -4794,10 +4806,15 @@ function asRecord(value) {
 }
 function parseSavedRelease(value) {
     const record = asRecord(value);
-    const { id, label, content } = record ?? {};
+    const { id, label, content, image } = record ?? {};
     if (typeof id !== 'string' || typeof label !== 'string')
         return undefined;
-    return typeof content === 'string' ? { id, label, content } : { id, label };
+    return {
+        id,
+        label,
+        ...(typeof content === 'string' ? { content } : {}),
+        ...(typeof image === 'string' ? { image } : {}),
+    };
 }
 function parseMachine(value) {
     const entry = asRecord(value);
@@ -5390,15 +5407,18 @@ function withTokenHint(error, hints) {
     return new HttpError(error.method, error.url, error.status, error.errorId, `${what}. ${error.message}`);
 }
 /** A step of the deploy failed; `liveChanged` says whether the platform may now serve
- * something other than the release that was live before; `output` what it printed last. */
+ * something other than the release that was live before; `output` what it printed last;
+ * `neverLive` a release the step made that never went live (a failed release phase). */
 class DeployError extends Error {
     liveChanged;
     output;
+    neverLive;
     name = 'DeployError';
-    constructor(message, liveChanged, output) {
+    constructor(message, liveChanged, output, neverLive) {
         super(message);
         this.liveChanged = liveChanged;
         this.output = output;
+        this.neverLive = neverLive;
     }
 }
 /** Every bad input at once, so a user fixes them in one go. */
@@ -6205,10 +6225,11 @@ class GitHubDeployments {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   NC: () => (/* binding */ describeRelease),
-/* harmony export */   Uq: () => (/* binding */ shortImage),
+/* harmony export */   R1: () => (/* binding */ releaseImage),
 /* harmony export */   fU: () => (/* binding */ rollbackAttemptWords),
 /* harmony export */   ff: () => (/* binding */ rolledBackWords)
 /* harmony export */ });
+/* unused harmony export shortImage */
 const DIGEST_CHARS = 12;
 /** `registry.fly.io/app:tag@sha256:abc…` as `tag@sha256:abc123456789`. */
 function shortImage(ref) {
@@ -6219,12 +6240,16 @@ function shortImage(ref) {
     const hex = digest?.replace(/^sha256:/, '').slice(0, DIGEST_CHARS);
     return hex === undefined ? tag : `${tag}@sha256:${hex}`;
 }
+/** What a Fly release runs, as the machines' table shows it: tag and digest. */
+function releaseImage(release) {
+    return release.image ?? shortImage(release.id);
+}
 /** A release as a summary or a cause names it. */
 function describeRelease(platform, release) {
     if (platform !== 'fly' || release.id.startsWith('mixed:') || !release.id.includes(':')) {
         return release.label;
     }
-    return `${release.label} (${shortImage(release.id)})`;
+    return `${release.label} (${releaseImage(release)})`;
 }
 /** What a verified rollback did, for the cause and (with the release made) the app's state. */
 function rolledBackWords(platform, target, restored) {
@@ -6246,7 +6271,7 @@ function rollbackAttemptWords(platform, target, restored) {
 
 /***/ }),
 
-/***/ 239:
+/***/ 4587:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -6328,61 +6353,8 @@ async function readCommitInfo(env, debug) {
 
 // EXTERNAL MODULE: ./lib/report/release-words.js
 var release_words = __webpack_require__(4715);
-;// CONCATENATED MODULE: ./lib/report/summary/markdown.js
-// Markdown building blocks for the job summary, safe for any text a platform prints: table
-// cells stay one line, code fences outgrow any backtick run, and HTML-like text is escaped.
-/** Between a number and its unit, so `+0.0 s` never wraps in a narrow column. */
-const NBSP = '\u00a0';
-const MAX_CELL_CHARS = 160;
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)}${NBSP}s`;
-}
-function millis(ms) {
-    return Number.isNaN(ms) ? '-' : `${Math.round(ms)}${NBSP}ms`;
-}
-/** Text shown as prose: `<`, `>` and `&` can never open HTML, the first line only. */
-function inline(text) {
-    const line = text.split(/\r?\n/, 1)[0] ?? '';
-    return line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Shortens to `max` characters with an ellipsis. */
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-/** One table cell: its first line only, clipped, pipes escaped. */
-function cell(text) {
-    return clip(inline(text).trim(), MAX_CELL_CHARS).replace(/\|/g, '\\|');
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [
-        line(header.map(cell)),
-        line(header.map(() => '---')),
-        ...rows.map((row) => line(row.map(cell))),
-    ].join('\n');
-}
-/** Inline code that no backtick in `text` can close early. */
-function code(text) {
-    const line = text.split(/\r?\n/, 1)[0] ?? '';
-    const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
-    const ticks = '`'.repeat(longest + 1);
-    const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
-    return `${ticks}${pad}${line}${pad}${ticks}`;
-}
-/** A fenced block longer than any backtick run in `lines`, so output cannot break out. */
-function fenced(lines, language = 'text') {
-    const longest = Math.max(2, ...lines.flatMap((line) => line.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
-    return [`${fence}${language}`, ...lines, fence].join('\n');
-}
-/** A folded block: the blank lines around the body let GitHub parse it as Markdown. */
-function details(summary, body) {
-    return `<details><summary>${inline(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-function markdown_link(text, url) {
-    return `[${text}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
-}
-
+// EXTERNAL MODULE: ./lib/report/summary/markdown.js
+var markdown = __webpack_require__(3308);
 ;// CONCATENATED MODULE: ./lib/report/summary/cause.js
 
 
@@ -6398,15 +6370,15 @@ function appNow(record) {
 function causeBlocks(record) {
     const blocks = [];
     if (record.cause !== undefined)
-        blocks.push(`**Cause:** ${inline(record.cause)}`);
+        blocks.push(`**Cause:** ${(0,markdown/* inline */.mG)(record.cause)}`);
     const now = appNow(record);
     if (now !== undefined)
-        blocks.push(`**The app now:** ${inline(now)}`);
+        blocks.push(`**The app now:** ${(0,markdown/* inline */.mG)(now)}`);
     if (record.recovery !== undefined) {
-        blocks.push(`**Recover by hand:**\n\n${fenced([record.recovery], 'sh')}`);
+        blocks.push(`**Recover by hand:**\n\n${(0,markdown/* fenced */.OF)([record.recovery], 'sh')}`);
     }
     for (const notice of record.notices)
-        blocks.push(`> ${inline(notice)}`);
+        blocks.push(`> ${(0,markdown/* inline */.mG)(notice)}`);
     return blocks;
 }
 
@@ -6439,22 +6411,22 @@ function totalMs(record) {
 }
 function commitWords(commit) {
     const short = commit.sha.slice(0, SHORT_SHA);
-    const sha = commit.url === undefined ? code(short) : markdown_link(code(short), commit.url);
+    const sha = commit.url === undefined ? (0,markdown/* code */.aY)(short) : (0,markdown/* link */.nf)((0,markdown/* code */.aY)(short), commit.url);
     return commit.subject === undefined
         ? sha
-        : `${sha} ${inline(clip(commit.subject, SUBJECT_CHARS))}`;
+        : `${sha} ${(0,markdown/* inline */.mG)((0,markdown/* clip */.$Q)(commit.subject, SUBJECT_CHARS))}`;
 }
 function headline(record, context) {
     const result = record.result ?? 'failed';
-    const parts = [`${verdict(record, result)} ${code(record.app)}`];
+    const parts = [`${verdict(record, result)} ${(0,markdown/* code */.aY)(record.app)}`];
     const platform = PLATFORM_NAME[record.platform] ?? record.platform;
     parts.push(context.environment === undefined || context.environment === ''
         ? platform
-        : `${platform}, ${inline(context.environment)}`);
+        : `${platform}, ${(0,markdown/* inline */.mG)(context.environment)}`);
     if (context.commit !== undefined)
         parts.push(commitWords(context.commit));
     if (record.phases.length > 0)
-        parts.push(seconds(totalMs(record)));
+        parts.push((0,markdown/* seconds */.YA)(totalMs(record)));
     // A third-level heading: the whole line fits the summary's width.
     return `### ${parts.join(' · ')}`;
 }
@@ -6492,11 +6464,11 @@ function healthRow(label, report) {
     const latencies = report.polls.map((poll) => poll.latencyMs).sort((a, b) => a - b);
     const passed = report.polls.filter((poll) => poll.pass).length;
     return [
-        label.replace(/ /g, NBSP),
+        label.replace(/ /g, markdown/* NBSP */.MK),
         report.polls.length === 0 ? '-' : strip(report.polls),
-        `${passed}/${report.polls.length} in${NBSP}${seconds(report.elapsedMs)}: ${report.verdict}`,
-        millis(quantile(latencies, 0.5)),
-        millis(quantile(latencies, 0.95)),
+        `${passed}/${report.polls.length} in${markdown/* NBSP */.MK}${(0,markdown/* seconds */.YA)(report.elapsedMs)}: ${report.verdict}`,
+        (0,markdown/* millis */.ne)(quantile(latencies, 0.5)),
+        (0,markdown/* millis */.ne)(quantile(latencies, 0.95)),
     ];
 }
 /** What the app said last when it was judged unhealthy: status and the body's start. */
@@ -6509,17 +6481,17 @@ function lastAnswer(label, report) {
     const answer = last.status === null
         ? `no answer (${last.reason})`
         : `status ${last.status}` +
-            (body === '' ? ', empty body' : `, body ${code(clip(body, BODY_CHARS))}`);
+            (body === '' ? ', empty body' : `, body ${(0,markdown/* code */.aY)((0,markdown/* clip */.$Q)(body, BODY_CHARS))}`);
     return `- Last answer to the ${label}: ${answer}`;
 }
 /** What the live release's version-url showed before the push, and whether it can tell the
  * new release from it. */
 function versionLine(version) {
-    const shows = version.shows === undefined ? 'gave no 2xx answer' : `showed ${code(clip(version.shows, 60))}`;
+    const shows = version.shows === undefined ? 'gave no 2xx answer' : `showed ${(0,markdown/* code */.aY)((0,markdown/* clip */.$Q)(version.shows, 60))}`;
     const same = version.showsExpected
         ? ': the version expected of the new release already, so it cannot tell them apart'
         : '';
-    return `- ${code('version-url')} ${code(version.url)} of the live release ${shows}${same}`;
+    return `- ${(0,markdown/* code */.aY)('version-url')} ${(0,markdown/* code */.aY)(version.url)} of the live release ${shows}${same}`;
 }
 function healthBlocks(record) {
     const { baseline, health } = record;
@@ -6548,30 +6520,14 @@ function healthBlocks(record) {
     const answers = shown.flatMap(([label, report]) => lastAnswer(label, report) ?? []);
     const version = baseline?.version && versionLine(baseline.version);
     return [
-        `### Health of ${code(record.healthUrl ?? '-')}`,
-        table(['release', 'polls in order', 'passed', 'p50', 'p95'], shown.map(([label, report]) => healthRow(label, report))),
+        `### Health of ${(0,markdown/* code */.aY)(record.healthUrl ?? '-')}`,
+        (0,markdown/* table */.tp)(['release', 'polls in order', 'passed', 'p50', 'p95'], shown.map(([label, report]) => healthRow(label, report))),
         [`- ${legend}`, ...(version === undefined ? [] : [version]), ...answers].join('\n'),
     ];
 }
 
-;// CONCATENATED MODULE: ./lib/report/summary/logs.js
-
-function logBlocks(record) {
-    const appLogs = record.appLogs ?? [];
-    // The condemned release's own words, fetched from the platform's log endpoint. Fly's are
-    // its machines' alone; a Heroku log session holds every dyno's, the old release's too.
-    const whose = record.platform === 'heroku'
-        ? "lines of the app's log (every dyno)"
-        : 'log lines of the new release';
-    const app = appLogs.length === 0 ? [] : [details(`Last ${appLogs.length} ${whose}`, fenced(appLogs))];
-    return [...app, ...outputTails(record)];
-}
-function outputTails(record) {
-    return record.logs
-        .filter((tail) => tail.lines.length > 0)
-        .map((tail) => details(`${tail.title} (last ${tail.lines.length} line${tail.lines.length === 1 ? '' : 's'})`, fenced(tail.lines)));
-}
-
+// EXTERNAL MODULE: ./lib/report/summary/logs.js
+var logs = __webpack_require__(7730);
 ;// CONCATENATED MODULE: ./lib/report/summary/tables.js
 
 
@@ -6624,12 +6580,14 @@ function releaseBlocks(record) {
         return [
             label,
             name,
-            entry === undefined || !entry.id.includes(':') ? '-' : (0,release_words/* shortImage */.Uq)(entry.id),
+            entry === undefined || !entry.id.includes(':') ? '-' : (0,release_words/* releaseImage */.R1)(entry),
         ];
     };
     const rows = [
         row('before', previous),
-        row('this deploy', release),
+        release === undefined && record.neverLive !== undefined
+            ? row('this deploy', record.neverLive, ', never live')
+            : row('this deploy', release),
         row('rollback', rollbackRelease),
         live === undefined
             ? ['live now', record.appState ?? 'unknown', ...(fly ? ['-'] : [])]
@@ -6640,13 +6598,13 @@ function releaseBlocks(record) {
         '### Releases' +
             (dashboard === undefined
                 ? ''
-                : ` (${markdown_link('dashboard', dashboard(encodeURIComponent(record.app)))})`),
-        fly ? table(['', 'release', 'machines run'], rows) : transpose(rows),
+                : ` (${(0,markdown/* link */.nf)('dashboard', dashboard(encodeURIComponent(record.app)))})`),
+        fly ? (0,markdown/* table */.tp)(['', 'release', 'machines run'], rows) : transpose(rows),
     ];
 }
 /** Label and value rows as one table row under a header of the labels. */
 function transpose(rows) {
-    return table(rows.map((entry) => entry[0] ?? ''), [rows.map((entry) => entry[1] ?? '')]);
+    return (0,markdown/* table */.tp)(rows.map((entry) => entry[0] ?? ''), [rows.map((entry) => entry[1] ?? '')]);
 }
 function gateVerdict(ok, note) {
     if (!ok)
@@ -6659,7 +6617,7 @@ function gateBlocks(record) {
         return [];
     return [
         '### Test gate',
-        table(['job', 'status', 'conclusion', 'required', 'verdict'], gate.rows.map((row) => [
+        (0,markdown/* table */.tp)(['job', 'status', 'conclusion', 'required', 'verdict'], gate.rows.map((row) => [
             row.name,
             row.status,
             row.conclusion ?? '-',
@@ -6681,7 +6639,7 @@ function instanceBlocks(record) {
         // contradiction.
         const verdict = report.ok ? '✓ as expected' : '✗ NOT as expected';
         blocks.push(`### Instances, ${label} (the platform's view): ${verdict}`);
-        blocks.push(table(['instance', 'region', 'runs', 'state', 'checks', 'ok'], report.instances.map((instance) => [
+        blocks.push((0,markdown/* table */.tp)(['instance', 'region', 'runs', 'state', 'checks', 'ok'], report.instances.map((instance) => [
             instance.id,
             instance.region,
             instance.image,
@@ -6698,7 +6656,7 @@ function instanceBlocks(record) {
 function planBlocks(record) {
     if (record.plan === undefined)
         return [];
-    return [`### What a deploy would do\n\n${table(['', 'plan'], record.plan)}`];
+    return [`### What a deploy would do\n\n${(0,markdown/* table */.tp)(['', 'plan'], record.plan)}`];
 }
 
 ;// CONCATENATED MODULE: ./lib/report/summary/timeline.js
@@ -6720,11 +6678,11 @@ function timeline(record) {
         return [];
     return [
         '### Timeline',
-        table(['phase', 'start', 'took', 'outcome', 'detail'], record.phases.map((entry) => [
+        (0,markdown/* table */.tp)(['phase', 'start', 'took', 'outcome', 'detail'], record.phases.map((entry) => [
             // A phase's name on one line ("live commit", "verify rollback"), as the times are.
-            entry.name.replace(/ /g, NBSP),
-            `+${seconds(entry.startMs)}`,
-            seconds(entry.durationMs),
+            entry.name.replace(/ /g, markdown/* NBSP */.MK),
+            `+${(0,markdown/* seconds */.YA)(entry.startMs)}`,
+            (0,markdown/* seconds */.YA)(entry.durationMs),
             OUTCOME[entry.outcome] ?? entry.outcome,
             entry.outcome !== 'ok' && sameAsCause(entry.detail, record.cause)
                 ? 'the cause above'
@@ -6757,7 +6715,7 @@ function renderSummary(record, context = {}) {
         headline(record, context),
         ...causeBlocks(record),
         ...planBlocks(record),
-        ...logBlocks(record),
+        ...(0,logs/* logBlocks */.V)(record),
         // A refusal's evidence is the gate: first; otherwise it is a detail.
         ...(refused ? gateBlocks(record) : []),
         ...healthBlocks(record),
@@ -6768,8 +6726,8 @@ function renderSummary(record, context = {}) {
     ];
     // The exact mode and result values, as a workflow's `if:` would compare them.
     const result = record.result ?? 'failed';
-    parts.push(`<sub>${version/* ACTION_NAME */.px} ${version/* ACTION_VERSION */.Yt} · mode ${code(record.mode)} · ` +
-        `result ${code(result)}</sub>`);
+    parts.push(`<sub>${version/* ACTION_NAME */.px} ${version/* ACTION_VERSION */.Yt} · mode ${(0,markdown/* code */.aY)(record.mode)} · ` +
+        `result ${(0,markdown/* code */.aY)(result)}</sub>`);
     return `${parts.join('\n\n')}\n`;
 }
 /** Renders and writes the job summary with the commit read from the runner; never throws. */
@@ -6792,6 +6750,111 @@ function writeOutputs(record) {
     core/* setOutput */.uH(names/* Output */.k7.HealthUrl, record.healthUrl ?? '');
     core/* setOutput */.uH(names/* Output */.k7.Verdict, record.verdict ?? '');
     core/* setOutput */.uH(names/* Output */.k7.Artifact, record.result === 'deployed' ? (record.artifact ?? '') : '');
+}
+
+
+/***/ }),
+
+/***/ 7730:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ appLogsWhose),
+/* harmony export */   V: () => (/* binding */ logBlocks)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3308);
+
+function logBlocks(record) {
+    const appLogs = record.appLogs ?? [];
+    // The condemned release's own words, fetched from the platform's log endpoint. Fly's are
+    // its machines' alone; a Heroku log session holds every dyno's, the old release's too.
+    const whose = appLogsWhose(record.platform);
+    const app = appLogs.length === 0 ? [] : [(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .details */ .zH)(`Last ${appLogs.length} ${whose}`, (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .fenced */ .OF)(appLogs))];
+    return [...app, ...outputTails(record)];
+}
+/** Whose lines the app's log holds, as the fold and the log group name them. */
+function appLogsWhose(platform) {
+    return platform === 'heroku'
+        ? "lines of the app's log (every dyno)"
+        : 'log lines of the new release';
+}
+function outputTails(record) {
+    return record.logs
+        .filter((tail) => tail.lines.length > 0)
+        .map((tail) => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .details */ .zH)(`${tail.title} (last ${tail.lines.length} line${tail.lines.length === 1 ? '' : 's'})`, (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .fenced */ .OF)(tail.lines)));
+}
+
+
+/***/ }),
+
+/***/ 3308:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   MK: () => (/* binding */ NBSP),
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   mG: () => (/* binding */ inline),
+/* harmony export */   ne: () => (/* binding */ millis),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   zH: () => (/* binding */ details)
+/* harmony export */ });
+/* unused harmony export cell */
+// Markdown building blocks for the job summary, safe for any text a platform prints: table
+// cells stay one line, code fences outgrow any backtick run, and HTML-like text is escaped.
+/** Between a number and its unit, so `+0.0 s` never wraps in a narrow column. */
+const NBSP = '\u00a0';
+const MAX_CELL_CHARS = 160;
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)}${NBSP}s`;
+}
+function millis(ms) {
+    return Number.isNaN(ms) ? '-' : `${Math.round(ms)}${NBSP}ms`;
+}
+/** Text shown as prose: `<`, `>` and `&` can never open HTML, the first line only. */
+function inline(text) {
+    const line = text.split(/\r?\n/, 1)[0] ?? '';
+    return line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Shortens to `max` characters with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/** One table cell: its first line only, clipped, pipes escaped. */
+function cell(text) {
+    return clip(inline(text).trim(), MAX_CELL_CHARS).replace(/\|/g, '\\|');
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [
+        line(header.map(cell)),
+        line(header.map(() => '---')),
+        ...rows.map((row) => line(row.map(cell))),
+    ].join('\n');
+}
+/** Inline code that no backtick in `text` can close early. */
+function code(text) {
+    const line = text.split(/\r?\n/, 1)[0] ?? '';
+    const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
+    return `${ticks}${pad}${line}${pad}${ticks}`;
+}
+/** A fenced block longer than any backtick run in `lines`, so output cannot break out. */
+function fenced(lines, language = 'text') {
+    const longest = Math.max(2, ...lines.flatMap((line) => line.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    return [`${fence}${language}`, ...lines, fence].join('\n');
+}
+/** A folded block: the blank lines around the body let GitHub parse it as Markdown. */
+function details(summary, body) {
+    return `<details><summary>${inline(summary)}</summary>\n\n${body}\n\n</details>`;
+}
+function link(text, url) {
+    return `[${text}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
 }
 
 
@@ -7799,7 +7862,7 @@ function answered(body) {
     if (line === '')
         return '';
     const quoted = line.length > QUOTED_BODY_CHARS ? `${line.slice(0, QUOTED_BODY_CHARS)}…` : line;
-    return `, answered "${quoted}"`;
+    return `; its body: ${quoted}`;
 }
 function unhealthyReason(settings, state, polls, end) {
     const lastFailure = polls.findLast((record) => !record.pass && record.cutShort !== true) ??

@@ -325,7 +325,7 @@ function decideAfterFailure(facts) {
         return {
             kind: 'stop',
             result: 'failed',
-            appState: 'the release that was live before is still live; nothing changed',
+            appState: `${facts.previous}, live before the deploy, is still live; nothing changed`,
             showRecovery: false,
         };
     }

@@ -31,6 +31,8 @@ function normalise(markdown: string): string {
       .replace(/\d+ passed/g, '# passed')
       .replace(/\| [🟩🟥⬛][🟩🟥⬛ …\d]* \|/gu, '| ▦ |')
       .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+      // flyctl tags an image it builds `deployment-<ULID>`: a new one every run.
+      .replace(/deployment-[0-9A-HJKMNP-TV-Z]{26}/g, 'deployment-<ulid>')
       .replace(/[0-9a-f]{7,}/g, '<hex>')
   );
 }

@@ -85,6 +85,11 @@ export function pinned(char: string): string {
   return `registry.fly.io/${flyApp}@${digest(char)}`;
 }
 
+/** How a release's image reads in words and tables: tag and the start of the digest. */
+export function shownImage(char: string, tag = 'deployment-v1'): string {
+  return `${tag}@${digest(char).slice(0, 'sha256:'.length + 12)}`;
+}
+
 /** A machine object as `GET /v1/apps/{app}/machines` lists it. */
 export function machineBody(id: string, fields: MachineFields = {}): Record<string, unknown> {
   const tag = fields.tag ?? 'deployment-v1';

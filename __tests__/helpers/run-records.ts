@@ -98,7 +98,7 @@ export function rolledBackRecord(): RunRecord {
   const record = heroku();
   const unhealthy =
     'no 3 passing polls in a row within 4 s (20 polls, 0 passed, last: status 500 not in ' +
-    `200-299, answered "${HEALTH_BODY}")`;
+    `200-299; its body: ${HEALTH_BODY})`;
   record.result = 'rolled-back';
   record.rolledBack = true;
   record.release = { id: 'rel-4', label: 'v4' };
@@ -125,7 +125,8 @@ export function releasePhaseFailedRecord(): RunRecord {
     'deployed and the previous release keeps serving.';
   record.result = 'failed';
   record.cause = message;
-  record.appState = 'the release that was live before is still live; nothing changed';
+  record.appState = 'v3, live before the deploy, is still live; nothing changed';
+  record.neverLive = { id: 'rel-4', label: 'v4' };
   record.logs.push({
     title: 'Release phase output of v4',
     lines: ['Running migrations', MIGRATION_ERROR],

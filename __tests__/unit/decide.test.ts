@@ -11,7 +11,7 @@ import {
 } from '../../src/flow/decide.js';
 import type { RestorePlan } from '../../src/platforms/platform.js';
 
-const UNCHANGED = 'the release that was live before is still live; nothing changed';
+const UNCHANGED = 'v5, live before the deploy, is still live; nothing changed';
 
 describe('decideAfterFailure', () => {
   // Each row: the facts after a failure, and the whole next step (what the summary will say
@@ -19,32 +19,32 @@ describe('decideAfterFailure', () => {
   const table: Array<[string, FailureFacts, NextStep]> = [
     [
       'failure before the push: nothing changed',
-      { pushStarted: false, previousIsLive: undefined, rollbackEnabled: true },
+      { pushStarted: false, previousIsLive: undefined, rollbackEnabled: true, previous: 'v5' },
       { kind: 'stop', result: 'failed', appState: UNCHANGED, showRecovery: false },
     ],
     [
       'failure before the push, rollback off: nothing changed',
-      { pushStarted: false, previousIsLive: false, rollbackEnabled: false },
+      { pushStarted: false, previousIsLive: false, rollbackEnabled: false, previous: 'v5' },
       { kind: 'stop', result: 'failed', appState: UNCHANGED, showRecovery: false },
     ],
     [
       'push failed with the old release live: nothing to roll back',
-      { pushStarted: true, previousIsLive: true, rollbackEnabled: true },
+      { pushStarted: true, previousIsLive: true, rollbackEnabled: true, previous: 'v5' },
       { kind: 'stop', result: 'failed', appState: UNCHANGED, showRecovery: false },
     ],
     [
       'new release live: roll back',
-      { pushStarted: true, previousIsLive: false, rollbackEnabled: true },
+      { pushStarted: true, previousIsLive: false, rollbackEnabled: true, previous: 'v5' },
       { kind: 'rollback' },
     ],
     [
       'live release unknown: roll back (it may be the new one)',
-      { pushStarted: true, previousIsLive: undefined, rollbackEnabled: true },
+      { pushStarted: true, previousIsLive: undefined, rollbackEnabled: true, previous: 'v5' },
       { kind: 'rollback' },
     ],
     [
       'new release live, rollback off: it stays, and the summary says why',
-      { pushStarted: true, previousIsLive: false, rollbackEnabled: false },
+      { pushStarted: true, previousIsLive: false, rollbackEnabled: false, previous: 'v5' },
       {
         kind: 'stop',
         result: 'failed',
@@ -54,7 +54,7 @@ describe('decideAfterFailure', () => {
     ],
     [
       'live release unknown, rollback off: says it is unknown',
-      { pushStarted: true, previousIsLive: undefined, rollbackEnabled: false },
+      { pushStarted: true, previousIsLive: undefined, rollbackEnabled: false, previous: 'v5' },
       {
         kind: 'stop',
         result: 'failed',
@@ -70,15 +70,19 @@ describe('decideAfterFailure', () => {
 
 describe('decideAfterFailure: the manual recovery command', () => {
   it.each<[string, FailureFacts, boolean]>([
-    ['nothing changed', { pushStarted: true, previousIsLive: true, rollbackEnabled: false }, false],
+    [
+      'nothing changed',
+      { pushStarted: true, previousIsLive: true, rollbackEnabled: false, previous: 'v5' },
+      false,
+    ],
     [
       'new release live',
-      { pushStarted: true, previousIsLive: false, rollbackEnabled: false },
+      { pushStarted: true, previousIsLive: false, rollbackEnabled: false, previous: 'v5' },
       true,
     ],
     [
       'live unknown',
-      { pushStarted: true, previousIsLive: undefined, rollbackEnabled: false },
+      { pushStarted: true, previousIsLive: undefined, rollbackEnabled: false, previous: 'v5' },
       true,
     ],
   ])('%s: shown = %s', (_name, facts, shown) => {

@@ -14,6 +14,7 @@ import {
   machineBody,
   macaroonToken,
   pinned,
+  shownImage,
 } from '../helpers/fly-mock.js';
 import type { FlyMock, FlySettingsOverrides } from '../helpers/fly-mock.js';
 import { deployError } from '../helpers/rejection.js';
@@ -227,7 +228,11 @@ describe('push', () => {
     start({ runFlyctl: fakeFlyctl(['Visit your newly deployed app']) });
     const machine = machineBody('m1', { version: 5, digestChar: 'b', tag: 'gd-0123456789ab' });
     mock.api.intercept({ path: `${appPath}/machines`, method: 'GET' }).reply(200, [machine]);
-    await expect(platform.push(commit, log)).resolves.toEqual({ id: pinned('b'), label: 'v5' });
+    await expect(platform.push(commit, log)).resolves.toEqual({
+      id: pinned('b'),
+      label: 'v5',
+      image: shownImage('b', 'gd-0123456789ab'),
+    });
   });
 
   it('fails, live unchanged, when flyctl exits 0 with no release line and changed nothing', async () => {

@@ -11,6 +11,7 @@ import {
   jsonBody,
   machineBody,
   pinned,
+  shownImage,
 } from '../helpers/fly-mock.js';
 import type { FlyMock } from '../helpers/fly-mock.js';
 import { deployError } from '../helpers/rejection.js';
@@ -143,7 +144,7 @@ describe('rollback to the snapshot', () => {
 
     const restored = await platform.rollback(plan, log);
 
-    expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
+    expect(restored).toEqual({ id: pinned('a'), label: 'v4', image: shownImage('a') });
     const update = mock.calls('POST', machinePath('m1'))[0];
     // The whole snapshotted config: Fly replaces the config, it does not merge.
     // Its image pinned to the digest it ran, so a re-pushed tag cannot bring back other content.
@@ -427,14 +428,19 @@ describe('rollback in a later process (post step)', () => {
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     const seen = await platform.snapshot();
     // A fresh read sees what the deploy left; the rollback still uses main's plan.
-    expect(seen.current).toEqual({ id: pinned('b'), label: 'v5' });
+    expect(seen.current).toEqual({
+      id: pinned('b'),
+      label: 'v5',
+      image: shownImage('b', 'gd-0123456789ab'),
+    });
     replyMachines([onNewImage('m1', 'ams'), m2Before]);
     replyRestoreOfM1();
     replyMachines([m1Before, m2Before]);
 
     const restored = await platform.rollback(loaded, log);
 
-    expect(restored).toEqual({ id: pinned('a'), label: 'v4' });
+    expect(restored).toEqual({ id: pinned('a'), label: 'v4', image: shownImage('a') });
+    expect(loaded.target.image).toBe(shownImage('a'));
     expect(jsonBody(mock.calls('POST', machinePath('m1'))[0])).toEqual({
       config: pinnedConfig(m1Before),
     });

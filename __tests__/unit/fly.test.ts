@@ -10,6 +10,7 @@ import {
   header,
   machineBody,
   pinned,
+  shownImage,
 } from '../helpers/fly-mock.js';
 import type { FlyMock } from '../helpers/fly-mock.js';
 import { rejection } from '../helpers/rejection.js';
@@ -59,7 +60,7 @@ describe('snapshot', () => {
     const snapshot = await platform.snapshot();
 
     expect(snapshot).toEqual({
-      current: { id: pinned('a'), label: 'v4' },
+      current: { id: pinned('a'), label: 'v4', image: shownImage('a') },
       webUrl: 'https://demo.fly.dev',
       switchoverSeconds: 0,
       notices: [],
@@ -124,7 +125,7 @@ describe('snapshot', () => {
       machineBody('m3', { version: 3 }),
     ]);
     const snapshot = await platform.snapshot();
-    expect(snapshot.current).toEqual({ id: pinned('a'), label: 'v3' });
+    expect(snapshot.current).toEqual({ id: pinned('a'), label: 'v3', image: shownImage('a') });
     expect(snapshot.notices).toEqual([
       'The machines of demo do not all run the same image before the deploy: v3 on m1/m3, ' +
         'v4 on m2. A rollback puts each machine back on its own.',
@@ -146,7 +147,11 @@ describe('snapshot', () => {
 describe('liveRelease', () => {
   it('is the one image all machines run', async () => {
     replyMachines([machineBody('m1', { version: 2 }), machineBody('m2', { version: 2 })]);
-    await expect(platform.liveRelease()).resolves.toEqual({ id: pinned('a'), label: 'v2' });
+    await expect(platform.liveRelease()).resolves.toEqual({
+      id: pinned('a'),
+      label: 'v2',
+      image: shownImage('a'),
+    });
   });
 
   it('names a mix so that it never equals a single release', async () => {

@@ -10,6 +10,8 @@ export interface FailureFacts {
    * (undefined: it could not be read). */
   readonly previousIsLive: boolean | undefined;
   readonly rollbackEnabled: boolean;
+  /** The release live before the deploy, as people name it (`v5`; Fly: with its image). */
+  readonly previous: string;
 }
 
 export type NextStep =
@@ -34,7 +36,7 @@ export function decideAfterFailure(facts: FailureFacts): NextStep {
     return {
       kind: 'stop',
       result: 'failed',
-      appState: 'the release that was live before is still live; nothing changed',
+      appState: `${facts.previous}, live before the deploy, is still live; nothing changed`,
       showRecovery: false,
     };
   }

@@ -28,6 +28,8 @@ import { phase, type RunRecord } from './run-record.js';
 import { savePlan, saveRelease, saveStage } from './state.js';
 import { readyToPush } from './ready-to-push.js';
 import { recordArtifact } from './artifact.js';
+import { describeRelease } from '../report/release-words.js';
+import { appLogsWhose } from '../report/summary/logs.js';
 import type { DeploysAhead } from './deploy-lock.js';
 import { queueReader, ticketOf } from './deploy-queue.js';
 import { type Verdict, verifyRelease, type VerifyContext } from '../verify/verify-release.js';
@@ -329,6 +331,7 @@ async function deployWith(
     // The details may quote build or flyctl output.
     if (message !== record.cause) withUntrustedLines(message);
     if (error instanceof DeployError) liveChanged = error.liveChanged;
+    if (error instanceof DeployError && error.neverLive) record.neverLive = error.neverLive;
   }
   await recover(settings, context, snapshot.restore, record, deps, pushStarted, liveChanged);
   if (appLogs !== undefined) showAppLogs(record, await appLogs);
@@ -344,7 +347,7 @@ function showAppLogs(record: RunRecord, logs: AppLogs): void {
   }
   core.info(`The app's own logs: ${logs.lines.length} lines read in ${took}, beside the rollback`);
   record.appLogs = logs.lines;
-  core.startGroup(`Last ${logs.lines.length} log lines of the new release`);
+  core.startGroup(`Last ${logs.lines.length} ${appLogsWhose(record.platform)}`);
   withUntrustedLines(logs.lines.join('\n'));
   core.endGroup();
 }
@@ -375,6 +378,7 @@ async function recover(
     pushStarted,
     previousIsLive,
     rollbackEnabled: settings.rollback,
+    previous: describeRelease(settings.platform, target),
   });
   record.result = 'failed';
   if (next.kind === 'stop') {

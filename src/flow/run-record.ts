@@ -32,6 +32,8 @@ export interface RunRecord {
   appState: string | undefined;
   previous: Release | undefined;
   release: Release | undefined;
+  /** A release this deploy made that never went live (its release phase failed). */
+  neverLive?: Release;
   rollbackRelease: Release | undefined;
   rolledBack: boolean;
   healthUrl: string | undefined;

@@ -66,13 +66,15 @@ export interface OutputTail {
 }
 
 /** A step of the deploy failed; `liveChanged` says whether the platform may now serve
- * something other than the release that was live before; `output` what it printed last. */
+ * something other than the release that was live before; `output` what it printed last;
+ * `neverLive` a release the step made that never went live (a failed release phase). */
 export class DeployError extends Error {
   override readonly name = 'DeployError';
   constructor(
     message: string,
     readonly liveChanged: boolean,
     readonly output?: OutputTail,
+    readonly neverLive?: { readonly id: string; readonly label: string },
   ) {
     super(message);
   }

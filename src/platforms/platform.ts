@@ -9,6 +9,9 @@ export interface Release {
   /** What it runs, when the platform says (Heroku: the slug id): a rollback makes a new
    * release of the same content, and that counts as the target being live. */
   readonly content?: string;
+  /** Fly: the image as people read it where the machines are listed (tag and the start of the
+   * digest, `deployment-01J…@sha256:…`); for words only, never compared. */
+  readonly image?: string;
 }
 
 /** Whether `live` serves what `target` served: the same release, or a copy of its content. */

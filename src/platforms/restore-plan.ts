@@ -10,9 +10,14 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 export function parseSavedRelease(value: unknown): Release | undefined {
   const record = asRecord(value);
-  const { id, label, content } = record ?? {};
+  const { id, label, content, image } = record ?? {};
   if (typeof id !== 'string' || typeof label !== 'string') return undefined;
-  return typeof content === 'string' ? { id, label, content } : { id, label };
+  return {
+    id,
+    label,
+    ...(typeof content === 'string' ? { content } : {}),
+    ...(typeof image === 'string' ? { image } : {}),
+  };
 }
 
 function parseMachine(value: unknown): SavedMachine | undefined {

@@ -14,12 +14,17 @@ export function shortImage(ref: string): string {
   return hex === undefined ? tag : `${tag}@sha256:${hex}`;
 }
 
+/** What a Fly release runs, as the machines' table shows it: tag and digest. */
+export function releaseImage(release: Release): string {
+  return release.image ?? shortImage(release.id);
+}
+
 /** A release as a summary or a cause names it. */
 export function describeRelease(platform: string, release: Release): string {
   if (platform !== 'fly' || release.id.startsWith('mixed:') || !release.id.includes(':')) {
     return release.label;
   }
-  return `${release.label} (${shortImage(release.id)})`;
+  return `${release.label} (${releaseImage(release)})`;
 }
 
 /** What a verified rollback did, for the cause and (with the release made) the app's state. */

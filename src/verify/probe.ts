@@ -88,7 +88,7 @@ function answered(body: string): string {
   const line = body.replace(/\s+/g, ' ').trim();
   if (line === '') return '';
   const quoted = line.length > QUOTED_BODY_CHARS ? `${line.slice(0, QUOTED_BODY_CHARS)}…` : line;
-  return `, answered "${quoted}"`;
+  return `; its body: ${quoted}`;
 }
 
 function unhealthyReason(

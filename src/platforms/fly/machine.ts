@@ -153,7 +153,11 @@ export function releaseOf(machines: readonly FlyMachine[]): Release {
   const groups = groupByImage(machines);
   const first = groups[0];
   if (first === undefined) throw new Error('no app machine to read a release from');
-  if (groups.length === 1) return { id: first[0]?.image ?? '', label: labelOf(first) };
+  if (groups.length === 1) {
+    const shown = first[0] === undefined ? '?' : displayImage(first[0]);
+    const release = { id: first[0]?.image ?? '', label: labelOf(first) };
+    return shown === '?' || shown === release.id ? release : { ...release, image: shown };
+  }
   return {
     id: `${MIXED}${groups.map((group) => group[0]?.image ?? '').join('+')}`,
     label: `mixed (${groups.map((group) => `${labelOf(group)} on ${group.length}`).join(', ')})`,

@@ -274,6 +274,7 @@ export class HerokuPlatform implements Platform {
           `v${done.version} was never deployed and the previous release keeps serving.`,
         false,
         { title: `Release phase output of v${done.version}`, lines: releaseLines },
+        toRelease(done),
       );
     }
     log(`v${done.version} is live`);

@@ -6,13 +6,17 @@ export function logBlocks(record: RunRecord): string[] {
   const appLogs = record.appLogs ?? [];
   // The condemned release's own words, fetched from the platform's log endpoint. Fly's are
   // its machines' alone; a Heroku log session holds every dyno's, the old release's too.
-  const whose =
-    record.platform === 'heroku'
-      ? "lines of the app's log (every dyno)"
-      : 'log lines of the new release';
+  const whose = appLogsWhose(record.platform);
   const app =
     appLogs.length === 0 ? [] : [details(`Last ${appLogs.length} ${whose}`, fenced(appLogs))];
   return [...app, ...outputTails(record)];
+}
+
+/** Whose lines the app's log holds, as the fold and the log group name them. */
+export function appLogsWhose(platform: string): string {
+  return platform === 'heroku'
+    ? "lines of the app's log (every dyno)"
+    : 'log lines of the new release';
 }
 
 function outputTails(record: RunRecord): string[] {

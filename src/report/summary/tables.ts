@@ -1,7 +1,7 @@
 // The reference tables: releases before and after, the test gate's jobs, the instances.
 import type { RunRecord } from '../../flow/run-record.js';
 import type { Release } from '../../platforms/platform.js';
-import { shortImage } from '../release-words.js';
+import { releaseImage } from '../release-words.js';
 import { link, table } from './markdown.js';
 
 // Where people look at releases by hand.
@@ -51,12 +51,14 @@ export function releaseBlocks(record: RunRecord): string[] {
     return [
       label,
       name,
-      entry === undefined || !entry.id.includes(':') ? '-' : shortImage(entry.id),
+      entry === undefined || !entry.id.includes(':') ? '-' : releaseImage(entry),
     ];
   };
   const rows = [
     row('before', previous),
-    row('this deploy', release),
+    release === undefined && record.neverLive !== undefined
+      ? row('this deploy', record.neverLive, ', never live')
+      : row('this deploy', release),
     row('rollback', rollbackRelease),
     live === undefined
       ? ['live now', record.appState ?? 'unknown', ...(fly ? ['-'] : [])]
