@@ -1,4 +1,5 @@
 // One web dyno: a process running the Procfile's web command in a release's slug directory.
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -164,17 +165,52 @@ function acceptsConnections(port: number): Promise<boolean> {
 const handedOut = new Map<number, number>();
 const HANDED_OUT_MS = 60_000;
 
-/** Asks the OS for a free port on 127.0.0.1 (released again before the dyno binds it), never
- * one handed out by this process within the last minute (bounded: 20 asks). */
+/** Where an app's port is drawn from: below the kernel's ephemeral range, which every
+ * outgoing connection on the machine takes its local port from; a port the OS hands out for
+ * `listen(0)` comes from that range, and under load a connection took one before the app
+ * bound it (the app exited on EADDRINUSE and the simulator recorded a crash no platform
+ * would: a real dyno or machine binds its port alone in its own network namespace). */
+const APP_PORTS_FROM = 15_000;
+
+/** A free port on 127.0.0.1 for an app to bind (released again before it binds), never one
+ * handed out by this process within the last minute (bounded: 50 tries, then the OS's). */
 export async function freePort(): Promise<number> {
   const now = Date.now();
   for (const [port, at] of handedOut) if (now - at > HANDED_OUT_MS) handedOut.delete(port);
+  const below = await ephemeralLow();
+  for (let attempt = 1; attempt <= 50 && below > APP_PORTS_FROM + 1_000; attempt += 1) {
+    const port = APP_PORTS_FROM + Math.floor(Math.random() * (below - APP_PORTS_FROM));
+    if (handedOut.has(port)) continue;
+    handedOut.set(port, now); // taken before the await: concurrent asks never share it
+    if (await canBind(port)) return port;
+    handedOut.delete(port);
+  }
   let port = await askOsForPort();
   for (let attempt = 1; attempt < 20 && handedOut.has(port); attempt += 1) {
     port = await askOsForPort();
   }
   handedOut.set(port, now);
   return port;
+}
+
+let ephemeralLowCache: number | undefined;
+
+/** The first port of the kernel's ephemeral range (Linux `ip_local_port_range`), else the
+ * IANA dynamic range's 49152. */
+async function ephemeralLow(): Promise<number> {
+  if (ephemeralLowCache !== undefined) return ephemeralLowCache;
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '');
+  const low = Number(range.trim().split(/\s+/)[0]);
+  ephemeralLowCache = Number.isInteger(low) && low > 0 ? low : 49_152;
+  return ephemeralLowCache;
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function askOsForPort(): Promise<number> {
