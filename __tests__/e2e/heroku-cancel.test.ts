@@ -65,11 +65,12 @@ describe('heroku cancellation', () => {
 
   it('cancelled during the rollback: post finishes it without a second rollback', async () => {
     scenario = await scenarios.start({ initial: { version: 'good' } });
-    // Polls 1.5 s apart: verifying the rollback takes at least 3 s, so the cancel sent on
-    // "Rolling back" lands inside it even on a loaded machine.
+    // Five passes 1.5 s apart: verifying the rollback takes at least 6 s, so the cancel sent
+    // on "Rolling back" lands inside it even when a loaded machine (two copies of the suite)
+    // stalls the runner's reading of that line for seconds (3 s was once not enough).
     const main = await scenario.deploy(
       { version: 'bad', healthStatus: 500 },
-      { 'health-interval': '1.5' },
+      { 'health-interval': '1.5', 'healthy-threshold': '5', 'health-timeout': '9' },
       undefined,
       { cancel: { afterLine: /^Rolling back/ } },
     );
