@@ -214,24 +214,8 @@ export class GitHubDeployments {
   }
 
   /** One page of the environment's deployments, newest first as GitHub lists them. */
-  async listPage(environment: string, page: number): Promise<ListedDeployment[]> {
-    const path = `${this.repoPath()}/deployments`;
-    const listed = await this.read(`listing the ${environment} deployments`, path, (signal) =>
-      this.octokit.rest.repos.listDeployments({
-        ...this.repo,
-        environment,
-        per_page: QUEUE_PAGE_SIZE,
-        page,
-        request: { signal },
-      }),
-    );
-    return listed.data.map((deployment) => ({
-      id: deployment.id,
-      sha: deployment.sha,
-      createdAtMs: Date.parse(deployment.created_at),
-      creator: deployment.creator?.login,
-      payload: deployment.payload,
-    }));
+  listPage(environment: string, page: number): Promise<ListedDeployment[]> {
+    return this.listDeployments(environment, QUEUE_PAGE_SIZE, page);
   }
 
   /** The state of a deployment's latest status; null when it has none yet. */
@@ -260,16 +244,32 @@ export class GitHubDeployments {
   }
 
   private async deploymentIds(environment: string, perPage: number): Promise<number[]> {
+    return (await this.listDeployments(environment, perPage)).map((deployment) => deployment.id);
+  }
+
+  /** The environment's deployments, newest first: `perPage` of them, from `page` if given. */
+  private async listDeployments(
+    environment: string,
+    perPage: number,
+    page?: number,
+  ): Promise<ListedDeployment[]> {
     const path = `${this.repoPath()}/deployments`;
     const listed = await this.read(`listing the ${environment} deployments`, path, (signal) =>
       this.octokit.rest.repos.listDeployments({
         ...this.repo,
         environment,
         per_page: perPage,
+        ...(page === undefined ? {} : { page }),
         request: { signal },
       }),
     );
-    return listed.data.map((deployment) => deployment.id);
+    return listed.data.map((deployment) => ({
+      id: deployment.id,
+      sha: deployment.sha,
+      createdAtMs: Date.parse(deployment.created_at),
+      creator: deployment.creator?.login,
+      payload: deployment.payload,
+    }));
   }
 
   /** The states of a deployment's latest `perPage` statuses, newest first as GitHub lists them. */
