@@ -136,6 +136,7 @@ export class HerokuAccount {
         signal: this.stopping.signal,
         release: (slug, description) => this.release(app, slug, description),
         log: this.deps.log,
+        registry: this.deps.registry,
       }),
     );
     return build;

@@ -4,9 +4,11 @@
 // `-----> Build` header, "Running <name>", `npm run <name>`, which runs the script through
 // `sh -c`); a script that fails fails the build. The buildpack's output is indented by seven
 // spaces, so an app's line reaches the build log as `       <line>`.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnGroup, stopGroup } from '../router/process-group.js';
+import type { ProcessRegistry } from '../router/process-group.js';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 const INDENT = '       ';
@@ -29,36 +31,31 @@ async function buildScript(dir: string): Promise<{ name: string; command: string
   return undefined;
 }
 
-/** Runs the build script, if there is one; resolves with why it failed, or undefined. */
+/** Runs the build script, if there is one, in its own process group like a release phase
+ * (`spawnGroup`: lines to `append`, stopped with whatever it started); resolves with why it
+ * failed, or undefined. */
 export async function runBuildScript(
   dir: string,
   append: (line: string) => void,
-  signal: AbortSignal,
+  registry: ProcessRegistry,
 ): Promise<string | undefined> {
   const script = await buildScript(dir);
   if (script === undefined) return undefined;
   append('-----> Build');
   append(`${INDENT}Running ${script.name}`);
-  const child = spawn('sh', ['-c', script.command], {
+  const child = spawnGroup(script.command, {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    signal,
-    timeout: SCRIPT_TIMEOUT_MS,
-    killSignal: 'SIGKILL',
+    onLine: (line) => append(`${INDENT}${line}`),
+    registry,
   });
-  let partial = '';
-  const onData = (chunk: Buffer): void => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) append(`${INDENT}${line}`);
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const code = await new Promise<number | null>((resolve) => {
-    child.on('error', () => resolve(null));
-    child.on('close', (exitCode) => resolve(exitCode));
+  // 'close' comes after the output streams ended, so every line is in by then.
+  const closed = new Promise<'closed'>((resolve) => {
+    child.once('close', () => resolve('closed'));
+    child.once('error', () => resolve('closed'));
   });
-  if (partial !== '') append(`${INDENT}${partial}`);
+  const timedOut = sleep(SCRIPT_TIMEOUT_MS, 'timeout' as const, { ref: false });
+  if ((await Promise.race([closed, timedOut])) === 'timeout') await stopGroup(child);
+  const code = child.exitCode;
   return code === 0 ? undefined : `Failed at the ${script.name} script (exit code ${code})`;
 }

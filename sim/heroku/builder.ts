@@ -12,6 +12,7 @@ import { x as extractTar } from 'tar';
 import { runBuildScript } from './build-script.js';
 import type { AppRecord, BuildRecord, ReleaseRecord, SlugRecord } from './model.js';
 import { readProcfile } from './procfile.js';
+import type { ProcessRegistry } from '../router/process-group.js';
 
 /** Spacing of the output lines, so a build takes a few hundred ms like a (fast) real one. */
 const LINE_DELAY_MS = 25;
@@ -22,6 +23,8 @@ export interface BuildDeps {
   readonly signal: AbortSignal;
   readonly release: (slug: SlugRecord, description: string) => ReleaseRecord;
   readonly log: (line: string) => void;
+  /** Where the build script's process is kept, so the simulator stops it on stop. */
+  readonly registry: ProcessRegistry;
 }
 
 class BuildFailure extends Error {}
@@ -37,7 +40,7 @@ export async function runBuild(app: AppRecord, build: BuildRecord, deps: BuildDe
     const scriptFailure = await runBuildScript(
       slug.dir,
       (line) => build.output.append(line),
-      deps.signal,
+      deps.registry,
     );
     if (scriptFailure !== undefined) throw new BuildFailure(scriptFailure);
     await out('-----> Discovering process types');
